@@ -1,0 +1,1 @@
+"""aifootprint: an open data pipeline on the environmental cost of AI."""

@@ -1,0 +1,109 @@
+"""Raw archives: folders of `<source_id>/` with the raw bytes and a SOURCE.toml manifest.
+
+Archive mode resolves each declared file by source id + file name (not by URL: a live
+refresh may follow a moving URL while the archive records the exact one its bytes came
+from) and checks its sha256. The same format is what live mode writes under
+`<warehouse>/raw/`, so any refresh leaves an archive that can rebuild it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipelines.errors import ArchiveError
+from pipelines.sources._base import RawFile, RawSource, Source
+
+MANIFEST = "SOURCE.toml"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(source_dir: Path, source_id: str) -> dict:
+    manifest_path = source_dir / MANIFEST
+    if not manifest_path.is_file():
+        raise ArchiveError(source_id, MANIFEST, f"no manifest at {manifest_path}")
+    try:
+        return tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ArchiveError(source_id, MANIFEST, f"unreadable manifest ({exc})") from None
+
+
+def safe_child(folder: Path, relative: str, source_id: str) -> Path:
+    """`folder/relative`, refusing paths that escape `folder` (.., absolute, symlinks out)."""
+    candidate = (folder / relative).resolve()
+    if not candidate.is_relative_to(folder.resolve()):
+        raise ArchiveError(source_id, relative, f"path escapes the source folder {folder}")
+    return candidate
+
+
+def resolve_from_archive(archive_dir: Path, source: Source, names: Iterable[str] | None = None) -> RawSource:
+    """Resolve the source's declared files in an archive, verifying every sha256."""
+    source_dir = Path(archive_dir) / source.id
+    manifest = read_manifest(source_dir, source.id)
+    entries = {entry.get("path"): entry for entry in manifest.get("files", [])}
+    wanted = list(names) if names is not None else [f.name for f in source.files]
+    files: dict[str, RawFile] = {}
+    for name in wanted:
+        entry = entries.get(name)
+        if entry is None:
+            raise ArchiveError(source.id, name, f"not listed in {source_dir / MANIFEST}")
+        path = safe_child(source_dir, name, source.id)
+        if not path.is_file():
+            raise ArchiveError(source.id, name, f"listed in the manifest but missing at {path}")
+        actual = sha256_of(path)
+        expected = entry.get("sha256", "")
+        if actual != expected:
+            raise ArchiveError(source.id, name, f"sha256 mismatch: manifest says {expected}, file has {actual}")
+        vintage = entry.get("data_as_of") or str(entry.get("fetched_at", ""))[:10]
+        files[name] = RawFile(
+            source_id=source.id, name=name, path=path, url=entry.get("url", ""), sha256=actual,
+            bytes=path.stat().st_size, vintage=vintage, retrieved_at=entry.get("fetched_at"),
+            obtained_from=entry.get("obtained_from"), format=entry.get("format"),
+        )
+    return RawSource(source.id, files)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def write_manifest(source_dir: Path, source: Source, entries: list[dict]) -> None:
+    """Write SOURCE.toml (same shape as ../shared/sources) atomically."""
+    lines = [f"{key} = {_toml_value(getattr(source, key))}"
+             for key in ("id", "title", "publisher", "license", "homepage")]
+    if source.description:
+        lines.append(f"description = {_toml_value(source.description)}")
+    for entry in entries:
+        lines += ["", "[[files]]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in entry.items() if value is not None]
+    write_atomic(source_dir / MANIFEST, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

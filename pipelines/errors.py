@@ -1,0 +1,56 @@
+"""Errors the pipeline raises for bad sources and bad data.
+
+Every error names the source and file it came from, so a failed refresh tells a user
+what to look at without reading a traceback.
+"""
+
+from __future__ import annotations
+
+
+class AifootprintError(Exception):
+    """Base class: a source, validation or integrity failure (CLI exit status 1)."""
+
+
+class SourceError(AifootprintError):
+    """A problem with one raw file of one source."""
+
+    def __init__(self, source_id: str, file: str | None, message: str):
+        self.source_id = source_id
+        self.file = file
+        where = f"source '{source_id}'" + (f", file '{file}'" if file else "")
+        super().__init__(f"{where}: {message}")
+
+
+class FetchError(SourceError):
+    """The file could not be fetched (network, HTTP status, size cap)."""
+
+
+class TransientFetchError(FetchError):
+    """A fault worth retrying: connection error, timeout, 429 or 5xx."""
+
+
+class ArchiveError(SourceError):
+    """The raw archive lacks the file, or its bytes do not match the manifest sha256."""
+
+
+class SourceFormatError(SourceError):
+    """The bytes are not in the format the parser expects (missing column, HTML, empty ...)."""
+
+    def __init__(self, source_id: str, file: str | None, message: str, column: str | None = None,
+                 sample_rows: list | None = None):
+        self.column = column
+        self.sample_rows = sample_rows or []
+        detail = message
+        if column:
+            detail += f" (column '{column}')"
+        if self.sample_rows:
+            detail += f"; sample rows: {self.sample_rows[:5]}"
+        super().__init__(source_id, file, detail)
+
+
+class ValidationError(AifootprintError):
+    """Rows that fail a published table's schema, with the source, column and row sample."""
+
+
+class WarehouseLockedError(AifootprintError):
+    """Another process is writing the warehouse."""

@@ -1,0 +1,150 @@
+"""The contract between a source module and the rest of the pipeline.
+
+A source module declares a `SOURCE` (who publishes it, under what licence, which files
+at which live URLs) and, for each published table it feeds, a parser. A parser takes the
+resolved raw files of the source and returns a DataFrame in the table's *staging* shape:
+the published columns minus `source_id` and `source_vintage`, plus `source_file` (the raw
+file name each row came from). The pipeline adds the provenance columns from the file's
+manifest entry, so a parser never invents a vintage.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.errors import SourceFormatError
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file a source publishes.
+
+    `name` is the file's name in the raw archive (how archive mode resolves it); `url` is
+    the live URL. `data_as_of` is set only where the URL is pinned to immutable bytes
+    (e.g. a commit), so live mode can state the same vintage as the archive.
+    """
+
+    name: str
+    url: str
+    format: str
+    data_as_of: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    license: str
+    homepage: str
+    files: tuple[SourceFile, ...]
+    # published table name -> parser(RawSource) -> staging DataFrame
+    parsers: Mapping[str, Callable[["RawSource"], pd.DataFrame]] = field(default_factory=dict)
+    description: str = ""
+
+    def file(self, name: str) -> SourceFile:
+        for f in self.files:
+            if f.name == name:
+                return f
+        raise KeyError(f"source '{self.id}' declares no file '{name}'")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file as it sits in a raw archive, with its manifest entry."""
+
+    source_id: str
+    name: str
+    path: Path
+    url: str
+    sha256: str
+    bytes: int
+    vintage: str  # ISO date: data_as_of of the bytes
+    retrieved_at: str | None = None
+    obtained_from: str | None = None
+    format: str | None = None
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """The resolved raw files of one source, handed to its parsers."""
+
+    source_id: str
+    files: Mapping[str, RawFile]
+
+    def file(self, name: str) -> RawFile:
+        try:
+            return self.files[name]
+        except KeyError:
+            raise SourceFormatError(self.source_id, name, "file missing from the raw snapshot") from None
+
+    # Readers shared by parsers. Each turns malformed bytes into a SourceFormatError that
+    # names the source and the file instead of a bare pandas/json traceback.
+
+    def text(self, name: str) -> str:
+        data = self.file(name).read_bytes()
+        if not data.strip():
+            raise SourceFormatError(self.source_id, name, "file is empty")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceFormatError(self.source_id, name, f"not UTF-8 text ({exc})") from None
+        head = text.lstrip()[:200].lower()
+        if head.startswith(("<!doctype html", "<html")):
+            raise SourceFormatError(self.source_id, name, "received an HTML page instead of data")
+        return text
+
+    def json(self, name: str):
+        try:
+            return json.loads(self.text(name))
+        except json.JSONDecodeError as exc:
+            raise SourceFormatError(self.source_id, name, f"invalid JSON ({exc})") from None
+
+    def csv(self, name: str, **read_csv_kwargs) -> pd.DataFrame:
+        try:
+            frame = pd.read_csv(io.StringIO(self.text(name)), **read_csv_kwargs)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            raise SourceFormatError(self.source_id, name, f"unreadable CSV ({exc})") from None
+        if frame.empty:
+            raise SourceFormatError(self.source_id, name, "CSV has a header but no rows")
+        return frame
+
+    def excel(self, name: str, **read_excel_kwargs) -> pd.DataFrame:
+        path = self.file(name).path
+        try:
+            frame = pd.read_excel(path, engine="calamine", **read_excel_kwargs)
+        except Exception as exc:  # calamine raises its own error types for broken workbooks
+            raise SourceFormatError(self.source_id, name, f"unreadable workbook ({exc})") from None
+        if frame.empty:
+            raise SourceFormatError(self.source_id, name, "sheet has no rows")
+        return frame
+
+    def require_columns(self, name: str, frame: pd.DataFrame, columns) -> None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise SourceFormatError(
+                self.source_id, name,
+                f"expected column(s) {missing} not found; columns present: {list(frame.columns)}",
+                column=missing[0],
+            )
+
+    def to_number(self, name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Parse a numeric column; non-numeric cells are an error naming the rows."""
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna() & (frame[column].astype(str).str.strip() != "")
+        if bad.any():
+            sample = frame.loc[bad].head(5).to_dict("records")
+            raise SourceFormatError(self.source_id, name, f"{int(bad.sum())} non-numeric value(s)",
+                                    column=column, sample_rows=sample)
+        return values

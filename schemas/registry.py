@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.pandas as pa
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    model: type[pa.DataFrameModel]
+    primary_key: tuple[str, ...]
+    description: str
+    kind: str = "table"  # table | view
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        return self.model.to_schema()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.columns)
+
+    def column_descriptions(self) -> dict[str, str]:
+        return {name: (col.description or "") for name, col in self.schema.columns.items()}
+
+
+TABLES: dict[str, TableSpec] = {}
+
+
+def register(name: str, primary_key: tuple[str, ...], description: str, kind: str = "table"):
+    def wrap(model: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
+        TABLES[name] = TableSpec(name, model, primary_key, description.strip(), kind)
+        return model
+
+    return wrap
+
+
+def table(name: str) -> TableSpec:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"no published table '{name}'; known: {sorted(TABLES)}") from None
