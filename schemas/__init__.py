@@ -9,5 +9,6 @@ from schemas.registry import TABLES, TableSpec, table
 
 # Importing the table modules registers them.
 from schemas import grid as _grid  # noqa: F401,E402
+from schemas import sources as _sources  # noqa: F401,E402
 
 __all__ = ["TABLES", "TableSpec", "table"]

@@ -1,0 +1,132 @@
+"""`aifootprint`: refresh the warehouse, query it, list sources (DESIGN.md, Interfaces).
+
+Exit status: 0 success; 1 a source, validation or integrity failure; 2 bad usage.
+Data goes to stdout, diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipelines import settings
+from pipelines.errors import AifootprintError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _print_frame(frame, fmt: str) -> None:
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")
+    else:
+        with __import__("pandas").option_context("display.max_rows", None, "display.max_columns", None,
+                                                 "display.width", 200):
+            sys.stdout.write((frame.to_string(index=False) if len(frame) else "(no rows)") + "\n")
+
+
+def cmd_refresh(args) -> int:
+    from pipelines import refresh
+
+    if args.archive and not Path(args.archive).is_dir():
+        raise UsageError(f"--archive {args.archive}: no such folder")
+    outcome = refresh.run_refresh(archive_dir=args.archive, select=args.select or None,
+                                  log_level="DEBUG" if args.verbose else "CRITICAL")
+    for line in outcome.report_lines():
+        print(line, file=sys.stderr)
+    return EXIT_OK if outcome.success else EXIT_FAILURE
+
+
+def cmd_query(args) -> int:
+    import duckdb
+
+    from pipelines.warehouse import Warehouse
+
+    store = Warehouse(settings.warehouse_dir())
+    try:
+        con = store.connect(allow_external_access=args.allow_external_access)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    with con:
+        try:
+            frame = con.execute(args.sql).fetchdf()
+        except (duckdb.ParserException, duckdb.CatalogException, duckdb.BinderException) as exc:
+            raise UsageError(str(exc)) from None
+        except duckdb.Error as exc:
+            raise UsageError(f"{type(exc).__name__}: {exc}") from None
+    _print_frame(frame, args.format)
+    return EXIT_OK
+
+
+def cmd_sources(args) -> int:
+    import pandas as pd
+
+    from pipelines.archive import resolve_from_archive
+    from pipelines.sources import SOURCES
+
+    snapshot = Path(args.archive) if args.archive else (settings.archive_dir() or settings.warehouse_dir() / "raw")
+    rows = []
+    for source in SOURCES.values():
+        try:
+            raw = resolve_from_archive(snapshot, source)
+            status = "ok"
+            vintages = ", ".join(sorted({f.vintage for f in raw.files.values()}))
+        except AifootprintError as exc:
+            status, vintages = f"not usable: {exc}", ""
+        rows.append({"source_id": source.id, "publisher": source.publisher, "license": source.license,
+                     "files": len(source.files), "tables": ", ".join(source.parsers) or "-",
+                     "vintages": vintages, "snapshot": status})
+    print(f"raw snapshot: {snapshot}", file=sys.stderr)
+    _print_frame(pd.DataFrame(rows), args.format)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aifootprint", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    refresh = commands.add_parser("refresh", help="materialize the asset graph (Dagster, in-process)")
+    refresh.add_argument("--archive", metavar="DIR",
+                         help="raw archive to read instead of the network (default: $AIFOOTPRINT_ARCHIVE)")
+    refresh.add_argument("--select", nargs="+", metavar="ASSET",
+                         help="asset keys or Dagster selection strings (e.g. 'grid_carbon_intensity+')")
+    refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
+    refresh.set_defaults(func=cmd_refresh)
+
+    query = commands.add_parser("query", help="run SQL on the warehouse DuckDB (read-only)")
+    query.add_argument("sql")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--allow-external-access", action="store_true",
+                       help="let the SQL read or write files and URLs (off by default)")
+    query.set_defaults(func=cmd_query)
+
+    sources = commands.add_parser("sources", help="sources, licences, vintages, archive status")
+    sources.add_argument("--archive", metavar="DIR")
+    sources.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sources.set_defaults(func=cmd_sources)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AifootprintError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Where things live: the warehouse, the raw archive, Dagster's home (DESIGN.md, Interfaces)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def project_root() -> Path:
+    """The repo when running from a checkout; otherwise the working directory."""
+    return PACKAGE_ROOT if (PACKAGE_ROOT / "pyproject.toml").is_file() else Path.cwd()
+
+
+def warehouse_dir() -> Path:
+    return Path(os.environ.get("AIFOOTPRINT_WAREHOUSE") or project_root() / "warehouse").resolve()
+
+
+def archive_dir() -> Path | None:
+    value = os.environ.get("AIFOOTPRINT_ARCHIVE")
+    return Path(value).resolve() if value else None
+
+
+def source_mirror() -> str | None:
+    """Base URL serving `<source_id>/<file>` in place of each live URL (mirrors, fault tests)."""
+    return os.environ.get("AIFOOTPRINT_SOURCE_MIRROR") or None
+
+
+def sql_dir() -> Path:
+    return PACKAGE_ROOT / "warehouse" / "sql" if (PACKAGE_ROOT / "warehouse" / "sql").is_dir() \
+        else Path(__file__).resolve().parent / "sql"
+
+
+def ensure_dagster_home() -> Path:
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(project_root() / "dagster_home"))).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+    return home

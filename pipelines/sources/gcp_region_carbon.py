@@ -1,0 +1,100 @@
+"""Google Cloud region carbon data (GoogleCloudPlatform/region-carbon-info): one CSV per data year.
+
+Each file gives, per Google Cloud region, the average carbon intensity of the local grid
+(gCO2eq/kWh) and Google's carbon-free-energy share (CFE%, which this source does not publish
+here: it describes Google's procurement, not the grid).
+
+Basis follows each file's own header. 2019 and 2020 label the column 'Lifecycle grid carbon
+intensity', so `lifecycle`. From 2021 the column is 'Grid carbon intensity', which the
+repository README defines as "average operational gross emissions per unit of energy from the
+grid": operational, i.e. `direct`. The data agree: Montréal (hydro) is 27 g in 2019-2020 and
+0-5 g from 2021.
+
+Google rounds to whole grams before 2024, so Montréal's near-zero grid prints as 0 in 2021 and
+2022. The schema requires a positive intensity; those rows are dropped with a logged warning
+rather than raised to an invented small number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pandas as pd
+
+from pipelines import zones
+from pipelines.errors import SourceFormatError
+from pipelines.sources._base import RawSource, Source, SourceFile
+
+log = logging.getLogger(__name__)
+
+_COMMIT = "49f3f26bfd682305e8d9b572fea1f811900421a9"
+_RAW = f"https://raw.githubusercontent.com/GoogleCloudPlatform/region-carbon-info/{_COMMIT}/data/yearly"
+
+# data year -> data_as_of of the bytes at the pinned commit
+YEARLY_FILES = {2019: "2023-12-02", 2020: "2023-12-02", 2021: "2023-12-02", 2022: "2025-01-13",
+                2023: "2024-07-04", 2024: "2025-12-03"}
+_FILE_NAME = re.compile(r"^(\d{4})\.csv$")
+_INTENSITY_COLUMN = re.compile(r"^(lifecycle )?grid carbon intensity \(gco2eq ?/ ?kwh\)$", re.IGNORECASE)
+REGION_COLUMN = "Google Cloud Region"
+LOCATION_COLUMN = "Location"
+
+
+def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
+    return pd.concat([_yearly_file(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)],
+                     ignore_index=True)
+
+
+def _yearly_file(raw: RawSource, name: str) -> pd.DataFrame:
+    year = int(_FILE_NAME.match(name).group(1))
+    frame = raw.csv(name, dtype=str, keep_default_na=False)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    intensity_column = _intensity_column(raw, name, frame)
+    raw.require_columns(name, frame, [REGION_COLUMN, LOCATION_COLUMN, intensity_column])
+    no_region = frame[REGION_COLUMN].str.strip() == ""
+    if no_region.any():
+        raise SourceFormatError(raw.source_id, name, f"{int(no_region.sum())} row(s) without a region",
+                                column=REGION_COLUMN, sample_rows=frame.loc[no_region].head(5).to_dict("records"))
+
+    values = raw.to_number(name, frame, intensity_column)
+    zero = values == 0
+    if zero.any():
+        log.warning("gcp_region_carbon: %s: dropped %d region(s) published as 0 gCO2eq/kWh "
+                    "(rounded to whole grams; the schema needs a positive value): %s",
+                    name, int(zero.sum()), ", ".join(frame.loc[zero, REGION_COLUMN]))
+    frame, values = frame[~zero], values[~zero]
+
+    basis = "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
+    return pd.DataFrame({
+        "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
+        "zone_name": frame[LOCATION_COLUMN].str.strip(),
+        "zone_type": "cloud_region",
+        "year": year,
+        "gco2e_per_kwh": values,
+        "basis": basis,
+        "source_file": name,
+    }).reset_index(drop=True)
+
+
+def _intensity_column(raw: RawSource, name: str, frame: pd.DataFrame) -> str:
+    matches = [c for c in frame.columns if _INTENSITY_COLUMN.match(c)]
+    if len(matches) != 1:
+        raise SourceFormatError(raw.source_id, name,
+                                f"expected one '[Lifecycle ]grid carbon intensity (gCO2eq / kWh)' column, "
+                                f"found {matches}; columns present: {list(frame.columns)}",
+                                column="Grid carbon intensity (gCO2eq / kWh)")
+    return matches[0]
+
+
+SOURCE = Source(
+    id="gcp_region_carbon",
+    title="Google Cloud region carbon data: grid carbon intensity and Google CFE% per region and year",
+    publisher="Google Cloud (GoogleCloudPlatform/region-carbon-info)",
+    license="Apache-2.0",
+    homepage="https://cloud.google.com/sustainability/region-carbon",
+    description="One CSV per data year: average grid carbon intensity (gCO2eq/kWh) of the local grid "
+                "of each Google Cloud region, and Google's hourly carbon-free-energy share.",
+    files=tuple(SourceFile(f"{year}.csv", f"{_RAW}/{year}.csv", "csv", data_as_of)
+                for year, data_as_of in YEARLY_FILES.items()),
+    parsers={"grid_carbon_intensity": parse_grid_intensity},
+)

@@ -1,0 +1,139 @@
+"""Green Algorithms calculator reference data (GreenAlgorithms/green-algorithms-tool on GitHub).
+
+Grid carbon intensity comes from CI_aggregated.csv: one value per location, compiled from
+several publishers (carbonfootprint.com, Climate Transparency, AIB, Defra, EPA eGRID, IEA,
+Electricity Maps) and dated only in free text.
+
+* year: the data year a row states in its source or comments ("Data from April 2022",
+  "(data from 2019 published in 2021)", "using 2019/20 data"); a span is dated by its later
+  year. A row that states none (Taiwan, in the 2022-10-22 file) gets the year most rows of
+  the file state (2020 there, the later year on a tie): a compilation's undated values most
+  likely share its usual vintage, while the file's own date would claim newer data than
+  any row states.
+* basis: unknown. Green Algorithms does not say, and its rows mix generation-only,
+  generation plus T&D, AIB production-mix, IEA CO2-only and Electricity Maps lifecycle factors.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from pipelines import zones
+from pipelines.errors import SourceFormatError
+from pipelines.sources._base import RawSource, Source, SourceFile
+
+_COMMIT = "30df2feead1c7f5db87a3d86ca1239470a0cd415"
+_RAW = f"https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/{_COMMIT}/data/latest"
+
+CARBON_INTENSITY = "CI_aggregated.csv"
+_UNIT = "in gCO2e/kWh"
+_WORLD = "WORLD"
+_ANY = "Any"  # Green Algorithms' "not narrowed down" in countryName / regionName
+# Green Algorithms codes Manitoba CA-MT; ISO 3166-2 codes it CA-MB.
+_LOCATION_FIXES = {"CA-MT": "CA-MB"}
+_DATA_YEAR_PATTERNS = (
+    re.compile(r"data from (?:[a-z]+ )?(?P<start>\d{4})", re.IGNORECASE),
+    re.compile(r"(?:based on|using) (?P<start>\d{4})(?:/(?P<end>\d{2}))? data", re.IGNORECASE),
+)
+
+
+def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
+    # Two header rows: units first ("in gCO2e/kWh" over carbonIntensity), then column names.
+    table = raw.csv(CARBON_INTENSITY, header=None, dtype=str)
+    names = table.iloc[1].str.strip()
+    frame = table.iloc[2:].set_axis(names, axis=1)
+    raw.require_columns(CARBON_INTENSITY, frame, ["location", "continentName", "countryName", "regionName",
+                                                  "carbonIntensity", "source", "comments"])
+    unit = str(table.iloc[0][(names == "carbonIntensity").to_numpy()].iloc[0]).strip()
+    if unit != _UNIT:
+        raise SourceFormatError(raw.source_id, CARBON_INTENSITY,
+                                f"expected unit {_UNIT!r} in the first header row, file says {unit!r}",
+                                column="carbonIntensity")
+
+    intensity = raw.to_number(CARBON_INTENSITY, frame, "carbonIntensity")
+    # An empty or 0 intensity marks a location without data, not a grid that emits nothing.
+    has_value = intensity.notna() & (intensity != 0)
+    frame, intensity = frame[has_value], intensity[has_value]
+
+    zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]))
+    staged = pd.DataFrame({
+        "zone_id": zone_ids,
+        "zone_name": [_zone_name(row) for row in frame.itertuples()],
+        "zone_type": zone_types,
+        "year": _data_years(raw, frame),
+        "gco2e_per_kwh": intensity,
+        "basis": "unknown",
+        "source_file": CARBON_INTENSITY,
+    }, index=frame.index)
+
+    duplicated = staged.duplicated(["zone_id", "year", "basis"], keep=False)
+    if duplicated.any():
+        raise SourceFormatError(raw.source_id, CARBON_INTENSITY,
+                                f"{int(duplicated.sum())} rows give the same zone and year",
+                                column="location", sample_rows=frame[duplicated].to_dict("records"))
+    return staged.reset_index(drop=True)
+
+
+def _zone(raw: RawSource, location: str) -> tuple[str, str]:
+    code = str(location).strip().upper()
+    code = _LOCATION_FIXES.get(code, code)
+    if code == _WORLD:
+        return zones.aggregate_id("World"), "aggregate"
+    if "-" in code:
+        # Sub-zones ISO does not list (CN-HK2, AU-WA1 ...) are Green Algorithms' own: keep their code.
+        return zones.subdivision_id(code) or code, "subregion"
+    iso3 = zones.iso3_from_alpha2(code)
+    if iso3 is None:
+        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, f"location {location!r} is not an ISO country code",
+                                column="location")
+    return iso3, "country"
+
+
+def _zone_name(row) -> str:
+    for name in (row.regionName, row.countryName, row.continentName):
+        if isinstance(name, str) and name.strip() and name.strip() != _ANY:
+            return name.strip()
+    return str(row.location)
+
+
+def _data_years(raw: RawSource, frame: pd.DataFrame) -> pd.Series:
+    text = frame["source"].fillna("") + " " + frame["comments"].fillna("")
+    stated = pd.Series([_stated_year(t) for t in text], index=frame.index, dtype="Int64")
+    if stated.isna().all():
+        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, "no row states the year of its data",
+                                column="source")
+    # Rows that state no year get the year most rows state (see the module docstring).
+    return stated.fillna(stated.mode().max()).astype("int64")
+
+
+def _stated_year(text: str) -> int | None:
+    for pattern in _DATA_YEAR_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            start, end = match["start"], match.groupdict().get("end")
+            return int(start[:2] + end) if end else int(start)
+    return None
+
+
+SOURCE = Source(
+    id="green_algorithms",
+    title="Green Algorithms calculator reference data (v3.0 / latest)",
+    publisher="Green Algorithms project (Lannelongue, Grealey, Inouye)",
+    license="CC-BY-4.0",
+    homepage="https://www.green-algorithms.org/",
+    description="Reference tables behind the Green Algorithms carbon footprint calculator: carbon intensity "
+                "by location, CPU/GPU power (TDP), default and provider PUE, cloud data centres mapped to "
+                "locations, and equivalence constants.",
+    files=(
+        SourceFile(CARBON_INTENSITY, f"{_RAW}/CI_aggregated.csv", "csv", "2022-10-22"),
+        SourceFile("TDP_gpu.csv", f"{_RAW}/TDP_gpu.csv", "csv", "2025-02-05"),
+        SourceFile("TDP_cpu.csv", f"{_RAW}/TDP_cpu.csv", "csv", "2025-02-05"),
+        SourceFile("defaults_PUE.csv", f"{_RAW}/defaults_PUE.csv", "csv", "2025-02-05"),
+        SourceFile("cloudProviders_datacenters.csv", f"{_RAW}/cloudProviders_datacenters.csv", "csv", "2022-04-12"),
+        SourceFile("providersNamesCodes.csv", f"{_RAW}/providersNamesCodes.csv", "csv", "2022-04-12"),
+        SourceFile("referenceValues.csv", f"{_RAW}/referenceValues.csv", "csv", "2025-01-07"),
+    ),
+    parsers={"grid_carbon_intensity": parse_grid_intensity},
+)

@@ -1,0 +1,159 @@
+"""The warehouse: Parquet files and a DuckDB database holding the published tables.
+
+Publishing never leaves a half-written table behind. For each table the new Parquet file and
+a new copy of the DuckDB file are written to temporary paths, then each is swapped in with
+an atomic rename. A reader who opened the previous files keeps reading them; a crash before
+the swap leaves the previous state untouched. Views and macros from `warehouse/sql/` are
+re-applied to every new copy, so the calculations always match the code.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines import settings
+from pipelines.errors import WarehouseLockedError
+from schemas import table
+
+DATABASE_NAME = "aifootprint.duckdb"
+_REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
+
+
+def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
+    """The frame in the schema's column order, with descriptions as Parquet field metadata."""
+    spec = table(table_name)
+    frame = frame[spec.columns]
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    descriptions = spec.column_descriptions()
+    fields = [field.with_metadata({"description": descriptions.get(field.name, "")}) for field in arrow.schema]
+    metadata = {
+        "aifootprint.table": table_name,
+        "aifootprint.description": spec.description,
+        "aifootprint.primary_key": json.dumps(list(spec.primary_key)),
+    }
+    return arrow.cast(pa.schema(fields, metadata={**(arrow.schema.metadata or {}), **metadata}))
+
+
+def sql_files() -> list[Path]:
+    return sorted(settings.sql_dir().glob("*.sql"))
+
+
+def apply_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every SQL file whose `-- requires:` tables all exist; return the files applied."""
+    existing = {row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+    applied = []
+    for path in sql_files():
+        text = path.read_text(encoding="utf-8")
+        required = {name.strip() for match in _REQUIRES.findall(text) for name in match.split(",") if name.strip()}
+        if required <= existing:
+            con.execute(text)
+            applied.append(path.name)
+            existing |= {row[0] for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+    return applied
+
+
+class Warehouse:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    @property
+    def database_path(self) -> Path:
+        return self.root / DATABASE_NAME
+
+    def parquet_path(self, table_name: str) -> Path:
+        return self.root / "parquet" / f"{table_name}.parquet"
+
+    @contextmanager
+    def write_lock(self, wait_s: float = 600.0):
+        """Serialise writers to this warehouse (one process at a time)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".publish.lock", "w") as handle:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise WarehouseLockedError(f"warehouse {self.root} is locked by another writer") from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def refresh_lock(self):
+        """Held for a whole refresh; a second refresh is told at once that the warehouse is busy."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.root / ".refresh.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise WarehouseLockedError(
+                f"warehouse {self.root} is locked: another refresh is running; try again when it ends") from None
+        try:
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def publish(self, table_name: str, frame: pd.DataFrame) -> dict:
+        """Atomically replace one published table in Parquet and DuckDB."""
+        arrow = arrow_table(table_name, frame)
+        parquet_path = self.parquet_path(table_name)
+        parquet_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.write_lock():
+            parquet_tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
+            database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
+            try:
+                pq.write_table(arrow, parquet_tmp, compression="zstd")
+                if self.database_path.exists():
+                    shutil.copyfile(self.database_path, database_tmp)
+                else:
+                    database_tmp.unlink(missing_ok=True)
+                with duckdb.connect(str(database_tmp)) as con:
+                    con.execute(f'create or replace table "{table_name}" as '
+                                f"select * from read_parquet(?)", [str(parquet_tmp)])
+                    apply_sql(con)
+                    con.execute("checkpoint")
+                _fsync(parquet_tmp)
+                _fsync(database_tmp)
+                os.replace(parquet_tmp, parquet_path)
+                os.replace(database_tmp, self.database_path)
+            finally:
+                parquet_tmp.unlink(missing_ok=True)
+                database_tmp.unlink(missing_ok=True)
+        return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path)}
+
+    def read(self, table_name: str) -> pd.DataFrame:
+        return pq.read_table(self.parquet_path(table_name)).to_pandas()
+
+    def connect(self, *, allow_external_access: bool = False) -> duckdb.DuckDBPyConnection:
+        """A read-only connection; by default no file or network access beyond the database."""
+        if not self.database_path.exists():
+            raise FileNotFoundError(f"no warehouse database at {self.database_path}; run `aifootprint refresh` first")
+        config = {} if allow_external_access else {"enable_external_access": False}
+        return duckdb.connect(str(self.database_path), read_only=True, config=config)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())

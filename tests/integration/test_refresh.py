@@ -1,0 +1,157 @@
+"""The whole asset graph, in-process, against the recorded sources in ../shared/sources."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from conftest import SHARED_SOURCES
+from pipelines.refresh import run_refresh
+from pipelines.sources import SOURCES, sources_for_table
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(tmp_path_factory):
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse,
+                          instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, outcome.report_lines()
+    return warehouse
+
+
+def query(warehouse: Path, sql: str, params=None):
+    with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_every_grid_source_is_published(built_warehouse):
+    published = {row[0] for row in query(built_warehouse, "select distinct source_id from grid_carbon_intensity")}
+    assert published == {s.id for s in sources_for_table("grid_carbon_intensity")}
+
+
+def test_france_2023_from_codecarbon(built_warehouse):
+    rows = query(built_warehouse, """select gco2e_per_kwh, basis, source_vintage from grid_carbon_intensity
+                                     where zone_id = 'FRA' and year = 2023 and source_id = 'codecarbon'""")
+    assert rows == [(pytest.approx(56.039), "lifecycle", "2024-09-20")]
+
+
+def test_california_from_egrid_2016_state_rate_in_grams(built_warehouse):
+    (value,) = query(built_warehouse, """select gco2e_per_kwh from grid_carbon_intensity
+                                         where zone_id = 'USA-CA' and source_id = 'codecarbon'""")[0]
+    # usa_emissions.json: california 452.5 lb/MWh x 0.45359237 = 205.27 g/kWh
+    assert value == pytest.approx(205.269, abs=0.01)
+
+
+def test_parquet_matches_duckdb_and_carries_descriptions(built_warehouse):
+    import pyarrow.parquet as pq
+
+    parquet = pq.read_table(built_warehouse / "parquet" / "grid_carbon_intensity.parquet")
+    (count,) = query(built_warehouse, "select count(*) from grid_carbon_intensity")[0]
+    assert parquet.num_rows == count
+    description = parquet.schema.field("gco2e_per_kwh").metadata[b"description"].decode()
+    assert "grams of CO2-equivalent per kWh" in description
+
+
+def test_sources_table_lists_every_raw_file_with_sha256(built_warehouse):
+    rows = query(built_warehouse, "select source_id, file, sha256, license from sources")
+    expected = {(s.id, f.name) for s in SOURCES.values() for f in s.files}
+    assert {(r[0], r[1]) for r in rows} == expected
+    by_file = {(r[0], r[1]): r[2] for r in rows}
+    path = SHARED_SOURCES / "codecarbon" / "global_energy_mix.json"
+    assert by_file[("codecarbon", "global_energy_mix.json")] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_preferred_view_has_one_row_per_zone_year(built_warehouse):
+    (duplicates,) = query(built_warehouse, """select count(*) from (select zone_id, year from
+                          grid_carbon_intensity_preferred group by all having count(*) > 1)""")[0]
+    assert duplicates == 0
+    (carried,) = query(built_warehouse, """select is_carried_forward from grid_carbon_intensity_preferred
+                       where zone_id = 'USA-CA' and year = 2020""")[0]
+    assert carried is True
+
+
+# --- failures leave the last good outputs byte-identical -------------------------------------
+
+def _digest_outputs(warehouse: Path) -> dict:
+    files = [warehouse / "aifootprint.duckdb", *sorted((warehouse / "parquet").glob("*.parquet"))]
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def _cli(args, warehouse: Path, tmp_path: Path):
+    env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    env.pop("AIFOOTPRINT_ARCHIVE", None)
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture
+def archive_copy(tmp_path):
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
+    copy = tmp_path / "archive"
+    shutil.copytree(SHARED_SOURCES, copy)
+    for path in copy.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return copy
+
+
+def test_corrupted_archive_file_fails_refresh_and_keeps_outputs(built_warehouse, archive_copy, tmp_path):
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(built_warehouse, warehouse)
+    before = _digest_outputs(warehouse)
+    target = archive_copy / "codecarbon" / "global_energy_mix.json"
+    target.write_bytes(target.read_bytes().replace(b"56.039", b"99.999"))
+
+    result = _cli(["refresh", "--archive", str(archive_copy)], warehouse, tmp_path)
+
+    assert result.returncode == 1, result.stderr
+    assert "source 'codecarbon', file 'global_energy_mix.json': sha256 mismatch" in result.stderr
+    assert _digest_outputs(warehouse) == before
+
+
+def test_renamed_column_fails_with_source_file_and_column(built_warehouse, archive_copy, tmp_path):
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(built_warehouse, warehouse)
+    before = _digest_outputs(warehouse)
+    source_dir = archive_copy / "codecarbon"
+    target = source_dir / "eu-carbon-intensity-electricity.csv"
+    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
+    target.write_bytes(target.read_bytes().replace(b"Entity,Code,Year", b"Country,Code,Year", 1))
+    manifest = source_dir / "SOURCE.toml"
+    manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+
+    result = _cli(["refresh", "--archive", str(archive_copy)], warehouse, tmp_path)
+
+    assert result.returncode == 1
+    assert "source 'codecarbon', file 'eu-carbon-intensity-electricity.csv'" in result.stderr
+    assert "column 'Entity'" in result.stderr
+    assert _digest_outputs(warehouse) == before
+
+
+def test_out_of_range_value_is_reported_with_rows(built_warehouse, archive_copy, tmp_path):
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(built_warehouse, warehouse)
+    before = _digest_outputs(warehouse)
+    source_dir = archive_copy / "codecarbon"
+    target = source_dir / "eu-carbon-intensity-electricity.csv"
+    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
+    target.write_bytes(target.read_bytes().replace(b"Austria,AUT,2000,158", b"Austria,AUT,2000,1000000000", 1))
+    manifest = source_dir / "SOURCE.toml"
+    manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+
+    result = _cli(["refresh", "--archive", str(archive_copy)], warehouse, tmp_path)
+
+    assert result.returncode == 1
+    assert "source 'codecarbon'" in result.stderr and "column 'gco2e_per_kwh' failed less_than(2000)" in result.stderr
+    assert "'zone_id': 'AUT'" in result.stderr and "eu-carbon-intensity-electricity.csv" in result.stderr
+    assert _digest_outputs(warehouse) == before
