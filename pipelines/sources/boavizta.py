@@ -43,7 +43,8 @@ _BASIS_BY_SOURCE = {
 
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
-    table = raw.csv(ELECTRICAL_MIX, dtype=str)
+    # Only an empty cell is missing, so a stray "n/a" is reported rather than read as no value.
+    table = raw.csv(ELECTRICAL_MIX, dtype=str, keep_default_na=False, na_values=[""])
     raw.require_columns(ELECTRICAL_MIX, table, _META_COLUMNS)
     codes = [c for c in table.columns if c not in _META_COLUMNS]
     not_codes = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
@@ -64,14 +65,17 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     if units != [_GWP_UNIT]:
         raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, f"expected gwp in {_GWP_UNIT!r}, file says {units}",
                                 column="unit")
-    priority = raw.to_number(ELECTRICAL_MIX, gwp, "priority")
+    # Error samples show which row it is, not all of its zone columns.
+    described = gwp[["source", "priority", "reference_year"]]
+    priority = raw.to_number(ELECTRICAL_MIX, described, "priority")
     years = gwp["reference_year"].map(_latest_year)
     for column, parsed in (("priority", priority), ("reference_year", years)):
         if parsed.isna().any():
             raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, f"gwp row without a {column}", column=column,
-                                    sample_rows=gwp[parsed.isna()][list(_META_COLUMNS)].to_dict("records"))
+                                    sample_rows=described[parsed.isna()].to_dict("records"))
 
-    values = pd.DataFrame({code: raw.to_number(ELECTRICAL_MIX, gwp, code) for code in codes})
+    values = pd.DataFrame({code: raw.to_number(ELECTRICAL_MIX, gwp[[*described.columns, code]], code)
+                           for code in codes})
     # An empty cell, or 0 (no grid emits nothing), means the row has no value for that zone.
     values = values.where(values != 0)
     candidates = (values.assign(priority=priority, year=years, source=gwp["source"].fillna(""))
@@ -93,7 +97,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
         "gco2e_per_kwh": chosen["kg_per_kwh"] * KG_TO_G,
         "basis": [_basis(source) for source in chosen["source"]],
         "source_file": ELECTRICAL_MIX,
-    }).reset_index(drop=True)
+    }, index=chosen.index).reset_index(drop=True)
 
 
 def _zone(code: str, name: str) -> tuple[str, str]:

@@ -41,7 +41,8 @@ _DATA_YEAR_PATTERNS = (
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # Two header rows: units first ("in gCO2e/kWh" over carbonIntensity), then column names.
-    table = raw.csv(CARBON_INTENSITY, header=None, dtype=str)
+    # Only an empty cell is missing: pandas would also read Namibia's code NA as missing.
+    table = raw.csv(CARBON_INTENSITY, header=None, dtype=str, keep_default_na=False, na_values=[""])
     names = table.iloc[1].str.strip()
     frame = table.iloc[2:].set_axis(names, axis=1)
     raw.require_columns(CARBON_INTENSITY, frame, ["location", "continentName", "countryName", "regionName",

@@ -20,7 +20,9 @@ YEARLY_AVERAGES = "electricitymap_yearly_averages_2021-10-27.csv"
 
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
-    frame = raw.csv(YEARLY_AVERAGES, dtype={"zone_key": str, "Zone Name": str})
+    # Only an empty cell is missing: pandas would also read a zone key NA (Namibia) as missing.
+    frame = raw.csv(YEARLY_AVERAGES, dtype={"zone_key": str, "Zone Name": str}, keep_default_na=False,
+                    na_values=[""])
     raw.require_columns(YEARLY_AVERAGES, frame, ["zone_key", "year", "Zone Name", "carbon_intensity_avg"])
     intensity = raw.to_number(YEARLY_AVERAGES, frame, "carbon_intensity_avg")
     # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty.

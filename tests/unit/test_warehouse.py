@@ -1,0 +1,107 @@
+"""Publishing is atomic; readers get a read-only connection with no file access."""
+
+import hashlib
+import subprocess
+import sys
+import threading
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines import warehouse as warehouse_module
+from pipelines.errors import WarehouseLockedError
+from pipelines.warehouse import Warehouse
+
+
+def grid_rows(value=56.039):
+    return pd.DataFrame({
+        "source_id": ["demo", "demo"], "source_vintage": ["2024-09-20", "2024-09-20"],
+        "zone_id": ["FRA", "DEU"], "zone_name": ["France", "Germany"], "zone_type": ["country", "country"],
+        "year": [2023, 2023], "gco2e_per_kwh": [value, 381.0], "basis": ["lifecycle", "lifecycle"],
+        "source_file": ["f.json", "f.json"],
+    })
+
+
+def digests(store: Warehouse) -> dict:
+    paths = [store.database_path, store.parquet_path("grid_carbon_intensity")]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def test_publish_writes_parquet_duckdb_and_views(tmp_path):
+    store = Warehouse(tmp_path)
+    result = store.publish("grid_carbon_intensity", grid_rows())
+    assert result["rows"] == 2
+    with store.connect() as con:
+        assert con.execute("select gco2e_per_kwh from grid_carbon_intensity_preferred "
+                           "where zone_id = 'FRA' and year = 2023").fetchone() == (pytest.approx(56.039),)
+    assert store.read("grid_carbon_intensity")["zone_id"].tolist() == ["FRA", "DEU"]
+
+
+def test_failure_during_publish_leaves_previous_bytes(tmp_path, monkeypatch):
+    store = Warehouse(tmp_path)
+    store.publish("grid_carbon_intensity", grid_rows())
+    before = digests(store)
+
+    def broken_sql(con):
+        raise RuntimeError("simulated crash while building the new database copy")
+
+    monkeypatch.setattr(warehouse_module, "apply_sql", broken_sql)
+    with pytest.raises(RuntimeError):
+        store.publish("grid_carbon_intensity", grid_rows(value=99.0))
+    assert digests(store) == before
+    assert sorted(p.name for p in tmp_path.rglob("*.tmp")) == []
+
+
+def test_query_connection_is_read_only_and_sandboxed(tmp_path):
+    store = Warehouse(tmp_path)
+    store.publish("grid_carbon_intensity", grid_rows())
+    with store.connect() as con:
+        with pytest.raises(duckdb.Error):
+            con.execute("delete from grid_carbon_intensity")
+        with pytest.raises(duckdb.Error):
+            con.execute(f"copy grid_carbon_intensity to '{tmp_path / 'leak.csv'}'")
+        with pytest.raises(duckdb.Error):
+            con.execute(f"attach '{tmp_path / 'other.duckdb'}' as other")
+    assert not (tmp_path / "leak.csv").exists()
+
+
+def test_second_refresh_lock_is_refused_with_a_clear_message(tmp_path):
+    store = Warehouse(tmp_path)
+    code = ("import sys; from pipelines.warehouse import Warehouse; "
+            f"lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
+            "sys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseLockedError, match="locked: another refresh is running"):
+            with store.refresh_lock():
+                pass
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    with store.refresh_lock():  # released when the holder exits
+        pass
+
+
+def test_concurrent_publishes_are_serialised(tmp_path):
+    store = Warehouse(tmp_path)
+    errors = []
+
+    def publish(value):
+        try:
+            store.publish("grid_carbon_intensity", grid_rows(value))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(v,)) for v in (10.0, 20.0, 30.0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with store.connect() as con:
+        (value,) = con.execute("select gco2e_per_kwh from grid_carbon_intensity where zone_id = 'FRA'").fetchone()
+    assert value in (10.0, 20.0, 30.0)
+    assert store.read("grid_carbon_intensity").loc[0, "gco2e_per_kwh"] == value
