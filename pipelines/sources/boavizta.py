@@ -81,6 +81,8 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     candidates = (values.assign(priority=priority, year=years, source=gwp["source"].fillna(""))
                   .melt(id_vars=["priority", "year", "source"], var_name="code", value_name="kg_per_kwh")
                   .dropna(subset=["kg_per_kwh"]))
+    if candidates.empty:
+        raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, "no gwp row has a value for any zone", column="name")
     chosen = candidates[candidates["priority"] == candidates.groupby("code")["priority"].transform("min")]
     tied = chosen.duplicated("code", keep=False)
     if tied.any():

@@ -43,11 +43,11 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # Two header rows: units first ("in gCO2e/kWh" over carbonIntensity), then column names.
     # Only an empty cell is missing: pandas would also read Namibia's code NA as missing.
     table = raw.csv(CARBON_INTENSITY, header=None, dtype=str, keep_default_na=False, na_values=[""])
-    names = table.iloc[1].str.strip()
+    units, names = table.iloc[0], table.iloc[1].str.strip()
     frame = table.iloc[2:].set_axis(names, axis=1)
     raw.require_columns(CARBON_INTENSITY, frame, ["location", "continentName", "countryName", "regionName",
                                                   "carbonIntensity", "source", "comments"])
-    unit = str(table.iloc[0][(names == "carbonIntensity").to_numpy()].iloc[0]).strip()
+    unit = str(units.set_axis(names)["carbonIntensity"]).strip()
     if unit != _UNIT:
         raise SourceFormatError(raw.source_id, CARBON_INTENSITY,
                                 f"expected unit {_UNIT!r} in the first header row, file says {unit!r}",
@@ -57,6 +57,9 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # An empty or 0 intensity marks a location without data, not a grid that emits nothing.
     has_value = intensity.notna() & (intensity != 0)
     frame, intensity = frame[has_value], intensity[has_value]
+    if frame.empty:
+        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, "no row has a carbon intensity",
+                                column="carbonIntensity")
 
     zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]))
     staged = pd.DataFrame({

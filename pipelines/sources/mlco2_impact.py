@@ -28,6 +28,9 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty.
     has_value = intensity.notna() & (intensity != 0)
     frame, intensity = frame[has_value], intensity[has_value]
+    if frame.empty:
+        raise SourceFormatError(raw.source_id, YEARLY_AVERAGES, "no row has a carbon intensity",
+                                column="carbon_intensity_avg")
 
     zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]))
     staged = pd.DataFrame({
