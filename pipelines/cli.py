@@ -38,7 +38,7 @@ def cmd_refresh(args) -> int:
     if args.archive and not Path(args.archive).is_dir():
         raise UsageError(f"--archive {args.archive}: no such folder")
     outcome = refresh.run_refresh(archive_dir=args.archive, select=args.select or None,
-                                  log_level="DEBUG" if args.verbose else "CRITICAL")
+                                  log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force)
     for line in outcome.report_lines():
         print(line, file=sys.stderr)
     return EXIT_OK if outcome.success else EXIT_FAILURE
@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="raw archive to read instead of the network (default: $AIFOOTPRINT_ARCHIVE)")
     refresh.add_argument("--select", nargs="+", metavar="ASSET",
                          help="asset keys or Dagster selection strings (e.g. 'grid_carbon_intensity+')")
+    refresh.add_argument("--force", action="store_true",
+                         help="re-materialize every selected asset even if its inputs and code are unchanged")
     refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
     refresh.set_defaults(func=cmd_refresh)
 

@@ -1,8 +1,15 @@
-"""Run the refresh job in-process against the local Dagster instance and summarise it."""
+"""Run a refresh in-process against the local Dagster instance, recomputing only what changed.
+
+1. Observe the raw snapshots (fetch with conditional GET, or verify the archive): each reports
+   the sha256 of its bytes as its data version.
+2. Ask Dagster which assets are stale (an upstream data version or the asset's code version
+   changed) or missing, add everything downstream of them, and add any asset whose output file
+   is gone from the warehouse.
+3. Materialize that set. With nothing changed, step 3 materializes nothing.
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,33 +20,74 @@ from pipelines.warehouse import Warehouse
 @dataclass
 class RefreshOutcome:
     success: bool
+    observed: list[str] = field(default_factory=list)
     materialized: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     check_warnings: list[tuple[str, str]] = field(default_factory=list)
-    run_id: str = ""
+    run_ids: list[str] = field(default_factory=list)
 
     def report_lines(self) -> list[str]:
-        lines = [f"materialized {len(self.materialized)} asset(s) (run {self.run_id})"]
+        lines = [f"observed {len(self.observed)} raw snapshot(s); materialized {len(self.materialized)} asset(s); "
+                 f"{len(self.up_to_date)} already up to date"]
         lines += [f"warning: check {name}: {detail}" for name, detail in self.check_warnings]
         lines += [f"error: {step}: {message}" for step, message in self.failures]
         if self.skipped:
-            lines.append(f"not materialized (upstream failed): {', '.join(sorted(self.skipped))}")
-        lines.append("refresh succeeded" if self.success else "refresh FAILED; published tables are unchanged "
-                     "where their inputs failed")
+            lines.append(f"not materialized (an input failed): {', '.join(sorted(self.skipped))}")
+        lines.append("refresh succeeded" if self.success else
+                     "refresh FAILED; tables whose inputs failed keep their last published version")
         return lines
 
 
 def _innermost_message(error) -> str:
     while error is not None and error.cause is not None:
         error = error.cause
-    return (error.message if error is not None else "unknown error").strip().removeprefix(
-        "pipelines.errors.").strip()
+    message = error.message if error is not None else "unknown error"
+    return message.strip().removeprefix("pipelines.errors.").strip()
+
+
+def _output_missing(key, warehouse_dir: Path) -> bool:
+    from schemas import TABLES
+
+    name = key.to_user_string()
+    if name in TABLES:
+        return not Warehouse(warehouse_dir).parquet_path(name).exists()
+    if "__" in name:
+        return not (warehouse_dir / "staging" / f"{name}.parquet").exists()
+    return False
+
+
+def _stale_keys(instance, asset_graph, keys) -> set:
+    # Dagster's own staleness rules (code version, upstream data versions), read from the instance.
+    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+    from dagster._core.loader import LoadingContextForTest
+
+    resolver = CachingStaleStatusResolver(instance, asset_graph, loading_context=LoadingContextForTest(instance))
+    return {key for key in keys if resolver.get_status(key) != StaleStatus.FRESH}
+
+
+def _collect(outcome: RefreshOutcome, result) -> None:
+    outcome.run_ids.append(result.run_id)
+    for event in result.all_events:
+        kind = event.event_type_value
+        if kind == "ASSET_MATERIALIZATION":
+            outcome.materialized.append(event.asset_key.to_user_string())
+        elif kind == "ASSET_OBSERVATION":
+            outcome.observed.append(event.asset_key.to_user_string())
+        elif event.is_step_failure:
+            outcome.failures.append((event.step_key, _innermost_message(event.step_failure_data.error)))
+        elif event.is_step_skipped:
+            outcome.skipped.append(event.step_key)
+        elif kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                outcome.check_warnings.append((evaluation.check_name, _check_summary(evaluation)))
 
 
 def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | None = None,
                 warehouse_dir: str | Path | None = None, instance=None, log_level: str = "CRITICAL",
-                **raw_store_options) -> RefreshOutcome:
+                force: bool = False, **raw_store_options) -> RefreshOutcome:
     import dagster as dg
 
     from pipelines.definitions import build_definitions
@@ -50,34 +98,55 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     defs = build_definitions(archive_dir=str(Path(archive_dir).resolve()) if archive_dir else None,
                              warehouse_dir=str(warehouse_dir), **raw_store_options)
     job = defs.resolve_job_def("refresh")
-    selection = None
-    if select:
-        selection = dg.AssetSelection.from_string(" or ".join(f"({s})" if "+" in s or ":" in s else f'key:"{s}"'
-                                                               for s in select))
+    graph = defs.resolve_asset_graph()
     instance = instance or dg.DagsterInstance.get()
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+
+    selection = (dg.AssetSelection.from_string(" or ".join(_selection_clause(s) for s in select))
+                 if select else dg.AssetSelection.all())
+    wanted = {k for k in selection.resolve(graph) if graph.get(k).is_materializable}
+    raw_keys = {k for k in _with_ancestors(graph, wanted | selection.resolve(graph)) if graph.get(k).is_observable}
+
+    outcome = RefreshOutcome(success=True)
     with Warehouse(warehouse_dir).refresh_lock():
-        asset_keys = selection.resolve(defs.resolve_asset_graph()) if selection else None
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, asset_selection=asset_keys,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}})
-    outcome = RefreshOutcome(success=result.success, run_id=result.run_id)
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_MATERIALIZATION":
-            outcome.materialized.append(event.asset_key.to_user_string())
-        elif event.is_step_failure:
-            outcome.failures.append((event.step_key, _innermost_message(event.step_failure_data.error)))
-        elif event.is_step_skipped:
-            outcome.skipped.append(event.step_key)
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                outcome.check_warnings.append((evaluation.check_name, _check_summary(evaluation)))
+        if raw_keys:
+            observed = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=list(raw_keys),
+                                              run_config=run_config)
+            _collect(outcome, observed)
+            failed_raw = raw_keys - {dg.AssetKey(k) for k in outcome.observed}
+            if failed_raw:
+                blocked = dg.AssetSelection.assets(*failed_raw).downstream().resolve(graph) & wanted
+                outcome.skipped += sorted(k.to_user_string() for k in blocked)
+                wanted -= blocked
+        changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
+            k for k in wanted if _output_missing(k, warehouse_dir)}
+        to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
+        outcome.up_to_date = sorted(k.to_user_string() for k in wanted - to_run)
+        if to_run:
+            _collect(outcome, job.execute_in_process(instance=instance, raise_on_error=False,
+                                                     asset_selection=list(to_run), run_config=run_config))
+    outcome.success = not outcome.failures and not outcome.skipped
     return outcome
+
+
+def _with_ancestors(graph, keys) -> set:
+    # AssetSelection.upstream() leaves out source assets, which are exactly what we need here.
+    seen, frontier = set(keys), list(keys)
+    while frontier:
+        for parent in graph.get(frontier.pop()).parent_keys:
+            if parent not in seen:
+                seen.add(parent)
+                frontier.append(parent)
+    return seen
+
+
+def _selection_clause(text: str) -> str:
+    """A bare asset name becomes an exact key match; anything else is Dagster selection syntax."""
+    return f'key:"{text}"' if text.replace("_", "").isalnum() else f"({text})"
 
 
 def _check_summary(evaluation) -> str:
     parts = []
     for key, value in (evaluation.metadata or {}).items():
-        text = str(getattr(value, "value", value))
-        parts.append(f"{key}={text[:200]}")
+        parts.append(f"{key}={str(getattr(value, 'value', value))[:200]}")
     return "; ".join(parts)

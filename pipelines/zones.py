@@ -25,7 +25,9 @@ ZONE_TYPES = ("country", "subregion", "aggregate", "cloud_region")
 
 # Codes outside ISO 3166-1 that publishers use for countries.
 _EXTRA_ALPHA2 = {"XK": "XKX", "UK": "GBR", "EL": "GRC"}
-_EXTRA_ALPHA3 = {"XKX": "Kosovo", "OWID_KOS": "Kosovo"}
+_EXTRA_ALPHA3 = {"XKX": "Kosovo", "OWID_KOS": "Kosovo",
+                 # Retired ISO codes some publishers still use.
+                 "SCG": "Serbia and Montenegro", "ANT": "Netherlands Antilles"}
 _ALPHA3_ALIASES = {"OWID_KOS": "XKX", "KOS": "XKX", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
 
 # Country names that pycountry's exact lookup does not resolve.
@@ -157,13 +159,20 @@ def aggregate_id(name: str) -> str:
     return "AGG-" + re.sub(r"[^A-Z0-9]+", "-", ascii_name.upper()).strip("-")
 
 
+def _top_level_subdivision(code: str) -> bool:
+    # Only first-level subdivisions (states, provinces): Electricity Maps' IT-NO (northern
+    # Italy bidding zone) must not become ISO's IT-NO (the province of Novara).
+    subdivision = pycountry.subdivisions.get(code=code)
+    return subdivision is not None and getattr(subdivision, "parent_code", None) is None
+
+
 def subdivision_id(code: str) -> str | None:
-    """An ISO 3166-2 code (`US-CA`, `AU-NSW`) -> `USA-CA`; None if ISO does not list it."""
+    """A first-level ISO 3166-2 code (`US-CA`, `AU-NSW`) -> `USA-CA`; None if ISO does not list it."""
     code = code.strip().upper()
     if "-" not in code:
         return None
     country, _, local = code.partition("-")
-    if pycountry.subdivisions.get(code=code) is None:
+    if not _top_level_subdivision(code):
         return None
     iso3 = iso3_from_alpha2(country) if len(country) == 2 else normalise_alpha3(country)
     return f"{iso3}-{local}" if iso3 else None
@@ -184,7 +193,7 @@ def electricitymaps_zone(zone_key: str) -> tuple[str, str]:
     prefix, _, local = key.partition("-")
     if len(prefix) == 3 and normalise_alpha3(prefix):
         alpha2 = pycountry.countries.get(alpha_3=normalise_alpha3(prefix))
-        if alpha2 is not None and pycountry.subdivisions.get(code=f"{alpha2.alpha_2}-{local}"):
+        if alpha2 is not None and _top_level_subdivision(f"{alpha2.alpha_2}-{local}"):
             return f"{alpha2.alpha_3}-{local}", "subregion"
     sub = subdivision_id(key)
     if sub:

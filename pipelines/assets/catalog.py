@@ -4,11 +4,14 @@ It depends on every published table, so it changes only when they do: after a fa
 it still describes the exact bytes the published tables were built from.
 """
 
+import sys
 
 import dagster as dg
 import pandas as pd
 
+from pipelines import archive, validation
 from pipelines.assets.factory import raw_asset_key
+from pipelines.code_version import code_version
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.sources import SOURCES
 from pipelines.validation import validate
@@ -20,7 +23,8 @@ PUBLISHED_FROM_SOURCES = ("grid_carbon_intensity",)
 @dg.asset(name="sources",
           deps=[*(raw_asset_key(s) for s in SOURCES), *PUBLISHED_FROM_SOURCES],
           group_name="catalog",
-          kinds={"duckdb", "parquet"}, description="Catalogue of every raw file: URL, sha256, licence, vintage.")
+          kinds={"duckdb", "parquet"}, code_version=code_version([sys.modules[__name__], archive, validation]),
+          description="Catalogue of every raw file: URL, sha256, licence, vintage.")
 def sources_table(raw_store: RawStore, warehouse: WarehouseResource) -> dg.MaterializeResult:
     rows = []
     for source in SOURCES.values():

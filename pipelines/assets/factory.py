@@ -1,6 +1,8 @@
 """Asset factories: the same snapshot → staging → published flow for every source and table.
 
-* `raw_<source>`: take a snapshot of the source's files (fetch, or verify an archive).
+* `raw_<source>`: an observable source asset: observing it takes a snapshot of the source's
+  files (fetch with conditional GET, or verify an archive) and reports their sha256 as its
+  data version, so downstream assets are stale only when the bytes (or their code) changed.
 * `<table>__<source>`: parse one source's snapshot into the table's shape and validate it,
   so a bad file fails only its own source, with an error naming source, file, column, rows.
 * `<table>`: concatenate every source's rows, validate the whole (keys across sources) and
@@ -8,13 +10,18 @@
 """
 
 
+import sys
+import warnings
 from collections.abc import Callable
 
 import dagster as dg
 import pandas as pd
 
+import schemas
+from pipelines import validation, warehouse as warehouse_module, zones
+from pipelines.code_version import code_version
 from pipelines.resources import RawStore, WarehouseResource
-from pipelines.sources import SOURCES, Source, sources_for_table
+from pipelines.sources import SOURCES, Source, _base, sources_for_table
 from pipelines.validation import validate
 
 STAGING_IO = "staging_io_manager"
@@ -28,17 +35,21 @@ def staging_asset_key(table_name: str, source_id: str) -> dg.AssetKey:
     return dg.AssetKey(f"{table_name}__{source_id}")
 
 
-def raw_asset(source: Source) -> dg.AssetsDefinition:
-    @dg.asset(
+# Observable source assets are marked beta; they are the mechanism Dagster documents for
+# versioning external data, and the refresh depends on them.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
+
+def raw_asset(source: Source):
+    @dg.observable_source_asset(
         key=raw_asset_key(source.id),
         group_name="raw",
         description=f"Raw snapshot of {source.title} ({source.publisher}). Licence: {source.license}.",
-        kinds={"python", "file"},
     )
-    def _raw(context: dg.AssetExecutionContext, raw_store: RawStore) -> dg.MaterializeResult:
+    def _raw(context, raw_store: RawStore) -> dg.ObserveResult:
         snapshot = raw_store.snapshot(source, log=context.log.warning)
         files = sorted(snapshot.files.values(), key=lambda f: f.name)
-        return dg.MaterializeResult(
+        return dg.ObserveResult(
             metadata={
                 "mode": raw_store.mode,
                 "files": dg.MetadataValue.json({f.name: {"sha256": f.sha256, "bytes": f.bytes,
@@ -51,6 +62,14 @@ def raw_asset(source: Source) -> dg.AssetsDefinition:
     return _raw
 
 
+def _module_of(function):
+    return sys.modules[function.__module__]
+
+
+def _schema_module(table_name: str):
+    return sys.modules[schemas.table(table_name).model.__module__]
+
+
 def staging_asset(table_name: str, source: Source, group: str) -> dg.AssetsDefinition:
     parser = source.parsers[table_name]
 
@@ -59,6 +78,8 @@ def staging_asset(table_name: str, source: Source, group: str) -> dg.AssetsDefin
         deps=[raw_asset_key(source.id)],
         group_name=group,
         io_manager_key=STAGING_IO,
+        code_version=code_version([_module_of(parser), _base, zones, validation, _schema_module(table_name),
+                                   sys.modules[__name__]]),
         description=f"`{table_name}` rows from {source.title}, parsed and validated.",
         kinds={"pandas", "pandera"},
     )
@@ -90,6 +111,7 @@ def published_asset(table_name: str, group: str,
     }
 
     @dg.asset(name=table_name, ins=inputs, group_name=group, kinds={"duckdb", "parquet"},
+              code_version=published_code_version(table_name, transform),
               description=f"Published table `{table_name}` (see schemas/).")
     def _published(context: dg.AssetExecutionContext, warehouse: WarehouseResource, **frames: pd.DataFrame):
         combined = pd.concat(frames.values(), ignore_index=True)
@@ -103,12 +125,20 @@ def published_asset(table_name: str, group: str,
     return _published
 
 
+def published_code_version(table_name: str, transform=None) -> str:
+    """Code that shapes a published table: its schema, the publisher, the warehouse SQL."""
+    parts = [_schema_module(table_name), warehouse_module, validation, sys.modules[__name__], *warehouse_module.sql_files()]
+    if transform is not None:
+        parts.append(_module_of(transform))
+    return code_version(parts)
+
+
 def table_assets(table_name: str, group: str) -> list[dg.AssetsDefinition]:
     return [staging_asset(table_name, s, group) for s in sources_for_table(table_name)] + [
         published_asset(table_name, group)]
 
 
-def all_raw_assets() -> list[dg.AssetsDefinition]:
+def all_raw_assets() -> list:
     return [raw_asset(source) for source in SOURCES.values()]
 
 

@@ -1,20 +1,23 @@
-"""The source registry: every public source the pipeline reads, by id."""
+"""The source registry: every public source the pipeline reads, by id.
+
+Each module in this package (not starting with `_`) declares one source as `SOURCE`;
+adding a source is adding its module.
+"""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from pipelines.sources._base import RawFile, RawSource, Source, SourceFile
 
-# One module per source; adding a source is adding its module name here.
-_MODULES = (
-    "codecarbon",
-)
-
 SOURCES: dict[str, Source] = {}
-for _module_name in _MODULES:
-    _source = importlib.import_module(f"pipelines.sources.{_module_name}").SOURCE
-    SOURCES[_source.id] = _source
+for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if not _module.name.startswith("_"):
+        _source = importlib.import_module(f"{__name__}.{_module.name}").SOURCE
+        if _source.id in SOURCES:
+            raise RuntimeError(f"source id '{_source.id}' is declared twice")
+        SOURCES[_source.id] = _source
 
 
 def sources_for_table(table_name: str) -> list[Source]:

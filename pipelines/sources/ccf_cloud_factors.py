@@ -105,23 +105,20 @@ def _read_rows(raw: RawSource, name: str) -> pd.DataFrame:
     Read with the csv module rather than pandas: pandas either rejects a row with a trailing
     comma or, when it is the first data row, silently shifts every column into the index.
     """
-    rows = [row for row in csv.reader(io.StringIO(raw.text(name)))]
+    rows = list(csv.reader(io.StringIO(raw.text(name))))
     header = [cell.strip() for cell in rows[0]]
     records = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         extra = row[len(header):]
-        if any(cell.strip() for cell in extra):
+        if len(row) < len(header) or any(cell.strip() for cell in extra):
             raise SourceFormatError(raw.source_id, name,
                                     f"line {line} has {len(row)} fields but the header has {len(header)}",
                                     sample_rows=[row])
         if extra:
-            log.warning("ccf_cloud_factors: %s line %d: removed %d trailing empty field(s)", name, line, len(extra))
-        if len(row) < len(header):
-            raise SourceFormatError(raw.source_id, name,
-                                    f"line {line} has {len(row)} fields but the header has {len(header)}",
-                                    sample_rows=[row])
+            log.warning("ccf_cloud_factors: %s line %d: removed %d trailing empty field(s)",
+                        name, line, len(extra))
         records.append([*row[:len(header)], line])
     if not records:
         raise SourceFormatError(raw.source_id, name, "CSV has a header but no rows")

@@ -3,15 +3,15 @@
 Only the GWP column feeds `grid_carbon_intensity`; ADPe, PE and WUE have no table yet.
 
 Where GWP comes from: EcoLogits' methodology says "We use data from Our World in Data for
-GWP impact" (docs/methodology/llm_inference.md) and the pull request that wrote this file
-(#181, 2025-09-08) says "gwp data coming from Our World in Data". Neither states a year, and
-the file has no year column. Comparing the file with OWID's carbon-intensity-electricity
+GWP impact" (docs/methodology/llm_inference.md), and EcoLogits pull request #181, which wrote
+this file (2025-09-08), says "gwp data coming from Our World in Data". Neither states a year,
+nor does the file. Comparing the file with OWID's carbon-intensity-electricity
 export of 2025-07-30 (source `owid_energy`) answers it: every gwp equals OWID's value for the
 zone's latest year, divided by 1000 and rounded to 5 decimals (FRA 0.04418 = 44.179085 g in
 2024). That latest year is 2024 for 47 of the 50 zones (WOR is OWID's World) and older where
-OWID had no 2024 value yet: IDN and ISL 2023, UKR 2022. `_DATA_YEAR` records that; the
-integration test re-derives it from both recorded files, so bumping `_COMMIT` without
-re-checking the years fails loudly.
+OWID had no 2024 value yet: IDN and ISL 2023, UKR 2022. `_OLDER_OWID_YEARS` records that and
+holds only for the bytes at `_COMMIT`: the integration test re-derives it from both recorded
+files, so recording a newer file without re-checking the years fails.
 
 Basis is lifecycle, as for OWID's series (Ember's lifecycle emission factors).
 """
@@ -36,7 +36,7 @@ _OLDER_OWID_YEARS = {"IDN": 2023, "ISL": 2023, "UKR": 2022}
 _WORLD_CODE = "WOR"
 
 
-def data_year(zone_id: str) -> int:
+def _data_year(zone_id: str) -> int:
     return _OLDER_OWID_YEARS.get(zone_id, _LATEST_OWID_YEAR)
 
 
@@ -66,7 +66,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
         "zone_name": [("World" if world else zones.country_name(zone_id))
                       for zone_id, world in zip(zone_ids, is_world)],
         "zone_type": is_world.map({True: "aggregate", False: "country"}).to_numpy(),
-        "year": [data_year(zone_id) for zone_id in zone_ids],
+        "year": [_data_year(zone_id) for zone_id in zone_ids],
         "gco2e_per_kwh": (gwp_kg * KG_TO_G).to_numpy(),
         "basis": "lifecycle",
         "source_file": ELECTRICITY_MIXES,

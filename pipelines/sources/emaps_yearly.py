@@ -26,7 +26,8 @@ from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
 
 _COMMIT = "27cbe8328aeaad0824fb07b3640dc45b72228c7b"
-_RAW = f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}/data/output/electricity-maps"
+_RAW = (f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}"
+        "/data/output/electricity-maps")
 
 YEARS = range(2021, 2026)
 YEARLY_FILES = tuple(f"yearly_{year}.json" for year in YEARS)
@@ -37,20 +38,8 @@ _VALUE = "carbonIntensity.value"
 _UNIT = "carbonIntensity.unit"
 _ZONE_NAME = "zone.zoneName"
 
-# Electricity Maps' North and South Italy bidding zones share their keys with the ISO 3166-2
-# provinces of Novara and Sondrio, which zones.electricitymaps_zone would turn into ITA-NO and
-# ITA-SO. They keep their Electricity Maps key until zones.py stops matching provinces.
-_BIDDING_ZONES_NAMED_LIKE_PROVINCES = frozenset({"IT-NO", "IT-SO"})
-
-
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     return pd.concat([_yearly(raw, name) for name in YEARLY_FILES], ignore_index=True)
-
-
-def zone_of(zone_key: str) -> tuple[str, str]:
-    if zone_key.strip().upper() in _BIDDING_ZONES_NAMED_LIKE_PROVINCES:
-        return zone_key.strip(), "subregion"
-    return zones.electricitymaps_zone(zone_key)
 
 
 def _yearly(raw: RawSource, name: str) -> pd.DataFrame:
@@ -71,7 +60,7 @@ def _yearly(raw: RawSource, name: str) -> pd.DataFrame:
     has_value = values.notna() & (values != 0)
     frame, values = frame[has_value], values[has_value]
 
-    placed = [zone_of(key) for key in frame["zone_key"]]
+    placed = [zones.electricitymaps_zone(key) for key in frame["zone_key"]]
     staged = pd.DataFrame({
         "zone_id": [zone_id for zone_id, _ in placed],
         "zone_name": frame[_ZONE_NAME].fillna(frame["zone_key"]).to_numpy(),

@@ -53,7 +53,8 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     if other_variable.any():
         raise SourceFormatError("ember_eu_power_2020", WORKBOOK,
                                 f"expected every Variable to be '{INTENSITY_VARIABLE}'",
-                                column="Variable", sample_rows=frame.loc[other_variable].head(5).to_dict("records"))
+                                column="Variable",
+                                sample_rows=frame.loc[other_variable].head(5).to_dict("records"))
 
     values = pd.DataFrame({column: raw.to_number(WORKBOOK, frame, column) for column in year_columns})
     values["Area"] = frame["Area"]

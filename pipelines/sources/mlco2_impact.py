@@ -25,7 +25,8 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
                     na_values=[""])
     raw.require_columns(YEARLY_AVERAGES, frame, ["zone_key", "year", "Zone Name", "carbon_intensity_avg"])
     intensity = raw.to_number(YEARLY_AVERAGES, frame, "carbon_intensity_avg")
-    # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty.
+    # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty; a 0 would be
+    # the same placeholder, not a grid that emits nothing.
     has_value = intensity.notna() & (intensity != 0)
     frame, intensity = frame[has_value], intensity[has_value]
     if frame.empty:

@@ -75,9 +75,23 @@ def test_preferred_view_has_one_row_per_zone_year(built_warehouse):
     (duplicates,) = query(built_warehouse, """select count(*) from (select zone_id, year from
                           grid_carbon_intensity_preferred group by all having count(*) > 1)""")[0]
     assert duplicates == 0
-    (carried,) = query(built_warehouse, """select is_carried_forward from grid_carbon_intensity_preferred
-                       where zone_id = 'USA-CA' and year = 2020""")[0]
-    assert carried is True
+    # North Dakota's latest value is Green Algorithms' 2020 figure, reused for later years.
+    row = query(built_warehouse, """select gco2e_per_kwh, data_year, is_carried_forward, source_id
+                from grid_carbon_intensity_preferred where zone_id = 'USA-ND' and year = 2024""")[0]
+    assert row == (pytest.approx(663.05), 2020, True, "green_algorithms")
+
+
+def test_preferred_view_covers_at_least_150_countries(built_warehouse):
+    (countries,) = query(built_warehouse, """select count(distinct zone_id) from grid_carbon_intensity_preferred
+                                              where zone_type = 'country'""")[0]
+    assert countries >= 150
+
+
+def test_preferred_follows_source_priority(built_warehouse):
+    # France 2024: OWID (Ember) outranks Electricity Maps, Ember's compilation and the tools' copies.
+    row = query(built_warehouse, """select source_id, gco2e_per_kwh from grid_carbon_intensity_preferred
+                                    where zone_id = 'FRA' and year = 2024""")[0]
+    assert row == ("owid_energy", pytest.approx(44.179085))
 
 
 # --- failures leave the last good outputs byte-identical -------------------------------------

@@ -43,7 +43,8 @@ def test_year_comes_from_the_file_name(parsed):
 
 def test_country_keys_become_alpha3(parsed):
     australia = row(parsed, "AUS", 2024)
-    assert (australia["zone_name"], australia["zone_type"], australia["gco2e_per_kwh"]) == ("Australia", "country", 489)
+    assert (australia["zone_name"], australia["zone_type"]) == ("Australia", "country")
+    assert australia["gco2e_per_kwh"] == 489
     assert row(parsed, "XKX", 2024)["gco2e_per_kwh"] == 650
     assert row(parsed, "GBR", 2024)["zone_name"] == "Great Britain"
 

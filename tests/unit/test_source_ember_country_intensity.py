@@ -39,13 +39,15 @@ def test_each_entry_keeps_its_own_year(parsed):
     afghanistan = row(parsed, "AFG")
     assert (afghanistan["year"], afghanistan["gco2e_per_kwh"]) == (2023, pytest.approx(123.71))
     france = row(parsed, "FRA")
-    assert (france["year"], france["gco2e_per_kwh"], france["zone_name"]) == (2024, pytest.approx(44.18), "France")
+    assert (france["year"], france["zone_name"]) == (2024, "France")
+    assert france["gco2e_per_kwh"] == pytest.approx(44.18)
     assert row(parsed, "XKX")["gco2e_per_kwh"] == pytest.approx(958.72)
 
 
 def test_empty_country_code_entries_are_aggregates(parsed):
     world = row(parsed, "WLD")
-    assert (world["zone_type"], world["year"], world["gco2e_per_kwh"]) == ("aggregate", 2024, pytest.approx(472.94))
+    assert (world["zone_type"], world["year"]) == ("aggregate", 2024)
+    assert world["gco2e_per_kwh"] == pytest.approx(472.94)
     assert row(parsed, "EU27")["zone_name"] == "EU"
     assert row(parsed, "AGG-AFRICA")["gco2e_per_kwh"] == pytest.approx(545.09)
     # Integer intensities in the JSON are values like any other.
@@ -70,7 +72,8 @@ def test_output_validates_against_the_published_schema(parsed):
 
 
 def test_renamed_intensity_key_is_an_error_naming_it(tmp_path):
-    entries = {key: {("intensity" if k == "emissions_intensity_gco2_per_kwh" else k): v for k, v in entry.items()}
+    renamed = {"emissions_intensity_gco2_per_kwh": "intensity"}
+    entries = {key: {renamed.get(k, k): v for k, v in entry.items()}
                for key, entry in fixture_entries().items()}
     with pytest.raises(SourceFormatError, match=r"average-intensities\.json") as caught:
         ember.parse_grid_intensity(source_with(tmp_path, json.dumps(entries)))

@@ -77,8 +77,8 @@ def test_output_validates_against_the_published_schema(parsed):
 
 def test_renamed_value_title_with_same_unit_still_parses(tmp_path):
     # OWID retitled the chart "Lifecycle carbon intensity of electricity generation"; the unit stayed.
-    raw = source_with(tmp_path, "Entity,Code,Year,Lifecycle carbon intensity of electricity generation - gCO2e/kWh\n"
-                                "France,FRA,2024,44.179085\n")
+    header = "Entity,Code,Year,Lifecycle carbon intensity of electricity generation - gCO2e/kWh"
+    raw = source_with(tmp_path, f"{header}\nFrance,FRA,2024,44.179085\n")
     parsed = owid_energy.parse_grid_intensity(raw)
     assert parsed["gco2e_per_kwh"].tolist() == [pytest.approx(44.179085)]
 

@@ -11,6 +11,7 @@ from pipelines import zones
     ("AU-NSW", ("AUS-NSW", "subregion")),
     ("CA-ON", ("CAN-ON", "subregion")),
     ("DK-DK1", ("DK-DK1", "subregion")),
+    ("IT-NO", ("IT-NO", "subregion")),  # a bidding zone, not ISO's province of Novara
 ])
 def test_electricitymaps_zone_keys(key, expected):
     assert zones.electricitymaps_zone(key) == expected
