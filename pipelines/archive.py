@@ -74,6 +74,22 @@ def resolve_from_archive(archive_dir: Path, source: Source, names: Iterable[str]
     return RawSource(source.id, files)
 
 
+def resolve_curated(curated_dir: Path, source: Source) -> RawSource:
+    """A curated source's files from the package; the vintage is the date the file was compiled."""
+    files: dict[str, RawFile] = {}
+    for declared in source.files:
+        path = safe_child(Path(curated_dir), declared.name, source.id)
+        if not path.is_file():
+            raise ArchiveError(source.id, declared.name, f"curated file missing at {path}")
+        if not declared.data_as_of:
+            raise ArchiveError(source.id, declared.name, "curated files must declare data_as_of")
+        files[declared.name] = RawFile(
+            source_id=source.id, name=declared.name, path=path, url=declared.url, sha256=sha256_of(path),
+            bytes=path.stat().st_size, vintage=declared.data_as_of, obtained_from="curated by aifootprint",
+            format=declared.format)
+    return RawSource(source.id, files)
+
+
 def _toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

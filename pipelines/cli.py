@@ -114,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("--archive", metavar="DIR")
     sources.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sources.set_defaults(func=cmd_sources)
+
+    import pkgutil
+
+    import pipelines.commands
+
+    for info in sorted(pkgutil.iter_modules(pipelines.commands.__path__), key=lambda m: m.name):
+        __import__(f"pipelines.commands.{info.name}", fromlist=["register"]).register(commands)
     return parser
 
 

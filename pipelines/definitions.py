@@ -1,16 +1,33 @@
-"""The one Dagster code location: assets, checks, jobs and resources."""
+"""The one Dagster code location: assets, checks, jobs, schedules and resources.
 
+Every module in `pipelines/assets/` contributes what it defines in `assets`, `checks`,
+`jobs`, `schedules` and `sensors` lists; the `sources` catalogue depends on every published
+table so it always describes the bytes behind them.
+"""
+
+import importlib
+import pkgutil
 
 import dagster as dg
 
+import pipelines.assets
 from pipelines import settings
-from pipelines.assets import catalog, grid
+from pipelines.assets import catalog
 from pipelines.assets.factory import STAGING_IO, all_raw_assets
 from pipelines.io import StagingParquetIOManager
 from pipelines.resources import RawStore, WarehouseResource
 
-ALL_ASSETS = [*all_raw_assets(), *grid.assets, catalog.sources_table]
-ALL_CHECKS = [*grid.checks]
+
+def _asset_modules():
+    for info in sorted(pkgutil.iter_modules(pipelines.assets.__path__), key=lambda m: m.name):
+        if info.name not in {"factory", "catalog"} and not info.name.startswith("_"):
+            yield importlib.import_module(f"pipelines.assets.{info.name}")
+
+
+_MODULES = list(_asset_modules())
+_TABLE_ASSETS = [a for m in _MODULES for a in getattr(m, "assets", [])]
+ALL_ASSETS = [*all_raw_assets(), *_TABLE_ASSETS, catalog.sources_asset(_TABLE_ASSETS)]
+ALL_CHECKS = [c for m in _MODULES for c in getattr(m, "checks", [])]
 
 refresh_job = dg.define_asset_job(
     "refresh",
@@ -19,6 +36,9 @@ refresh_job = dg.define_asset_job(
     # One process: spawning a process per step costs more than the steps themselves here.
     executor_def=dg.in_process_executor,
 )
+JOBS = [refresh_job, *(j for m in _MODULES for j in getattr(m, "jobs", []))]
+SCHEDULES = [s for m in _MODULES for s in getattr(m, "schedules", [])]
+SENSORS = [s for m in _MODULES for s in getattr(m, "sensors", [])]
 
 
 def build_resources(*, archive_dir: str | None = None, warehouse_dir: str | None = None,
@@ -34,8 +54,8 @@ def build_resources(*, archive_dir: str | None = None, warehouse_dir: str | None
 
 
 def build_definitions(**resource_options) -> dg.Definitions:
-    return dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=[refresh_job],
-                          resources=build_resources(**resource_options))
+    return dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=JOBS, schedules=SCHEDULES,
+                          sensors=SENSORS, resources=build_resources(**resource_options))
 
 
 defs = build_definitions()

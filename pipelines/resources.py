@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipelines import archive, warehouse
+from pipelines import archive, settings, warehouse
 from pipelines.errors import ArchiveError
 from pipelines.fetch import FetchPolicy, HttpFetcher
 from pipelines.sources._base import RawSource, Source
@@ -46,11 +46,13 @@ class RawStore(dg.ConfigurableResource):
 
     def open(self, source: Source) -> RawSource:
         """The current snapshot of a source, sha256-checked."""
+        if source.curated:
+            return archive.resolve_curated(settings.curated_dir(), source)
         return archive.resolve_from_archive(self.snapshot_dir, source)
 
     def snapshot(self, source: Source, log=None) -> RawSource:
         """Take a snapshot: verify the archive, or fetch every file into `<warehouse>/raw/`."""
-        if self.archive_dir:
+        if self.archive_dir or source.curated:
             return self.open(source)
         return self._fetch_source(source, log or (lambda message: None))
 

@@ -32,6 +32,10 @@ def sql_dir() -> Path:
         else Path(__file__).resolve().parent / "sql"
 
 
+def curated_dir() -> Path:
+    return Path(__file__).resolve().parent / "curated"
+
+
 def ensure_dagster_home() -> Path:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(project_root() / "dagster_home"))).resolve()
     home.mkdir(parents=True, exist_ok=True)

@@ -39,3 +39,29 @@ def real_source(source_id: str) -> RawSource:
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
     return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id])
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Path:
+    """A warehouse refreshed once per test session from the recorded sources (archive mode).
+
+    Tests must treat it as read-only; copy it (shutil.copytree) to change anything.
+    """
+    import dagster as dg
+
+    from pipelines.refresh import run_refresh
+
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse,
+                          instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, "\n".join(outcome.report_lines())
+    return warehouse
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()

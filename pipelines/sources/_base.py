@@ -49,6 +49,9 @@ class Source:
     # published table name -> parser(RawSource) -> staging DataFrame
     parsers: Mapping[str, Callable[["RawSource"], pd.DataFrame]] = field(default_factory=dict)
     description: str = ""
+    # Curated sources are files we compile by hand from cited publications; they ship with the
+    # code in pipelines/curated/ (one citation per row) instead of being fetched.
+    curated: bool = False
 
     def file(self, name: str) -> SourceFile:
         for f in self.files:

@@ -7,31 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dagster as dg
-import duckdb
 import pytest
 
 from conftest import SHARED_SOURCES
-from pipelines.refresh import run_refresh
 from pipelines.sources import SOURCES, sources_for_table
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def built_warehouse(tmp_path_factory):
-    if not SHARED_SOURCES.is_dir():
-        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse,
-                          instance=dg.DagsterInstance.ephemeral())
-    assert outcome.success, outcome.report_lines()
-    return warehouse
-
-
-def query(warehouse: Path, sql: str, params=None):
-    with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
+from conftest import query
 
 
 def test_every_grid_source_is_published(built_warehouse):
