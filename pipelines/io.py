@@ -11,11 +11,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
+def staging_path(warehouse_dir: str | Path, key: dg.AssetKey) -> Path:
+    return Path(warehouse_dir) / "staging" / ("__".join(key.path) + ".parquet")
+
+
+def read_staging(warehouse_dir: str | Path, key: dg.AssetKey) -> pd.DataFrame:
+    return pq.read_table(staging_path(warehouse_dir, key)).to_pandas()
+
+
 class StagingParquetIOManager(dg.ConfigurableIOManager):
     warehouse_dir: str
 
     def _path(self, key: dg.AssetKey) -> Path:
-        return Path(self.warehouse_dir) / "staging" / ("__".join(key.path) + ".parquet")
+        return staging_path(self.warehouse_dir, key)
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
         path = self._path(context.asset_key)
@@ -26,4 +34,4 @@ class StagingParquetIOManager(dg.ConfigurableIOManager):
         context.add_output_metadata({"rows": len(obj), "path": str(path)})
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
-        return pq.read_table(self._path(context.asset_key)).to_pandas()
+        return read_staging(self.warehouse_dir, context.asset_key)

@@ -26,11 +26,14 @@ class RefreshOutcome:
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     check_warnings: list[tuple[str, str]] = field(default_factory=list)
+    not_in_archive: list[str] = field(default_factory=list)
     run_ids: list[str] = field(default_factory=list)
 
     def report_lines(self) -> list[str]:
         lines = [f"observed {len(self.observed)} raw snapshot(s); materialized {len(self.materialized)} asset(s); "
                  f"{len(self.up_to_date)} already up to date"]
+        if self.not_in_archive:
+            lines.append(f"notice: not in the archive, so not refreshed: {', '.join(self.not_in_archive)}")
         lines += [f"warning: check {name}: {detail}" for name, detail in self.check_warnings]
         lines += [f"error: {step}: {message}" for step, message in self.failures]
         if self.skipped:
@@ -81,8 +84,12 @@ def _collect(outcome: RefreshOutcome, result) -> None:
             outcome.skipped.append(event.step_key)
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
+            if evaluation.passed:
+                continue
+            if evaluation.severity.value == "WARN":
                 outcome.check_warnings.append((evaluation.check_name, _check_summary(evaluation)))
+            else:
+                outcome.failures.append((f"check {evaluation.check_name}", _check_summary(evaluation)))
 
 
 def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | None = None,
@@ -90,7 +97,9 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                 force: bool = False, **raw_store_options) -> RefreshOutcome:
     import dagster as dg
 
+    from pipelines.assets.factory import raw_asset_key
     from pipelines.definitions import build_definitions
+    from pipelines.sources import SOURCES
 
     settings.ensure_dagster_home()
     warehouse_dir = Path(warehouse_dir or settings.warehouse_dir())
@@ -108,6 +117,18 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     raw_keys = {k for k in _with_ancestors(graph, wanted | selection.resolve(graph)) if graph.get(k).is_observable}
 
     outcome = RefreshOutcome(success=True)
+    if archive_dir:
+        # An archive holds what was recorded: a source with no folder at all in it was never
+        # recorded there, so its assets are left out (and said so). A folder that lacks a file
+        # or fails its sha256 is still an error.
+        absent = [s for s in SOURCES.values() if not s.curated and not (Path(archive_dir) / s.id).is_dir()]
+        if absent:
+            absent_keys = {raw_asset_key(s.id) for s in absent}
+            unbuildable = _only_fed_by(graph, absent_keys) & wanted
+            outcome.not_in_archive = sorted(s.id for s in absent)
+            wanted -= unbuildable
+            selected_raw = {k for k in selection.resolve(graph) if graph.get(k).is_observable}
+            raw_keys = (raw_keys - absent_keys) | (selected_raw & absent_keys)
     with Warehouse(warehouse_dir).refresh_lock():
         if raw_keys:
             observed = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=list(raw_keys),
@@ -127,6 +148,19 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                                                      asset_selection=list(to_run), run_config=run_config))
     outcome.success = not outcome.failures and not outcome.skipped
     return outcome
+
+
+def _only_fed_by(graph, raw_keys) -> set:
+    """Assets every one of whose raw ancestors is in `raw_keys` (nothing else can feed them)."""
+    result = set()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if not node.is_materializable:
+            continue
+        ancestors = {k for k in _with_ancestors(graph, {key}) if graph.get(k).is_observable}
+        if ancestors and ancestors <= raw_keys:
+            result.add(key)
+    return result
 
 
 def _with_ancestors(graph, keys) -> set:

@@ -44,6 +44,10 @@ class RawStore(dg.ConfigurableResource):
     def mode(self) -> str:
         return "archive" if self.archive_dir else "live"
 
+    def has_snapshot(self, source: Source) -> bool:
+        """False only for a source an archive never recorded (no folder at all)."""
+        return source.curated or (self.snapshot_dir / source.id).is_dir()
+
     def open(self, source: Source) -> RawSource:
         """The current snapshot of a source, sha256-checked."""
         if source.curated:

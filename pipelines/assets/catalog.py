@@ -28,6 +28,8 @@ def sources_asset(published_assets) -> dg.AssetsDefinition:
     def sources_table(raw_store: RawStore, warehouse: WarehouseResource) -> dg.MaterializeResult:
         rows = []
         for source in SOURCES.values():
+            if not raw_store.has_snapshot(source):
+                continue
             for raw_file in raw_store.open(source).files.values():
                 rows.append({
                     "source_id": source.id, "source_vintage": raw_file.vintage, "file": raw_file.name,
