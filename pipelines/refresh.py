@@ -86,10 +86,11 @@ def _collect(outcome: RefreshOutcome, result) -> None:
             evaluation = event.event_specific_data
             if evaluation.passed:
                 continue
+            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             if evaluation.severity.value == "WARN":
-                outcome.check_warnings.append((evaluation.check_name, _check_summary(evaluation)))
+                outcome.check_warnings.append((name, _check_summary(evaluation)))
             else:
-                outcome.failures.append((f"check {evaluation.check_name}", _check_summary(evaluation)))
+                outcome.failures.append((f"check {name}", _check_summary(evaluation)))
 
 
 def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | None = None,
