@@ -33,14 +33,29 @@ def _print_frame(frame, fmt: str) -> None:
 
 
 def cmd_refresh(args) -> int:
-    from pipelines import refresh
+    from pipelines import fingerprint
 
     if args.archive and not Path(args.archive).is_dir():
         raise UsageError(f"--archive {args.archive}: no such folder")
-    outcome = refresh.run_refresh(archive_dir=args.archive, select=args.select or None,
+    archive = Path(args.archive) if args.archive else settings.archive_dir()
+    warehouse = settings.warehouse_dir()
+    whole_graph = not args.select and not args.force
+    if archive and whole_graph:
+        previous = fingerprint.unchanged_since_last_refresh(archive, warehouse)
+        if previous:
+            print(f"nothing changed since the last refresh (runs {', '.join(previous['run_ids'])}) in the "
+                  "archive, curated files, code or published files; materialized 0 asset(s)", file=sys.stderr)
+            return EXIT_OK
+    from pipelines import refresh
+
+    outcome = refresh.run_refresh(archive_dir=archive, select=args.select or None,
                                   log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force)
     for line in outcome.report_lines():
         print(line, file=sys.stderr)
+    if archive and whole_graph and outcome.success:
+        fingerprint.record(archive, warehouse, outcome.run_ids)
+    else:
+        fingerprint.forget(warehouse)
     return EXIT_OK if outcome.success else EXIT_FAILURE
 
 

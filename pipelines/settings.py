@@ -37,9 +37,12 @@ def curated_dir() -> Path:
 
 
 def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME (default: the repo's dagster_home/), given our dagster.yaml if it has none."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(project_root() / "dagster_home"))).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        config.write_text((PACKAGE_ROOT / "dagster_home" / "dagster.yaml").read_text()
+                          if (PACKAGE_ROOT / "dagster_home" / "dagster.yaml").is_file()
+                          else "telemetry:\n  enabled: false\n")
     return home

@@ -73,3 +73,31 @@ def test_deleted_output_is_rebuilt(incremental):
     assert outcome.success
     assert "grid_carbon_intensity" in outcome.materialized
     assert (warehouse / "parquet" / "grid_carbon_intensity.parquet").exists()
+
+
+def test_cli_noop_refresh_answers_without_running_dagster(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
+    env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"),
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+
+    def refresh():
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "refresh", "--archive", str(SHARED_SOURCES)],
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    first = refresh()
+    assert first.returncode == 0, first.stderr
+    instance = dg.DagsterInstance.from_config(str(tmp_path / "dagster_home"))
+    runs_before = len(instance.get_runs())
+    events_before = materializations(instance)
+
+    second = refresh()
+
+    assert second.returncode == 0
+    assert "nothing changed since the last refresh" in second.stderr
+    assert len(instance.get_runs()) == runs_before
+    assert materializations(instance) == events_before

@@ -1,0 +1,76 @@
+"""A refresh fingerprint: everything a refresh's outputs depend on, hashed without Dagster.
+
+In archive mode a refresh is a pure function of the archive's bytes, the curated files, the
+code, the installed library versions and (for the daily freshness checks) the date. If all
+of these and the published files are exactly as the last successful refresh left them, the
+CLI answers at once instead of starting Dagster (~3 s of imports) to conclude the same.
+Live mode never takes this path: only a conditional GET can tell whether a source changed.
+Standard library only, so checking costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from pipelines import settings
+
+FILE_NAME = ".refresh-fingerprint.json"
+_LIBRARIES = ("dagster", "duckdb", "pandas", "pandera", "pyarrow", "pycountry", "python-calamine", "pyyaml")
+
+
+def _hash_tree(digest, root: Path, patterns: tuple[str, ...]) -> None:
+    for pattern in patterns:
+        for path in sorted(root.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _outputs(warehouse_dir: Path) -> dict[str, list[int]]:
+    paths = [warehouse_dir / "aifootprint.duckdb", *sorted((warehouse_dir / "parquet").glob("*.parquet"))]
+    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in paths if p.is_file()}
+
+
+def compute(archive_dir: Path, warehouse_dir: Path) -> dict:
+    inputs = hashlib.sha256()
+    inputs.update(str(archive_dir.resolve()).encode())
+    _hash_tree(inputs, archive_dir, ("*",))
+    _hash_tree(inputs, settings.curated_dir(), ("*",))
+    code = hashlib.sha256()
+    _hash_tree(code, settings.PACKAGE_ROOT / "pipelines", ("*.py",))
+    _hash_tree(code, settings.PACKAGE_ROOT / "schemas", ("*.py",))
+    _hash_tree(code, settings.sql_dir(), ("*.sql",))
+    for library in _LIBRARIES:
+        try:
+            code.update(f"{library}=={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            code.update(f"{library} missing".encode())
+    return {"inputs": inputs.hexdigest(), "code": code.hexdigest(), "date": date.today().isoformat(),
+            "outputs": _outputs(warehouse_dir)}
+
+
+def unchanged_since_last_refresh(archive_dir: Path, warehouse_dir: Path) -> dict | None:
+    """The stored fingerprint if nothing has changed since it was written, else None."""
+    path = warehouse_dir / FILE_NAME
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    current = compute(archive_dir, warehouse_dir)
+    return stored if {k: stored.get(k) for k in current} == current else None
+
+
+def record(archive_dir: Path, warehouse_dir: Path, run_ids: list[str]) -> None:
+    fingerprint = {**compute(archive_dir, warehouse_dir), "run_ids": run_ids}
+    tmp = warehouse_dir / f".{FILE_NAME}.tmp"
+    tmp.write_text(json.dumps(fingerprint, indent=2))
+    os.replace(tmp, warehouse_dir / FILE_NAME)
+
+
+def forget(warehouse_dir: Path) -> None:
+    (warehouse_dir / FILE_NAME).unlink(missing_ok=True)
