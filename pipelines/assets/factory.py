@@ -10,9 +10,11 @@
 """
 
 
+import logging
 import sys
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import dagster as dg
 import pandas as pd
@@ -86,14 +88,35 @@ def staging_asset(table_name: str, source: Source, group: str) -> dg.AssetsDefin
     )
     def _staging(context: dg.AssetExecutionContext, raw_store: RawStore) -> pd.DataFrame:
         raw = raw_store.open(source)
-        frame = parser(raw)
+        with parser_notes() as notes:
+            frame = parser(raw)
         frame = with_provenance(frame, raw)
         frame = validate(table_name, frame, source_id=source.id)
         context.add_output_metadata({"source_id": source.id,
-                                     "vintages": sorted(frame["source_vintage"].unique().tolist())})
+                                     "vintages": sorted(frame["source_vintage"].unique().tolist()),
+                                     "parser_notes": dg.MetadataValue.json(notes)})
         return frame
 
     return _staging
+
+
+@contextmanager
+def parser_notes():
+    """Collect what parsers log (rows dropped as placeholders, published defects) for the asset's
+    metadata, where a reader of the run finds them next to the data; they still reach stderr."""
+    notes: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notes.append(record.getMessage())
+
+    handler = Collect(level=logging.INFO)
+    source_logger = logging.getLogger("pipelines.sources")
+    source_logger.addHandler(handler)
+    try:
+        yield notes
+    finally:
+        source_logger.removeHandler(handler)
 
 
 def with_provenance(frame: pd.DataFrame, raw) -> pd.DataFrame:
