@@ -29,9 +29,12 @@ _TABLE_ASSETS = [a for m in _MODULES for a in getattr(m, "assets", [])]
 ALL_ASSETS = [*all_raw_assets(), *_TABLE_ASSETS, catalog.sources_asset(_TABLE_ASSETS)]
 ALL_CHECKS = [c for m in _MODULES for c in getattr(m, "checks", [])]
 
+# Cutting a release is its own decision (the monthly schedule's job, or `aifootprint release`).
+REFRESH_SELECTION = dg.AssetSelection.all() - dg.AssetSelection.groups("release")
+
 refresh_job = dg.define_asset_job(
     "refresh",
-    selection=dg.AssetSelection.all(),
+    selection=REFRESH_SELECTION,
     description="Full refresh: snapshot every source, parse, validate, publish.",
     # One process: spawning a process per step costs more than the steps themselves here.
     executor_def=dg.in_process_executor,

@@ -112,8 +112,10 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     instance = instance or dg.DagsterInstance.get()
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
 
+    from pipelines.definitions import REFRESH_SELECTION
+
     selection = (dg.AssetSelection.from_string(" or ".join(_selection_clause(s) for s in select))
-                 if select else dg.AssetSelection.all())
+                 if select else REFRESH_SELECTION)
     wanted = {k for k in selection.resolve(graph) if graph.get(k).is_materializable}
     raw_keys = {k for k in _with_ancestors(graph, wanted | selection.resolve(graph)) if graph.get(k).is_observable}
 

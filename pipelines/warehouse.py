@@ -10,6 +10,7 @@ re-applied to every new copy, so the calculations always match the code.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -31,13 +32,23 @@ DATABASE_NAME = "aifootprint.duckdb"
 _REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
 
 
+_ARROW_TYPES = {"str": pa.string(), "string": pa.string(), "int64": pa.int64(), "int32": pa.int32(),
+                "float64": pa.float64(), "bool": pa.bool_(), "boolean": pa.bool_()}
+
+
 def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
     """The frame in the schema's column order, with descriptions as Parquet field metadata."""
     spec = table(table_name)
     frame = frame[spec.columns]
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     descriptions = spec.column_descriptions()
-    fields = [field.with_metadata({"description": descriptions.get(field.name, "")}) for field in arrow.schema]
+    declared = {name: str(column.dtype) for name, column in spec.schema.columns.items()}
+    # A column empty in every row arrives as Arrow's null type; give it the schema's type so
+    # readers (and older DuckDB versions binding views over it) see the declared column type.
+    fields = [pa.field(field.name, _ARROW_TYPES.get(declared.get(field.name), pa.string())
+                       if pa.types.is_null(field.type) else field.type,
+                       metadata={"description": descriptions.get(field.name, "")})
+              for field in arrow.schema]
     metadata = {
         "aifootprint.table": table_name,
         "aifootprint.description": spec.description,
@@ -48,6 +59,13 @@ def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
 
 def sql_files() -> list[Path]:
     return sorted(settings.sql_dir().glob("*.sql"))
+
+
+def sql_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sql_files():
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def apply_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -116,7 +134,11 @@ class Warehouse:
             handle.close()
 
     def publish(self, table_name: str, frame: pd.DataFrame) -> dict:
-        """Atomically replace one published table in Parquet and DuckDB."""
+        """Atomically replace one published table in Parquet and DuckDB.
+
+        Idempotent: if the new Parquet bytes equal the published ones and the database was
+        built with the current SQL, nothing is rewritten, so an unchanged table keeps its bytes.
+        """
         arrow = arrow_table(table_name, frame)
         parquet_path = self.parquet_path(table_name)
         parquet_path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +147,9 @@ class Warehouse:
             database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
             try:
                 pq.write_table(arrow, parquet_tmp, compression="zstd")
+                if self._already_published(parquet_tmp, parquet_path):
+                    return {"rows": arrow.num_rows, "parquet": str(parquet_path),
+                            "database": str(self.database_path), "unchanged": True}
                 if self.database_path.exists():
                     shutil.copyfile(self.database_path, database_tmp)
                 else:
@@ -133,6 +158,8 @@ class Warehouse:
                     con.execute(f'create or replace table "{table_name}" as '
                                 f"select * from read_parquet(?)", [str(parquet_tmp)])
                     apply_sql(con)
+                    con.execute("create or replace table aifootprint_build as select ? as sql_digest",
+                                [sql_digest()])
                     con.execute("checkpoint")
                 _fsync(parquet_tmp)
                 _fsync(database_tmp)
@@ -141,7 +168,21 @@ class Warehouse:
             finally:
                 parquet_tmp.unlink(missing_ok=True)
                 database_tmp.unlink(missing_ok=True)
-        return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path)}
+        return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
+                "unchanged": False}
+
+    def _already_published(self, new_parquet: Path, parquet_path: Path) -> bool:
+        if not (parquet_path.exists() and self.database_path.exists()):
+            return False
+        if new_parquet.stat().st_size != parquet_path.stat().st_size or \
+                new_parquet.read_bytes() != parquet_path.read_bytes():
+            return False
+        try:
+            with duckdb.connect(str(self.database_path), read_only=True) as con:
+                (built_with,) = con.execute("select sql_digest from aifootprint_build").fetchone()
+        except duckdb.Error:
+            return False
+        return built_with == sql_digest()
 
     def read(self, table_name: str) -> pd.DataFrame:
         return pq.read_table(self.parquet_path(table_name)).to_pandas()

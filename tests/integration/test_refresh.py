@@ -48,7 +48,9 @@ def test_parquet_matches_duckdb_and_carries_descriptions(built_warehouse):
 
 def test_sources_table_lists_every_raw_file_with_sha256(built_warehouse):
     rows = query(built_warehouse, "select source_id, file, sha256, license from sources")
-    expected = {(s.id, f.name) for s in SOURCES.values() for f in s.files}
+    # Sources an archive never recorded (no folder) are skipped by the refresh and left out.
+    expected = {(s.id, f.name) for s in SOURCES.values() for f in s.files
+                if s.curated or (SHARED_SOURCES / s.id).is_dir()}
     assert {(r[0], r[1]) for r in rows} == expected
     by_file = {(r[0], r[1]): r[2] for r in rows}
     path = SHARED_SOURCES / "codecarbon" / "global_energy_mix.json"
@@ -79,77 +81,90 @@ def test_preferred_follows_source_priority(built_warehouse):
 
 
 # --- failures leave the last good outputs byte-identical -------------------------------------
+# Each test starts from a copy of one CLI-built warehouse *and its Dagster instance*, as a user's
+# next scheduled refresh would: tables whose inputs did not change are not rewritten, and the
+# ones whose inputs broke must keep their bytes.
 
 def _digest_outputs(warehouse: Path) -> dict:
     files = [warehouse / "aifootprint.duckdb", *sorted((warehouse / "parquet").glob("*.parquet"))]
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
-def _cli(args, warehouse: Path, tmp_path: Path):
-    env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+def _cli(args, home: Path):
+    env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(home / "warehouse"), "DAGSTER_HOME": str(home / "dagster_home")}
     env.pop("AIFOOTPRINT_ARCHIVE", None)
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True,
                           text=True, timeout=300)
 
 
-@pytest.fixture
-def archive_copy(tmp_path):
+def _writable_copy(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+@pytest.fixture(scope="module")
+def cli_built(tmp_path_factory):
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    copy = tmp_path / "archive"
-    shutil.copytree(SHARED_SOURCES, copy)
-    for path in copy.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return copy
+    root = tmp_path_factory.mktemp("cli_built")
+    archive = _writable_copy(SHARED_SOURCES, root / "archive")
+    result = _cli(["refresh", "--archive", str(archive)], root)
+    assert result.returncode == 0, result.stderr
+    return root
 
 
-def test_corrupted_archive_file_fails_refresh_and_keeps_outputs(built_warehouse, archive_copy, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(built_warehouse, warehouse)
-    before = _digest_outputs(warehouse)
-    target = archive_copy / "codecarbon" / "global_energy_mix.json"
-    target.write_bytes(target.read_bytes().replace(b"56.039", b"99.999"))
+@pytest.fixture
+def home(cli_built, tmp_path):
+    """A private copy of the CLI-built warehouse, Dagster instance and archive."""
+    for name in ("warehouse", "dagster_home", "archive"):
+        shutil.copytree(cli_built / name, tmp_path / name)
+    return tmp_path
 
-    result = _cli(["refresh", "--archive", str(archive_copy)], warehouse, tmp_path)
+
+def _rewrite(home: Path, source_id: str, file: str, old: bytes, new: bytes, fix_manifest: bool = True):
+    source_dir = home / "archive" / source_id
+    target = source_dir / file
+    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
+    assert old in target.read_bytes()
+    target.write_bytes(target.read_bytes().replace(old, new, 1))
+    if fix_manifest:
+        manifest = source_dir / "SOURCE.toml"
+        manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+
+
+def test_corrupted_archive_file_fails_refresh_and_keeps_outputs(home):
+    before = _digest_outputs(home / "warehouse")
+    _rewrite(home, "codecarbon", "global_energy_mix.json", b"56.039", b"99.999", fix_manifest=False)
+
+    result = _cli(["refresh", "--archive", str(home / "archive")], home)
 
     assert result.returncode == 1, result.stderr
     assert "source 'codecarbon', file 'global_energy_mix.json': sha256 mismatch" in result.stderr
-    assert _digest_outputs(warehouse) == before
+    assert _digest_outputs(home / "warehouse") == before
 
 
-def test_renamed_column_fails_with_source_file_and_column(built_warehouse, archive_copy, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(built_warehouse, warehouse)
-    before = _digest_outputs(warehouse)
-    source_dir = archive_copy / "codecarbon"
-    target = source_dir / "eu-carbon-intensity-electricity.csv"
-    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
-    target.write_bytes(target.read_bytes().replace(b"Entity,Code,Year", b"Country,Code,Year", 1))
-    manifest = source_dir / "SOURCE.toml"
-    manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+def test_renamed_column_fails_with_source_file_and_column(home):
+    before = _digest_outputs(home / "warehouse")
+    _rewrite(home, "codecarbon", "eu-carbon-intensity-electricity.csv", b"Entity,Code,Year", b"Country,Code,Year")
 
-    result = _cli(["refresh", "--archive", str(archive_copy)], warehouse, tmp_path)
+    result = _cli(["refresh", "--archive", str(home / "archive")], home)
 
     assert result.returncode == 1
     assert "source 'codecarbon', file 'eu-carbon-intensity-electricity.csv'" in result.stderr
     assert "column 'Entity'" in result.stderr
-    assert _digest_outputs(warehouse) == before
+    assert _digest_outputs(home / "warehouse") == before
 
 
-def test_out_of_range_value_is_reported_with_rows(built_warehouse, archive_copy, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(built_warehouse, warehouse)
-    before = _digest_outputs(warehouse)
-    source_dir = archive_copy / "codecarbon"
-    target = source_dir / "eu-carbon-intensity-electricity.csv"
-    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
-    target.write_bytes(target.read_bytes().replace(b"Austria,AUT,2000,158", b"Austria,AUT,2000,1000000000", 1))
-    manifest = source_dir / "SOURCE.toml"
-    manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+def test_out_of_range_value_is_reported_with_rows(home):
+    before = _digest_outputs(home / "warehouse")
+    _rewrite(home, "codecarbon", "eu-carbon-intensity-electricity.csv", b"Austria,AUT,2000,158",
+             b"Austria,AUT,2000,1000000000")
 
-    result = _cli(["refresh", "--archive", str(archive_copy)], warehouse, tmp_path)
+    result = _cli(["refresh", "--archive", str(home / "archive")], home)
 
     assert result.returncode == 1
     assert "source 'codecarbon'" in result.stderr and "column 'gco2e_per_kwh' failed less_than(2000)" in result.stderr
     assert "'zone_id': 'AUT'" in result.stderr and "eu-carbon-intensity-electricity.csv" in result.stderr
-    assert _digest_outputs(warehouse) == before
+    assert _digest_outputs(home / "warehouse") == before

@@ -105,3 +105,28 @@ def test_concurrent_publishes_are_serialised(tmp_path):
         (value,) = con.execute("select gco2e_per_kwh from grid_carbon_intensity where zone_id = 'FRA'").fetchone()
     assert value in (10.0, 20.0, 30.0)
     assert store.read("grid_carbon_intensity").loc[0, "gco2e_per_kwh"] == value
+
+
+def test_republishing_identical_rows_rewrites_nothing(tmp_path):
+    store = Warehouse(tmp_path)
+    assert store.publish("grid_carbon_intensity", grid_rows())["unchanged"] is False
+    before = digests(store)
+    assert store.publish("grid_carbon_intensity", grid_rows())["unchanged"] is True
+    assert digests(store) == before
+    assert store.publish("grid_carbon_intensity", grid_rows(value=57.0))["unchanged"] is False
+    assert digests(store) != before
+
+
+def test_changed_sql_is_applied_even_when_rows_are_identical(tmp_path, monkeypatch):
+    store = Warehouse(tmp_path)
+    store.publish("grid_carbon_intensity", grid_rows())
+    monkeypatch.setattr(warehouse_module, "sql_digest", lambda: "a newer set of views")
+    assert store.publish("grid_carbon_intensity", grid_rows())["unchanged"] is False
+
+
+def test_all_null_column_keeps_its_declared_type():
+    rows = grid_rows()
+    rows["zone_name"] = None  # e.g. `retrieved_at` of every file in archive mode
+    arrow = warehouse_module.arrow_table("grid_carbon_intensity", rows)
+    assert str(arrow.schema.field("zone_name").type) == "string"
+    assert str(arrow.schema.field("year").type) == "int64"

@@ -1,0 +1,619 @@
+"""Versioned, immutable releases of the published tables (DESIGN.md, Releases).
+
+`build_release` writes `<warehouse>/releases/<version>/`:
+
+* `<table>.parquet` for every table in `schemas.TABLES` that the warehouse holds (zstd, with
+  the schema's column descriptions as field metadata and the table's description and
+  primary key as key-value metadata);
+* `aifootprint.duckdb`: views over those files by *relative* path, plus the warehouse SQL
+  (`warehouse/sql/`: preferred-value views, macros) applied on top, with the schema's
+  descriptions as comments. DuckDB resolves a relative path against the working directory
+  first and then each folder in `file_search_path`, never against the database file, so open
+  it from the release folder or with `file_search_path` set to it (`connect_release` does);
+* `datapackage.json` (Frictionless Data Package; see `pipelines.datapackage`);
+* `CHANGELOG.md` against the previous release: tables added and removed, schema changes,
+  and rows added, removed and changed by primary key;
+* `SHA256SUMS` over every other file, in `sha256sum -c` format.
+
+Everything is written into a hidden temporary folder next to the final one and renamed into
+place only when complete; `<warehouse>/releases/index.json` then lists the new version. A
+version that exists is never overwritten.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines import settings
+from pipelines.archive import sha256_of
+from pipelines.datapackage import ResourceFile, build_datapackage, table_schema_type
+from pipelines.errors import AifootprintError
+from pipelines.sources import sources_for_table
+from pipelines.warehouse import DATABASE_NAME, Warehouse, apply_sql, arrow_table
+from schemas import TABLES
+
+RELEASES_FOLDER = "releases"
+INDEX_NAME = "index.json"
+CHECKSUMS_NAME = "SHA256SUMS"
+CHANGELOG_NAME = "CHANGELOG.md"
+DATAPACKAGE_NAME = "datapackage.json"
+# DuckDB 2.x writes database files that only DuckDB >= 2 opens unless told otherwise. People
+# query a downloaded release with whatever DuckDB they have, so write the oldest storage
+# format that holds views, macros and comments.
+DUCKDB_STORAGE_VERSION = "v1.0.0"
+# A version is a folder name and a URL path segment: no separators, no leading dot.
+VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+# Rows listed per table and kind of change in CHANGELOG.md; the counts are always complete.
+MAX_LISTED_ROWS = 25
+_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+                "datetime": pa.timestamp("us"), "date": pa.date32()}
+_NUMERIC_TYPE = re.compile(r"^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|REAL|DECIMAL\(.*\))$", re.IGNORECASE)
+
+
+class ReleaseError(AifootprintError):
+    """A release could not be built (nothing to release, version taken, schema drift)."""
+
+
+@dataclass
+class TableDiff:
+    name: str
+    status: str  # added | removed | changed | unchanged
+    rows_before: int | None = None
+    rows_after: int | None = None
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    compared_by: str = ""
+    schema_changes: list[str] = field(default_factory=list)
+    added_rows: list[dict] = field(default_factory=list)
+    removed_rows: list[dict] = field(default_factory=list)
+    # (primary key values, {column: (before, after)}) for each listed changed row
+    changed_rows: list[tuple[dict, dict]] = field(default_factory=list)
+
+
+@dataclass
+class ReleaseResult:
+    version: str
+    path: Path
+    created: str
+    previous: str | None
+    tables: dict[str, int]
+    diffs: list[TableDiff]
+
+    def summary_lines(self) -> list[str]:
+        rows = sum(self.tables.values())
+        lines = [f"release {self.version} written to {self.path}: {len(self.tables)} table(s), {rows:,} rows"]
+        if self.previous is None:
+            lines.append("first release: nothing to compare with")
+            return lines
+        lines.append(f"compared with {self.previous}:")
+        for diff in self.diffs:
+            if diff.status == "changed":
+                detail = f"+{diff.added:,} added, -{diff.removed:,} removed, ~{diff.changed:,} changed"
+                if diff.schema_changes:
+                    detail += f", {len(diff.schema_changes)} schema change(s)"
+            else:
+                detail = diff.status
+            lines.append(f"  {diff.name}: {detail}")
+        return lines
+
+
+def releases_dir(warehouse_dir: Path) -> Path:
+    return Path(warehouse_dir) / RELEASES_FOLDER
+
+
+def is_valid_version(version: str) -> bool:
+    return bool(VERSION_PATTERN.match(version))
+
+
+def read_index(folder: Path) -> dict:
+    """`index.json` of a releases folder; an empty index when there is none yet."""
+    path = Path(folder) / INDEX_NAME
+    if not path.exists():
+        return {"name": "aifootprint", "latest": None, "releases": []}
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{path} is not valid JSON ({exc}); fix or restore it before releasing") from None
+    if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
+        raise ReleaseError(f"{path} has no 'releases' list")
+    return index
+
+
+def default_version(today, taken: set[str]) -> str:
+    """CalVer `YYYY.MM.DD`, then `YYYY.MM.DD.1`, `.2` ... for further releases that day."""
+    base = today.strftime("%Y.%m.%d")
+    if base not in taken:
+        return base
+    n = 1
+    while f"{base}.{n}" in taken:
+        n += 1
+    return f"{base}.{n}"
+
+
+def published_tables(store: Warehouse) -> dict[str, str]:
+    """Table name -> where the warehouse holds it ('parquet' or 'database'), in TABLES order.
+
+    Tables appear here as soon as their schema is registered and the warehouse holds them,
+    so a table added by a new module is released without touching this code.
+    """
+    relations: set[str] = set()
+    if store.database_path.exists():
+        with store.connect() as con:
+            relations = {row[0] for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+    found = {}
+    for name in TABLES:
+        if store.parquet_path(name).exists():
+            found[name] = "parquet"
+        elif name in relations:
+            found[name] = "database"
+    return found
+
+
+def connect_release(release_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a release's database whose views find their Parquet files
+    from any working directory."""
+    release_path = Path(release_path).resolve()
+    con = duckdb.connect(str(release_path / DATABASE_NAME), read_only=True)
+    # SET rather than a connect() config entry: DuckDB before 1.2 refuses it as a global option.
+    con.execute(f"set file_search_path = {_literal(str(release_path))}")
+    return con
+
+
+def build_info() -> dict:
+    """The code a release was built from: git commit (and whether the tree was dirty)."""
+    commit = dirty = None
+    root = settings.PACKAGE_ROOT
+    # Only ask git about our own checkout: an installed package may sit inside someone else's repo.
+    if (root / "pyproject.toml").is_file():
+        toplevel = _git(root, "rev-parse", "--show-toplevel")
+        if toplevel and Path(toplevel).resolve() == root:
+            commit = _git(root, "rev-parse", "HEAD")
+            status = _git(root, "status", "--porcelain", "--untracked-files=no")
+            dirty = None if status is None else bool(status)
+    try:
+        package_version = importlib.metadata.version("aifootprint")
+    except importlib.metadata.PackageNotFoundError:
+        package_version = None
+    return {"git_commit": commit, "git_dirty": dirty, "aifootprint_version": package_version}
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20,
+                              check=True)
+    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip()
+
+
+def build_release(warehouse_dir: Path | str | None = None, version: str | None = None, *,
+                  now: datetime | None = None, hold_refresh_lock: bool = True) -> ReleaseResult:
+    """Build `<warehouse>/releases/<version>/` from the published tables.
+
+    `hold_refresh_lock=False` is for the Dagster `release` asset, which runs inside a refresh
+    that already holds the lock (after every table it depends on has been published).
+    """
+    store = Warehouse(Path(warehouse_dir or settings.warehouse_dir()))
+    if version is not None and not is_valid_version(version):
+        raise ReleaseError(f"invalid version '{version}': use letters, digits, '.', '_' and '-', "
+                           "starting with a letter or digit")
+    now = now or datetime.now(timezone.utc)
+    created = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    folder = releases_dir(store.root)
+    refresh_guard = store.refresh_lock() if hold_refresh_lock else nullcontext()
+    # The publish lock keeps tables from being replaced while they are copied, and serialises
+    # releases, so two of them cannot pick the same version.
+    with refresh_guard, store.write_lock():
+        tables = published_tables(store)
+        if not tables:
+            raise ReleaseError(f"nothing to release: the warehouse {store.root} holds no published table; "
+                               "run `aifootprint refresh` first")
+        folder.mkdir(parents=True, exist_ok=True)
+        index = read_index(folder)
+        taken = {entry.get("version") for entry in index["releases"]} | {
+            p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
+        if version is None:
+            version = default_version(now.date(), taken)
+        elif version in taken:
+            raise ReleaseError(f"release {version} already exists in {folder}; releases are immutable, "
+                               "choose another --version")
+        previous = _previous_release(folder, index)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{version}.building-"))
+        try:
+            # mkdtemp makes the folder private; a release is meant to be served and shared.
+            os.chmod(staging, 0o755)
+            resources = [_write_table(store, name, where, staging) for name, where in tables.items()]
+            _write_database(staging, resources)
+            diffs = compare_releases(folder / previous if previous else None, staging)
+            build = build_info()
+            (staging / CHANGELOG_NAME).write_text(
+                render_changelog(version, created, previous, build, diffs), encoding="utf-8")
+            descriptor = build_datapackage(version=version, created=created, resources=resources, build=build)
+            (staging / DATAPACKAGE_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                                    encoding="utf-8")
+            checksums = write_checksums(staging)
+            for path in staging.iterdir():
+                _fsync(path)
+            final = folder / version
+            os.rename(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        _fsync_dir(folder)
+        entry = {
+            "version": version,
+            "date": created,
+            "path": f"{version}/",
+            "checksums": f"{version}/{CHECKSUMS_NAME}",
+            "checksums_sha256": sha256_of(final / CHECKSUMS_NAME),
+            "files": len(checksums) + 1,
+            "bytes": sum((final / name).stat().st_size for name in [*checksums, CHECKSUMS_NAME]),
+            "tables": {r.spec.name: r.rows for r in resources},
+            "previous": previous,
+            "git_commit": build["git_commit"],
+        }
+        index = {**index, "name": index.get("name", "aifootprint"), "latest": version,
+                 "releases": [*index["releases"], entry]}
+        _write_json_atomically(folder / INDEX_NAME, index)
+    return ReleaseResult(version, final, created, previous, {r.spec.name: r.rows for r in resources}, diffs)
+
+
+def _previous_release(folder: Path, index: dict) -> str | None:
+    """The most recently built release still on disk (index order is build order)."""
+    for entry in reversed(index["releases"]):
+        version = entry.get("version")
+        if isinstance(version, str) and is_valid_version(version) and (folder / version).is_dir():
+            return version
+    return None
+
+
+def _write_table(store: Warehouse, name: str, where: str, folder: Path) -> ResourceFile:
+    spec = TABLES[name]
+    if where == "parquet":
+        frame = pq.read_table(store.parquet_path(name)).to_pandas()
+    else:
+        with store.connect() as con:
+            frame = con.execute(f"select * from {_ident(name)}").fetchdf()
+    if set(frame.columns) != set(spec.columns):
+        raise ReleaseError(
+            f"table '{name}' in the warehouse has columns {sorted(frame.columns)} but schemas/ declares "
+            f"{sorted(spec.columns)}; run `aifootprint refresh` so the warehouse matches the code")
+    path = folder / f"{name}.parquet"
+    pq.write_table(_with_declared_types(arrow_table(name, frame), spec), path, compression="zstd")
+    if "source_id" in frame.columns:
+        source_ids = tuple(sorted(frame["source_id"].dropna().unique().tolist()))
+    else:
+        source_ids = tuple(s.id for s in sources_for_table(name))
+    return ResourceFile(spec, path.name, path.stat().st_size, sha256_of(path), len(frame), source_ids)
+
+
+def _with_declared_types(arrow: pa.Table, spec) -> pa.Table:
+    """Columns that are empty in every row get the schema's type instead of Arrow's `null`.
+
+    pandas hands Arrow an all-None object column as type `null`; readers then see a column of
+    no type (older DuckDB versions refuse to bind a view over it), where the schema says string.
+    """
+    fields = []
+    for arrow_field in arrow.schema:
+        if pa.types.is_null(arrow_field.type):
+            declared = _ARROW_TYPES.get(table_schema_type(spec.schema.columns[arrow_field.name].dtype))
+            if declared is not None:
+                arrow_field = arrow_field.with_type(declared)
+        fields.append(arrow_field)
+    return arrow.cast(pa.schema(fields, metadata=arrow.schema.metadata))
+
+
+def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
+    path = folder / DATABASE_NAME
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach {_literal(str(path))} as release (storage_version '{DUCKDB_STORAGE_VERSION}')")
+        con.execute("use release")
+        # Views are bound when created, so the files must be found now: from the build folder.
+        con.execute(f"set file_search_path = {_literal(str(folder))}")
+        by_kind = {"table": [], "view": []}
+        for resource in resources:
+            by_kind["view" if resource.spec.kind == "view" else "table"].append(resource)
+        for resource in by_kind["table"]:
+            _create_parquet_view(con, resource)
+        # The warehouse's own views and macros, over the same names, so queries that run on
+        # the warehouse run unchanged on a release.
+        apply_sql(con)
+        existing = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'release'").fetchall()}
+        for resource in by_kind["view"]:
+            if resource.spec.name not in existing:
+                _create_parquet_view(con, resource)
+        for resource in resources:
+            spec = resource.spec
+            relation = "view" if _is_view(con, spec.name) else "table"
+            con.execute(f"comment on {relation} {_ident(spec.name)} is {_literal(spec.description)}")
+            for column, description in spec.column_descriptions().items():
+                con.execute(f"comment on column {_ident(spec.name)}.{_ident(column)} is {_literal(description)}")
+        con.execute("use memory")
+        con.execute("detach release")
+    finally:
+        con.close()
+
+
+def _create_parquet_view(con, resource: ResourceFile) -> None:
+    con.execute(f"create or replace view {_ident(resource.spec.name)} as "
+                f"select * from read_parquet({_literal(resource.path)})")
+
+
+def _is_view(con, name: str) -> bool:
+    return bool(con.execute("select count(*) from duckdb_views() where database_name = 'release' and view_name = ?",
+                            [name]).fetchone()[0])
+
+
+def write_checksums(folder: Path) -> list[str]:
+    """Write SHA256SUMS (`sha256sum -c` format) for every file in the folder; return the names."""
+    names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != CHECKSUMS_NAME)
+    lines = []
+    for name in names:
+        if "\n" in name or "\\" in name:
+            # sha256sum escapes such names; none of ours should ever need it.
+            raise ReleaseError(f"file name {name!r} cannot be listed in {CHECKSUMS_NAME}")
+        lines.append(f"{sha256_of(folder / name)}  {name}\n")
+    (folder / CHECKSUMS_NAME).write_text("".join(lines), encoding="utf-8")
+    return names
+
+
+# --- Changelog -------------------------------------------------------------------------------
+
+
+def compare_releases(old: Path | None, new: Path) -> list[TableDiff]:
+    """Per table: added, removed, or rows added/removed/changed by primary key, schema changes."""
+    new_tables = {p.stem: p for p in sorted(new.glob("*.parquet"))}
+    if old is None:
+        return [TableDiff(name, "added", rows_after=pq.read_metadata(p).num_rows) for name, p in new_tables.items()]
+    old_tables = {p.stem: p for p in sorted(old.glob("*.parquet"))}
+    diffs = []
+    con = duckdb.connect()
+    try:
+        for name, path in new_tables.items():
+            if name not in old_tables:
+                diffs.append(TableDiff(name, "added", rows_after=pq.read_metadata(path).num_rows))
+            else:
+                diffs.append(_diff_table(con, name, old_tables[name], path))
+        for name, path in old_tables.items():
+            if name not in new_tables:
+                diffs.append(TableDiff(name, "removed", rows_before=pq.read_metadata(path).num_rows))
+    finally:
+        con.close()
+    return diffs
+
+
+def _primary_key(path: Path, name: str) -> list[str]:
+    raw = (pq.read_schema(path).metadata or {}).get(b"aifootprint.primary_key")
+    if raw:
+        return list(json.loads(raw))
+    return list(TABLES[name].primary_key) if name in TABLES else []
+
+
+def _schema_changes(old_path: Path, new_path: Path, old_key: list[str], new_key: list[str]) -> list[str]:
+    old_schema, new_schema = pq.read_schema(old_path), pq.read_schema(new_path)
+    old_fields = {f.name: f for f in old_schema}
+    new_fields = {f.name: f for f in new_schema}
+    changes = [f"column `{n}` added ({new_fields[n].type})" for n in new_fields if n not in old_fields]
+    changes += [f"column `{n}` removed (was {old_fields[n].type})" for n in old_fields if n not in new_fields]
+    for name in (n for n in new_fields if n in old_fields):
+        before, after = old_fields[name], new_fields[name]
+        if before.type != after.type:
+            changes.append(f"column `{name}` type {before.type} -> {after.type}")
+        if (before.metadata or {}).get(b"description") != (after.metadata or {}).get(b"description"):
+            changes.append(f"column `{name}` description changed")
+    if old_key != new_key:
+        changes.append(f"primary key ({', '.join(old_key)}) -> ({', '.join(new_key)})")
+    return changes
+
+
+def _diff_table(con, name: str, old_path: Path, new_path: Path) -> TableDiff:
+    diff = TableDiff(name, "changed", rows_before=pq.read_metadata(old_path).num_rows,
+                     rows_after=pq.read_metadata(new_path).num_rows)
+    old_key, key = _primary_key(old_path, name), _primary_key(new_path, name)
+    diff.schema_changes = _schema_changes(old_path, new_path, old_key, key)
+    if sha256_of(old_path) == sha256_of(new_path):
+        diff.status = "unchanged"
+        return diff
+    con.execute(f"create or replace temp view old_rows as select * from read_parquet({_literal(str(old_path))})")
+    con.execute(f"create or replace temp view new_rows as select * from read_parquet({_literal(str(new_path))})")
+    old_types = dict(con.execute("select column_name, column_type from (describe old_rows)").fetchall())
+    new_types = dict(con.execute("select column_name, column_type from (describe new_rows)").fetchall())
+    common = [c for c in new_types if c in old_types]
+    if key and all(k in common for k in key) and _unique(con, "old_rows", key) and _unique(con, "new_rows", key):
+        diff.compared_by = f"primary key ({', '.join(key)})"
+        _diff_by_key(con, diff, key, [c for c in common if c not in key], old_types, new_types)
+    else:
+        diff.compared_by = "whole rows (no primary key unique in both releases)"
+        _diff_whole_rows(con, diff, common)
+    if not (diff.added or diff.removed or diff.changed or diff.schema_changes):
+        diff.status = "unchanged"
+    return diff
+
+
+def _unique(con, relation: str, key: list[str]) -> bool:
+    columns = ", ".join(_ident(k) for k in key)
+    (duplicates,) = con.execute(f"select count(*) from (select {columns} from {relation} "
+                                f"group by all having count(*) > 1)").fetchone()
+    return duplicates == 0
+
+
+def _diff_by_key(con, diff: TableDiff, key: list[str], values: list[str], old_types: dict, new_types: dict) -> None:
+    def differs(column: str) -> str:
+        o, n = f"o.{_ident(column)}", f"n.{_ident(column)}"
+        before, after = old_types[column], new_types[column]
+        # Numbers compare as numbers across types (700 = 700.0); anything else whose type
+        # changed compares as text, which never fails to convert.
+        if before != after and not (_NUMERIC_TYPE.match(before) and _NUMERIC_TYPE.match(after)):
+            o, n = f"cast({o} as varchar)", f"cast({n} as varchar)"
+        return f"{o} is distinct from {n}"
+
+    key_list = ", ".join(_ident(k) for k in key)
+    # concat_ws skips NULLs: the names of the differing columns, joined by a unit separator
+    # (no lambdas: their syntax differs between DuckDB versions).
+    changed_columns = ("concat_ws(chr(31), " + ", ".join(f"case when {differs(c)} then {_literal(c)} end"
+                                                         for c in values) + ")") if values else "''"
+    pairs = "".join(f", o.{_ident(c)} as {_ident(f'__old_{i}')}, n.{_ident(c)} as {_ident(f'__new_{i}')}"
+                    for i, c in enumerate(values))
+    any_differs = " or ".join(differs(c) for c in values) or "false"
+    con.execute(f"""
+        create or replace temp table row_diff as
+        select {key_list}, o.__in_old is null as is_added, n.__in_new is null as is_removed,
+               {changed_columns} as changed_columns {pairs}
+        from (select *, true as __in_old from old_rows) o
+        full join (select *, true as __in_new from new_rows) n using ({key_list})
+        where o.__in_old is null or n.__in_new is null or {any_differs}""")
+    diff.added, diff.removed, diff.changed = con.execute(
+        "select count(*) filter (where is_added), count(*) filter (where is_removed), "
+        "count(*) filter (where not is_added and not is_removed) from row_diff").fetchone()
+    for kind in ("is_added", "is_removed", "not is_added and not is_removed"):
+        cursor = con.execute(f"select * from row_diff where {kind} order by {key_list} limit {MAX_LISTED_ROWS}")
+        names = [d[0] for d in cursor.description]
+        for record in cursor.fetchall():
+            row = dict(zip(names, record))
+            key_values = {k: row[k] for k in key}
+            if kind == "is_added":
+                diff.added_rows.append(key_values)
+            elif kind == "is_removed":
+                diff.removed_rows.append(key_values)
+            else:
+                diff.changed_rows.append((key_values, {
+                    column: (row[f"__old_{i}"], row[f"__new_{i}"])
+                    for i, column in enumerate(values) if column in row["changed_columns"].split("\x1f")}))
+
+
+def _diff_whole_rows(con, diff: TableDiff, common: list[str]) -> None:
+    if not common:
+        diff.added, diff.removed = diff.rows_after or 0, diff.rows_before or 0
+        return
+    columns = ", ".join(_ident(c) for c in common)
+    for attribute, listed, first, second in (("added", diff.added_rows, "new_rows", "old_rows"),
+                                             ("removed", diff.removed_rows, "old_rows", "new_rows")):
+        query = f"select {columns} from {first} except all select {columns} from {second}"
+        setattr(diff, attribute, con.execute(f"select count(*) from ({query})").fetchone()[0])
+        cursor = con.execute(f"{query} order by all limit {MAX_LISTED_ROWS}")
+        names = [d[0] for d in cursor.description]
+        listed.extend(dict(zip(names, record)) for record in cursor.fetchall())
+
+
+def render_changelog(version: str, created: str, previous: str | None, build: dict, diffs: list[TableDiff]) -> str:
+    commit = build.get("git_commit")
+    built_from = f"commit `{commit}`" if commit else "a source tree outside git (commit unknown)"
+    if commit and build.get("git_dirty"):
+        built_from += " with uncommitted changes"
+    lines = [f"# aifootprint {version}", "", f"Released {created}, built from {built_from}.", ""]
+    if previous is None:
+        lines += ["First release: there is no previous release to compare with.", "",
+                  "| table | rows |", "|---|---:|"]
+        lines += [f"| {d.name} | {d.rows_after:,} |" for d in diffs]
+        return "\n".join(lines) + "\n"
+    lines += [f"Changes since release {previous}: rows are matched by each table's primary key.", "",
+              "| table | status | rows before | rows after | added | removed | changed |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+    for d in diffs:
+        before = "" if d.rows_before is None else f"{d.rows_before:,}"
+        after = "" if d.rows_after is None else f"{d.rows_after:,}"
+        lines.append(f"| {d.name} | {d.status} | {before} | {after} | {d.added:,} | {d.removed:,} | {d.changed:,} |")
+    for d in diffs:
+        if d.status == "unchanged" and not d.schema_changes:
+            continue
+        lines += ["", f"## {d.name}", ""]
+        if d.status == "added":
+            lines.append(f"New table, {d.rows_after:,} rows.")
+            continue
+        if d.status == "removed":
+            lines.append(f"Table removed (had {d.rows_before:,} rows).")
+            continue
+        lines.append(f"{d.rows_before:,} -> {d.rows_after:,} rows, compared by {d.compared_by}.")
+        if d.schema_changes:
+            lines += ["", "Schema changes:", ""] + [f"- {change}" for change in d.schema_changes]
+        if d.changed:
+            lines += ["", _listed_heading("changed", d.changed, len(d.changed_rows)), ""]
+            for key_values, columns in d.changed_rows:
+                detail = "; ".join(f"{c}: {_value(before)} -> {_value(after)}"
+                                   for c, (before, after) in columns.items())
+                lines.append(f"- {_row_label(key_values)}: {detail}")
+        if d.added:
+            lines += ["", _listed_heading("added", d.added, len(d.added_rows)), ""]
+            lines += [f"- {_row_label(row)}" for row in d.added_rows]
+        if d.removed:
+            lines += ["", _listed_heading("removed", d.removed, len(d.removed_rows)), ""]
+            lines += [f"- {_row_label(row)}" for row in d.removed_rows]
+    return "\n".join(lines) + "\n"
+
+
+def _listed_heading(kind: str, count: int, listed: int) -> str:
+    noun = "row" if count == 1 else "rows"
+    suffix = f" (the first {listed}, in primary key order):" if listed < count else ":"
+    return f"{count:,} {noun} {kind}{suffix}"
+
+
+def _row_label(values: dict) -> str:
+    return "`" + ", ".join(f"{k}={_plain(v)}" for k, v in values.items()) + "`"
+
+
+def _plain(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat()
+    text = repr(value) if isinstance(value, float) else str(value)
+    # Keep each listed row on one line of Markdown and its code span intact.
+    text = text.replace("`", "'").replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _value(value) -> str:
+    return f"`{_plain(value)}`"
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_json_atomically(path: Path, data: dict) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _fsync(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

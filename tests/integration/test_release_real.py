@@ -1,0 +1,119 @@
+"""Releases of the warehouse built from the recorded sources in ../shared/sources."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import dagster as dg
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import SHARED_SOURCES, query
+from pipelines.refresh import run_refresh
+from pipelines.release import build_release
+from schemas import TABLES
+
+pytestmark = pytest.mark.integration
+
+FRA_KEY = "zone_id=FRA, year=2023, source_id=codecarbon, basis=lifecycle"
+
+
+@pytest.fixture(scope="module")
+def released(built_warehouse, tmp_path_factory):
+    """A copy of the session's warehouse with one release built from it."""
+    warehouse = tmp_path_factory.mktemp("released") / "warehouse"
+    shutil.copytree(built_warehouse, warehouse)
+    return warehouse, build_release(warehouse)
+
+
+def test_a_refresh_alone_cuts_no_release(built_warehouse):
+    assert not (built_warehouse / "releases").exists()
+
+
+def test_release_holds_every_published_table_and_passes_sha256sum(released):
+    warehouse, result = released
+    published = [name for name in TABLES if (warehouse / "parquet" / f"{name}.parquet").exists()]
+    assert {"grid_carbon_intensity", "sources"} <= set(published)
+    assert sorted(p.stem for p in result.path.glob("*.parquet")) == sorted(published)
+    for name in published:
+        assert pq.read_metadata(result.path / f"{name}.parquet").num_rows == \
+            pq.read_metadata(warehouse / "parquet" / f"{name}.parquet").num_rows, name
+
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=result.path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert len(check.stdout.splitlines()) == len(published) + 3  # + database, datapackage, changelog
+
+
+def test_release_database_opened_from_another_folder_matches_the_warehouse(released, tmp_path):
+    warehouse, result = released
+    # A separate process whose working directory holds nothing of the release, using DuckDB
+    # as a data user would (no aifootprint code).
+    script = (
+        "import duckdb, json, sys\n"
+        "folder = sys.argv[1]\n"
+        "con = duckdb.connect(folder + '/aifootprint.duckdb', read_only=True)\n"
+        "con.execute(f\"set file_search_path = '{folder}'\")\n"
+        "views = [r[0] for r in con.execute('select view_name from duckdb_views() where not internal')"
+        ".fetchall()]\n"
+        "print(json.dumps({v: con.execute(f'select count(*) from \"{v}\"').fetchone()[0] for v in views}))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(result.path)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)
+    assert {"grid_carbon_intensity", "grid_carbon_intensity_preferred", "sources"} <= set(counts)
+    for view, rows in counts.items():
+        assert rows == query(warehouse, f'select count(*) from "{view}"')[0][0], view
+    assert counts["grid_carbon_intensity"] == result.tables["grid_carbon_intensity"] > 1000
+
+
+def test_datapackage_of_the_real_release_validates_and_credits_every_source(released):
+    frictionless = pytest.importorskip("frictionless")
+    warehouse, result = released
+    package = json.loads((result.path / "datapackage.json").read_text())
+
+    report = frictionless.Package.validate_descriptor(package)
+    assert report.valid, report.flatten(["type", "note"])
+    resources = {r["name"]: r for r in package["resources"]}
+    assert set(resources) == set(result.tables)
+    grid_sources = {s for (s,) in query(warehouse, "select distinct source_id from grid_carbon_intensity")}
+    assert {s["id"] for s in resources["grid_carbon_intensity"]["sources"]} == grid_sources
+    egrid = next(s for s in package["sources"] if s["id"] == "egrid")
+    assert egrid["license"].startswith("Public domain") and egrid["path"] == "https://www.epa.gov/egrid"
+    for name, resource in resources.items():
+        data = (result.path / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), name
+        assert resource["rows"] == result.tables[name]
+
+
+def test_changelog_after_a_changed_source_lists_the_changed_rows(released, tmp_path):
+    warehouse, first = released
+    # The same archive with one value changed in one file, its manifest updated to match.
+    archive = tmp_path / "archive"
+    shutil.copytree(SHARED_SOURCES, archive)
+    changed_file = archive / "codecarbon" / "global_energy_mix.json"
+    before = changed_file.read_bytes()
+    after = before.replace(b'"carbon_intensity": 56.039', b'"carbon_intensity": 60.5')
+    assert after != before
+    changed_file.write_bytes(after)
+    manifest = archive / "codecarbon" / "SOURCE.toml"
+    old_sha, new_sha = hashlib.sha256(before).hexdigest(), hashlib.sha256(after).hexdigest()
+    manifest.write_text(manifest.read_text().replace(old_sha, new_sha).replace(
+        f"bytes = {len(before)}", f"bytes = {len(after)}"))
+    outcome = run_refresh(archive_dir=archive, warehouse_dir=warehouse, instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, "\n".join(outcome.report_lines())
+
+    second = build_release(warehouse)
+
+    assert second.previous == first.version
+    changelog = (second.path / "CHANGELOG.md").read_text()
+    assert f"Changes since release {first.version}" in changelog
+    assert re.search(r"\| grid_carbon_intensity \| changed \| ([\d,]+) \| \1 \| 0 \| 0 \| 1 \|", changelog)
+    assert f"- `{FRA_KEY}`: gco2e_per_kwh: `56.039` -> `60.5`" in changelog
+    assert (f"- `source_id=codecarbon, file=global_energy_mix.json`: sha256: `{old_sha}` -> `{new_sha}`"
+            in changelog)
+    assert "| sources | changed |" in changelog
