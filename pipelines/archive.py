@@ -95,7 +95,10 @@ def _toml_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    # TOML basic strings allow no control character but tab, and values such as an ETag come
+    # from a server's headers: escape them, or one odd header makes the manifest unreadable.
+    text = "".join(f"\\u{ord(c):04x}" if (c < " " and c != "\t") or c == "\x7f" else c for c in text)
     return f'"{text}"'
 
 

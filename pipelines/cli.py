@@ -40,7 +40,7 @@ def cmd_refresh(args) -> int:
     archive = Path(args.archive) if args.archive else settings.archive_dir()
     warehouse = settings.warehouse_dir()
     whole_graph = not args.select and not args.force
-    if archive and whole_graph:
+    if archive and whole_graph and not fingerprint.refresh_running(warehouse):
         previous = fingerprint.unchanged_since_last_refresh(archive, warehouse)
         if previous:
             print(f"nothing changed since the last refresh (runs {', '.join(previous['run_ids'])}) in the "

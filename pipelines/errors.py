@@ -52,5 +52,15 @@ class ValidationError(AifootprintError):
     """Rows that fail a published table's schema, with the source, column and row sample."""
 
 
+class UnknownHardwareError(AifootprintError):
+    """An accelerator name that matches no canonical model; `suggestions` lists the closest keys."""
+
+    def __init__(self, name: str, suggestions: list[str], reason: str | None = None):
+        self.name = name
+        self.suggestions = list(suggestions)
+        hint = f"; closest matches: {', '.join(self.suggestions)}" if self.suggestions else ""
+        super().__init__(f"{reason or f'unknown accelerator {name!r}'}{hint}")
+
+
 class WarehouseLockedError(AifootprintError):
     """Another process is writing the warehouse."""

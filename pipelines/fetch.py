@@ -42,6 +42,13 @@ class FetchResult:
     attempts: int
 
 
+def _transient(source_id: str, file: str, reason: str, retry_after: float | None = None) -> TransientFetchError:
+    # `reason` without the "source ..., file ...:" prefix, so the final error names them once.
+    error = TransientFetchError(source_id, file, reason)
+    error.reason, error.retry_after = reason, retry_after
+    return error
+
+
 def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
@@ -66,7 +73,9 @@ class HttpFetcher:
 
     def fetch(self, url: str, *, source_id: str, file: str, etag: str | None = None,
               last_modified: str | None = None, headers: Mapping[str, str] | None = None,
-              max_bytes: int | None = None, expect_html: bool = False) -> FetchResult:
+              max_bytes: int | None = None, expect_html: bool = False,
+              expected_sha256: str | None = None) -> FetchResult:
+        """GET `url`. `expected_sha256` pins the bytes (a commit-pinned URL): other bytes are refused."""
         request_headers = dict(headers or {})
         if etag:
             request_headers["If-None-Match"] = etag
@@ -77,33 +86,38 @@ class HttpFetcher:
         while True:
             attempt += 1
             try:
-                return self._attempt(url, source_id, file, request_headers, cap, expect_html, attempt)
+                result = self._attempt(url, source_id, file, request_headers, cap, expect_html, attempt)
             except TransientFetchError as exc:
                 if attempt >= self.policy.max_attempts:
-                    raise FetchError(source_id, file, f"gave up after {attempt} attempts: {exc.args[0]}") from None
-                delay = getattr(exc, "retry_after", None)
+                    raise FetchError(source_id, file, f"gave up after {attempt} attempts: {exc.reason}") from None
+                delay = exc.retry_after
                 if delay is None:
                     backoff = self.policy.backoff_initial_s * 2 ** (attempt - 1)
                     delay = backoff * (0.5 + random.random() / 2)  # jitter spreads retries from many clients
                 delay = min(delay, self.policy.backoff_max_s)
-                self._log(f"{source_id}/{file}: {exc.args[0]}; retrying in {delay:.2f}s (attempt {attempt})")
+                self._log(f"{source_id}/{file}: {exc.reason}; retrying in {delay:.2f}s (attempt {attempt})")
                 self._sleep(delay)
+                continue
+            if expected_sha256 and result.sha256 and result.sha256 != expected_sha256:
+                # Not retried: a pinned URL serving other bytes is a changed or tampered source.
+                raise FetchError(source_id, file, f"sha256 mismatch: the source pins {expected_sha256}, "
+                                                  f"{url} sent {result.sha256} ({len(result.content)} bytes)")
+            return result
 
     def _attempt(self, url, source_id, file, headers, cap, expect_html, attempt) -> FetchResult:
         timeout = (self.policy.connect_timeout_s, self.policy.read_timeout_s)
         try:
             response = self.session.get(url, headers=headers, timeout=timeout, stream=True)
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise TransientFetchError(source_id, file, f"{type(exc).__name__} for {url}") from None
+            raise _transient(source_id, file, f"{type(exc).__name__} for {url}") from None
         with response:
             status = response.status_code
             if status == 304:
                 return FetchResult(url, True, None, None, response.headers.get("ETag"),
                                    response.headers.get("Last-Modified"), attempt)
             if status == 429 or status >= 500:
-                error = TransientFetchError(source_id, file, f"HTTP {status} from {url}")
-                error.retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
-                raise error
+                raise _transient(source_id, file, f"HTTP {status} from {url}",
+                                 _retry_after_seconds(response.headers.get("Retry-After")))
             if status >= 400:
                 raise FetchError(source_id, file, f"HTTP {status} from {url} (not retried)")
             declared = response.headers.get("Content-Length")
@@ -117,9 +131,9 @@ class HttpFetcher:
                         raise FetchError(source_id, file, f"{url} exceeded the {cap}-byte cap")
             except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError,
                     requests.Timeout) as exc:
-                raise TransientFetchError(source_id, file, f"body of {url} cut short ({type(exc).__name__})") from None
+                raise _transient(source_id, file, f"body of {url} cut short ({type(exc).__name__})") from None
             except requests.exceptions.ContentDecodingError:
-                raise TransientFetchError(source_id, file, f"body of {url} failed to decode") from None
+                raise _transient(source_id, file, f"body of {url} failed to decode") from None
             content = bytes(body)
             if not expect_html and content.lstrip()[:20].lower().startswith(_HTML_PREFIXES):
                 raise FetchError(source_id, file, f"{url} returned an HTML page (status {status}), not data")

@@ -10,6 +10,7 @@ Standard library only, so checking costs milliseconds.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -52,6 +53,20 @@ def compute(archive_dir: Path, warehouse_dir: Path) -> dict:
             code.update(f"{library} missing".encode())
     return {"inputs": inputs.hexdigest(), "code": code.hexdigest(), "date": date.today().isoformat(),
             "outputs": _outputs(warehouse_dir)}
+
+
+def refresh_running(warehouse_dir: Path) -> bool:
+    """Whether another process holds the warehouse's refresh lock (see Warehouse.refresh_lock)."""
+    lock_path = warehouse_dir / ".refresh.lock"
+    if not lock_path.exists():
+        return False
+    with open(lock_path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def unchanged_since_last_refresh(archive_dir: Path, warehouse_dir: Path) -> dict | None:

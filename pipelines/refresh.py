@@ -149,6 +149,10 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
         if to_run:
             _collect(outcome, job.execute_in_process(instance=instance, raise_on_error=False,
                                                      asset_selection=list(to_run), run_config=run_config))
+            # Dagster emits no skip event for an asset whose upstream failed: name them here.
+            failed_steps = {step for step, _ in outcome.failures}
+            not_run = {k.to_user_string() for k in to_run} - set(outcome.materialized) - failed_steps
+            outcome.skipped += sorted(not_run - set(outcome.skipped))
     outcome.success = not outcome.failures and not outcome.skipped
     return outcome
 

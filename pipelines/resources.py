@@ -72,11 +72,14 @@ class RawStore(dg.ConfigurableResource):
             for declared in source.files:
                 url = f"{self.mirror_url.rstrip('/')}/{source.id}/{declared.name}" if self.mirror_url else declared.url
                 old = previous.get(declared.name)
+                if old and declared.sha256 and old.get("sha256") != declared.sha256:
+                    old = None  # bytes from before the pin: fetch the pinned ones, not a 304
                 result = fetcher.fetch(
                     url, source_id=source.id, file=declared.name, headers=declared.headers,
                     etag=old.get("etag") if old else None,
                     last_modified=old.get("last_modified") if old else None,
-                    max_bytes=declared.max_bytes, expect_html=declared.format == "html")
+                    max_bytes=declared.max_bytes, expect_html=declared.format == "html",
+                    expected_sha256=declared.sha256)
                 now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                 if result.not_modified:
                     log(f"{source.id}/{declared.name}: not modified since last fetch")
@@ -110,7 +113,10 @@ class RawStore(dg.ConfigurableResource):
             return {}
         intact = {}
         for entry in manifest.get("files", []):
-            path = source_dir / entry.get("path", "")
+            try:
+                path = archive.safe_child(source_dir, str(entry.get("path", "")), source.id)
+            except ArchiveError:
+                continue  # a manifest path escaping the source folder is never read
             if path.is_file() and archive.sha256_of(path) == entry.get("sha256"):
                 intact[entry["path"]] = entry
         return intact

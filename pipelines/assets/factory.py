@@ -12,6 +12,7 @@
 
 import logging
 import sys
+import types
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -69,6 +70,13 @@ def _module_of(function):
     return sys.modules[function.__module__]
 
 
+def _project_imports(module) -> list:
+    """Project modules a parser's module imports (e.g. pipelines.hardware): their code shapes its output."""
+    return [value for value in vars(module).values()
+            if isinstance(value, types.ModuleType) and value.__name__.startswith(("pipelines.", "schemas."))
+            and value is not module]
+
+
 def _schema_module(table_name: str):
     return sys.modules[schemas.table(table_name).model.__module__]
 
@@ -81,8 +89,8 @@ def staging_asset(table_name: str, source: Source, group: str) -> dg.AssetsDefin
         deps=[raw_asset_key(source.id)],
         group_name=group,
         io_manager_key=STAGING_IO,
-        code_version=code_version([_module_of(parser), _base, zones, validation, _schema_module(table_name),
-                                   sys.modules[__name__]]),
+        code_version=code_version([_module_of(parser), *_project_imports(_module_of(parser)), _base, zones,
+                                   validation, _schema_module(table_name), sys.modules[__name__]]),
         description=f"`{table_name}` rows from {source.title}, parsed and validated.",
         kinds={"pandas", "pandera"},
     )

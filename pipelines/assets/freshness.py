@@ -29,6 +29,9 @@ MAX_AGE_DAYS: dict[str, tuple[int | None, str]] = {
     "ccf_cloud_factors": (1095, "the CCF coefficients change rarely"),
     "mlco2_impact": (1095, "the ML CO2 Impact data is a research snapshot"),
     "ember_eu_power_2020": (None, "a closed historical vintage (Europe's power sector in 2020)"),
+    "llama_model_cards": (None, "model cards document finished training runs, not a maintained series"),
+    "uk_carbon_intensity_api": (None, "a fixed recorded 24-hour window, 2019-08-25/26"),
+    "unfccc_ifi_grid_factors": (None, "dataset v3.1 for 2021, a closed vintage"),
 }
 
 

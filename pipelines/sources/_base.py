@@ -27,7 +27,8 @@ class SourceFile:
 
     `name` is the file's name in the raw archive (how archive mode resolves it); `url` is
     the live URL. `data_as_of` is set only where the URL is pinned to immutable bytes
-    (e.g. a commit), so live mode can state the same vintage as the archive.
+    (e.g. a commit), so live mode can state the same vintage as the archive. Such a file
+    may also pin `sha256`: a live fetch then refuses any other bytes.
     """
 
     name: str
@@ -36,6 +37,7 @@ class SourceFile:
     data_as_of: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     max_bytes: int | None = None
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)

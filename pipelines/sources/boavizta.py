@@ -15,11 +15,13 @@ any other source is labelled unknown.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pandas as pd
+import yaml
 
-from pipelines import zones
+from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
 
@@ -119,6 +121,70 @@ def _basis(source: str) -> str:
     return next((basis for marker, basis in _BASIS_BY_SOURCE.items() if marker in source), "unknown")
 
 
+GPU_SPECS = "gpu_specs.csv"
+FACTORS = "factors.yml"
+_GPU_SPEC_COLUMNS = ["name", "number", "vram", "die_surface", "pwb_surface", "distance_boat", "distance_truck",
+                     "distance_plane", "mass_casing", "mass_heatsink", "mass"]
+# What the cradle-to-gate model needs; a GPU lacking one is left out (Boavizta would use its
+# default "Large GPU" archetype instead, which would not describe that GPU).
+_EMBODIED_INPUTS = ["number", "vram", "die_surface", "pwb_surface", "mass_casing", "mass_heatsink", "mass"]
+log = logging.getLogger(__name__)
+
+
+def _gpu_specs(raw: RawSource) -> pd.DataFrame:
+    frame = raw.csv(GPU_SPECS, dtype=str, keep_default_na=False, na_values=[""])
+    raw.require_columns(GPU_SPECS, frame, _GPU_SPEC_COLUMNS)
+    numbers = {column: hardware.numeric_column(raw, GPU_SPECS, frame, column) for column in _GPU_SPEC_COLUMNS[1:]}
+    return pd.DataFrame({"name": frame["name"].str.strip(), **numbers, "source": frame.get("source")})
+
+
+def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
+    """gpu_specs.csv: memory and card mass per GPU. Its die_surface is the loss-adjusted effective
+    wafer area Boavizta models with, not the die's area, so die_area_mm2 stays empty."""
+    gpus = _gpu_specs(raw)
+    specs = pd.DataFrame({"model": gpus["name"], "kind": gpus["name"].map(hardware.infer_kind),
+                          "memory_gb": gpus["vram"], "mass_kg": gpus["mass"], "reference": gpus["source"]})
+    return hardware.finish_specs(specs, GPU_SPECS)
+
+
+def parse_hardware_embodied(raw: RawSource) -> pd.DataFrame:
+    """Cradle-to-gate kg CO2e per GPU of gpu_specs.csv with the factors.yml gpu gwp factors
+    (BoaviztAPI's GPU component model; formula in pipelines/hardware.py)."""
+    try:
+        factors = yaml.safe_load(raw.text(FACTORS))
+        manufacture, distribution, end_of_life = hardware.boavizta_gpu_factors(factors)
+    except yaml.YAMLError as exc:
+        raise SourceFormatError(raw.source_id, FACTORS, f"invalid YAML ({exc})") from None
+    except KeyError as exc:
+        raise SourceFormatError(raw.source_id, FACTORS, f"no climate-change factor {exc.args[0]}") from None
+    gpus = _gpu_specs(raw)
+    incomplete = gpus[_EMBODIED_INPUTS].isna().any(axis=1)
+    for name in gpus.loc[incomplete, "name"]:
+        log.warning("boavizta: %s '%s': left out of the embodied model, lacking one of %s", GPU_SPECS, name,
+                    _EMBODIED_INPUTS)
+    gpus = gpus[~incomplete]
+    rows = []
+    for spec in gpus.to_dict("records"):
+        result = hardware.boavizta_gpu_embodied(spec, manufacture, distribution, end_of_life)
+        terms = ", ".join(f"{component} {value:.2f}" for component, value in result.terms_kgco2e.items())
+        rows.append({
+            "item": f"{spec['name']} (Boavizta GPU model)",
+            "canonical_model": hardware.canonical_model(spec["name"]),
+            "kgco2e": result.cradle_to_gate_kgco2e,
+            "boundary": "cradle-to-gate (manufacture incl. upstream transport; excludes distribution, use, "
+                        "end of life)",
+            "method": "BoaviztAPI GPU component model: factors.yml gpu gwp factors x gpu_specs.csv casing and "
+                      "heatsink mass, PWB area, effective die area, VRAM die area",
+            "method_type": "parametric_model",
+            "note": f"kg CO2e by component: {terms}. Boavizta's other embedded terms, not included: "
+                    f"distribution {result.distribution_kgco2e:.2f}, end of life {result.end_of_life_kgco2e:.2f}.",
+            "source_file": GPU_SPECS,
+        })
+    if not rows:
+        raise SourceFormatError(raw.source_id, GPU_SPECS, f"no GPU has all of {_EMBODIED_INPUTS}")
+    return pd.DataFrame(rows).assign(publisher=None, title=None, url=None, published=None)
+
+
 SOURCE = Source(
     id="boavizta",
     title="Boavizta API reference data: electricity impact factors and hardware manufacturing factors",
@@ -134,5 +200,6 @@ SOURCE = Source(
         SourceFile("gpu_archetypes.csv", f"{_RAW}/archetypes/components/gpu.csv", "csv", "2026-05-20"),
         SourceFile("factors.yml", f"{_RAW}/factors.yml", "yaml", "2026-05-20"),
     ),
-    parsers={"grid_carbon_intensity": parse_grid_intensity},
+    parsers={"grid_carbon_intensity": parse_grid_intensity, "accelerator_specs": parse_accelerator_specs,
+             "hardware_embodied_emissions": parse_hardware_embodied},
 )

@@ -15,6 +15,8 @@ GLOBAL_MIX = "global_energy_mix.json"
 EU_INTENSITY = "eu-carbon-intensity-electricity.csv"
 USA_STATES = "usa_emissions.json"
 LB_PER_MWH_TO_G_PER_KWH = 0.45359237
+PER_SOURCE = "carbon_intensity_per_source.json"
+CLOUD_IMPACT = "cloud_impact.csv"
 
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
@@ -77,6 +79,87 @@ def _usa_states(raw: RawSource) -> pd.DataFrame:
     })
 
 
+# carbon_intensity_per_source.json key -> technology (schemas/grid_extras.py). `world_average`
+# (IEA's world grid average) is an average grid intensity, not a technology, and is not read.
+PER_SOURCE_TECHNOLOGIES = {"coal": "coal", "petroleum": "oil", "natural_gas": "gas", "fossil": "fossil",
+                           "geothermal": "geothermal", "hydroelectricity": "hydro", "nuclear": "nuclear",
+                           "solar": "solar", "wind": "wind"}
+_NOT_TECHNOLOGIES = {"unit", "world_average"}
+# The file states no basis; each factor's citation does. The World Nuclear Association report is
+# a comparison of lifecycle emissions. energy-usage converts fuel burnt to CO2 with EPA carbon
+# contents (combustion only), and eGRID's fossil output emission rate is stack emissions.
+PER_SOURCE_BASIS_BY_CITATION = {"world-nuclear.org": "lifecycle",
+                                "responsibleproblemsolving/energy-usage": "direct",
+                                "epa.gov/egrid": "direct"}
+
+
+def parse_generation_emission_factors(raw: RawSource) -> pd.DataFrame:
+    data = raw.json(PER_SOURCE)
+    unit = data.get("unit") if isinstance(data, dict) else None
+    if unit != "gCO2.eq/kWh":
+        raise SourceFormatError(raw.source_id, PER_SOURCE, f"expected unit 'gCO2.eq/kWh', file says {unit!r}",
+                                column="unit")
+    rows = []
+    for key, value in data.items():
+        if key.endswith("_source") or key in _NOT_TECHNOLOGIES:
+            continue
+        if key not in PER_SOURCE_TECHNOLOGIES:
+            raise SourceFormatError(raw.source_id, PER_SOURCE, f"unknown technology '{key}'", column=key)
+        citation = str(data.get(f"{key}_source") or "").strip()
+        basis = next((b for marker, b in PER_SOURCE_BASIS_BY_CITATION.items() if marker in citation), None)
+        if basis is None:
+            raise SourceFormatError(raw.source_id, PER_SOURCE, f"no known basis for the citation {citation!r} "
+                                    f"of '{key}' (add it to PER_SOURCE_BASIS_BY_CITATION)", column=f"{key}_source")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SourceFormatError(raw.source_id, PER_SOURCE, f"non-numeric value {value!r}", column=key)
+        rows.append({"technology": PER_SOURCE_TECHNOLOGIES[key], "technology_as_published": key, "basis": basis,
+                     "gco2e_per_kwh": float(value), "valid_from": None, "source_note": citation,
+                     "source_file": PER_SOURCE})
+    if not rows:
+        raise SourceFormatError(raw.source_id, PER_SOURCE, "no emission factors in the file")
+    return pd.DataFrame(rows)
+
+
+# The file has no year column. At the pinned commit every row is Google Cloud's, citing Google's
+# region-carbon page, and the values are Google's 2023 figures (region-carbon-info 2023.csv;
+# the integration tests check the match), so that is the data year.
+CLOUD_IMPACT_DATA_YEAR = 2023
+CLOUD_IMPACT_PROVIDERS = {"gcp"}
+# Region ids CodeCarbon misspells, corrected so the row joins on the provider's id.
+CLOUD_REGION_CORRECTIONS = {("gcp", "me-cenrtal1"): "me-central1"}
+
+
+def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
+    frame = raw.csv(CLOUD_IMPACT, dtype=str, keep_default_na=False)
+    frame = frame.apply(lambda column: column.str.strip())
+    raw.require_columns(CLOUD_IMPACT, frame, ["provider", "region", "country_name", "countryIsoCode", "state",
+                                              "city", "impact", "source"])
+    other = ~frame["provider"].isin(CLOUD_IMPACT_PROVIDERS)
+    if other.any():
+        raise SourceFormatError(raw.source_id, CLOUD_IMPACT,
+                                f"rows of provider(s) {sorted(set(frame.loc[other, 'provider']))}, whose data "
+                                f"year this parser cannot state", column="provider",
+                                sample_rows=frame[other].head(5).to_dict("records"))
+    regions = [CLOUD_REGION_CORRECTIONS.get((p, r), r) for p, r in zip(frame["provider"], frame["region"])]
+    intensity = raw.to_number(CLOUD_IMPACT, frame, "impact").astype("float64")
+    location = frame["city"].where(frame["city"] != "", frame["state"]).where(
+        lambda cells: cells != "", frame["country_name"])
+    return pd.DataFrame({
+        "provider": frame["provider"],
+        "region": regions,
+        "location": location.replace("", None),
+        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(frame["provider"], regions)],
+        "country_zone_id": [zones.normalise_alpha3(c) if c else None for c in frame["countryIsoCode"]],
+        "year": CLOUD_IMPACT_DATA_YEAR,
+        "grid_gco2e_per_kwh": intensity,
+        # Google's figures from 2021 on are operational (direct); see gcp_region_carbon.
+        "grid_intensity_basis": ["direct" if pd.notna(v) else None for v in intensity],
+        "cfe_fraction": float("nan"),
+        "pue": float("nan"),
+        "source_file": CLOUD_IMPACT,
+    })
+
+
 SOURCE = Source(
     id="codecarbon",
     title="CodeCarbon energy-mix and carbon-intensity data",
@@ -94,5 +177,7 @@ SOURCE = Source(
         SourceFile("cloud_impact.csv", f"{_RAW}/cloud/impact.csv", "csv", "2024-07-13"),
         SourceFile("cpu_power.csv", f"{_RAW}/hardware/cpu_power.csv", "csv", "2026-04-13"),
     ),
-    parsers={"grid_carbon_intensity": parse_grid_intensity},
+    parsers={"grid_carbon_intensity": parse_grid_intensity,
+             "generation_emission_factors": parse_generation_emission_factors,
+             "cloud_regions": parse_cloud_regions},
 )

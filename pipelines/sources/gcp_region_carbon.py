@@ -1,8 +1,8 @@
 """Google Cloud region carbon data (GoogleCloudPlatform/region-carbon-info): one CSV per data year.
 
 Each file gives, per Google Cloud region, the average carbon intensity of the local grid
-(gCO2eq/kWh) and Google's carbon-free-energy share (CFE%, which this source does not publish
-here: it describes Google's procurement, not the grid).
+(gCO2eq/kWh) and Google's carbon-free-energy share (CFE%, which describes Google's procurement,
+not the grid: it goes to `cloud_regions`, not `grid_carbon_intensity`).
 
 Basis follows each file's own header. 2019 and 2020 label the column 'Lifecycle grid carbon
 intensity', so `lifecycle`. From 2021 the column is 'Grid carbon intensity', which the
@@ -86,6 +86,51 @@ def _intensity_column(raw: RawSource, name: str, frame: pd.DataFrame) -> str:
     return matches[0]
 
 
+CFE_COLUMN = "Google CFE"
+# Google names every region in the United States `us-<area><n>`; other regions' Location is a
+# city unless it is a country or territory name (Finland, Taiwan, Hong Kong ...). Names of three
+# letters or fewer are skipped: pycountry would read them as ISO codes.
+_US_REGION = re.compile(r"^us-")
+
+
+def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
+    return pd.concat([_yearly_regions(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)],
+                     ignore_index=True)
+
+
+def _yearly_regions(raw: RawSource, name: str) -> pd.DataFrame:
+    year = int(_FILE_NAME.match(name).group(1))
+    frame = raw.csv(name, dtype=str, keep_default_na=False)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(lambda column: column.str.strip())
+    intensity_column = _intensity_column(raw, name, frame)
+    raw.require_columns(name, frame, [REGION_COLUMN, LOCATION_COLUMN, CFE_COLUMN, intensity_column])
+    frame = frame[frame[REGION_COLUMN] != ""]
+    intensity = raw.to_number(name, frame, intensity_column).astype("float64")
+    basis = "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
+    # Unlike grid_carbon_intensity, a 0 here is kept as published (rounded to whole grams).
+    return pd.DataFrame({
+        "provider": "gcp",
+        "region": frame[REGION_COLUMN],
+        "location": frame[LOCATION_COLUMN].replace("", None),
+        "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
+        "country_zone_id": [_country(region, location)
+                            for region, location in zip(frame[REGION_COLUMN], frame[LOCATION_COLUMN])],
+        "year": year,
+        "grid_gco2e_per_kwh": intensity,
+        "grid_intensity_basis": [basis if pd.notna(v) else None for v in intensity],
+        "cfe_fraction": raw.to_number(name, frame, CFE_COLUMN).astype("float64"),
+        "pue": float("nan"),
+        "source_file": name,
+    }).reset_index(drop=True)
+
+
+def _country(region: str, location: str) -> str | None:
+    if _US_REGION.match(region):
+        return "USA"
+    return zones.iso3_from_name(location) if len(location) > 3 else None
+
+
 SOURCE = Source(
     id="gcp_region_carbon",
     title="Google Cloud region carbon data: grid carbon intensity and Google CFE% per region and year",
@@ -96,5 +141,5 @@ SOURCE = Source(
                 "of each Google Cloud region, and Google's hourly carbon-free-energy share.",
     files=tuple(SourceFile(f"{year}.csv", f"{_RAW}/{year}.csv", "csv", data_as_of)
                 for year, data_as_of in YEARLY_FILES.items()),
-    parsers={"grid_carbon_intensity": parse_grid_intensity},
+    parsers={"grid_carbon_intensity": parse_grid_intensity, "cloud_regions": parse_cloud_regions},
 )

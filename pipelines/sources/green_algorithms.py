@@ -20,7 +20,7 @@ import re
 
 import pandas as pd
 
-from pipelines import zones
+from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
 
@@ -121,6 +121,84 @@ def _stated_year(text: str) -> int | None:
     return None
 
 
+PUE_DEFAULTS = "defaults_PUE.csv"
+_UNKNOWN_PROVIDER = "Unknown"  # the calculator's default for a data centre of unknown provider
+# Provider codes as in providersNamesCodes.csv; other providers are named in full already.
+_PUE_PROVIDER_NAMES = {"gcp": "Google Cloud Platform", "aws": "Amazon Web Services", "azure": "Microsoft Azure"}
+_PUE_PUBLISHERS = {"uptimeinstitute.com": "Uptime Institute", "nutanix.dev": "Nutanix"}
+
+
+def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
+    """defaults_PUE.csv: the calculator's default PUE and per-provider PUE.
+
+    Two header rows (an index row, then provider,PUE,source). The 'Unknown' provider row is the
+    default for a data centre of unknown provider, an industry average (Uptime Institute's
+    global survey in the 2025-02-05 file); the other rows are cloud providers' fleet figures.
+    year: the first four-digit year in the source cell ("2024 https://...", or the date in a
+    cited URL's path ".../2023/05/04/..."); publisher: named from the cited URL's domain.
+    """
+    table = raw.csv(PUE_DEFAULTS, header=None, dtype=str, keep_default_na=False, na_values=[""])
+    frame = table.iloc[2:].set_axis(table.iloc[1].str.strip(), axis=1)
+    raw.require_columns(PUE_DEFAULTS, frame, ["provider", "PUE", "source"])
+    frame = frame[frame["provider"].notna()]
+    source_text = frame["source"].fillna("").str.strip()
+    years = pd.to_numeric(source_text.str.extract(r"\b((?:19|20)\d{2})\b")[0])
+    if years.isna().any():
+        raise SourceFormatError(raw.source_id, PUE_DEFAULTS, "source cell states no year", column="source",
+                                sample_rows=frame[years.isna()].to_dict("records"))
+    urls = source_text.str.extract(r"(https?://\S+)")[0]
+    domains = urls.str.extract(r"https?://(?:[\w-]+\.)*?([\w-]+\.[a-z]+)/")[0]
+    publishers = [_PUE_PUBLISHERS.get(domain, domain) if isinstance(domain, str) else None for domain in domains]
+    providers = frame["provider"].str.strip()
+    is_default = providers == _UNKNOWN_PROVIDER
+    return pd.DataFrame({
+        "scope": ["industry" if default else "provider" for default in is_default],
+        "entity": [f"{publisher} global average (Green Algorithms default for an unknown provider)" if default
+                   else _PUE_PROVIDER_NAMES.get(provider, provider)
+                   for provider, publisher, default in zip(providers, publishers, is_default)],
+        "year": years,
+        "pue": raw.to_number(PUE_DEFAULTS, frame, "PUE"),
+        "publisher": publishers,
+        "title": None,
+        "url": urls,
+        "published": None,
+        "note": "Green Algorithms defaults_PUE.csv, provider '" + providers + "': " + source_text,
+        "source_file": PUE_DEFAULTS,
+    }).reset_index(drop=True)
+
+
+GPU_TDP = "TDP_gpu.csv"
+_GPU_UNITS = {"TDP": "in Watt", "feature_size": "in nm", "die_area": "in cm2", "memory": "in GB"}
+_DEFAULT_MODEL = "Any"  # the calculator's default for an unnamed GPU (200 W per core), not a GPU
+CM2_TO_MM2 = 100
+
+
+def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
+    """TDP_gpu.csv: one row per GPU/TPU model; two header rows (units first, then column names)."""
+    table = raw.csv(GPU_TDP, header=None, dtype=str, keep_default_na=False, na_values=[""])
+    units, names = table.iloc[0].fillna("").str.strip(), table.iloc[1].str.strip()
+    frame = table.iloc[2:].set_axis(names, axis=1)
+    raw.require_columns(GPU_TDP, frame, ["model", "TDP", "Release_year", "feature_size", "die_area", "memory",
+                                         "source"])
+    stated = units.set_axis(names)
+    for column, unit in _GPU_UNITS.items():
+        if stated[column] != unit:
+            raise SourceFormatError(raw.source_id, GPU_TDP, f"expected unit {unit!r} in the first header row, "
+                                    f"file says {stated[column]!r}", column=column)
+    frame = frame[frame["model"].notna() & (frame["model"].str.strip() != _DEFAULT_MODEL)]
+    specs = pd.DataFrame({
+        "model": frame["model"],
+        "kind": frame["model"].map(hardware.infer_kind),
+        "tdp_w": hardware.numeric_column(raw, GPU_TDP, frame, "TDP"),
+        "memory_gb": hardware.numeric_column(raw, GPU_TDP, frame, "memory"),
+        "release_year": hardware.numeric_column(raw, GPU_TDP, frame, "Release_year").astype("Int64"),
+        "process_nm": hardware.numeric_column(raw, GPU_TDP, frame, "feature_size"),
+        "die_area_mm2": hardware.numeric_column(raw, GPU_TDP, frame, "die_area") * CM2_TO_MM2,
+        "reference": frame["source"].str.strip(),
+    })
+    return hardware.finish_specs(specs, GPU_TDP)
+
+
 SOURCE = Source(
     id="green_algorithms",
     title="Green Algorithms calculator reference data (v3.0 / latest)",
@@ -139,5 +217,6 @@ SOURCE = Source(
         SourceFile("providersNamesCodes.csv", f"{_RAW}/providersNamesCodes.csv", "csv", "2022-04-12"),
         SourceFile("referenceValues.csv", f"{_RAW}/referenceValues.csv", "csv", "2025-01-07"),
     ),
-    parsers={"grid_carbon_intensity": parse_grid_intensity},
+    parsers={"grid_carbon_intensity": parse_grid_intensity, "datacenter_pue": parse_datacenter_pue,
+             "accelerator_specs": parse_accelerator_specs},
 )

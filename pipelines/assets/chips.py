@@ -1,0 +1,107 @@
+"""Chips and hardware: accelerator specs, embodied emissions, shipments, chip-maker financials.
+
+Each table gets one staging asset per source and the published table (pipelines/assets/factory.py);
+the checks below look at what was published, including the views of warehouse/sql/2*_hardware*.sql.
+"""
+
+import dagster as dg
+
+from pipelines.assets.factory import table_assets
+from pipelines.resources import RawStore, WarehouseResource
+from pipelines.sources import sources_for_table
+
+SPECS = "accelerator_specs"
+EMBODIED = "hardware_embodied_emissions"
+SHIPMENTS = "accelerator_shipments"
+FINANCIALS = "chip_company_financials"
+MIN_PREFERRED_ACCELERATORS = 40
+PLAUSIBLE_TDP_W = (5, 1500)
+TDP_DISAGREEMENT_THRESHOLD = 0.25
+
+assets = [a for table in (SPECS, EMBODIED, SHIPMENTS, FINANCIALS) for a in table_assets(table, group="chips")]
+
+
+def _json(rows) -> dg.MetadataValue:
+    return dg.MetadataValue.json([[str(value) for value in row] for row in rows])
+
+
+def _rows_per_source(table: str, raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        counts = dict(con.execute(f"select source_id, count(*) from {table} group by 1").fetchall())
+    expected = {s.id for s in sources_for_table(table) if raw_store.has_snapshot(s)}
+    missing = sorted(expected - set(counts))
+    return dg.AssetCheckResult(passed=not missing and sum(counts.values()) > 0,
+                               metadata={"rows_per_source": dg.MetadataValue.json(counts),
+                                         "missing_sources": dg.MetadataValue.json(missing)})
+
+
+@dg.asset_check(asset=SPECS, description="Every accelerator source contributed rows.")
+def specs_rows_per_source(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    return _rows_per_source(SPECS, raw_store, warehouse)
+
+
+@dg.asset_check(asset=SPECS, description=f"accelerator_specs_preferred has one row per canonical model and "
+                                         f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators.")
+def preferred_specs_one_row_per_model(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        duplicates = con.execute("""select canonical_model, count(*) from accelerator_specs_preferred
+                                    group by 1 having count(*) > 1 limit 20""").fetchall()
+        (models,) = con.execute("select count(*) from accelerator_specs_preferred").fetchone()
+    return dg.AssetCheckResult(passed=not duplicates and models >= MIN_PREFERRED_ACCELERATORS,
+                               metadata={"accelerators": models, "duplicated_keys": _json(duplicates)})
+
+
+@dg.asset_check(asset=SPECS, description=f"Every tdp_w lies within {PLAUSIBLE_TDP_W[0]}-{PLAUSIBLE_TDP_W[1]} W.")
+def specs_tdp_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    low, high = PLAUSIBLE_TDP_W
+    with warehouse.store.connect() as con:
+        outliers = con.execute(f"""select source_id, model, tdp_w from {SPECS}
+                                   where tdp_w < ? or tdp_w > ? order by tdp_w limit 20""", [low, high]).fetchall()
+    return dg.AssetCheckResult(passed=not outliers, metadata={"outliers": _json(outliers)})
+
+
+@dg.asset_check(asset=SPECS,
+                description=f"Accelerators whose sources' TDPs differ by more than {TDP_DISAGREEMENT_THRESHOLD:.0%} "
+                            "(a warning to read: sources mix TDP and measured average power).")
+def specs_tdp_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        rows = con.execute("from accelerator_tdp_disagreements(?)", [TDP_DISAGREEMENT_THRESHOLD]).fetchall()
+    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"disagreements": _json(rows)})
+
+
+@dg.asset_check(asset=EMBODIED, description="Every embodied-emissions source contributed rows, and "
+                                            "accelerator_embodied_preferred has one row per accelerator.")
+def embodied_rows_and_preferred(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    per_source = _rows_per_source(EMBODIED, raw_store, warehouse)
+    with warehouse.store.connect() as con:
+        duplicates = con.execute("""select canonical_model, count(*) from accelerator_embodied_preferred
+                                    group by 1 having count(*) > 1""").fetchall()
+    return dg.AssetCheckResult(passed=per_source.passed and not duplicates,
+                               metadata={**per_source.metadata, "duplicated_keys": _json(duplicates)})
+
+
+@dg.asset_check(asset=SHIPMENTS, description="Every shipments row cites a URL, and units_high >= units_low.")
+def shipments_cited(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        bad = con.execute(f"""select vendor, product_family, period, metric, url from {SHIPMENTS}
+                              where url is null or url not like 'http%' or units_high < units_low""").fetchall()
+        (rows,) = con.execute(f"select count(*) from {SHIPMENTS}").fetchone()
+    return dg.AssetCheckResult(passed=rows > 0 and not bad, metadata={"rows": rows, "bad_rows": _json(bad)})
+
+
+@dg.asset_check(asset=FINANCIALS, description="One value per company, concept, unit and period; every company "
+                                              "has revenue.")
+def financials_unique_with_revenue(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        duplicates = con.execute(f"""select cik, metric, unit, period_start, period_end, count(*) from {FINANCIALS}
+                                     group by all having count(*) > 1 limit 20""").fetchall()
+        without_revenue = con.execute(f"""select company from {FINANCIALS} group by company
+                                          having count(*) filter (where metric like '%Revenue%') = 0""").fetchall()
+    return dg.AssetCheckResult(passed=not duplicates and not without_revenue,
+                               metadata={"duplicates": _json(duplicates),
+                                         "companies_without_revenue": _json(without_revenue)})
+
+
+checks = [specs_rows_per_source, preferred_specs_one_row_per_model, specs_tdp_plausible, specs_tdp_agreement,
+          embodied_rows_and_preferred, shipments_cited, financials_unique_with_revenue]

@@ -1,0 +1,94 @@
+"""Hand-curated chip facts with a citation on every row (pipelines/curated/).
+
+* accelerator_shipments.csv: analyst estimates and vendor-reported figures of AI-accelerator
+  unit shipments, purchases and data-centre revenue (vendor, product family, period, low/high).
+* accelerator_specs_curated.csv: datasheet figures (TDP, memory, peak FLOP/s) for accelerators
+  the open tool datasets lack (H200, B200, MI300X, TPU v5p ...) or state wrongly (V100 16 GB);
+  the accelerator_specs_preferred view ranks them after those datasets, so they fill gaps.
+* hardware_embodied_pcf.csv: manufacturing emissions of accelerators and server components
+  from manufacturer product carbon footprints, LCA studies and literature estimates. A row's
+  canonical_model is set only when its kgco2e is for one unit of that accelerator (a per-GPU
+  share of an 8-GPU baseboard PCF is; the baseboard itself is not).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines import hardware
+from pipelines.errors import SourceFormatError
+from pipelines.sources._base import RawSource, Source, SourceFile
+
+SHIPMENTS = "accelerator_shipments.csv"
+EMBODIED = "hardware_embodied_pcf.csv"
+SPECS = "accelerator_specs_curated.csv"
+COMPILED = "2026-11-25"
+_CITATION = ["publisher", "title", "url", "published"]
+_BOOLEAN = {"true": True, "false": False}
+
+
+def _read(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
+    frame = raw.csv(name, dtype=str, keep_default_na=False, na_values=[""])
+    raw.require_columns(name, frame, columns)
+    return frame.apply(lambda column: column.str.strip())
+
+
+def parse_shipments(raw: RawSource) -> pd.DataFrame:
+    columns = ["vendor", "product_family", "period", "metric", "units_low", "units_high", "unit", "is_forecast",
+               *_CITATION, "note"]
+    frame = _read(raw, SHIPMENTS, columns)
+    forecast = frame["is_forecast"].str.lower().map(_BOOLEAN)
+    if forecast.isna().any():
+        raise SourceFormatError(raw.source_id, SHIPMENTS, "is_forecast must be true or false", column="is_forecast",
+                                sample_rows=frame[forecast.isna()].to_dict("records"))
+    return frame[columns].assign(
+        units_low=raw.to_number(SHIPMENTS, frame, "units_low"),
+        units_high=raw.to_number(SHIPMENTS, frame, "units_high"),
+        is_forecast=forecast.astype(bool),
+        source_file=SHIPMENTS,
+    )
+
+
+def parse_embodied(raw: RawSource) -> pd.DataFrame:
+    columns = ["item", "canonical_model", "kgco2e", "boundary", "method", "method_type", *_CITATION, "note"]
+    frame = _read(raw, EMBODIED, columns)
+    keys = frame["canonical_model"]
+    # A key must be what canonical_model() makes of it, or it would never join accelerator_specs.
+    not_canonical = keys.notna() & (keys != keys.map(lambda k: hardware.canonical_model(k) if pd.notna(k) else k))
+    if not_canonical.any():
+        raise SourceFormatError(raw.source_id, EMBODIED, "canonical_model is not a canonical key",
+                                column="canonical_model", sample_rows=frame[not_canonical].to_dict("records"))
+    return frame[columns].assign(kgco2e=raw.to_number(EMBODIED, frame, "kgco2e"), source_file=EMBODIED)
+
+
+def parse_specs(raw: RawSource) -> pd.DataFrame:
+    numbers = ["tdp_w", "memory_gb", "release_year", "peak_tflops_fp32", "peak_tflops_fp16", "process_nm",
+               "die_area_mm2"]
+    frame = _read(raw, SPECS, ["model", "kind", *numbers, *_CITATION[:-1], "note"])
+    missing_url = frame["url"].isna()
+    if missing_url.any():
+        raise SourceFormatError(raw.source_id, SPECS, "every row needs the url it cites", column="url",
+                                sample_rows=frame[missing_url].to_dict("records"))
+    specs = frame[["model", "kind"]].assign(**{column: raw.to_number(SPECS, frame, column) for column in numbers},
+                                            reference=frame["url"])
+    return hardware.finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
+
+
+SOURCE = Source(
+    id="curated_chips",
+    title="Curated chip facts: accelerator shipments, embodied emissions and datasheet specifications",
+    publisher="aifootprint contributors (compiled from the publications cited on each row)",
+    license="CC-BY-4.0 (compilation); each figure belongs to its cited publisher",
+    homepage="https://github.com/aifootprint/aifootprint/tree/main/pipelines/curated",
+    description="Hand-compiled, cited estimates of AI-accelerator shipments and data-centre revenue, and of the "
+                "manufacturing emissions of accelerators (manufacturer PCFs, LCA studies), and datasheet "
+                "specifications of accelerators the open datasets lack.",
+    files=(
+        SourceFile(SHIPMENTS, f"pipelines/curated/{SHIPMENTS}", "csv", COMPILED),
+        SourceFile(EMBODIED, f"pipelines/curated/{EMBODIED}", "csv", COMPILED),
+        SourceFile(SPECS, f"pipelines/curated/{SPECS}", "csv", COMPILED),
+    ),
+    parsers={"accelerator_shipments": parse_shipments, "hardware_embodied_emissions": parse_embodied,
+             "accelerator_specs": parse_specs},
+    curated=True,
+)

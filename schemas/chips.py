@@ -1,0 +1,195 @@
+"""Chips and hardware: accelerator specifications, embodied emissions, shipments, chip-maker financials."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.provenance import Provenance
+from schemas.registry import register
+
+CANONICAL_MODEL = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@register(
+    "accelerator_specs",
+    primary_key=("source_id", "model"),
+    description="""
+Accelerator (GPU, TPU ...) specifications as each source states them: one row per model and
+source, kept side by side when sources disagree. `canonical_model` is the normalised key that
+joins the sources (pipelines/hardware.py documents its format); the view
+`accelerator_specs_preferred` picks one row per canonical model. CPUs listed in the same
+source files are not accelerators and are left out. Values a source states but that
+contradict the product's datasheet are left empty (each case is listed in its source module).
+Besides the open tool datasets (ML CO2 Impact, Green Algorithms, Boavizta), datasheet figures
+compiled by hand with a citation per row (pipelines/curated/accelerator_specs_curated.csv)
+cover accelerators those datasets lack (H200, B200, MI300X, TPU v5p ...).
+""",
+)
+class AcceleratorSpecs(Provenance):
+    vendor: Series[str] = pa.Field(description="Chip vendor (NVIDIA, AMD, Google, Intel), as the name implies.")
+    model: Series[str] = pa.Field(str_length={"min_value": 1},
+                                  description="Model name exactly as the source gives it (trimmed).")
+    canonical_model: Series[str] = pa.Field(
+        str_matches=CANONICAL_MODEL,
+        description="Normalised key: <model>[-<form factor>][-<memory>gb], lower case, e.g. h100-sxm, "
+                    "a100-pcie-40gb, tpu-v3 (format and defaults: pipelines/hardware.py).")
+    kind: Series[str] = pa.Field(isin=["gpu", "tpu", "other"], description="gpu | tpu | other accelerator.")
+    tdp_w: Series[float] = pa.Field(nullable=True, gt=0, le=2000,
+                                    description="Thermal design power, watts, as the source states it (the "
+                                                "ML CO2 Impact TPU rows give average measured power).")
+    memory_gb: Series[float] = pa.Field(nullable=True, gt=0, le=1024,
+                                        description="Accelerator memory (HBM/GDDR), gigabytes.")
+    release_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1990, le=2100,
+                                                   description="Year of release, where the source gives it.")
+    peak_tflops_fp32: Series[float] = pa.Field(
+        nullable=True, gt=0, le=5000,
+        description="Peak 32-bit floating-point throughput, teraFLOP/s, as the source states it (for recent "
+                    "NVIDIA data-centre parts the datasheet's TF32 tensor-core figure, with sparsity).")
+    peak_tflops_fp16: Series[float] = pa.Field(
+        nullable=True, gt=0, le=10000,
+        description="Peak 16-bit floating-point throughput, teraFLOP/s, as the source states it (tensor-core "
+                    "and bfloat16 figures where that is what the source lists).")
+    process_nm: Series[float] = pa.Field(nullable=True, gt=0, le=250,
+                                         description="Manufacturing process node, nanometres.")
+    die_area_mm2: Series[float] = pa.Field(nullable=True, gt=0, le=5000,
+                                           description="Physical area of the main die, square millimetres "
+                                                       "(not Boavizta's loss-adjusted effective area).")
+    mass_kg: Series[float] = pa.Field(nullable=True, gt=0, le=100,
+                                      description="Mass of one card or module, kilograms (Boavizta gpu_specs).")
+    reference: Series[str] = pa.Field(nullable=True,
+                                      description="The source's own citation for the row (its source/url column), as "
+                                                  "given, e.g. a datasheet URL or 'average consumption - not TDP'.")
+    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "model"]
+
+
+@register(
+    "hardware_embodied_emissions",
+    primary_key=("source_id", "item"),
+    description="""
+Manufacturing (embodied) greenhouse-gas emissions of accelerators and server components, kg
+CO2e per item. Two kinds of rows: (a) Boavizta-modelled, one per GPU of Boavizta's gpu_specs.csv,
+cradle-to-gate = casing x mass_casing + heatsink x mass_heatsink + pwb x pwb_surface(cm2) +
+gpu x effective die surface(mm2) + vram x vram surface(mm2) + upstream_transport x mass, with
+the factors.yml gwp factors (formula and wafer-loss model: pipelines/hardware.py); (b) cited
+figures compiled by hand in pipelines/curated/hardware_embodied_pcf.csv (manufacturer product
+carbon footprints, LCA studies, literature estimates), each with its publication. Where
+canonical_model is set, kgco2e is for one unit of that accelerator; the view
+`accelerator_embodied_preferred` picks one figure per accelerator.
+""",
+)
+class HardwareEmbodiedEmissions(Provenance):
+    item: Series[str] = pa.Field(str_length={"min_value": 3}, description="What the figure is for, in words.")
+    canonical_model: Series[str] = pa.Field(
+        nullable=True, str_matches=CANONICAL_MODEL,
+        description="Accelerator key (see accelerator_specs) when kgco2e is for exactly one unit of it; "
+                    "empty for boards, servers, components and shares of instances.")
+    kgco2e: Series[float] = pa.Field(gt=0, lt=100000, description="Emissions, kilograms of CO2-equivalent.")
+    boundary: Series[str] = pa.Field(
+        description="Life-cycle stages counted, e.g. cradle-to-gate (raw materials to factory gate).")
+    method: Series[str] = pa.Field(description="How the figure was obtained (standard, model, derivation).")
+    method_type: Series[str] = pa.Field(
+        isin=["manufacturer_pcf", "lca_study", "parametric_model", "estimate"],
+        description="manufacturer_pcf = the maker's product carbon footprint (or a per-unit share of it); "
+                    "lca_study = independent life-cycle assessment; parametric_model = model from physical "
+                    "inputs (Boavizta, ADEME); estimate = literature estimate or allocation.")
+    publisher: Series[str] = pa.Field(nullable=True, description="Who published the figure (curated rows).")
+    title: Series[str] = pa.Field(nullable=True, description="Title of the publication (curated rows).")
+    url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://",
+                                description="Where the figure is published (curated rows).")
+    published: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}(-\d{2}){0,2}$",
+                                      description="Publication date, YYYY[-MM[-DD]] (curated rows).")
+    note: Series[str] = pa.Field(nullable=True, description="Quote, derivation or caveat for the figure.")
+    source_file: Series[str] = pa.Field(description="Raw or curated file name the row came from.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "item"]
+
+
+@register(
+    "accelerator_shipments",
+    primary_key=("vendor", "product_family", "period", "metric", "publisher"),
+    description="""
+Estimates of AI-accelerator unit shipments, purchases and data-centre revenue by vendor and
+period, compiled by hand from cited publications (pipelines/curated/accelerator_shipments.csv);
+every row carries its publisher, title and URL. units_low = units_high for a point estimate;
+units_high is empty for a lower bound ("over 2 million"). Periods: YYYY = calendar year,
+YYYYQn = calendar quarter, FYYYYY[Qn] = the vendor's fiscal year (NVIDIA FY2025 ended January
+2025). Analyst estimates, vendor results and forecasts (is_forecast) are not additive across
+publishers.
+""",
+)
+class AcceleratorShipments(Provenance):
+    vendor: Series[str] = pa.Field(description="NVIDIA | AMD | Intel | Google | all (several vendors together).")
+    product_family: Series[str] = pa.Field(description="Products covered, as the publication scopes them.")
+    period: Series[str] = pa.Field(str_matches=r"^(FY)?\d{4}(Q[1-4])?$",
+                                   description="YYYY, YYYYQn (calendar) or FYYYYY[Qn] (vendor fiscal period).")
+    metric: Series[str] = pa.Field(
+        isin=["units_shipped", "units_purchased", "datacenter_revenue"],
+        description="units_shipped (by the vendor) | units_purchased (by one buyer) | datacenter_revenue.")
+    units_low: Series[float] = pa.Field(gt=0, description="Low (or point) estimate, in `unit`.")
+    units_high: Series[float] = pa.Field(nullable=True, gt=0,
+                                         description="High estimate, in `unit`; empty for a lower bound.")
+    unit: Series[str] = pa.Field(isin=["units", "usd"], description="units (devices) | usd (US dollars, nominal).")
+    is_forecast: Series[bool] = pa.Field(description="True when the figure is a projection, not a reported one.")
+    publisher: Series[str] = pa.Field(description="Who estimated or reported the figure (and who relayed it).")
+    title: Series[str] = pa.Field(description="Title of the cited publication.")
+    url: Series[str] = pa.Field(str_matches=r"^https?://\S+$", description="URL of the cited publication.")
+    published: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}){0,2}$",
+                                      description="Publication date, YYYY[-MM[-DD]].")
+    note: Series[str] = pa.Field(nullable=True, description="Quote from the publication and caveats.")
+    source_file: Series[str] = pa.Field(description="Curated file name the row came from.")
+
+    @pa.dataframe_check(description="units_high >= units_low where both are given")
+    def high_not_below_low(cls, frame):
+        return frame["units_high"].isna() | (frame["units_high"] >= frame["units_low"])
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["vendor", "product_family", "period", "metric", "publisher"]
+
+
+@register(
+    "chip_company_financials",
+    primary_key=("cik", "metric", "unit", "period_start", "period_end"),
+    description="""
+Income-statement facts of chip makers by fiscal quarter and year, from SEC EDGAR XBRL company
+facts (us-gaap concepts as reported in 10-K and 10-Q filings and their amendments). One row per
+company, concept, unit and period: where later filings restate a period's value (every 10-K
+repeats prior years), the value from the latest filing (greatest `filed`, then accession
+number) is kept. fiscal_year and fiscal_period are those the company gave the period in the
+filing that reported it as its current period; quarters and full years only (year-to-date
+six- and nine-month figures are left out).
+""",
+)
+class ChipCompanyFinancials(Provenance):
+    company: Series[str] = pa.Field(description="Company name as EDGAR gives it (entityName).")
+    cik: Series[str] = pa.Field(str_matches=r"^\d{10}$", description="SEC Central Index Key, 10 digits.")
+    fiscal_year: Series[int] = pa.Field(ge=1990, le=2100, description="Company fiscal year of the period.")
+    fiscal_period: Series[str] = pa.Field(isin=["FY", "Q1", "Q2", "Q3", "Q4"],
+                                          description="FY (full fiscal year) or Q1-Q4 (fiscal quarter).")
+    period_start: Series[str] = pa.Field(str_matches=_DATE, description="First day of the period, YYYY-MM-DD.")
+    period_end: Series[str] = pa.Field(str_matches=_DATE, description="Last day of the period, YYYY-MM-DD.")
+    metric: Series[str] = pa.Field(description="us-gaap XBRL concept, e.g. Revenues, NetIncomeLoss.")
+    value: Series[float] = pa.Field(description="Reported value, in `unit`.")
+    unit: Series[str] = pa.Field(description="XBRL unit of measure, e.g. USD (US dollars, nominal).")
+    form: Series[str] = pa.Field(description="Form of the filing the value comes from (10-K, 10-Q, 10-K/A ...).")
+    filed: Series[str] = pa.Field(str_matches=_DATE, description="Date that filing was filed, YYYY-MM-DD.")
+    accn: Series[str] = pa.Field(str_matches=r"^\d{10}-\d{2}-\d{6}$",
+                                 description="EDGAR accession number of that filing.")
+    source_file: Series[str] = pa.Field(description="Raw file name (companyfacts JSON) the row came from.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["cik", "metric", "unit", "period_start", "period_end"]

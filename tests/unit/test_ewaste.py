@@ -1,0 +1,182 @@
+"""Curated e-waste facts, the ewaste_statistics schema and the per-capita consistency macro."""
+
+import re
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, REPO, fixture_source
+from pipelines.errors import SourceFormatError, ValidationError
+from pipelines.sources import curated_ewaste
+from pipelines.validation import validate
+
+FOLDER = FIXTURES / "curated_ewaste"
+CHECK_SQL = REPO / "warehouse" / "sql" / "30_ewaste.sql"
+
+
+def parse(folder=FOLDER):
+    frame = curated_ewaste.parse_ewaste_statistics(fixture_source("curated_ewaste", folder=folder))
+    return frame.assign(source_id="curated_ewaste", source_vintage="2026-11-25")
+
+
+def copy_fixtures(tmp_path):
+    for path in FOLDER.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def test_curated_rows_keep_their_citations():
+    frame = parse().set_index(["zone_id", "year", "metric", "series"])
+    generated = frame.loc[("WLD", 2022, "generated", "UNITAR / ITU (Global E-waste Monitor 2024)")]
+    assert generated["value"] == 62000
+    assert (generated["unit"], generated["zone_type"], generated["zone_name"]) == ("kt", "aggregate", "World")
+    assert generated["citation_url"] == "https://example.org/gem-2024"
+    assert generated["citation_published"] == "2024-03-20"
+    assert generated["citation_note"].startswith("'A record 62 million tonnes")
+    # A month-only date stays as published, not a timestamp; an empty note is missing, not "".
+    gem_2020 = frame.loc[("WLD", 2030, "projected_generated",
+                          "UNU / UNITAR / ITU / ISWA (Global E-waste Monitor 2020)")]
+    assert (gem_2020["value"], gem_2020["citation_published"]) == (74700, "2020-07")
+    assert pd.isna(frame.loc[("WLD", 2030, "projected_generated", "UNITAR / ITU (Global E-waste Monitor 2024)"),
+                             "citation_note"])
+
+
+def test_countries_get_their_iso_name_and_population_rows_come_from_their_file():
+    frame = parse()
+    norway = frame[frame["zone_id"] == "NOR"].iloc[0]
+    assert (norway["zone_type"], norway["zone_name"]) == ("country", "Norway")
+    population = frame[frame["metric"] == "population"].iloc[0]
+    assert (population["value"], population["unit"], population["source_file"]) == (7.942e9, "persons",
+                                                                                     "world_population.csv")
+
+
+def test_two_editions_projecting_the_same_year_are_both_valid():
+    validated = validate("ewaste_statistics", parse(), source_id="curated_ewaste")
+    assert len(validated) == 6
+    projections = validated[validated["metric"] == "projected_generated"].sort_values("value")
+    assert projections["value"].tolist() == [74700, 82000]
+
+
+def test_unknown_zone_is_refused(tmp_path):
+    folder = copy_fixtures(tmp_path)
+    path = folder / "ewaste_headlines.csv"
+    path.write_text(path.read_text().replace("NOR,2019", "Norway,2019"))
+    with pytest.raises(SourceFormatError, match="zone_id 'Norway' is neither ISO 3166-1 alpha-3"):
+        parse(folder)
+
+
+def test_row_without_citation_is_refused(tmp_path):
+    folder = copy_fixtures(tmp_path)
+    path = folder / "ewaste_headlines.csv"
+    path.write_text(path.read_text().replace("https://example.org/gem-2020,2020-07,\n", ",2020-07,\n"))
+    with pytest.raises(SourceFormatError, match="every curated row needs a value here.*column 'url'"):
+        parse(folder)
+
+
+def test_non_numeric_value_is_refused(tmp_path):
+    folder = copy_fixtures(tmp_path)
+    path = folder / "ewaste_headlines.csv"
+    path.write_text(path.read_text().replace(",62000,kt,", ",62 Mt,kt,"))
+    with pytest.raises(SourceFormatError, match=r"1 non-numeric value\(s\) \(column 'value'\)"):
+        parse(folder)
+
+
+@pytest.mark.parametrize("metric, unit, value, failure", [
+    ("generated", "Mt", 62.0, "unit"),                         # a unit the table does not use
+    ("generated", "kg/person", 62.0, "unit does not match the metric's unit"),
+    ("collection_rate", "percent", 223.0, "a percent value above 100"),
+    ("generated", "kt", -1.0, "greater_than_or_equal_to(0)"),
+    ("share_of_landfill", "percent", 5.0, "metric"),
+])
+def test_schema_refuses_bad_rows(metric, unit, value, failure):
+    frame = parse()
+    frame.loc[0, ["metric", "unit", "value"]] = [metric, unit, value]
+    with pytest.raises(ValidationError, match=re.escape(failure)):
+        validate("ewaste_statistics", frame, source_id="curated_ewaste")
+
+
+def test_schema_refuses_duplicate_keys():
+    frame = parse()
+    with pytest.raises(ValidationError, match="duplicates|unique"):
+        validate("ewaste_statistics", pd.concat([frame, frame.iloc[[0]]], ignore_index=True))
+
+
+# --- per-capita consistency (warehouse/sql/30_ewaste.sql) ------------------------------------
+
+def statistics_row(zone_id, year, metric, value, source_id="un_sdg_ewaste"):
+    unit = {"population": "persons"}.get(metric, "kg/person" if metric.endswith("_per_capita") else "kt")
+    return {"zone_id": zone_id, "year": year, "metric": metric, "value": value, "unit": unit,
+            "source_id": source_id, "series": f"{source_id}:{metric}"}
+
+
+@pytest.fixture
+def statistics():
+    rows = [
+        # GEM 2024: 62 Mt and 7.8 kg per person over WPP 2022's 7.942 billion: 7.81 kg implied.
+        statistics_row("WLD", 2022, "generated", 62000, "curated_ewaste"),
+        statistics_row("WLD", 2022, "generated_per_capita", 7.8, "curated_ewaste"),
+        statistics_row("WLD", 2022, "population", 7.942e9, "curated_ewaste"),
+        # A national total written into the per-capita field (8 kt over 450,000 people is 17.8 kg).
+        statistics_row("BRN", 2020, "generated", 8.0),
+        statistics_row("BRN", 2020, "generated_per_capita", 18000.0),
+        statistics_row("BRN", 2020, "population", 450000, "curated_ewaste"),
+        # Exactly 10 % apart is within tolerance; 15 % is not.
+        statistics_row("AGG-TEN", 2021, "collected", 11.0),
+        statistics_row("AGG-TEN", 2021, "collected_per_capita", 10.0),
+        statistics_row("AGG-TEN", 2021, "recycled", 11.5),
+        statistics_row("AGG-TEN", 2021, "recycled_per_capita", 10.0),
+        statistics_row("AGG-TEN", 2021, "population", 1e6, "curated_ewaste"),
+        # A total and a per-capita value from different sources are not a pair.
+        statistics_row("NOR", 2022, "generated", 1000.0, "eurostat_weee"),
+        statistics_row("NOR", 2022, "generated_per_capita", 26.0),
+        statistics_row("NOR", 2022, "population", 5.5e6, "curated_ewaste"),
+        # A pair with no population to compare against.
+        statistics_row("GLP", 2022, "collected", 5367.0),
+        statistics_row("GLP", 2022, "collected_per_capita", 13.9512),
+    ]
+    con = duckdb.connect()
+    con.register("rows", pd.DataFrame(rows))
+    con.execute("create table ewaste_statistics as select * from rows")
+    con.execute(CHECK_SQL.read_text())
+    yield con
+    con.close()
+
+
+def test_disagreements_beyond_tolerance_are_listed(statistics):
+    listed = statistics.execute("from ewaste_per_capita_disagreements(0.10)").fetchdf()
+    assert listed[["zone_id", "year", "total_metric"]].values.tolist() == [["BRN", 2020, "generated"],
+                                                                           ["AGG-TEN", 2021, "recycled"]]
+    brunei = listed.iloc[0]
+    assert brunei["implied_per_capita_kg"] == pytest.approx(17.7778, abs=1e-4)
+    assert brunei["relative_difference"] == pytest.approx(0.999, abs=1e-3)
+    assert listed.iloc[1]["relative_difference"] == pytest.approx(0.15)
+
+
+def test_every_comparable_pair_is_checked_and_the_rest_counted(statistics):
+    checked = statistics.execute("select zone_id, total_metric from ewaste_per_capita_disagreements(-1) "
+                                 "order by all").fetchall()
+    assert checked == [("AGG-TEN", "collected"), ("AGG-TEN", "recycled"), ("BRN", "generated"), ("WLD", "generated")]
+    without = statistics.execute("from ewaste_per_capita_pairs_without_population()").fetchall()
+    assert without == [("GLP", 2022, "un_sdg_ewaste", "collected", "collected_per_capita")]
+
+
+def test_asset_check_lists_the_disagreeing_series(tmp_path):
+    from pipelines.assets.ewaste import ewaste_per_capita_consistency
+    from pipelines.resources import WarehouseResource
+    from pipelines.warehouse import Warehouse
+
+    frame = parse()
+    brunei = frame.iloc[[0, 0, 0]].assign(
+        zone_id="BRN", zone_name="Brunei Darussalam", zone_type="country", year=2020,
+        metric=["generated", "generated_per_capita", "population"], value=[8.0, 18000.0, 450000.0],
+        unit=["kt", "kg/person", "persons"])
+    Warehouse(tmp_path).publish("ewaste_statistics", validate("ewaste_statistics", pd.concat([frame, brunei])))
+
+    result = ewaste_per_capita_consistency(warehouse=WarehouseResource(warehouse_dir=str(tmp_path)))
+
+    assert not result.passed and result.severity.value == "WARN"
+    metadata = {key: getattr(value, "value", value) for key, value in result.metadata.items()}
+    assert (metadata["pairs_checked"], metadata["disagreements"], metadata["pairs_without_population"]) == (2, 1, 0)
+    assert metadata["listed"][0]["zone_id"] == "BRN" and metadata["listed"][0]["per_capita_kg"] == "18000.0"

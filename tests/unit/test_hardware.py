@@ -1,0 +1,188 @@
+"""Accelerator names: the canonical key, forgiving lookup, and the Boavizta GPU manufacturing model."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from pipelines import hardware
+from pipelines.errors import AifootprintError, UnknownHardwareError
+from pipelines.hardware import canonical_model, resolve_accelerator
+
+
+@pytest.mark.parametrize("name", ["H100 SXM", "NVIDIA H100 SXM5 80GB", "H100-80GB", "H100", "nvidia h100 sxm5",
+                                  "NVIDIA H100 SXM 80GB"])
+def test_h100_spellings_share_one_key(name):
+    assert canonical_model(name) == "h100-sxm"
+
+
+@pytest.mark.parametrize("name, key", [
+    ("H100 NVL", "h100-nvl"),
+    ("H100 PCIe", "h100-pcie"),
+    ("A100 SXM4 80 GB", "a100-sxm-80gb"),
+    ("A100 80GB", "a100-sxm-80gb"),  # A100 defaults to SXM
+    ("NVIDIA A100 40GB PCIe", "a100-pcie-40gb"),
+    ("NVIDIA A100 PCIe 40GB", "a100-pcie-40gb"),
+    ("Tesla V100-PCIE-16GB", "v100-pcie-16gb"),
+    ("Tesla V100-SXM2-32GB", "v100-sxm-32gb"),
+    ("NVIDIA Tesla V100", "v100-sxm"),  # no memory stated: no memory in the key
+    ("Tesla M40 24GB", "m40-24gb"),
+    ("TPUv3 Chip", "tpu-v3"),
+    ("TPU v3", "tpu-v3"),
+    ("Google TPU v3", "tpu-v3"),
+    ("AMD RX480", "rx-480"),
+    ("Jetson AGX Xavier", "agx-xavier"),
+    ("GIGABYTE GTX 1660 OC", "gtx-1660"),
+    ("RTX 3080 TI", "rtx-3080-ti"),
+    ("Quadro RTX 8000", "rtx-8000"),
+    ("L40S 48GB", "l40s"),  # single-memory model: the memory is dropped
+    ("AMD Instinct MI300X", "mi300x"),
+    ("Intel Data Center GPU Max 1550", "max-1550"),
+])
+def test_canonical_keys(name, key):
+    assert canonical_model(name) == key
+
+
+def test_memory_column_only_settles_a_name_that_lists_several_sizes():
+    assert canonical_model("A100 PCIe 40/80GB", memory_gb=40) == "a100-pcie-40gb"
+    assert canonical_model("A100 PCIe 40/80GB") == "a100-pcie"
+    # A memory column does not split sources that name the model alike.
+    assert canonical_model("Tesla P100", memory_gb=16) == canonical_model("NVIDIA Tesla P100") == "p100"
+
+
+def test_key_is_stable_under_canonicalisation():
+    for key in ("h100-sxm", "a100-sxm-80gb", "v100-pcie-16gb", "tpu-v3", "rtx-3080-ti", "b200"):
+        assert canonical_model(key) == key
+
+
+def test_vendor_and_kind_from_the_name():
+    assert hardware.infer_vendor("TPUv2 Chip") == "Google"
+    assert hardware.infer_vendor("AMD RX480") == "AMD"
+    assert hardware.infer_vendor("Tesla K80") == "NVIDIA"
+    assert hardware.infer_vendor("A10G") == "NVIDIA"
+    assert hardware.infer_kind("TPU v4") == "tpu"
+    assert hardware.infer_kind("L4") == "gpu"
+
+
+def _preferred() -> pd.DataFrame:
+    rows = [
+        ("h100-sxm", "H100 SXM", "NVIDIA", "gpu", 700.0, 80.0, "mlco2_impact", "2026-02-26"),
+        ("a100-sxm-40gb", "NVIDIA A100 SXM4 40GB", "NVIDIA", "gpu", 400.0, 40.0, "boavizta", "2026-05-29"),
+        ("a100-sxm-80gb", "A100 SXM4 80 GB", "NVIDIA", "gpu", 400.0, 80.0, "mlco2_impact", "2026-02-26"),
+        ("a100-pcie-40gb", "A100 PCIe 40/80GB", "NVIDIA", "gpu", 250.0, 40.0, "mlco2_impact", "2026-02-26"),
+        ("v100-sxm", "NVIDIA Tesla V100", "NVIDIA", "gpu", 300.0, None, "green_algorithms", "2025-02-05"),
+        ("v100-pcie-16gb", "Tesla V100-PCIE-16GB", "NVIDIA", "gpu", 250.0, 16.0, "mlco2_impact", "2026-02-26"),
+        ("tpu-v3", "TPUv3 Chip", "Google", "tpu", 283.0, None, "mlco2_impact", "2026-02-26"),
+        ("rtx-3090", "RTX 3090", "NVIDIA", "gpu", 350.0, 24.0, "mlco2_impact", "2026-02-26"),
+    ]
+    return pd.DataFrame(rows, columns=["canonical_model", "model", "vendor", "kind", "tdp_w", "memory_gb",
+                                       "source_id", "source_vintage"])
+
+
+@pytest.mark.parametrize("name, key, how", [
+    ("H100", "h100-sxm", "exact"),
+    ("nvidia H100-80GB", "h100-sxm", "exact"),
+    ("A100 80GB", "a100-sxm-80gb", "exact"),
+    ("A100", "a100-sxm-80gb", "default_memory"),  # FAMILY_DEFAULT_MEMORY: A100 -> 80 GB
+    ("A100 40GB", "a100-sxm-40gb", "exact"),
+    ("V100", "v100-sxm", "exact"),
+    ("Tesla V100 PCIe", "v100-pcie-16gb", "only_variant"),
+    ("TPU v3", "tpu-v3", "exact"),
+    ("Google TPU v3", "tpu-v3", "exact"),
+    ("  rtx3090  ", "rtx-3090", "exact"),
+])
+def test_resolve_is_forgiving_and_says_what_it_matched(name, key, how):
+    match = resolve_accelerator(_preferred(), name)
+    assert (match.canonical_model, match.how, match.query) == (key, how, name)
+
+
+def test_resolve_returns_the_row_it_matched():
+    match = resolve_accelerator(_preferred(), "A100 80GB")
+    assert (match.matched_name, match.vendor, match.kind, match.tdp_w, match.memory_gb, match.source_id,
+            match.source_vintage) == ("A100 SXM4 80 GB", "NVIDIA", "gpu", 400.0, 80.0, "mlco2_impact", "2026-02-26")
+    assert resolve_accelerator(_preferred(), "V100").memory_gb is None
+
+
+def test_unknown_name_lists_closest_matches():
+    with pytest.raises(UnknownHardwareError) as error:
+        resolve_accelerator(_preferred(), "banana9000")
+    assert isinstance(error.value, AifootprintError)
+    assert len(error.value.suggestions) == 5
+    assert set(error.value.suggestions) <= set(_preferred()["canonical_model"])
+    assert "banana9000" in str(error.value) and "closest matches" in str(error.value)
+
+
+def test_near_miss_suggests_the_right_model_first():
+    with pytest.raises(UnknownHardwareError) as error:
+        resolve_accelerator(_preferred(), "H100 PCIe")  # not in the data: no silent swap to SXM
+    assert error.value.suggestions[0] == "h100-sxm"
+
+
+def test_ambiguous_family_lists_its_variants():
+    frame = _preferred()[lambda f: f["canonical_model"] != "a100-sxm-80gb"]
+    frame = pd.concat([frame, frame[frame["canonical_model"] == "a100-sxm-40gb"].assign(
+        canonical_model="a100-sxm-64gb")])
+    with pytest.raises(UnknownHardwareError, match="ambiguous") as error:
+        resolve_accelerator(frame, "A100")
+    assert error.value.suggestions == ["a100-sxm-40gb", "a100-sxm-64gb"]
+
+
+def test_specs_rows_reduce_by_source_priority():
+    specs = pd.DataFrame([
+        ("tpu-v3", "TPU v3", "Google", "tpu", 220.0, None, "green_algorithms", "2025-02-05"),
+        ("tpu-v3", "TPUv3 Chip", "Google", "tpu", 283.0, None, "mlco2_impact", "2026-02-26"),
+    ], columns=["canonical_model", "model", "vendor", "kind", "tdp_w", "memory_gb", "source_id", "source_vintage"])
+    match = resolve_accelerator(specs, "TPU v3")
+    assert (match.source_id, match.tdp_w) == ("mlco2_impact", 283.0)
+
+
+# --- Boavizta GPU model, worked by hand ------------------------------------------------------------
+
+# factors.yml (boaviztapi@15878f0) gpu: manufacture gwp, kg CO2e per unit of each quantity
+GWP = {"casing": 8.2542, "heatsink": 5.7412, "pwb": 0.032549, "gpu": 0.042592, "vram": 0.18379,
+       "upstream_transport": 0.25955}
+# gpu_specs.csv: NVIDIA L4,NVIDIA,1,12,24,390.96,93.13,19000,1000,0,0,0.0871,0.142,
+L4 = {"number": 12, "vram": 24, "die_surface": 390.96, "pwb_surface": 93.13, "distance_boat": 19000,
+      "distance_truck": 1000, "distance_plane": 0, "mass_casing": 0, "mass_heatsink": 0.0871, "mass": 0.142}
+
+
+def test_effective_area_of_one_l4_vram_die_by_hand():
+    # One VRAM die: 24 GB x 15.5 mm2/GB / 12 dies = 31 mm2.
+    # w = sqrt(31) + 0.2 = 5.767764 mm; w^2 = 33.267106 mm2
+    # wafer S = pi x 150^2 = 70,685.835 mm2
+    # dies per wafer n = S / w^2 - pi x 300 / sqrt(2 w^2) = 2124.797 - 115.544 = 2009.252
+    # wafer share S / n = 35.180168 mm2; yield exp(-sqrt(33.267106 / 100 x 0.1)) = 0.833274
+    # effective area = 35.180168 / 0.833274 = 42.219206 mm2
+    assert hardware.effective_die_area_mm2(31.0) == pytest.approx(42.219206, rel=1e-6)
+    # Boavizta's H100 archetype: an 814 mm2 die costs ~2,808 mm2 of wafer (gpu_specs lists 2810.4).
+    assert hardware.effective_die_area_mm2(814) == pytest.approx(2808.4, abs=0.5)
+
+
+def test_boavizta_l4_cradle_to_gate_by_hand():
+    # casing     8.2542   x 0 kg          =  0
+    # heatsink   5.7412   x 0.0871 kg     =  0.500059
+    # pwb        0.032549 x 93.13 cm2     =  3.031288
+    # gpu die    0.042592 x 390.96 mm2    = 16.651768   (die_surface is already the effective area)
+    # vram       0.18379  x 12 x 42.219206 mm2 = 0.18379 x 506.630477 = 93.113615
+    # upstream   0.25955  x 0.142 kg      =  0.036856
+    # total                                 113.333587 kg CO2e
+    result = hardware.boavizta_gpu_embodied(L4, GWP)
+    assert result.terms_kgco2e["heatsink"] == pytest.approx(0.500059, abs=1e-6)
+    assert result.terms_kgco2e["pwb"] == pytest.approx(3.031288, abs=1e-6)
+    assert result.terms_kgco2e["gpu"] == pytest.approx(16.651768, abs=1e-6)
+    assert result.terms_kgco2e["vram"] == pytest.approx(93.113615, abs=1e-5)
+    assert result.terms_kgco2e["upstream_transport"] == pytest.approx(0.036856, abs=1e-6)
+    assert result.cradle_to_gate_kgco2e == pytest.approx(113.333587, abs=1e-5)
+
+
+def test_boavizta_distribution_and_end_of_life_are_reported_apart():
+    # boat 1.33e-5 x 19000 km x 0.142 kg + truck 5.04e-5 x 1000 x 0.142 = 0.035883 + 0.007157 = 0.043040
+    result = hardware.boavizta_gpu_embodied(L4, GWP, {"boat": 1.33e-5, "truck": 5.04e-5, "plane": 2.11e-3}, 1.5062)
+    assert result.distribution_kgco2e == pytest.approx(0.043040, abs=1e-6)
+    assert result.end_of_life_kgco2e == pytest.approx(1.5062 * 0.142)
+    assert result.cradle_to_gate_kgco2e == pytest.approx(113.333587, abs=1e-5)
+
+
+def test_no_vram_means_no_vram_term():
+    assert hardware.vram_surface_mm2(0, 0) == 0.0
+    assert math.isclose(hardware.vram_surface_mm2(24, 12), 12 * hardware.effective_die_area_mm2(31.0))

@@ -1,0 +1,58 @@
+-- requires: ewaste_statistics
+-- Total and per-capita e-waste series that disagree with the per-capita value implied by the
+-- population (total / population) by more than `tolerance` (0.10 = 10 %).
+--
+-- Why: a per-capita series and a total series of the same source must differ by the population
+-- and nothing else; a gap beyond rounding is a unit slip (kg published as tonnes), a wrong
+-- denominator or a typo. Totals are in kt and per-capita values in kg/person, so
+-- implied kg/person = kt x 1e6 / persons. Pairs are compared within one source; the population
+-- may come from any source (one per zone-year, the first by source_id, series).
+
+-- Metric pairs a population ties together: total (kt) and per capita (kg/person).
+create or replace table ewaste_per_capita_pairs as
+select * from (values
+    ('generated', 'generated_per_capita'),
+    ('collected', 'collected_per_capita'),
+    ('recycled', 'recycled_per_capita'),
+    ('put_on_market', 'put_on_market_per_capita'),
+    ('recycled_prepared_for_reuse', 'recycled_prepared_for_reuse_per_capita')
+) as t(total_metric, per_capita_metric);
+
+create or replace macro ewaste_per_capita_disagreements(tolerance) as table
+with population as (
+    select zone_id, year,
+           first(value order by source_id, series) as population,
+           first(source_id || ': ' || series order by source_id, series) as population_source
+    from ewaste_statistics
+    where metric = 'population'
+    group by zone_id, year
+),
+compared as (
+    select t.zone_id, t.year, t.source_id, t.metric as total_metric, t.series as total_series,
+           t.value as total_kt, p.metric as per_capita_metric, p.series as per_capita_series,
+           p.value as per_capita_kg, pop.population, pop.population_source,
+           t.value * 1e6 / pop.population as implied_per_capita_kg
+    from ewaste_per_capita_pairs pairs
+    join ewaste_statistics t on t.metric = pairs.total_metric
+    join ewaste_statistics p on p.metric = pairs.per_capita_metric and p.zone_id = t.zone_id
+                            and p.year = t.year and p.source_id = t.source_id
+    join population pop on pop.zone_id = t.zone_id and pop.year = t.year
+    where pop.population > 0
+)
+select zone_id, year, source_id, total_metric, total_series, total_kt, per_capita_metric, per_capita_series,
+       per_capita_kg, population, population_source, round(implied_per_capita_kg, 4) as implied_per_capita_kg,
+       round(abs(implied_per_capita_kg - per_capita_kg) / nullif(per_capita_kg, 0), 4) as relative_difference
+from compared
+where abs(implied_per_capita_kg - per_capita_kg) > tolerance * per_capita_kg
+order by relative_difference desc nulls first, zone_id, year, total_metric;
+
+-- Total and per-capita pairs no population row lets the check above compare (for its report).
+create or replace macro ewaste_per_capita_pairs_without_population() as table
+select t.zone_id, t.year, t.source_id, t.metric as total_metric, p.metric as per_capita_metric
+from ewaste_per_capita_pairs pairs
+join ewaste_statistics t on t.metric = pairs.total_metric
+join ewaste_statistics p on p.metric = pairs.per_capita_metric and p.zone_id = t.zone_id
+                        and p.year = t.year and p.source_id = t.source_id
+anti join (select distinct zone_id, year from ewaste_statistics where metric = 'population') pop
+    on pop.zone_id = t.zone_id and pop.year = t.year
+order by t.source_id, t.zone_id, t.year, t.metric;
