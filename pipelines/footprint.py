@@ -339,6 +339,7 @@ def estimate_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_inva
         columns = _load_jobs(con, jobs_path, in_format)
         _resolve_job_names(con, columns)
         _type_jobs(con, columns)
+        con.execute("create or replace temp table footprint_results as select * from footprint('footprint_jobs')")
         bad = _bad_rows(con, columns, "line" if in_format == "csv" else "row")
         bad_count = con.execute("select count(*) from footprint_bad_jobs").fetchall()[0][0]
         if bad_count and not skip_invalid:
@@ -430,8 +431,11 @@ def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
                       "from footprint_jobs_raw r join footprint_jobs j using (job_id) "
                       "where j.year is null and try_cast(nullif(trim(r.year::varchar), '') as double) is not null")
     # Range and lookup checks in SQL, for the rows whose names resolved (a row with an unknown
-    # accelerator would otherwise also be told it has no TDP).
-    checks.append("select job_id, problem from footprint_problems('footprint_jobs') "
+    # accelerator would otherwise also be told it has no TDP). Lookups read the results already
+    # computed once into footprint_results rather than running footprint() a second time.
+    checks.append("select job_id, problem from footprint_input_problems('footprint_jobs') "
+                  "where job_id in (select job_id from footprint_jobs where canonical_model is not null)")
+    checks.append("select job_id, problem from footprint_lookup_problems('footprint_results') "
                   "where job_id in (select job_id from footprint_jobs where canonical_model is not null)")
     con.execute(f"""
         create or replace temp table footprint_bad_jobs as
@@ -445,11 +449,9 @@ def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
 
 
 def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
-    con.execute("create or replace temp view footprint_good_jobs as select * from footprint_jobs "
-                "where job_id not in (select job_id from footprint_bad_jobs)")
     # The file's own columns (ids, labels ...) ride along; one named like a result column is
     # renamed input_<name> rather than shadowing the result.
-    results = {row[0] for row in con.execute("describe select * from footprint('footprint_good_jobs')").fetchall()}
+    results = {row[0] for row in con.execute("describe footprint_results").fetchall()}
     carried = [c for c in columns if c not in JOB_FILE_COLUMNS or c == "hardware"]
     carried_sql = "".join(f"r.{_identifier(c)} as {_identifier('input_' + c if c in results else c)}, "
                           for c in carried)
@@ -460,14 +462,16 @@ def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
     try:
         con.execute(f"""
             copy (select {carried_sql}f.* exclude (job_id)
-                  from footprint('footprint_good_jobs') f join footprint_jobs_raw r using (job_id)
+                  from footprint_results f join footprint_jobs_raw r using (job_id)
+                  where f.job_id not in (select job_id from footprint_bad_jobs)
                   order by f.job_id)
             to '{_sql_string(tmp)}' ({options})
         """)
         os.replace(tmp, out_path)
     finally:
         tmp.unlink(missing_ok=True)
-    return con.execute("select count(*) from footprint_good_jobs").fetchall()[0][0]
+    return con.execute("select count(*) from footprint_results "
+                       "where job_id not in (select job_id from footprint_bad_jobs)").fetchall()[0][0]
 
 
 def _sql_string(path: Path) -> str:

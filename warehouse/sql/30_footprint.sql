@@ -137,7 +137,10 @@ from chosen;
 -- footprint_problems('<relation>'): why a job cannot be computed, one row per problem (same
 -- input columns as footprint()). An empty result means every job computes. Unknown
 -- accelerator and zone names are caught earlier, where the names are resolved with suggestions.
-create or replace macro footprint_problems(jobs) as table
+-- It is the union of two halves, usable apart when footprint() has already been computed:
+-- footprint_input_problems(jobs) checks the given values; footprint_lookup_problems(results)
+-- reads footprint()'s output for defaults that could not be found.
+create or replace macro footprint_input_problems(jobs) as table
 with given as (
     select job_id, unnest([
         case when device_count is null then 'count is missing'
@@ -157,22 +160,35 @@ with given as (
                                                      || printf('%g', embodied_kgco2e_per_device) end
     ]) as problem
     from query_table(jobs)
-),
-resolved as (
-    select job_id, unnest([
-        case when power_w is null then 'no TDP for ' || coalesce(canonical_model, 'the accelerator')
-                                       || ' in accelerator_specs_preferred; give power_w' end,
-        case when pue is null then 'no default PUE in datacenter_pue; give pue' end,
-        case when gco2e_per_kwh is null and year is null then 'no grid intensity for zone ' || zone_id
-                                                              || '; give intensity'
-             when gco2e_per_kwh is null then 'no grid intensity for zone ' || zone_id || ' in or before '
-                                             || year || '; give a later year or intensity' end
-    ]) as problem
-    from footprint(jobs)
 )
-select job_id, problem from given where problem is not null
+select job_id, problem from given where problem is not null;
+
+-- Why footprint() could not find a default, as a list (NULL entries are no problem).
+create or replace macro footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, year, zone_id) as [
+    case when power_w is null then 'no TDP for ' || coalesce(canonical_model, 'the accelerator')
+                                   || ' in accelerator_specs_preferred; give power_w' end,
+    case when pue is null then 'no default PUE in datacenter_pue; give pue' end,
+    case when gco2e_per_kwh is null and year is null then 'no grid intensity for zone ' || zone_id
+                                                          || '; give intensity'
+         when gco2e_per_kwh is null then 'no grid intensity for zone ' || zone_id || ' in or before '
+                                         || year || '; give a later year or intensity' end
+];
+
+create or replace macro footprint_lookup_problems(results) as table
+select job_id, problem from (
+    select job_id, unnest(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, year,
+                                                        zone_id)) as problem
+    from query_table(results)
+) where problem is not null;
+
+create or replace macro footprint_problems(jobs) as table
+select * from footprint_input_problems(jobs)
 union all
-select job_id, problem from resolved where problem is not null;
+select job_id, problem from (
+    select job_id, unnest(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, year,
+                                                        zone_id)) as problem
+    from footprint(jobs)
+) where problem is not null;
 
 -- Comparisons a reader understands, from the cited `equivalences` table. `measure` says what
 -- a reference quantity is compared with: the energy (kWh) or the total emissions (kgCO2e).
