@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs ~0.8 s to import, paid by every CLI call that loads this module
+    import pandas as pd
 
 # Cited defaults (README "Accelerator fleet"; the macro states the same ones):
 # - lifetime 4 years: middle of the 3-5 year range (Boavizta GPU archetype 26,280 h = 3 years;

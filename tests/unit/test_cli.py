@@ -62,3 +62,14 @@ def test_sources_reports_snapshot_status(tmp_path, capsys):
     rows = {r["source_id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["codecarbon"]["license"] == "MIT"
     assert rows["codecarbon"]["snapshot"].startswith("not usable: source 'codecarbon', file 'SOURCE.toml'")
+
+
+def test_cli_start_up_imports_no_heavy_library():
+    """Every CLI call builds the parser from all command modules; keep them cheap to import."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pipelines.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('pandas', 'duckdb', 'dagster', 'pyarrow', 'pandera') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
