@@ -116,6 +116,20 @@ class RawSource:
         except json.JSONDecodeError as exc:
             raise SourceFormatError(self.source_id, name, f"invalid JSON ({exc})") from None
 
+    def yaml(self, name: str):
+        """Parse YAML with a safe loader only: the bytes come from the network and must not
+        construct Python objects. libyaml's CSafeLoader is ~5x faster on Boavizta's 0.5 MB file."""
+        import yaml
+
+        try:
+            from yaml import CSafeLoader as SafeLoader
+        except ImportError:  # PyYAML built without libyaml
+            from yaml import SafeLoader
+        try:
+            return yaml.load(self.text(name), Loader=SafeLoader)
+        except yaml.YAMLError as exc:
+            raise SourceFormatError(self.source_id, name, f"invalid YAML ({exc})") from None
+
     def csv(self, name: str, **read_csv_kwargs) -> pd.DataFrame:
         try:
             frame = pd.read_csv(io.StringIO(self.text(name)), **read_csv_kwargs)

@@ -19,7 +19,6 @@ import logging
 import re
 
 import pandas as pd
-import yaml
 
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
@@ -150,11 +149,9 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
 def parse_hardware_embodied(raw: RawSource) -> pd.DataFrame:
     """Cradle-to-gate kg CO2e per GPU of gpu_specs.csv with the factors.yml gpu gwp factors
     (BoaviztAPI's GPU component model; formula in pipelines/hardware.py)."""
+    factors = raw.yaml(FACTORS)
     try:
-        factors = yaml.safe_load(raw.text(FACTORS))
         manufacture, distribution, end_of_life = hardware.boavizta_gpu_factors(factors)
-    except yaml.YAMLError as exc:
-        raise SourceFormatError(raw.source_id, FACTORS, f"invalid YAML ({exc})") from None
     except KeyError as exc:
         raise SourceFormatError(raw.source_id, FACTORS, f"no climate-change factor {exc.args[0]}") from None
     gpus = _gpu_specs(raw)

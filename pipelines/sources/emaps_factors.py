@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import yaml
 
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
@@ -48,11 +47,7 @@ def parse_generation_emission_factors(raw: RawSource) -> pd.DataFrame:
 
 
 def _emission_factors(raw: RawSource) -> dict:
-    try:
-        # safe_load only: the file comes from the network and must not construct Python objects.
-        document = yaml.safe_load(raw.text(DEFAULTS))
-    except yaml.YAMLError as exc:
-        raise SourceFormatError(raw.source_id, DEFAULTS, f"invalid YAML ({exc})") from None
+    document = raw.yaml(DEFAULTS)
     factors = document.get("emissionFactors") if isinstance(document, dict) else None
     if not isinstance(factors, dict):
         raise SourceFormatError(raw.source_id, DEFAULTS, "no 'emissionFactors' mapping at the top level",

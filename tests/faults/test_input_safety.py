@@ -199,6 +199,17 @@ def test_control_characters_in_response_headers_are_escaped_in_the_manifest(live
 _UNSAFE_MODULES = {"pickle", "_pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib"}
 _UNSAFE_YAML = {"load", "load_all", "unsafe_load", "unsafe_load_all", "full_load", "full_load_all", "Loader",
                 "UnsafeLoader", "FullLoader"}
+_SAFE_LOADERS = {"SafeLoader", "CSafeLoader"}
+
+
+def _is_safe_loader(node: ast.AST) -> bool:
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    return name in _SAFE_LOADERS
+
+
+def _is_yaml_attribute(node: ast.AST, names) -> bool:
+    return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml"
+            and node.attr in names)
 
 
 def unsafe_constructs(tree: ast.AST) -> list[str]:
@@ -213,10 +224,14 @@ def unsafe_constructs(tree: ast.AST) -> list[str]:
             found += [f"line {line}: from yaml import {a.name}" for a in node.names if a.name in _UNSAFE_YAML]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"eval", "exec"}:
             found.append(f"line {line}: {node.func.id}(...)")
+        elif isinstance(node, ast.Call) and _is_yaml_attribute(node.func, {"load", "load_all"}):
+            # yaml.load is safe exactly when its Loader is a safe one (SafeLoader / libyaml's CSafeLoader).
+            loaders = [k.value for k in node.keywords if k.arg == "Loader"]
+            if not (loaders and _is_safe_loader(loaders[0])):
+                found.append(f"line {line}: yaml.{node.func.attr}(...) without a safe Loader")
         elif isinstance(node, ast.Attribute) and node.attr in {"read_pickle", "to_pickle"}:
             found.append(f"line {line}: .{node.attr}")
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml"
-              and node.attr in _UNSAFE_YAML):
+        elif _is_yaml_attribute(node, _UNSAFE_YAML - {"load", "load_all"}):
             found.append(f"line {line}: yaml.{node.attr}")
         elif isinstance(node, ast.keyword) and node.arg == "allow_pickle":
             found.append(f"line {line}: allow_pickle=")
@@ -226,6 +241,8 @@ def unsafe_constructs(tree: ast.AST) -> list[str]:
 def test_the_scan_catches_what_it_looks_for():
     sample = "import pickle\nimport yaml\nyaml.load(x, Loader=yaml.Loader)\neval(s)\npd.read_pickle(p)\n"
     assert len(unsafe_constructs(ast.parse(sample))) == 5
+    assert len(unsafe_constructs(ast.parse("yaml.load(x)\nyaml.load(x, Loader=loader)\n"))) == 2
+    assert unsafe_constructs(ast.parse("yaml.load(x, Loader=CSafeLoader)\nyaml.load(x, Loader=yaml.SafeLoader)\n")) == []
 
 
 def test_no_module_unpickles_evaluates_or_loads_yaml_unsafely():
