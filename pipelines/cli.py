@@ -7,7 +7,6 @@ Data goes to stdout, diagnostics to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 

@@ -29,12 +29,13 @@ class RawStore(dg.ConfigurableResource):
     warehouse_dir: str
     archive_dir: str | None = None
     mirror_url: str | None = None
-    connect_timeout_s: float = 10.0
-    read_timeout_s: float = 60.0
-    max_attempts: int = 5
-    backoff_initial_s: float = 1.0
-    backoff_max_s: float = 60.0
-    max_bytes: int = 200 * 1024 * 1024
+    # Fetch policy, overridable per run (tests use short timeouts); defaults are FetchPolicy's.
+    connect_timeout_s: float = FetchPolicy.connect_timeout_s
+    read_timeout_s: float = FetchPolicy.read_timeout_s
+    max_attempts: int = FetchPolicy.max_attempts
+    backoff_initial_s: float = FetchPolicy.backoff_initial_s
+    backoff_max_s: float = FetchPolicy.backoff_max_s
+    max_bytes: int = FetchPolicy.max_bytes
 
     @property
     def snapshot_dir(self) -> Path:

@@ -6,9 +6,9 @@ the checks below look at what was published, including the views of warehouse/sq
 
 import dagster as dg
 
+from pipelines.assets.checks import rows_per_source, rows_per_source_check
 from pipelines.assets.factory import table_assets
 from pipelines.resources import RawStore, WarehouseResource
-from pipelines.sources import sources_for_table
 
 SPECS = "accelerator_specs"
 EMBODIED = "hardware_embodied_emissions"
@@ -23,21 +23,6 @@ assets = [a for table in (SPECS, EMBODIED, SHIPMENTS, FINANCIALS) for a in table
 
 def _json(rows) -> dg.MetadataValue:
     return dg.MetadataValue.json([[str(value) for value in row] for row in rows])
-
-
-def _rows_per_source(table: str, raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        counts = dict(con.execute(f"select source_id, count(*) from {table} group by 1").fetchall())
-    expected = {s.id for s in sources_for_table(table) if raw_store.has_snapshot(s)}
-    missing = sorted(expected - set(counts))
-    return dg.AssetCheckResult(passed=not missing and sum(counts.values()) > 0,
-                               metadata={"rows_per_source": dg.MetadataValue.json(counts),
-                                         "missing_sources": dg.MetadataValue.json(missing)})
-
-
-@dg.asset_check(asset=SPECS, description="Every accelerator source contributed rows.")
-def specs_rows_per_source(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _rows_per_source(SPECS, raw_store, warehouse)
 
 
 @dg.asset_check(asset=SPECS, description=f"accelerator_specs_preferred has one row per canonical model and "
@@ -73,7 +58,7 @@ def specs_tdp_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 @dg.asset_check(asset=EMBODIED, description="Every embodied-emissions source contributed rows, and "
                                             "accelerator_embodied_preferred has one row per accelerator.")
 def embodied_rows_and_preferred(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    per_source = _rows_per_source(EMBODIED, raw_store, warehouse)
+    per_source = rows_per_source(EMBODIED, raw_store, warehouse)
     with warehouse.store.connect() as con:
         duplicates = con.execute("""select canonical_model, count(*) from accelerator_embodied_preferred
                                     group by 1 having count(*) > 1""").fetchall()
@@ -103,5 +88,5 @@ def financials_unique_with_revenue(warehouse: WarehouseResource) -> dg.AssetChec
                                          "companies_without_revenue": _json(without_revenue)})
 
 
-checks = [specs_rows_per_source, preferred_specs_one_row_per_model, specs_tdp_plausible, specs_tdp_agreement,
+checks = [rows_per_source_check(SPECS), preferred_specs_one_row_per_model, specs_tdp_plausible, specs_tdp_agreement,
           embodied_rows_and_preferred, shipments_cited, financials_unique_with_revenue]

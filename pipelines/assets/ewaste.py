@@ -2,9 +2,9 @@
 
 import dagster as dg
 
+from pipelines.assets.checks import rows_per_source_check
 from pipelines.assets.factory import table_assets
-from pipelines.resources import RawStore, WarehouseResource
-from pipelines.sources import sources_for_table
+from pipelines.resources import WarehouseResource
 
 TABLE = "ewaste_statistics"
 # Per-capita figures are rounded as published (7.8 kg, 7.3 kg) and populations are mid-year
@@ -12,17 +12,6 @@ TABLE = "ewaste_statistics"
 PER_CAPITA_TOLERANCE = 0.10
 
 assets = table_assets(TABLE, group="ewaste")
-
-
-@dg.asset_check(asset=TABLE, description="Every e-waste source in the snapshot contributed rows.")
-def ewaste_rows_per_source(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        counts = dict(con.execute(f"select source_id, count(*) from {TABLE} group by 1").fetchall())
-    expected = {s.id for s in sources_for_table(TABLE) if raw_store.has_snapshot(s)}
-    missing = sorted(expected - set(counts))
-    return dg.AssetCheckResult(passed=not missing,
-                               metadata={"rows_per_source": dg.MetadataValue.json(counts),
-                                         "missing_sources": dg.MetadataValue.json(missing)})
 
 
 @dg.asset_check(
@@ -49,4 +38,4 @@ def ewaste_per_capita_consistency(warehouse: WarehouseResource) -> dg.AssetCheck
     )
 
 
-checks = [ewaste_rows_per_source, ewaste_per_capita_consistency]
+checks = [rows_per_source_check(TABLE), ewaste_per_capita_consistency]

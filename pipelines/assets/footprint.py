@@ -17,6 +17,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines import footprint, hardware, warehouse as warehouse_module
+from pipelines.assets.checks import rows_per_source_check
 from pipelines.assets.factory import published_code_version, staging_asset, staging_asset_key, table_assets
 from pipelines.code_version import code_version
 from pipelines.errors import UnknownHardwareError
@@ -171,15 +172,6 @@ def _json(rows) -> dg.MetadataValue:
     return dg.MetadataValue.json([[None if pd.isna(v) else str(v) for v in row] for row in rows])
 
 
-@dg.asset_check(asset=PUE, description="Every PUE source contributed rows.")
-def pue_rows_per_source(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        counts = dict(con.execute(f"select source_id, count(*) from {PUE} group by 1").fetchall())
-    missing = sorted({s.id for s in sources_for_table(PUE) if raw_store.has_snapshot(s)} - set(counts))
-    return dg.AssetCheckResult(passed=not missing, metadata={"rows_per_source": dg.MetadataValue.json(counts),
-                                                             "missing_sources": dg.MetadataValue.json(missing)})
-
-
 @dg.asset_check(asset=RUNS, description="Every run's hardware name resolves to a canonical accelerator (a warning: "
                                         "an unmatched run gets no estimate).")
 def training_runs_hardware_resolves(warehouse: WarehouseResource) -> dg.AssetCheckResult:
@@ -239,5 +231,5 @@ assets = [
     _runs_published_asset(),
     training_footprint_estimates,
 ]
-checks = [pue_rows_per_source, training_runs_hardware_resolves, llama_runs_have_ratios, estimates_near_reported,
+checks = [rows_per_source_check(PUE), training_runs_hardware_resolves, llama_runs_have_ratios, estimates_near_reported,
           footprint_defaults_resolve]

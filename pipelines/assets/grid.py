@@ -3,35 +3,14 @@
 
 import dagster as dg
 
+from pipelines.assets.checks import primary_key_check, rows_per_source_check
 from pipelines.assets.factory import table_assets
-from pipelines.resources import RawStore, WarehouseResource
-from pipelines.sources import sources_for_table
+from pipelines.resources import WarehouseResource
 
 TABLE = "grid_carbon_intensity"
 DISAGREEMENT_THRESHOLD = 0.25
 
 assets = table_assets(TABLE, group="grid")
-
-
-@dg.asset_check(asset=TABLE, description="Every grid source contributed rows to the published table.")
-def grid_rows_per_source(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        counts = dict(con.execute(f"select source_id, count(*) from {TABLE} group by 1").fetchall())
-    expected = {s.id for s in sources_for_table(TABLE) if raw_store.has_snapshot(s)}
-    missing = sorted(expected - set(counts))
-    return dg.AssetCheckResult(passed=not missing and sum(counts.values()) > 0,
-                               metadata={"rows_per_source": dg.MetadataValue.json(counts),
-                                         "missing_sources": dg.MetadataValue.json(missing)})
-
-
-@dg.asset_check(asset=TABLE, description="(zone_id, year, source_id, basis) is unique.")
-def grid_primary_key_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        duplicates = con.execute(f"""
-            select zone_id, year, source_id, basis, count(*) as n from {TABLE}
-            group by all having count(*) > 1 limit 20""").fetchall()
-    return dg.AssetCheckResult(passed=not duplicates,
-                               metadata={"duplicates": dg.MetadataValue.json([list(map(str, d)) for d in duplicates])})
 
 
 @dg.asset_check(
@@ -52,4 +31,4 @@ def grid_cross_source_agreement(warehouse: WarehouseResource) -> dg.AssetCheckRe
     )
 
 
-checks = [grid_rows_per_source, grid_primary_key_unique, grid_cross_source_agreement]
+checks = [rows_per_source_check(TABLE), primary_key_check(TABLE), grid_cross_source_agreement]

@@ -3,10 +3,9 @@ factors, cloud regions and half-hourly intensity, with their checks."""
 
 import dagster as dg
 
+from pipelines.assets.checks import primary_key_check, rows_per_source_check
 from pipelines.assets.factory import table_assets
-from pipelines.resources import RawStore, WarehouseResource
-from pipelines.sources import sources_for_table
-from schemas import table
+from pipelines.resources import WarehouseResource
 
 GROUP = "grid"
 GENERATION_FACTORS = "generation_emission_factors"
@@ -24,35 +23,6 @@ assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 def _sample(rows) -> dg.MetadataValue:
     return dg.MetadataValue.json([[str(value) for value in row] for row in rows[:20]])
-
-
-def rows_per_source_check(table_name: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=table_name, name=f"{table_name}_rows_per_source",
-                    description=f"Every source of `{table_name}` in the snapshot contributed rows.")
-    def _check(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.store.connect() as con:
-            counts = dict(con.execute(f"select source_id, count(*) from {table_name} group by 1").fetchall())
-        expected = {s.id for s in sources_for_table(table_name) if raw_store.has_snapshot(s)}
-        missing = sorted(expected - set(counts))
-        return dg.AssetCheckResult(passed=not missing and sum(counts.values()) > 0,
-                                   metadata={"rows_per_source": dg.MetadataValue.json(counts),
-                                             "missing_sources": dg.MetadataValue.json(missing)})
-
-    return _check
-
-
-def primary_key_check(table_name: str) -> dg.AssetChecksDefinition:
-    key = table(table_name).primary_key
-
-    @dg.asset_check(asset=table_name, name=f"{table_name}_primary_key_unique",
-                    description=f"({', '.join(key)}) is unique in `{table_name}`.")
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.store.connect() as con:
-            duplicates = con.execute(f"select {', '.join(key)}, count(*) as n from {table_name} "
-                                     f"group by all having count(*) > 1 limit 20").fetchall()
-        return dg.AssetCheckResult(passed=not duplicates, metadata={"duplicates": _sample(duplicates)})
-
-    return _check
 
 
 @dg.asset_check(asset=GENERATION_FACTORS,

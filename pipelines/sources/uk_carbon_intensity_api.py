@@ -125,7 +125,7 @@ def _timestamps(raw: RawSource, name: str, frame: pd.DataFrame, column: str) -> 
     parsed = pd.to_datetime(frame[column], format=_TIMESTAMP_FORMAT, utc=True, errors="coerce")
     bad = parsed.isna()
     if bad.any():
-        raise SourceFormatError(raw.source_id, name, f"timestamp not in the API's format YYYY-MM-DDThh:mmZ",
+        raise SourceFormatError(raw.source_id, name, "timestamp not in the API's format YYYY-MM-DDThh:mmZ",
                                 column=column, sample_rows=frame[bad].head(5).to_dict("records"))
     return parsed
 

@@ -69,7 +69,7 @@ def test_query_connection_is_read_only_and_sandboxed(tmp_path):
 def test_second_refresh_lock_is_refused_with_a_clear_message(tmp_path):
     store = Warehouse(tmp_path)
     code = ("import sys; from pipelines.warehouse import Warehouse; "
-            f"lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
+            "lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
             "sys.stdin.read()")
     holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
