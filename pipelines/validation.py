@@ -26,6 +26,18 @@ def describe_failures(table_name: str, frame: pd.DataFrame, failures: pd.DataFra
                       source_id: str | None) -> str:
     where = f"table '{table_name}'" + (f", source '{source_id}'" if source_id else "")
     lines = [f"{where}: {len(failures)} validation failure(s)"]
+    # pandera reports a duplicated key once per key column; say it once, naming the whole key.
+    is_key = failures["check"] == "multiple_fields_uniqueness"
+    if is_key.any():
+        key_failures = failures[is_key]
+        key = list(dict.fromkeys(key_failures["column"]))
+        indexes = list(dict.fromkeys(i for i in key_failures["index"].tolist() if i is not None and not pd.isna(i)))
+        sample = _sample_rows(frame, indexes)
+        files = sorted({str(r.get("source_file")) for r in sample if r.get("source_file") is not None})
+        lines.append(f"  key ({', '.join(key)}) is not unique: {len(indexes)} row(s) share a key"
+                     + (f" in file(s) {files}" if files else "")
+                     + (f"; sample rows {sample}" if sample else ""))
+        failures = failures[~is_key]
     for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
         column = column if isinstance(column, str) else "<table>"
         indexes = [i for i in group["index"].tolist() if i is not None and not pd.isna(i)]

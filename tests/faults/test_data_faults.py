@@ -108,7 +108,8 @@ DATA_FAULTS = {
     "duplicate_primary_key": DataFault(
         "ecologits_electricity_mixes", "electricity_mixes.csv", duplicate_line(b"FRA,"),
         ("table 'grid_carbon_intensity', source 'ecologits_electricity_mixes'",
-         "column 'zone_id' failed multiple_fields_uniqueness in 2 row(s) of file(s) ['electricity_mixes.csv']",
+         "key (zone_id, year, source_id, basis) is not unique: 2 row(s) share a key in file(s) "
+         "['electricity_mixes.csv']",
          "'zone_id': 'FRA'", "'year': 2024")),
     "duplicate_zone_year_caught_by_the_parser": DataFault(
         "mlco2_impact", MLCO2_YEARLY, duplicate_line(b"AUS-NSW,2018,"),

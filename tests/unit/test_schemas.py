@@ -38,9 +38,13 @@ def test_rejects_bad_values_naming_column_and_row(override, column, check):
     assert "'row': 1" in message and "global_energy_mix.json" in message
 
 
-def test_rejects_duplicate_primary_keys():
-    with pytest.raises(ValidationError, match="duplicates|unique"):
+def test_rejects_duplicate_primary_keys_naming_the_key_once():
+    with pytest.raises(ValidationError) as error:
         validate("grid_carbon_intensity", pd.DataFrame([good_row(), good_row(gco2e_per_kwh=60.0)]))
+    message = str(error.value)
+    assert ("key (zone_id, year, source_id, basis) is not unique: 2 row(s) share a key in file(s) "
+            "['global_energy_mix.json']") in message
+    assert message.count("'row': 1") == 1
 
 
 def test_rejects_missing_and_extra_columns():
