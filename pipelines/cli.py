@@ -34,9 +34,11 @@ def _print_frame(frame, fmt: str) -> None:
 def cmd_refresh(args) -> int:
     from pipelines import fingerprint
 
-    if args.archive and not Path(args.archive).is_dir():
-        raise UsageError(f"--archive {args.archive}: no such folder")
     archive = Path(args.archive) if args.archive else settings.archive_dir()
+    if archive and not archive.is_dir():
+        # Every source would look "not in the archive" and the refresh would publish nothing.
+        given = f"--archive {args.archive}" if args.archive else f"AIFOOTPRINT_ARCHIVE={archive}"
+        raise UsageError(f"{given}: no such folder")
     warehouse = settings.warehouse_dir()
     whole_graph = not args.select and not args.force
     if archive and whole_graph and not fingerprint.refresh_running(warehouse):

@@ -57,7 +57,9 @@ def _output_missing(key, warehouse_dir: Path) -> bool:
     if name in TABLES:
         return not Warehouse(warehouse_dir).parquet_path(name).exists()
     if "__" in name:
-        return not (warehouse_dir / "staging" / f"{name}.parquet").exists()
+        from pipelines.io import staging_path
+
+        return not staging_path(warehouse_dir, key).exists()
     return False
 
 

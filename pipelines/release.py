@@ -297,8 +297,11 @@ def _write_table(store: Warehouse, name: str, where: str, folder: Path) -> Resou
             f"{sorted(spec.columns)}; run `aifootprint refresh` so the warehouse matches the code")
     path = folder / f"{name}.parquet"
     pq.write_table(_with_declared_types(arrow_table(name, frame), spec), path, compression="zstd")
-    if "source_id" in frame.columns:
-        source_ids = tuple(sorted(frame["source_id"].dropna().unique().tolist()))
+    # Credit every source a table's values came from: derived tables name theirs in columns
+    # such as intensity_source_id and tdp_source_id, and CC-BY sources require attribution.
+    source_columns = [c for c in frame.columns if c == "source_id" or c.endswith("_source_id")]
+    if source_columns:
+        source_ids = tuple(sorted({value for c in source_columns for value in frame[c].dropna().unique().tolist()}))
     else:
         source_ids = tuple(s.id for s in sources_for_table(name))
     return ResourceFile(spec, path.name, path.stat().st_size, sha256_of(path), len(frame), source_ids)

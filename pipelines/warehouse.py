@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from pipelines import settings
 from pipelines.errors import WarehouseLockedError
-from schemas import table
+from schemas import TABLES, table
 
 DATABASE_NAME = "aifootprint.duckdb"
 _REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
@@ -82,6 +82,27 @@ def apply_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
             existing |= {row[0] for row in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
     return applied
+
+
+_CREATES = re.compile(r"create\s+or\s+replace\s+(?:temp\s+)?(?:view|table|macro)\s+(\w+)", re.IGNORECASE)
+
+
+def published_tables_behind(relation: str) -> list[str]:
+    """Published tables a warehouse view or macro reads, through the `-- requires:` of the SQL files."""
+    texts = {path.name: path.read_text(encoding="utf-8") for path in sql_files()}
+    creator = {name: file for file, text in texts.items() for name in _CREATES.findall(text)}
+    tables, pending, seen = set(), [relation], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in TABLES:
+            tables.add(name)
+        elif name in creator:
+            pending += [required.strip() for line in _REQUIRES.findall(texts[creator[name]])
+                        for required in line.split(",") if required.strip()]
+    return sorted(tables)
 
 
 class Warehouse:
@@ -147,7 +168,7 @@ class Warehouse:
             database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
             try:
                 pq.write_table(arrow, parquet_tmp, compression="zstd")
-                if self._already_published(parquet_tmp, parquet_path):
+                if self._already_published(table_name, parquet_tmp, parquet_path, arrow.num_rows):
                     return {"rows": arrow.num_rows, "parquet": str(parquet_path),
                             "database": str(self.database_path), "unchanged": True}
                 if self.database_path.exists():
@@ -163,15 +184,18 @@ class Warehouse:
                     con.execute("checkpoint")
                 _fsync(parquet_tmp)
                 _fsync(database_tmp)
-                os.replace(parquet_tmp, parquet_path)
+                # Database first: if a crash falls between the two renames, the Parquet file is
+                # the older one, and the next publish (which compares Parquet bytes) rewrites both.
                 os.replace(database_tmp, self.database_path)
+                os.replace(parquet_tmp, parquet_path)
             finally:
                 parquet_tmp.unlink(missing_ok=True)
                 database_tmp.unlink(missing_ok=True)
         return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
                 "unchanged": False}
 
-    def _already_published(self, new_parquet: Path, parquet_path: Path) -> bool:
+    def _already_published(self, table_name: str, new_parquet: Path, parquet_path: Path, rows: int) -> bool:
+        """The same Parquet bytes are published and the database holds that table, built with today's SQL."""
         if not (parquet_path.exists() and self.database_path.exists()):
             return False
         if new_parquet.stat().st_size != parquet_path.stat().st_size or \
@@ -180,9 +204,10 @@ class Warehouse:
         try:
             with duckdb.connect(str(self.database_path), read_only=True) as con:
                 (built_with,) = con.execute("select sql_digest from aifootprint_build").fetchone()
+                (in_database,) = con.execute(f'select count(*) from "{table_name}"').fetchone()
         except duckdb.Error:
             return False
-        return built_with == sql_digest()
+        return built_with == sql_digest() and in_database == rows
 
     def read(self, table_name: str) -> pd.DataFrame:
         return pq.read_table(self.parquet_path(table_name)).to_pandas()

@@ -170,9 +170,12 @@ class TrainingFootprintEstimates(Provenance):
     tdp_w: Series[float] = pa.Field(nullable=True, gt=0, description="TDP of the accelerator (the power used), watts.")
     tdp_source_id: Series[str] = pa.Field(nullable=True, description="Source of the TDP (accelerator_specs_preferred).")
     tdp_source_vintage: Series[str] = pa.Field(nullable=True, description="Vintage (YYYY-MM-DD) of the TDP's source.")
-    pue: Series[float] = pa.Field(ge=1.0, le=3.0, description="Default PUE applied (datacenter_pue_default), ratio.")
-    pue_source_id: Series[str] = pa.Field(description="Source of the default PUE.")
-    pue_source_vintage: Series[str] = pa.Field(description="Vintage (YYYY-MM-DD) of the default PUE's source.")
+    pue: Series[float] = pa.Field(nullable=True, ge=1.0, le=3.0,
+                                  description="Default PUE applied (datacenter_pue_default), ratio; empty for a run "
+                                              "that could not be estimated.")
+    pue_source_id: Series[str] = pa.Field(nullable=True, description="Source of the default PUE.")
+    pue_source_vintage: Series[str] = pa.Field(nullable=True,
+                                               description="Vintage (YYYY-MM-DD) of the default PUE's source.")
     zone_id: Series[str] = pa.Field(description="Grid zone used: the run's zone, else WLD (world average).")
     zone_is_assumed: Series[bool] = pa.Field(description="True when the run states no zone and the world average "
                                                          "was used.")

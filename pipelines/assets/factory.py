@@ -23,6 +23,7 @@ import pandas as pd
 import schemas
 from pipelines import validation, warehouse as warehouse_module, zones
 from pipelines.code_version import code_version
+from pipelines.errors import ArchiveError
 from pipelines.io import read_staging
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.sources import SOURCES, Source, _base, sources_for_table
@@ -147,6 +148,10 @@ def published_asset(table_name: str, group: str,
         # Sources an archive never recorded are left out (the refresh reports them); every
         # other source's staging output must be there, or this fails.
         present = [s for s in sources if raw_store.has_snapshot(s)]
+        if not present:
+            raise ArchiveError(sources[0].id if sources else table_name, None,
+                               f"no source of `{table_name}` has a raw snapshot "
+                               f"({', '.join(s.id for s in sources)}); nothing to publish")
         frames = [read_staging(warehouse.warehouse_dir, staging_asset_key(table_name, s.id)) for s in present]
         combined = pd.concat(frames, ignore_index=True)
         if transform is not None:

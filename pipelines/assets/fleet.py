@@ -14,12 +14,10 @@ from pipelines.assets.factory import published_code_version
 from pipelines.commands.fleet import (DEFAULT_LIFETIME_YEARS, DEFAULT_PUE, DEFAULT_UTILIZATION, FleetParameters,
                                       fleet_frame)
 from pipelines.resources import WarehouseResource
+from pipelines.warehouse import published_tables_behind
 from pipelines.validation import validate
 
 TABLE = "accelerator_fleet_footprint"
-# Tables the macro reads: shipments, the world grid intensity, and the hardware specs whose
-# preferred view gives each reference accelerator's rated power and mass.
-INPUT_TABLES = ("accelerator_shipments", "grid_carbon_intensity", "accelerator_specs")
 
 
 class FleetConfig(dg.Config):
@@ -41,7 +39,9 @@ class FleetConfig(dg.Config):
 
 @dg.asset(
     name=TABLE,
-    deps=[dg.AssetKey(name) for name in INPUT_TABLES],
+    # The tables the macro reads, from the SQL files' `-- requires:` lines.
+    deps=[dg.AssetKey(name) for name in sorted({*published_tables_behind("accelerator_fleet"),
+                                                 *published_tables_behind("fleet_accelerator_specs")})],
     group_name="fleet",
     kinds={"duckdb", "parquet"},
     code_version=published_code_version(TABLE),

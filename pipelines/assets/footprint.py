@@ -16,7 +16,8 @@ import sys
 import dagster as dg
 import pandas as pd
 
-from pipelines import footprint, hardware, warehouse as warehouse_module
+from pipelines import footprint, hardware
+from pipelines.warehouse import published_tables_behind
 from pipelines.assets.checks import rows_per_source_check
 from pipelines.assets.factory import published_code_version, staging_asset, staging_asset_key, table_assets
 from pipelines.code_version import code_version
@@ -25,7 +26,6 @@ from pipelines.io import read_staging
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.sources import sources_for_table
 from pipelines.validation import validate
-from schemas import TABLES
 
 GROUP = "footprint"
 PUE = "datacenter_pue"
@@ -37,27 +37,6 @@ LLAMA_SOURCE = "llama_model_cards"
 RATIO_WARNING_FACTOR = 3.0
 
 _REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
-_CREATES = re.compile(r"create\s+or\s+replace\s+(?:temp\s+)?(?:view|table|macro)\s+(\w+)", re.IGNORECASE)
-
-
-def published_tables_behind(relation: str) -> list[str]:
-    """Published tables a warehouse view or macro reads, through the `-- requires:` of the SQL files."""
-    texts = {path.name: path.read_text(encoding="utf-8") for path in warehouse_module.sql_files()}
-    creator = {name: file for file, text in texts.items() for name in _CREATES.findall(text)}
-    tables, pending, seen = set(), [relation], set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in TABLES:
-            tables.add(name)
-        elif name in creator:
-            pending += [required.strip() for line in _REQUIRES.findall(texts[creator[name]])
-                        for required in line.split(",") if required.strip()]
-    return sorted(tables)
-
-
 # --- ai_training_runs: staged per source, published with canonical accelerator names --------------
 
 def _runs_published_asset() -> dg.AssetsDefinition:
@@ -122,7 +101,7 @@ where device_hours is not null and canonical_model is not null;
 
 select r.source_id, r.source_vintage, r.model, r.organization, r.year, r.hardware, r.canonical_model,
        r.device_hours, f.tdp_w, f.tdp_source_id, f.tdp_source_vintage,
-       d.pue, d.source_id as pue_source_id, d.source_vintage as pue_source_vintage,
+       f.pue, f.pue_source_id, f.pue_source_vintage,
        coalesce(r.zone_id, footprint_default_zone()) as zone_id, r.zone_id is null as zone_is_assumed,
        f.gco2e_per_kwh, f.intensity_source_id, f.intensity_source_vintage, f.intensity_data_year,
        f.intensity_is_carried_forward,
@@ -142,7 +121,6 @@ select r.source_id, r.source_vintage, r.model, r.organization, r.year, r.hardwar
        end as not_estimated_reason
 from training_runs r
 left join footprint('training_jobs') f using (job_id)
-left join datacenter_pue_default d on true
 order by r.source_id, r.model
 """
 

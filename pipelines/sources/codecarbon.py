@@ -23,6 +23,17 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     return pd.concat([_global_mix(raw), _eu_intensity(raw), _usa_states(raw)], ignore_index=True)
 
 
+def _country_ids(raw: RawSource, name: str, frame: pd.DataFrame, column: str) -> list[str]:
+    """ISO alpha-3 country ids; a code we cannot place is an error, not a made-up country."""
+    ids = [zones.normalise_alpha3(str(code)) for code in frame[column]]
+    unknown = [i for i, zone_id in enumerate(ids) if zone_id is None]
+    if unknown:
+        raise SourceFormatError(raw.source_id, name, f"{len(unknown)} code(s) that are not ISO 3166-1 alpha-3 "
+                                "(add an alias in pipelines/zones.py if it is a country)", column=column,
+                                sample_rows=frame.iloc[unknown[:5]].to_dict("records"))
+    return ids
+
+
 def _global_mix(raw: RawSource) -> pd.DataFrame:
     # Our World in Data / Ember series: Ember uses lifecycle emission factors.
     data = raw.json(GLOBAL_MIX)
@@ -30,7 +41,7 @@ def _global_mix(raw: RawSource) -> pd.DataFrame:
     raw.require_columns(GLOBAL_MIX, frame, ["iso_code", "country_name", "year", "carbon_intensity"])
     # CodeCarbon writes 0 where Our World in Data has no value (e.g. CAF 2022); no grid emits nothing.
     frame = frame[pd.to_numeric(frame["carbon_intensity"], errors="coerce") != 0]
-    frame["zone_id"] = [zones.normalise_alpha3(c) or c for c in frame["iso_code"].astype(str)]
+    frame["zone_id"] = _country_ids(raw, GLOBAL_MIX, frame, "iso_code")
     return pd.DataFrame({
         "zone_id": frame["zone_id"],
         "zone_name": frame["country_name"],
@@ -49,7 +60,7 @@ def _eu_intensity(raw: RawSource) -> pd.DataFrame:
     raw.require_columns(EU_INTENSITY, frame, ["Entity", "Code", "Year", value_column])
     frame = frame[frame["Code"].notna()]
     return pd.DataFrame({
-        "zone_id": [zones.normalise_alpha3(c) or c for c in frame["Code"]],
+        "zone_id": _country_ids(raw, EU_INTENSITY, frame, "Code"),
         "zone_name": frame["Entity"],
         "zone_type": "country",
         "year": raw.to_number(EU_INTENSITY, frame, "Year"),

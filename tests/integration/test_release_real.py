@@ -82,6 +82,10 @@ def test_datapackage_of_the_real_release_validates_and_credits_every_source(rele
     assert set(resources) == set(result.tables)
     grid_sources = {s for (s,) in query(warehouse, "select distinct source_id from grid_carbon_intensity")}
     assert {s["id"] for s in resources["grid_carbon_intensity"]["sources"]} == grid_sources
+    # A derived table credits the sources of its inputs too (CC-BY requires attribution).
+    estimate_inputs = {s for (s,) in query(warehouse, """select distinct intensity_source_id
+                       from training_footprint_estimates where intensity_source_id is not null""")}
+    assert estimate_inputs and estimate_inputs <= {s["id"] for s in resources["training_footprint_estimates"]["sources"]}
     egrid = next(s for s in package["sources"] if s["id"] == "egrid")
     assert egrid["license"].startswith("Public domain") and egrid["path"] == "https://www.epa.gov/egrid"
     for name, resource in resources.items():

@@ -73,3 +73,10 @@ def test_cli_start_up_imports_no_heavy_library():
             "print(sorted(m for m in ('pandas', 'duckdb', 'dagster', 'pyarrow', 'pandera') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_refresh_with_mistyped_archive_variable_is_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AIFOOTPRINT_ARCHIVE", str(tmp_path / "typo"))
+    monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path / "warehouse"))
+    assert main(["refresh"]) == 2
+    assert "AIFOOTPRINT_ARCHIVE=" in capsys.readouterr().err

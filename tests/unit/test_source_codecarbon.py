@@ -75,3 +75,12 @@ def test_empty_and_header_only_files(tmp_path):
     eu.write_text("")
     with pytest.raises(SourceFormatError, match="file is empty"):
         parse(tmp_path)
+
+
+def test_unknown_country_code_is_an_error_not_a_country(tmp_path):
+    for path in (FIXTURES / "codecarbon").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    eu = tmp_path / "eu-carbon-intensity-electricity.csv"
+    eu.write_text(eu.read_text().replace("Austria,AUT,2001", "Atlantis,ZZZ,2001"))
+    with pytest.raises(SourceFormatError, match=r"eu-carbon-intensity-electricity.csv'.*not ISO 3166-1.*column 'Code'"):
+        parse(tmp_path)

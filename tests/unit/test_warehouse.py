@@ -130,3 +130,42 @@ def test_all_null_column_keeps_its_declared_type():
     arrow = warehouse_module.arrow_table("grid_carbon_intensity", rows)
     assert str(arrow.schema.field("zone_name").type) == "string"
     assert str(arrow.schema.field("year").type) == "int64"
+
+
+def test_identical_rows_are_republished_when_the_database_lacks_the_table(tmp_path):
+    store = Warehouse(tmp_path)
+    store.publish("grid_carbon_intensity", grid_rows())
+    # e.g. the database was rebuilt by another table's publish after this table's file was lost
+    with duckdb.connect(str(store.database_path)) as con:
+        con.execute("drop table grid_carbon_intensity cascade")
+    assert store.publish("grid_carbon_intensity", grid_rows())["unchanged"] is False
+    with store.connect() as con:
+        assert con.execute("select count(*) from grid_carbon_intensity").fetchone() == (2,)
+
+
+def test_preferred_view_ranks_sources_prefers_lifecycle_and_carries_forward(tmp_path):
+    def row(source_id, year, value, basis="lifecycle", zone="FRA"):
+        return {"source_id": source_id, "source_vintage": "2024-01-01", "zone_id": zone, "zone_name": zone,
+                "zone_type": "country", "year": year, "gco2e_per_kwh": value, "basis": basis, "source_file": "f"}
+
+    rows = pd.DataFrame([
+        row("codecarbon", 2020, 60.0, "direct"),     # ranked 7th
+        row("codecarbon", 2020, 70.0, "lifecycle"),  # same source: lifecycle beats direct
+        row("owid_energy", 2021, 50.0),              # ranked 1st
+        row("codecarbon", 2021, 55.0),
+        row("an_unranked_source", 2021, 40.0),       # sources missing from the priority list rank last
+        row("owid_energy", 2023, 45.0),              # 2022 is a gap: carried forward from 2021
+        row("emaps_yearly", 2024, 30.0, zone="DEU"),  # makes 2024 the last year: FRA 2024 carries 2023
+    ])
+    store = Warehouse(tmp_path)
+    store.publish("grid_carbon_intensity", rows)
+    with store.connect() as con:
+        got = con.execute("""select year, source_id, basis, gco2e_per_kwh, data_year, is_carried_forward
+                             from grid_carbon_intensity_preferred where zone_id = 'FRA' order by year""").fetchall()
+    assert got == [
+        (2020, "codecarbon", "lifecycle", 70.0, 2020, False),
+        (2021, "owid_energy", "lifecycle", 50.0, 2021, False),
+        (2022, "owid_energy", "lifecycle", 50.0, 2021, True),
+        (2023, "owid_energy", "lifecycle", 45.0, 2023, False),
+        (2024, "owid_energy", "lifecycle", 45.0, 2023, True),
+    ]
