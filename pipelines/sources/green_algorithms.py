@@ -199,6 +199,46 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     return hardware.finish_specs(specs, GPU_TDP)
 
 
+DATACENTRES = "cloudProviders_datacenters.csv"
+_CITED_DATE = re.compile(r"\((\d{2})/(\d{2})/(\d{4})\)")
+
+
+def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
+    """cloudProviders_datacenters.csv: cloud regions with their location and, for Google, PUE.
+
+    Two header rows (a notes row, then column names). Region names are normalised like the
+    providers' API ids (Azure's 'East US 2' becomes 'eastus2'). The data year is the date the
+    calculator's authors cite for the row ('(29/09/2020)'); no intensity is given per region
+    (the calculator looks it up by location in CI_aggregated.csv, published in the grid table).
+    """
+    table = raw.csv(DATACENTRES, header=None, dtype=str, keep_default_na=False)
+    frame = table.iloc[2:].set_axis(table.iloc[1].str.strip(), axis=1)
+    raw.require_columns(DATACENTRES, frame, ["provider", "Name", "location", "location_freeForm",
+                                             "source_datacentre", "PUE", "source_PUE"])
+    frame = frame[frame["Name"].str.strip() != ""]
+    cited = (frame["source_PUE"] + " " + frame["source_datacentre"]).str.extract(_CITED_DATE)[2]
+    if cited.isna().any():
+        raise SourceFormatError(raw.source_id, DATACENTRES, "no '(dd/mm/yyyy)' date cited for the row",
+                                column="source_datacentre", sample_rows=frame[cited.isna()].head(5).to_dict("records"))
+    providers = frame["provider"].str.strip().str.lower()
+    # "Germany West Central (Public)": the bracket is the calculator's note, not part of the region id.
+    regions = (frame["Name"].str.replace(r"\s*\(.*?\)", "", regex=True).str.strip().str.lower()
+               .str.replace(" ", "", regex=False))
+    return pd.DataFrame({
+        "provider": providers,
+        "region": regions,
+        "location": frame["location_freeForm"].str.strip().replace("", None),
+        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions)],
+        "country_zone_id": [zones.iso3_from_alpha2(code.split("-")[0]) for code in frame["location"].str.strip()],
+        "year": cited.astype(int),
+        "grid_gco2e_per_kwh": float("nan"),
+        "grid_intensity_basis": None,
+        "cfe_fraction": float("nan"),
+        "pue": raw.to_number(DATACENTRES, frame, "PUE").astype("float64"),
+        "source_file": DATACENTRES,
+    }).reset_index(drop=True)
+
+
 SOURCE = Source(
     id="green_algorithms",
     title="Green Algorithms calculator reference data (v3.0 / latest)",
@@ -218,5 +258,5 @@ SOURCE = Source(
         SourceFile("referenceValues.csv", f"{_RAW}/referenceValues.csv", "csv", "2025-01-07"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity, "datacenter_pue": parse_datacenter_pue,
-             "accelerator_specs": parse_accelerator_specs},
+             "accelerator_specs": parse_accelerator_specs, "cloud_regions": parse_cloud_regions},
 )

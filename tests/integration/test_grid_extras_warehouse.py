@@ -19,7 +19,7 @@ def test_row_counts_per_source(built_warehouse):
     assert counts == {
         "generation_emission_factors": {"emaps_factors": 68, "codecarbon": 9},
         "grid_marginal_emission_factors": {"unfccc_ifi_grid_factors": 1120},
-        "cloud_regions": {"gcp_region_carbon": 205, "codecarbon": 40},
+        "cloud_regions": {"gcp_region_carbon": 205, "codecarbon": 40, "green_algorithms": 78},
         "grid_intensity_halfhourly": {"uk_carbon_intensity_api": 912},
     }
     for table in TABLES:
@@ -73,3 +73,9 @@ def test_parquet_descriptions_carry_units(built_warehouse):
 
     schema = pq.read_schema(built_warehouse / "parquet" / "grid_marginal_emission_factors.parquet")
     assert "grams of CO2 (not CO2e) per kWh" in schema.field("gco2_per_kwh").metadata[b"description"].decode()
+
+
+def test_cloud_regions_carry_green_algorithms_pue(built_warehouse):
+    rows = query(built_warehouse, """select year, pue, country_zone_id from cloud_regions
+                                     where zone_id = 'gcp:us-west1' and source_id = 'green_algorithms'""")
+    assert rows == [(2020, pytest.approx(1.11), "USA")]
