@@ -351,9 +351,10 @@ def estimate_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_inva
 def _load_jobs(con, path, in_format: str) -> list[str]:
     reader = ("read_csv(?, header = true, all_varchar = true)" if in_format == "csv" else "read_parquet(?)")
     try:
-        # row_number() over () follows the file's order: a CSV row's line is job_id + 1 (header).
+        # row_number() over () follows the file's order: a CSV row's line is __row + 1 (header).
+        # Its own name, so that a job_id column of the user's survives untouched.
         con.execute(f"create or replace temp table footprint_jobs_raw as "
-                    f"select row_number() over () as job_id, * from {reader}", [str(path)])
+                    f"select row_number() over () as __row, * from {reader}", [str(path)])
     except duckdb.Error as exc:
         raise InvalidInputError([f"{path}: cannot read as {in_format} ({exc})"]) from None
     columns = [row[0] for row in con.execute("describe footprint_jobs_raw").fetchall()][1:]
@@ -404,7 +405,7 @@ def _type_jobs(con, columns: list[str]) -> None:
     year = _number_expression("year", columns)
     con.execute(f"""
         create or replace temp table footprint_jobs as
-        select r.job_id, h.canonical_model, {zone} as zone_id,
+        select r.__row as job_id, h.canonical_model, {zone} as zone_id,
                case when {year} = floor({year}) then {year}::integer end as year,
                {', '.join(typed)}
         from footprint_jobs_raw r
@@ -414,21 +415,21 @@ def _type_jobs(con, columns: list[str]) -> None:
 
 
 def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
-    checks = ["select job_id, 'hardware is missing' as problem from footprint_jobs_raw "
+    checks = ["select __row as job_id, 'hardware is missing' as problem from footprint_jobs_raw "
               "where nullif(trim(hardware::varchar), '') is null",
-              "select r.job_id, h.problem from footprint_jobs_raw r "
+              "select r.__row as job_id, h.problem from footprint_jobs_raw r "
               "join footprint_hardware_names h on h.name = r.hardware::varchar where h.problem is not null"]
     if "zone" in columns:
-        checks.append("select r.job_id, z.problem from footprint_jobs_raw r "
+        checks.append("select r.__row as job_id, z.problem from footprint_jobs_raw r "
                       "join footprint_zone_names z on z.name = r.zone::varchar where z.problem is not null")
     for column in JOB_FILE_COLUMNS:
         if column in columns and JOB_FILE_COLUMNS[column]:
             value = f"nullif(trim({_identifier(column)}::varchar), '')"
-            checks.append(f"select job_id, '{column} ' || {value} || ' is not a number' from footprint_jobs_raw "
+            checks.append(f"select __row as job_id, '{column} ' || {value} || ' is not a number' from footprint_jobs_raw "
                           f"where {value} is not null and try_cast({value} as double) is null")
     if "year" in columns:
-        checks.append("select r.job_id, 'year must be a whole number, got ' || trim(r.year::varchar) "
-                      "from footprint_jobs_raw r join footprint_jobs j using (job_id) "
+        checks.append("select r.__row as job_id, 'year must be a whole number, got ' || trim(r.year::varchar) "
+                      "from footprint_jobs_raw r join footprint_jobs j on j.job_id = r.__row "
                       "where j.year is null and try_cast(nullif(trim(r.year::varchar), '') as double) is not null")
     # Range and lookup checks in SQL, for the rows whose names resolved (a row with an unknown
     # accelerator would otherwise also be told it has no TDP). Lookups read the results already
@@ -451,7 +452,8 @@ def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
 def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
     # The file's own columns (ids, labels ...) ride along; one named like a result column is
     # renamed input_<name> rather than shadowing the result.
-    results = {row[0] for row in con.execute("describe footprint_results").fetchall()}
+    # job_id is the internal row number and is not written, so a user's job_id keeps its name.
+    results = {row[0] for row in con.execute("describe footprint_results").fetchall()} - {"job_id"}
     carried = [c for c in columns if c not in JOB_FILE_COLUMNS or c == "hardware"]
     carried_sql = "".join(f"r.{_identifier(c)} as {_identifier('input_' + c if c in results else c)}, "
                           for c in carried)
@@ -462,7 +464,7 @@ def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
     try:
         con.execute(f"""
             copy (select {carried_sql}f.* exclude (job_id)
-                  from footprint_results f join footprint_jobs_raw r using (job_id)
+                  from footprint_results f join footprint_jobs_raw r on r.__row = f.job_id
                   where f.job_id not in (select job_id from footprint_bad_jobs)
                   order by f.job_id)
             to '{_sql_string(tmp)}' ({options})

@@ -161,3 +161,15 @@ def test_a_million_jobs_in_one_query(warehouse, tmp_path, capsys):
     assert spot[4] == pytest.approx(3 * 300 * 59 * 1.56 / 1000) and spot[5] == pytest.approx(78.55024)
     # About 6 s here; the bound only catches a per-row regression, not a slow shared machine.
     assert elapsed < 60, f"{elapsed:.1f} s for a million jobs"
+
+
+def test_jobs_file_keeps_the_users_own_job_id_column(warehouse, tmp_path, capsys):
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text("job_id,hardware,count,hours,zone,year\nrun-7,H100 SXM,8,24,FRA,2022\n"
+                    "run-9,H100 SXM,1,10,FRA,2022\n", encoding="utf-8")
+    out = tmp_path / "results.parquet"
+    assert main(["estimate", "--jobs", str(jobs), "--out", str(out)]) == 0
+    frame = pd.read_parquet(out)
+    assert frame["job_id"].tolist() == ["run-7", "run-9"]
+    assert "job_id_1" not in frame.columns and "input_job_id" not in frame.columns
+    assert frame["energy_kwh"].tolist() == pytest.approx([8 * 700 * 24 * 1.56 / 1000, 700 * 10 * 1.56 / 1000])
