@@ -7,7 +7,9 @@ Data goes to stdout, diagnostics to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from pipelines import settings
@@ -39,6 +41,9 @@ def cmd_refresh(args) -> int:
         # Every source would look "not in the archive" and the refresh would publish nothing.
         given = f"--archive {args.archive}" if args.archive else f"AIFOOTPRINT_ARCHIVE={archive}"
         raise UsageError(f"{given}: no such folder")
+    if archive and not _looks_like_archive(archive):
+        raise UsageError(f"{archive.name}: not a raw archive (no <source_id>/SOURCE.toml folder of a known "
+                         "source in it); see README 'Offline: refresh from a raw archive'")
     warehouse = settings.warehouse_dir()
     whole_graph = not args.select and not args.force
     if archive and whole_graph and not fingerprint.refresh_running(warehouse):
@@ -47,10 +52,26 @@ def cmd_refresh(args) -> int:
             print(f"nothing changed since the last refresh (runs {', '.join(previous['run_ids'])}) in the "
                   "archive, curated files, code or published files; materialized 0 asset(s)", file=sys.stderr)
             return EXIT_OK
-    from pipelines import refresh
+    from pipelines import offline, refresh
+    from pipelines.progress import Progress
+    from pipelines.sources import SOURCES
 
+    network = fallback = None
+    if not archive:
+        fallback = _fallback_archive(args)
+        started = time.monotonic()
+        network = offline.plan(list(SOURCES.values()), settings.source_mirror())
+        if network.unreachable:
+            print(f"network probe ({time.monotonic() - started:.1f} s): {len(network.offline_sources)} source(s) on "
+                  f"{len(network.unreachable)} unreachable host(s)"
+                  + (f"; using the fallback archive {_shown(fallback)} for them" if fallback else ""), file=sys.stderr)
+        if network.all_offline and not fallback:
+            print(offline.offline_paragraph(network), file=sys.stderr)
+            return EXIT_FAILURE
+    progress = Progress(sys.stderr)
     outcome = refresh.run_refresh(archive_dir=archive, select=args.select or None,
-                                  log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force)
+                                  log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force,
+                                  network=network, fallback_dir=fallback, progress=progress)
     for line in outcome.report_lines():
         print(line, file=sys.stderr)
     if archive and whole_graph and outcome.success:
@@ -58,6 +79,32 @@ def cmd_refresh(args) -> int:
     else:
         fingerprint.forget(warehouse)
     return EXIT_OK if outcome.success else EXIT_FAILURE
+
+
+def _fallback_archive(args) -> Path | None:
+    given = args.fallback_archive or os.environ.get("AIFOOTPRINT_FALLBACK_ARCHIVE")
+    if not given:
+        return None
+    path = Path(given)
+    if not path.is_dir():
+        print(f"notice: fallback archive {given}: no such folder; continuing without a fallback", file=sys.stderr)
+        return None
+    return path.resolve()
+
+
+def _shown(path: Path) -> str:
+    """A path for a message: relative to the working directory where it can be."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _looks_like_archive(folder: Path) -> bool:
+    from pipelines.archive import MANIFEST
+    from pipelines.sources import SOURCES
+
+    return any((folder / source_id / MANIFEST).is_file() for source_id in SOURCES)
 
 
 def cmd_query(args) -> int:
@@ -112,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="materialize the asset graph (Dagster, in-process)")
     refresh.add_argument("--archive", metavar="DIR",
                          help="raw archive to read instead of the network (default: $AIFOOTPRINT_ARCHIVE)")
+    refresh.add_argument("--fallback-archive", metavar="DIR",
+                         help="live refresh: raw archive whose recorded bytes are used for sources whose hosts "
+                              "are unreachable (default: $AIFOOTPRINT_FALLBACK_ARCHIVE)")
     refresh.add_argument("--select", nargs="+", metavar="ASSET",
                          help="asset keys or Dagster selection strings (e.g. 'grid_carbon_intensity+')")
     refresh.add_argument("--force", action="store_true",

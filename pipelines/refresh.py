@@ -10,11 +10,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines import settings
+from pipelines import offline, settings
+from pipelines.errors import AifootprintError
+from pipelines.progress import BUILD, OBSERVE, Progress
 from pipelines.warehouse import Warehouse
+
+# What the last refresh used, per source: read by `aifootprint sources`.
+RECORD_NAME = "last_refresh.json"
 
 
 @dataclass
@@ -28,12 +36,30 @@ class RefreshOutcome:
     check_warnings: list[tuple[str, str]] = field(default_factory=list)
     not_in_archive: list[str] = field(default_factory=list)
     run_ids: list[str] = field(default_factory=list)
+    # source id -> {"origin": live | recorded (...) | curated, "vintages": [...]} for each observed source
+    provenance: dict[str, dict] = field(default_factory=dict)
+    # source id -> why it could not be fetched at all (host unreachable, no fallback copy)
+    unavailable: dict[str, str] = field(default_factory=dict)
+    fallback: bool = False  # some sources were unreachable and came from the fallback archive
+
+    def provenance_lines(self) -> list[str]:
+        lines = []
+        for source_id, seen in sorted(self.provenance.items()):
+            if seen["origin"] == "curated":
+                continue
+            vintages = seen["vintages"]
+            when = ("vintage unknown" if not vintages else f"vintage {vintages[0]}" if len(vintages) == 1
+                    else f"vintages {vintages[0]} to {vintages[-1]}")
+            lines.append(f"{source_id}: {seen['origin']}, {when}")
+        return lines
 
     def report_lines(self) -> list[str]:
         lines = [f"observed {len(self.observed)} raw snapshot(s); materialized {len(self.materialized)} asset(s); "
                  f"{len(self.up_to_date)} already up to date"]
         if self.not_in_archive:
-            lines.append(f"notice: not in the archive, so not refreshed: {', '.join(self.not_in_archive)}")
+            lines.append(f"notice: not in the {'fallback ' if self.fallback else ''}archive, so not refreshed: "
+                         f"{', '.join(self.not_in_archive)}")
+        lines += [f"error: {source_id}: {reason}" for source_id, reason in sorted(self.unavailable.items())]
         lines += [f"warning: check {name}: {detail}" for name, detail in self.check_warnings]
         lines += [f"error: {step}: {message}" for step, message in self.failures]
         if self.skipped:
@@ -80,6 +106,8 @@ def _collect(outcome: RefreshOutcome, result) -> None:
             outcome.materialized.append(event.asset_key.to_user_string())
         elif kind == "ASSET_OBSERVATION":
             outcome.observed.append(event.asset_key.to_user_string())
+            outcome.provenance[event.asset_key.to_user_string().removeprefix("raw_")] = {
+                "origin": "", "vintages": _vintages(event)}
         elif event.is_step_failure:
             outcome.failures.append((event.step_key, _innermost_message(event.step_failure_data.error)))
         elif event.is_step_skipped:
@@ -95,10 +123,26 @@ def _collect(outcome: RefreshOutcome, result) -> None:
                 outcome.failures.append((f"check {name}", _check_summary(evaluation)))
 
 
+def _vintages(event) -> list[str]:
+    metadata = event.event_specific_data.asset_observation.metadata or {}
+    files = getattr(metadata.get("files"), "value", None) or getattr(metadata.get("files"), "data", None) or {}
+    return sorted({str(f.get("data_as_of")) for f in files.values() if isinstance(f, dict) and f.get("data_as_of")})
+
+
 def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | None = None,
                 warehouse_dir: str | Path | None = None, instance=None, log_level: str = "CRITICAL",
-                force: bool = False, **raw_store_options) -> RefreshOutcome:
+                force: bool = False, network: offline.NetworkPlan | None = None,
+                fallback_dir: str | Path | None = None, progress: Progress | None = None,
+                **raw_store_options) -> RefreshOutcome:
+    """Observe, then materialize what is stale.
+
+    In live mode, `network` (from `offline.plan`) says which sources sit on unreachable hosts:
+    those are copied from `fallback_dir` when it holds them, and left out (reported as errors)
+    otherwise, instead of each spending minutes in retries.
+    """
     import dagster as dg
+
+    from pipelines import progress as progress_module
 
     from pipelines.assets.factory import raw_asset_key
     from pipelines.definitions import build_definitions
@@ -107,12 +151,28 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     settings.ensure_dagster_home()
     warehouse_dir = Path(warehouse_dir or settings.warehouse_dir())
     archive_dir = archive_dir or settings.archive_dir()
+    recorded: list[str] = []
+    not_recorded: list[str] = []
+    unavailable: dict[str, str] = {}
+    if not archive_dir and network is not None:
+        for source_id, host in network.offline_sources.items():
+            if fallback_dir and (Path(fallback_dir) / source_id).is_dir():
+                recorded.append(source_id)
+            elif fallback_dir:
+                # As in archive mode: a source the archive never recorded is left out and said so.
+                not_recorded.append(source_id)
+            else:
+                unavailable[source_id] = f"host {host} unreachable ({network.unreachable[host]})"
     defs = build_definitions(archive_dir=str(Path(archive_dir).resolve()) if archive_dir else None,
-                             warehouse_dir=str(warehouse_dir), **raw_store_options)
+                             warehouse_dir=str(warehouse_dir), **raw_store_options,
+                             **({"offline_sources": recorded} if recorded else {}))
     job = defs.resolve_job_def("refresh")
+    if progress is not None:
+        job = job.with_logger_defs({**job.loggers, "progress": progress_module.dagster_logger()})
     graph = defs.resolve_asset_graph()
     instance = instance or dg.DagsterInstance.get()
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}},
+                              **({"progress": {}} if progress is not None else {})}}
 
     from pipelines.definitions import REFRESH_SELECTION
 
@@ -121,42 +181,121 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     wanted = {k for k in selection.resolve(graph) if graph.get(k).is_materializable}
     raw_keys = {k for k in _with_ancestors(graph, wanted | selection.resolve(graph)) if graph.get(k).is_observable}
 
-    outcome = RefreshOutcome(success=True)
+    outcome = RefreshOutcome(success=True, unavailable=unavailable, fallback=bool(recorded or not_recorded))
+    absent = []
     if archive_dir:
         # An archive holds what was recorded: a source with no folder at all in it was never
         # recorded there, so its assets are left out (and said so). A folder that lacks a file
         # or fails its sha256 is still an error.
         absent = [s for s in SOURCES.values() if not s.curated and not (Path(archive_dir) / s.id).is_dir()]
-        if absent:
-            absent_keys = {raw_asset_key(s.id) for s in absent}
-            unbuildable = _only_fed_by(graph, absent_keys) & wanted
-            outcome.not_in_archive = sorted(s.id for s in absent)
-            wanted -= unbuildable
-            selected_raw = {k for k in selection.resolve(graph) if graph.get(k).is_observable}
-            raw_keys = (raw_keys - absent_keys) | (selected_raw & absent_keys)
-    with Warehouse(warehouse_dir).refresh_lock():
-        if raw_keys:
-            observed = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=list(raw_keys),
-                                              run_config=run_config)
-            _collect(outcome, observed)
-            failed_raw = raw_keys - {dg.AssetKey(k) for k in outcome.observed}
-            if failed_raw:
-                blocked = dg.AssetSelection.assets(*failed_raw).downstream().resolve(graph) & wanted
-                outcome.skipped += sorted(k.to_user_string() for k in blocked)
-                wanted -= blocked
-        changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
-            k for k in wanted if _output_missing(k, warehouse_dir)}
-        to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
-        outcome.up_to_date = sorted(k.to_user_string() for k in wanted - to_run)
-        if to_run:
-            _collect(outcome, job.execute_in_process(instance=instance, raise_on_error=False,
-                                                     asset_selection=list(to_run), run_config=run_config))
-            # Dagster emits no skip event for an asset whose upstream failed: name them here.
-            failed_steps = {step for step, _ in outcome.failures}
-            not_run = {k.to_user_string() for k in to_run} - set(outcome.materialized) - failed_steps
-            outcome.skipped += sorted(not_run - set(outcome.skipped))
-    outcome.success = not outcome.failures and not outcome.skipped
+        outcome.not_in_archive = sorted(s.id for s in absent)
+    outcome.not_in_archive += sorted(not_recorded)
+    absent += [SOURCES[source_id] for source_id in [*unavailable, *not_recorded]]
+    if absent:
+        absent_keys = {raw_asset_key(s.id) for s in absent}
+        unbuildable = _only_fed_by(graph, absent_keys) & wanted
+        wanted -= unbuildable
+        if unavailable:
+            outcome.skipped += sorted(k.to_user_string() for k in unbuildable)
+        selected_raw = {k for k in selection.resolve(graph) if graph.get(k).is_observable}
+        raw_keys = (raw_keys - absent_keys) | (selected_raw & absent_keys - {raw_asset_key(s) for s in unavailable})
+    raw_dir = warehouse_dir / "raw"
+    progress_module.activate(progress)
+    try:
+        with Warehouse(warehouse_dir).refresh_lock():
+            for source_id in recorded:
+                if raw_asset_key(source_id) in raw_keys:
+                    try:
+                        offline.copy_from_fallback(Path(fallback_dir), raw_dir, SOURCES[source_id])
+                    except AifootprintError as exc:
+                        outcome.failures.append((f"raw_{source_id}", f"fallback archive: {exc}"))
+                        raw_keys.discard(raw_asset_key(source_id))
+                        blocked = dg.AssetSelection.assets(raw_asset_key(source_id)).downstream().resolve(graph) & wanted
+                        outcome.skipped += sorted(k.to_user_string() for k in blocked)
+                        wanted -= blocked
+            if raw_keys:
+                if progress is not None:
+                    progress.start(OBSERVE, observed=len(raw_keys))
+                observed = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=list(raw_keys),
+                                                  run_config=run_config)
+                _collect(outcome, observed)
+                for source_id, seen in outcome.provenance.items():
+                    source = SOURCES[source_id]
+                    if source.curated:
+                        seen["origin"] = "curated"
+                    elif archive_dir:
+                        seen["origin"] = f"recorded (archive {Path(archive_dir).name})"
+                    elif source_id in recorded:
+                        seen["origin"] = "recorded (fallback archive)"
+                    else:
+                        seen["origin"] = "live"
+                        offline.mark_live(raw_dir, source_id)
+                if progress is not None:
+                    progress.finish()
+                    for line in outcome.provenance_lines():
+                        progress.note(line)
+                failed_raw = raw_keys - {dg.AssetKey(k) for k in outcome.observed}
+                if failed_raw:
+                    blocked = dg.AssetSelection.assets(*failed_raw).downstream().resolve(graph) & wanted
+                    outcome.skipped += sorted(k.to_user_string() for k in blocked)
+                    wanted -= blocked
+            changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
+                k for k in wanted if _output_missing(k, warehouse_dir)}
+            to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
+            outcome.up_to_date = sorted(k.to_user_string() for k in wanted - to_run)
+            if to_run:
+                if progress is not None:
+                    staged = sum(1 for k in to_run if "__" in k.to_user_string())
+                    progress.start(BUILD, parsed=staged, published=len(to_run) - staged)
+                _collect(outcome, job.execute_in_process(instance=instance, raise_on_error=False,
+                                                         asset_selection=list(to_run), run_config=run_config))
+                if progress is not None:
+                    progress.finish()
+                # Dagster emits no skip event for an asset whose upstream failed: name them here.
+                failed_steps = {step for step, _ in outcome.failures}
+                not_run = {k.to_user_string() for k in to_run} - set(outcome.materialized) - failed_steps
+                outcome.skipped += sorted(not_run - set(outcome.skipped))
+            _write_record(warehouse_dir, archive_dir, outcome)
+    finally:
+        progress_module.activate(None)
+    outcome.success = not outcome.failures and not outcome.skipped and not outcome.unavailable
     return outcome
+
+
+def _write_record(warehouse_dir: Path, archive_dir, outcome: RefreshOutcome) -> None:
+    """Merge this refresh's per-source origins into `<warehouse>/last_refresh.json`."""
+    path = warehouse_dir / RECORD_NAME
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        sources = record.get("sources") if isinstance(record, dict) else None
+        sources = sources if isinstance(sources, dict) else {}
+    except (OSError, ValueError):
+        sources = {}
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    failed_raw = {step.removeprefix("raw_").split(".")[0] for step, _ in outcome.failures if step.startswith("raw_")}
+    for source_id, seen in outcome.provenance.items():
+        sources[source_id] = {**seen, "status": "ok", "refreshed_at": now}
+    for source_id in failed_raw - set(outcome.provenance):
+        previous = sources.get(source_id, {})
+        sources[source_id] = {**previous, "status": "failed at the last refresh; previous snapshot kept",
+                              "refreshed_at": now}
+    for source_id, reason in outcome.unavailable.items():
+        sources[source_id] = {**sources.get(source_id, {}), "status": f"not refreshed: {reason}", "refreshed_at": now}
+    for source_id in outcome.not_in_archive:
+        sources[source_id] = {"origin": "", "vintages": [], "status": "not in the archive", "refreshed_at": now}
+    record = {"finished_at": now, "mode": "archive" if archive_dir else "live",
+              "archive": str(Path(archive_dir).resolve()) if archive_dir else None, "sources": sources}
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def read_record(warehouse_dir: Path) -> dict | None:
+    try:
+        record = json.loads((Path(warehouse_dir) / RECORD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("sources"), dict) else None
 
 
 def _only_fed_by(graph, raw_keys) -> set:
