@@ -22,15 +22,42 @@ class UsageError(Exception):
     pass
 
 
+EXIT_CLOSED_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def json_text(value) -> str:
+    """JSON that every parser accepts: NaN and infinities become null (json.dumps would write NaN)."""
+    import json
+    import math
+
+    def clean(item):
+        if isinstance(item, float) and not math.isfinite(item):
+            return None
+        if isinstance(item, dict):
+            return {key: clean(v) for key, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [clean(v) for v in item]
+        return item
+
+    return json.dumps(clean(value), indent=2, allow_nan=False, default=str) + "\n"
+
+
 def _print_frame(frame, fmt: str) -> None:
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
+        sys.stdout.flush()
     elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")
+        # pandas writes NaN and infinities as null: always valid JSON.
+        _write_stdout(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")
     else:
         with __import__("pandas").option_context("display.max_rows", None, "display.max_columns", None,
                                                  "display.width", 200):
-            sys.stdout.write((frame.to_string(index=False) if len(frame) else "(no rows)") + "\n")
+            _write_stdout((frame.to_string(index=False) if len(frame) else "(no rows)") + "\n")
 
 
 def cmd_refresh(args) -> int:
@@ -130,26 +157,95 @@ def cmd_query(args) -> int:
 
 
 def cmd_sources(args) -> int:
+    """Each source's state after the last refresh (or in the archive given), without absolute paths."""
     import pandas as pd
 
-    from pipelines.archive import resolve_from_archive
+    from pipelines.refresh import read_record
     from pipelines.sources import SOURCES
 
-    snapshot = Path(args.archive) if args.archive else (settings.archive_dir() or settings.warehouse_dir() / "raw")
+    warehouse = settings.warehouse_dir()
+    record = None if args.archive else read_record(warehouse)
+    if record is not None:
+        seen_by_source = record["sources"]
+        when = record.get("finished_at", "?")
+        print(f"last refresh: {record.get('mode', '?')} mode, finished {when}"
+              + (f", archive {Path(record['archive']).name}" if record.get("archive") else ""), file=sys.stderr)
+    else:
+        snapshot = Path(args.archive) if args.archive else (settings.archive_dir() or warehouse / "raw")
+        seen_by_source = _inspect_snapshot(snapshot, SOURCES)
+        print(f"raw snapshot: {_shown(snapshot)}" + ("" if args.archive else " (no refresh recorded yet)"),
+              file=sys.stderr)
     rows = []
     for source in SOURCES.values():
+        seen = seen_by_source.get(source.id) or {}
+        vintages = list(seen.get("vintages") or [])
+        origin = "curated" if source.curated else (seen.get("origin") or "-")
+        rows.append({"source_id": source.id, "status": seen.get("status") or "never refreshed", "origin": origin,
+                     "files": len(source.files), "vintages": _vintage_range(vintages),
+                     "all_vintages": ", ".join(vintages), "refreshed_at": seen.get("refreshed_at") or "",
+                     "tables": ", ".join(source.parsers) or "-", "publisher": source.publisher,
+                     "license": source.license})
+    frame = pd.DataFrame(rows)
+    if args.format == "table":
+        _print_fitted(frame[["source_id", "status", "origin", "files", "vintages"]])
+    else:
+        _print_frame(frame, args.format)
+    return EXIT_OK
+
+
+def _inspect_snapshot(snapshot: Path, sources: dict) -> dict[str, dict]:
+    """Per source, what a raw snapshot folder holds (sha256-checked), for `sources --archive`."""
+    from pipelines import offline
+    from pipelines.archive import resolve_from_archive
+
+    found = {}
+    for source in sources.values():
+        if source.curated:
+            found[source.id] = {"status": "ok (ships with the code)"}
+            continue
+        if not (snapshot / source.id).is_dir():
+            found[source.id] = {"status": "not in the snapshot"}
+            continue
         try:
             raw = resolve_from_archive(snapshot, source)
-            status = "ok"
-            vintages = ", ".join(sorted({f.vintage for f in raw.files.values()}))
         except AifootprintError as exc:
-            status, vintages = f"not usable: {exc}", ""
-        rows.append({"source_id": source.id, "publisher": source.publisher, "license": source.license,
-                     "files": len(source.files), "tables": ", ".join(source.parsers) or "-",
-                     "vintages": vintages, "snapshot": status})
-    print(f"raw snapshot: {snapshot}", file=sys.stderr)
-    _print_frame(pd.DataFrame(rows), args.format)
-    return EXIT_OK
+            # Messages name files by absolute path; show them relative to the snapshot.
+            found[source.id] = {"status": "not usable: " + str(exc).replace(str(snapshot.resolve()) + "/", "")
+                                .replace(str(snapshot) + "/", "")}
+            continue
+        is_warehouse_raw = snapshot.resolve() == (settings.warehouse_dir() / "raw").resolve()
+        found[source.id] = {"status": "ok", "vintages": sorted({f.vintage for f in raw.files.values()}),
+                            "origin": offline.origin_of(snapshot, source.id) if is_warehouse_raw
+                            else f"recorded (archive {snapshot.resolve().name})"}
+    return found
+
+
+def _vintage_range(vintages: list[str]) -> str:
+    if not vintages:
+        return "-"
+    return vintages[0] if len(vintages) == 1 else f"{vintages[0]} to {vintages[-1]} ({len(vintages)})"
+
+
+def _print_fitted(frame, shrink_first: tuple[str, ...] = ("status", "origin")) -> None:
+    """A plain table that fits the terminal: columns in `shrink_first` are cut with '…' if needed
+    (csv and json carry the full text)."""
+    import shutil
+
+    width = shutil.get_terminal_size((120, 24)).columns
+    columns = list(frame.columns)
+    cells = [columns] + [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    for name in shrink_first:
+        overflow = sum(widths) + 2 * (len(widths) - 1) - width
+        if overflow <= 0 or name not in columns:
+            continue
+        i = columns.index(name)
+        widths[i] = max(len(name), 12, widths[i] - overflow)
+    lines = []
+    for row in cells:
+        fitted = [cell if len(cell) <= w else cell[:max(w - 1, 0)] + "…" for cell, w in zip(row, widths)]
+        lines.append("  ".join(c.ljust(w) for c, w in zip(fitted, widths)).rstrip())
+    _write_stdout("\n".join(lines) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,9 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="let the SQL read or write files and URLs (off by default)")
     query.set_defaults(func=cmd_query)
 
-    sources = commands.add_parser("sources", help="sources, licences, vintages, archive status")
-    sources.add_argument("--archive", metavar="DIR")
-    sources.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sources = commands.add_parser(
+        "sources", help="each source's status, files, vintages and origin (live or recorded) after the last refresh",
+        description="List every source with its status after the last refresh (live, archive or fallback), the "
+                    "number of files, their vintages and whether the bytes came from the live source or a recorded "
+                    "archive. csv and json add publisher, licence, tables and every vintage.")
+    sources.add_argument("--archive", metavar="DIR",
+                         help="inspect this raw archive instead (sha256-checks every file of every source)")
+    sources.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                         help="table (fits the terminal; default), csv or json")
     sources.set_defaults(func=cmd_sources)
 
     import pkgutil
@@ -201,6 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     except AifootprintError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away (`aifootprint query ... | head`): stop quietly. Point stdout at
+        # /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLOSED_PIPE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -79,6 +79,22 @@ def test_readme_main_command_succeeds_offline_from_the_fallback_archive(shared_s
     assert value["gco2e_per_kwh"] == pytest.approx(56.039)
     record = json.loads((tmp_path / "warehouse" / "last_refresh.json").read_text())
     assert record["sources"]["egrid"]["origin"] == "recorded (fallback archive)"
+    # `aifootprint sources` tells the same story, without absolute paths, in lines that fit.
+    listing = subprocess.run([str(VENV_BIN / "aifootprint"), "sources", "--format", "json"],
+                             env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse")},
+                             capture_output=True, text=True, check=True)
+    rows = {row["source_id"]: row for row in json.loads(listing.stdout)}
+    assert rows["egrid"]["status"] == "ok"
+    assert rows["egrid"]["origin"] == "recorded (fallback archive)"
+    assert rows["egrid"]["all_vintages"] == "2025-02-11, 2025-02-18"
+    assert rows["sec_edgar"]["status"] == "not in the archive"
+    assert rows["curated_chips"]["origin"] == "curated"
+    table = subprocess.run([str(VENV_BIN / "aifootprint"), "sources"],
+                           env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"), "COLUMNS": "100"},
+                           capture_output=True, text=True, check=True)
+    assert str(tmp_path) not in table.stdout + table.stderr and str(REPO) not in table.stdout + table.stderr
+    assert max(len(line) for line in table.stdout.splitlines()) <= 100
+    assert any(line.split()[:2] == ["egrid", "ok"] for line in table.stdout.splitlines())
 
 
 def test_offline_without_fallback_fails_fast_with_one_paragraph(tmp_path):

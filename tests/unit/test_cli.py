@@ -58,10 +58,14 @@ def test_refresh_with_missing_archive_folder_is_usage_error(tmp_path, capsys):
 
 
 def test_sources_reports_snapshot_status(tmp_path, capsys):
+    (tmp_path / "codecarbon").mkdir()
     assert main(["sources", "--archive", str(tmp_path), "--format", "json"]) == 0
-    rows = {r["source_id"]: r for r in json.loads(capsys.readouterr().out)}
+    captured = capsys.readouterr()
+    rows = {r["source_id"]: r for r in json.loads(captured.out)}
     assert rows["codecarbon"]["license"] == "MIT"
-    assert rows["codecarbon"]["snapshot"].startswith("not usable: source 'codecarbon', file 'SOURCE.toml'")
+    assert rows["egrid"]["status"] == "not in the snapshot"
+    assert str(tmp_path) not in captured.out
+    assert rows["codecarbon"]["status"].startswith("not usable: source 'codecarbon', file 'SOURCE.toml'")
 
 
 def test_cli_start_up_imports_no_heavy_library():
