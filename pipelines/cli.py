@@ -167,8 +167,8 @@ def cmd_sources(args) -> int:
     record = None if args.archive else read_record(warehouse)
     if record is not None:
         seen_by_source = record["sources"]
-        when = record.get("finished_at", "?")
-        print(f"last refresh: {record.get('mode', '?')} mode, finished {when}"
+        when = f"finished {record['finished_at']}" if record.get("finished_at") else "did not finish"
+        print(f"last refresh: {record.get('mode', '?')} mode, {when}"
               + (f", archive {Path(record['archive']).name}" if record.get("archive") else ""), file=sys.stderr)
     else:
         snapshot = Path(args.archive) if args.archive else (settings.archive_dir() or warehouse / "raw")

@@ -203,6 +203,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     progress_module.activate(progress)
     try:
         with Warehouse(warehouse_dir).refresh_lock():
+            _write_record(warehouse_dir, archive_dir, outcome, finished=False)
             for source_id in recorded:
                 if raw_asset_key(source_id) in raw_keys:
                     try:
@@ -262,7 +263,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     return outcome
 
 
-def _write_record(warehouse_dir: Path, archive_dir, outcome: RefreshOutcome) -> None:
+def _write_record(warehouse_dir: Path, archive_dir, outcome: RefreshOutcome, finished: bool = True) -> None:
     """Merge this refresh's per-source origins into `<warehouse>/last_refresh.json`."""
     path = warehouse_dir / RECORD_NAME
     try:
@@ -283,7 +284,8 @@ def _write_record(warehouse_dir: Path, archive_dir, outcome: RefreshOutcome) -> 
         sources[source_id] = {**sources.get(source_id, {}), "status": f"not refreshed: {reason}", "refreshed_at": now}
     for source_id in outcome.not_in_archive:
         sources[source_id] = {"origin": "", "vintages": [], "status": "not in the archive", "refreshed_at": now}
-    record = {"finished_at": now, "mode": "archive" if archive_dir else "live",
+    record = {"finished_at": now if finished else None, "started_at": now if not finished else None,
+              "mode": "archive" if archive_dir else "live",
               "archive": str(Path(archive_dir).resolve()) if archive_dir else None, "sources": sources}
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -5,11 +5,9 @@
 * `<table>.parquet` for every table in `schemas.TABLES` that the warehouse holds (zstd, with
   the schema's column descriptions as field metadata and the table's description and
   primary key as key-value metadata);
-* `aifootprint.duckdb`: views over those files by *relative* path, plus the warehouse SQL
-  (`warehouse/sql/`: preferred-value views, macros) applied on top, with the schema's
-  descriptions as comments. DuckDB resolves a relative path against the working directory
-  first and then each folder in `file_search_path`, never against the database file, so open
-  it from the release folder or with `file_search_path` set to it (`connect_release` does);
+* `aifootprint.duckdb`: every table copied in (self-contained: it opens from any working
+  directory and needs no other file), plus the warehouse SQL (`warehouse/sql/`: preferred-value
+  views, macros) applied on top, with the schema's descriptions as comments;
 * `datapackage.json` (Frictionless Data Package; see `pipelines.datapackage`);
 * `CHANGELOG.md` against the previous release: tables added and removed, schema changes,
   and rows added, removed and changed by primary key;
@@ -95,9 +93,13 @@ class ReleaseResult:
     previous: str | None
     tables: dict[str, int]
     diffs: list[TableDiff]
+    unchanged_from: str | None = None  # set when the data equals this (latest) release: nothing written
 
     def summary_lines(self) -> list[str]:
         rows = sum(self.tables.values())
+        if self.unchanged_from:
+            return [f"nothing to release: every table is identical to the latest release {self.unchanged_from} "
+                    f"({len(self.tables)} table(s), {rows:,} rows); no new version written"]
         lines = [f"release {self.version} written to {self.path}: {len(self.tables)} table(s), {rows:,} rows"]
         if self.previous is None:
             lines.append("first release: nothing to compare with")
@@ -204,9 +206,38 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip()
 
 
+def expected_tables(store: Warehouse) -> dict[str, str]:
+    """Every registered table a release should hold -> why it may be absent ("" when it must be there).
+
+    A table all of whose sources the last refresh reported as absent from its archive (e.g. the
+    SEC filings, which no recorded archive holds) cannot be built from that archive: its absence
+    is expected and said so in the release. Any other absent table means a failed or partial refresh.
+    """
+    from pipelines.refresh import read_record
+
+    record = read_record(store.root)
+    if record is None:
+        # Not built by `aifootprint refresh` (tables published from Python, tests): no refresh
+        # to have failed. A refresh writes its record before it publishes anything.
+        return {name: "no refresh recorded for this warehouse" for name in TABLES}
+    not_recorded = {source_id for source_id, seen in record["sources"].items()
+                    if seen.get("status") == "not in the archive"}
+    expected = {}
+    for name in TABLES:
+        feeding = {s.id for s in sources_for_table(name)}
+        expected[name] = (f"not built: its source(s) {', '.join(sorted(feeding))} were not in the last refresh's "
+                          "archive") if feeding and feeding <= not_recorded else ""
+    return expected
+
+
 def build_release(warehouse_dir: Path | str | None = None, version: str | None = None, *,
-                  now: datetime | None = None, hold_refresh_lock: bool = True) -> ReleaseResult:
+                  now: datetime | None = None, hold_refresh_lock: bool = True,
+                  allow_partial: bool = False) -> ReleaseResult:
     """Build `<warehouse>/releases/<version>/` from the published tables.
+
+    Refuses a warehouse missing tables a refresh should have published (`allow_partial=True`
+    releases it anyway, recorded in the release). When every table's data is byte-identical to
+    the latest release, nothing is written and the result has `unchanged_from` set.
 
     `hold_refresh_lock=False` is for the Dagster `release` asset, which runs inside a refresh
     that already holds the lock (after every table it depends on has been published).
@@ -226,6 +257,15 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
         if not tables:
             raise ReleaseError(f"nothing to release: the warehouse {store.root} holds no published table; "
                                "run `aifootprint refresh` first")
+        expected = expected_tables(store)
+        missing = [name for name in TABLES if name not in tables and not expected[name]]
+        if missing and not allow_partial:
+            raise ReleaseError(
+                f"refusing a partial release: the warehouse lacks {len(missing)} table(s) a refresh publishes: "
+                f"{', '.join(missing)} (a failed or partial refresh?). Run `aifootprint refresh` until it "
+                "succeeds, or pass --allow-partial to release without them (recorded in the release)")
+        not_included = {name: (expected[name] or "missing from the warehouse (released with --allow-partial)")
+                        for name in TABLES if name not in tables}
         folder.mkdir(parents=True, exist_ok=True)
         index = read_index(folder)
         taken = {entry.get("version") for entry in index["releases"]} | {
@@ -236,14 +276,18 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             raise ReleaseError(f"release {version} already exists in {folder}; releases are immutable, "
                                "choose another --version")
         previous = _previous_release(folder, index)
+        latest = _latest_release(folder, index)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{version}.building-"))
         try:
             # mkdtemp makes the folder private; a release is meant to be served and shared.
             os.chmod(staging, 0o755)
             resources = [_write_table(store, name, where, staging) for name, where in tables.items()]
+            if latest and _same_data(folder / latest, resources, not_included):
+                return ReleaseResult(latest, folder / latest, created, latest, {r.spec.name: r.rows for r in resources},
+                                     [], unchanged_from=latest)
             _write_database(staging, resources)
             diffs = compare_releases(folder / previous if previous else None, staging)
-            build = build_info()
+            build = {**build_info(), "partial": bool(missing), "tables_not_included": not_included}
             (staging / CHANGELOG_NAME).write_text(
                 render_changelog(version, created, previous, build, diffs), encoding="utf-8")
             descriptor = build_datapackage(version=version, created=created, resources=resources, build=build)
@@ -268,11 +312,33 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             "tables": {r.spec.name: r.rows for r in resources},
             "previous": previous,
             "git_commit": build["git_commit"],
+            "partial": bool(missing),
         }
         index = {**index, "name": index.get("name", "aifootprint"), "latest": version,
                  "releases": [*index["releases"], entry]}
         _write_json_atomically(folder / INDEX_NAME, index)
     return ReleaseResult(version, final, created, previous, {r.spec.name: r.rows for r in resources}, diffs)
+
+
+def _latest_release(folder: Path, index: dict) -> str | None:
+    latest = index.get("latest")
+    if isinstance(latest, str) and is_valid_version(latest) and (folder / latest).is_dir():
+        return latest
+    return _previous_release(folder, index)
+
+
+def _same_data(release: Path, resources: list[ResourceFile], not_included: dict) -> bool:
+    """The release holds exactly these tables, byte for byte, and left out the same ones."""
+    on_disk = {p.stem: p for p in release.glob("*.parquet")}
+    if set(on_disk) != {r.spec.name for r in resources}:
+        return False
+    if any(sha256_of(on_disk[r.spec.name]) != r.sha256 for r in resources):
+        return False
+    try:
+        descriptor = json.loads((release / DATAPACKAGE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (descriptor.get("build") or {}).get("tables_not_included", {}) == not_included
 
 
 def _previous_release(folder: Path, index: dict) -> str | None:
@@ -329,13 +395,12 @@ def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
     try:
         con.execute(f"attach {_literal(str(path))} as release (storage_version '{DUCKDB_STORAGE_VERSION}')")
         con.execute("use release")
-        # Views are bound when created, so the files must be found now: from the build folder.
         con.execute(f"set file_search_path = {_literal(str(folder))}")
         by_kind = {"table": [], "view": []}
         for resource in resources:
             by_kind["view" if resource.spec.kind == "view" else "table"].append(resource)
         for resource in by_kind["table"]:
-            _create_parquet_view(con, resource)
+            _copy_parquet_table(con, resource)
         # The warehouse's own views and macros, over the same names, so queries that run on
         # the warehouse run unchanged on a release.
         apply_sql(con)
@@ -343,7 +408,7 @@ def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
             "select table_name from information_schema.tables where table_catalog = 'release'").fetchall()}
         for resource in by_kind["view"]:
             if resource.spec.name not in existing:
-                _create_parquet_view(con, resource)
+                _copy_parquet_table(con, resource)
         for resource in resources:
             spec = resource.spec
             relation = "view" if _is_view(con, spec.name) else "table"
@@ -356,8 +421,10 @@ def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
         con.close()
 
 
-def _create_parquet_view(con, resource: ResourceFile) -> None:
-    con.execute(f"create or replace view {_ident(resource.spec.name)} as "
+def _copy_parquet_table(con, resource: ResourceFile) -> None:
+    # The rows are copied in, so the database opens and answers from any working directory,
+    # moved or alone, with no file access (a few MB more than views over the Parquet files).
+    con.execute(f"create or replace table {_ident(resource.spec.name)} as "
                 f"select * from read_parquet({_literal(resource.path)})")
 
 
@@ -523,6 +590,12 @@ def render_changelog(version: str, created: str, previous: str | None, build: di
     if commit and build.get("git_dirty"):
         built_from += " with uncommitted changes"
     lines = [f"# aifootprint {version}", "", f"Released {created}, built from {built_from}.", ""]
+    if build.get("partial"):
+        lines += ["**Partial release** (`--allow-partial`): tables a refresh publishes are missing.", ""]
+    for name, reason in (build.get("tables_not_included") or {}).items():
+        lines.append(f"- `{name}` is not in this release: {reason}.")
+    if build.get("tables_not_included"):
+        lines.append("")
     if previous is None:
         lines += ["First release: there is no previous release to compare with.", "",
                   "| table | rows |", "|---|---:|"]

@@ -94,6 +94,7 @@ def test_release_folder_holds_every_table_and_passes_sha256sum_check(warehouse):
 
 def test_index_lists_the_version_with_date_checksums_and_rows(warehouse):
     first = build_release(warehouse, now=MARCH_1)
+    Warehouse(warehouse).publish("grid_carbon_intensity", grid_rows([("FRA", "France", 2023, 56.1)]))
     second = build_release(warehouse, now=MARCH_1)
 
     index = read_index(warehouse / "releases")
@@ -157,6 +158,7 @@ def test_a_failed_build_leaves_no_release_and_no_index_entry(warehouse, monkeypa
         raise RuntimeError("disk full while writing SHA256SUMS")
 
     monkeypatch.setattr(release_module, "write_checksums", crash)
+    Warehouse(warehouse).publish("grid_carbon_intensity", grid_rows([("FRA", "France", 2023, 56.1)]))
     with pytest.raises(RuntimeError, match="disk full"):
         build_release(warehouse, version="1.1")
     assert digests(warehouse / "releases") == before
@@ -178,7 +180,7 @@ def test_parquet_is_zstd_with_schema_descriptions_as_field_and_key_value_metadat
     assert schema.metadata[b"aifootprint.description"].decode() == spec.description
 
 
-def test_duckdb_views_use_relative_paths_and_work_after_the_folder_moves(warehouse, tmp_path, monkeypatch):
+def test_release_database_is_self_contained_and_works_after_the_folder_moves(warehouse, tmp_path, monkeypatch):
     built = build_release(warehouse, version="1.0").path
     moved = tmp_path / "elsewhere" / "aifootprint-1.0"
     moved.parent.mkdir()
@@ -187,28 +189,27 @@ def test_duckdb_views_use_relative_paths_and_work_after_the_folder_moves(warehou
     other.mkdir()
     monkeypatch.chdir(other)
 
-    with connect_release(moved) as con:
+    # Plain DuckDB from another folder, no search path, no file access: the rows are in the file.
+    with duckdb.connect(str(moved / "aifootprint.duckdb"), read_only=True,
+                        config={"enable_external_access": False}) as con:
+        kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
+        assert kinds["grid_carbon_intensity"] == kinds["sources"] == "BASE TABLE"
+        assert kinds["grid_carbon_intensity_preferred"] == "VIEW"
         views = dict(con.execute("select view_name, sql from duckdb_views() where not internal").fetchall())
-        assert "read_parquet('grid_carbon_intensity.parquet')" in views["grid_carbon_intensity"]
-        assert not [name for name, sql in views.items() if str(tmp_path) in sql]
+        assert not [name for name, sql in views.items() if "read_parquet" in sql or str(tmp_path) in sql]
         assert con.execute("select gco2e_per_kwh from grid_carbon_intensity where zone_id = 'FRA'").fetchone() == (
             pytest.approx(56.039),)
-        # The warehouse's SQL views and macros come along, over the released files.
+        assert con.execute("select count(*) from sources").fetchone() == (2,)
+        # The warehouse's SQL views and macros come along, over the copied tables.
         assert con.execute("select count(*) from grid_carbon_intensity_preferred where zone_id = 'USA-CA'"
-                           ).fetchone() == (8,)  # 2016 and carried forward to 2023
+                           ).fetchone()[0] >= 1
         comment = con.execute("select comment from duckdb_columns() where table_name = 'grid_carbon_intensity' "
                               "and column_name = 'gco2e_per_kwh'").fetchone()[0]
         assert comment == table("grid_carbon_intensity").column_descriptions()["gco2e_per_kwh"]
         assert con.execute("select tags['storage_version'] from duckdb_databases() "
                            "where not internal").fetchone() == ("v1.0.0+",)
-    # Plain DuckDB, as the README shows it: the search path is the release folder.
-    with duckdb.connect(str(moved / "aifootprint.duckdb"), read_only=True) as con:
-        con.execute(f"set file_search_path = '{moved}'")
-        assert con.execute("select count(*) from sources").fetchone() == (2,)
-    # Without it, from another folder, the relative path finds nothing: it is not absolute.
-    with duckdb.connect(str(moved / "aifootprint.duckdb"), read_only=True) as con:
-        with pytest.raises(duckdb.IOException):
-            con.execute("select count(*) from sources").fetchone()
+    with connect_release(moved) as con:
+        assert con.execute("select count(*) from grid_carbon_intensity").fetchone() == (3,)
 
 
 def test_datapackage_describes_every_table_from_the_schemas(warehouse):
@@ -348,9 +349,9 @@ def test_a_registered_view_that_lives_only_in_the_warehouse_database_is_released
     assert pq.read_table(path / "zone_row_counts.parquet").sort_by("zone_id").to_pylist() == [
         {"zone_id": "DEU", "rows": 1}, {"zone_id": "FRA", "rows": 1}, {"zone_id": "USA-CA", "rows": 1}]
     with connect_release(path) as con:
-        assert con.execute("select sql from duckdb_views() where view_name = 'zone_row_counts'").fetchone()[0] == \
-            "CREATE VIEW zone_row_counts AS SELECT * FROM read_parquet('zone_row_counts.parquet');"
-        assert con.execute("select comment from duckdb_views() where view_name = 'zone_row_counts'").fetchone() == (
+        assert con.execute("select zone_id, rows from zone_row_counts order by zone_id").fetchall() == [
+            ("DEU", 1), ("FRA", 1), ("USA-CA", 1)]
+        assert con.execute("select comment from duckdb_tables() where table_name = 'zone_row_counts'").fetchone() == (
             "Rows per zone in grid_carbon_intensity.",)
     package = json.loads((path / "datapackage.json").read_text())
     assert [r["name"] for r in package["resources"]][-1] == "zone_row_counts"
