@@ -42,7 +42,8 @@ def ensure_dagster_home() -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text((PACKAGE_ROOT / "dagster_home" / "dagster.yaml").read_text()
-                          if (PACKAGE_ROOT / "dagster_home" / "dagster.yaml").is_file()
-                          else "telemetry:\n  enabled: false\n")
+        # The checkout's copy, or the one an installed package carries (see setup.py).
+        shipped = [PACKAGE_ROOT / "dagster_home" / "dagster.yaml", Path(__file__).resolve().parent / "dagster.yaml"]
+        found = next((path for path in shipped if path.is_file()), None)
+        config.write_text(found.read_text() if found else "telemetry:\n  enabled: false\n")
     return home
