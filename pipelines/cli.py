@@ -1,4 +1,4 @@
-"""`aifootprint`: refresh the warehouse, query it, list sources (DESIGN.md, Interfaces).
+"""`aifootprint`: refresh the warehouse, query it, list sources.
 
 Exit status: 0 success; 1 a source, validation or integrity failure; 2 bad usage.
 Data goes to stdout, diagnostics to stderr.
@@ -134,8 +134,30 @@ def _looks_like_archive(folder: Path) -> bool:
     return any((folder / source_id / MANIFEST).is_file() for source_id in SOURCES)
 
 
+def add_release_option(parser) -> None:
+    parser.add_argument("--release", metavar="DIR",
+                        help="read a release instead of the warehouse: a release folder (from `aifootprint release` "
+                             "or `aifootprint download`), or a folder of releases with index.json (its latest); "
+                             "AIFOOTPRINT_WAREHOUSE may also point at a release folder")
+
+
+def use_release(args) -> None:
+    """Point the warehouse at the release given with --release (its layout is the warehouse's)."""
+    from pipelines.dataset import NotARelease, resolve_release
+
+    if getattr(args, "release", None):
+        try:
+            os.environ["AIFOOTPRINT_WAREHOUSE"] = str(resolve_release(args.release))
+        except NotARelease as exc:
+            raise UsageError(f"--release {exc}") from None
+
+
 def cmd_query(args) -> int:
     import duckdb
+
+    use_release(args)
+    if not args.sql.strip():
+        raise UsageError("empty SQL: give a query, e.g. aifootprint query \"select * from sources limit 5\"")
 
     from pipelines.warehouse import Warehouse
 
@@ -249,10 +271,16 @@ def _print_fitted(frame, shrink_first: tuple[str, ...] = ("status", "origin")) -
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aifootprint", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="aifootprint", description=__doc__.splitlines()[0],
+                                     epilog="Exit status: 0 success; 1 a source, validation or integrity failure; "
+                                            "2 bad usage. `aifootprint COMMAND --help` describes each command.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    refresh = commands.add_parser("refresh", help="materialize the asset graph (Dagster, in-process)")
+    refresh = commands.add_parser(
+        "refresh", help="materialize the asset graph (Dagster, in-process)",
+        description="Snapshot every source (live, or from a raw archive), then parse, validate and publish what "
+                    "changed into the warehouse. Prints per-stage progress and one line per source saying whether "
+                    "its bytes are live or recorded, on stderr. Exit 1 if any source or table failed.")
     refresh.add_argument("--archive", metavar="DIR",
                          help="raw archive to read instead of the network (default: $AIFOOTPRINT_ARCHIVE)")
     refresh.add_argument("--fallback-archive", metavar="DIR",
@@ -265,9 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
     refresh.set_defaults(func=cmd_refresh)
 
-    query = commands.add_parser("query", help="run SQL on the warehouse DuckDB (read-only)")
-    query.add_argument("sql")
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query = commands.add_parser(
+        "query", help="run SQL on the warehouse DuckDB (read-only)",
+        description="Run one SQL statement on the warehouse's DuckDB database (or a release's), read-only and "
+                    "without file or network access, and print the rows on stdout.")
+    query.add_argument("sql", help="the SQL to run, e.g. \"select * from grid_carbon_intensity_preferred limit 5\"")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                       help="table (default), csv or json (always valid JSON: NaN and infinities become null)")
+    add_release_option(query)
     query.add_argument("--allow-external-access", action="store_true",
                        help="let the SQL read or write files and URLs (off by default)")
     query.set_defaults(func=cmd_query)

@@ -1,4 +1,4 @@
-"""Versioned, immutable releases of the published tables (DESIGN.md, Releases).
+"""Versioned, immutable releases of the published tables.
 
 `build_release` writes `<warehouse>/releases/<version>/`:
 
@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from pipelines import settings
 from pipelines.archive import sha256_of
 from pipelines.datapackage import ResourceFile, build_datapackage, table_schema_type
+from pipelines.dataset import how_to_cite
 from pipelines.errors import AifootprintError
 from pipelines.sources import sources_for_table
 from pipelines.warehouse import DATABASE_NAME, Warehouse, apply_sql, arrow_table
@@ -291,6 +292,7 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             (staging / CHANGELOG_NAME).write_text(
                 render_changelog(version, created, previous, build, diffs), encoding="utf-8")
             descriptor = build_datapackage(version=version, created=created, resources=resources, build=build)
+            descriptor["citation"] = how_to_cite(version, created)
             (staging / DATAPACKAGE_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
                                                     encoding="utf-8")
             checksums = write_checksums(staging)
@@ -589,7 +591,8 @@ def render_changelog(version: str, created: str, previous: str | None, build: di
     built_from = f"commit `{commit}`" if commit else "a source tree outside git (commit unknown)"
     if commit and build.get("git_dirty"):
         built_from += " with uncommitted changes"
-    lines = [f"# aifootprint {version}", "", f"Released {created}, built from {built_from}.", ""]
+    lines = [f"# aifootprint {version}", "", f"Released {created}, built from {built_from}.", "",
+             f"How to cite this release: {how_to_cite(version, created)}", ""]
     if build.get("partial"):
         lines += ["**Partial release** (`--allow-partial`): tables a refresh publishes are missing.", ""]
     for name, reason in (build.get("tables_not_included") or {}).items():

@@ -1,4 +1,4 @@
-"""Where things live: the warehouse, the raw archive, Dagster's home (DESIGN.md, Interfaces)."""
+"""Where things live: the warehouse, the raw archive, Dagster's home."""
 
 from __future__ import annotations
 

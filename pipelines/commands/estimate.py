@@ -8,7 +8,6 @@ through pipelines/footprint.py.
 
 from __future__ import annotations
 
-import json
 import sys
 
 # One-job flags that a jobs file replaces with its own columns.
@@ -42,21 +41,27 @@ def register(subparsers) -> None:
                      help="service life for embodied emissions, years; default 4")
     job.add_argument("--embodied-kgco2e", dest="embodied_kgco2e", type=float, metavar="KG",
                      help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred")
-    job.add_argument("--format", choices=["table", "json"], default="table")
+    job.add_argument("--format", choices=["table", "json"], default="table",
+                     help="table (default) or json (always valid JSON: no NaN or infinity tokens)")
     batch = parser.add_argument_group("a file of jobs")
     batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row")
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
     batch.add_argument("--skip-invalid", action="store_true",
                        help="compute the valid rows and list the skipped ones (default: compute nothing if any "
                             "row is invalid)")
+    from pipelines.cli import add_release_option
+
+    add_release_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from pipelines.cli import UsageError
+    from pipelines.cli import UsageError, use_release
     from pipelines.errors import UnknownHardwareError
     from pipelines.footprint import InvalidInputError, InvalidJobsError
 
+    use_release(args)
+    _refuse_non_finite(args)
     try:
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
@@ -68,7 +73,7 @@ def run(args) -> int:
 
 
 def _run_one(args) -> int:
-    from pipelines.cli import UsageError
+    from pipelines.cli import UsageError, json_text
     from pipelines.footprint import estimate
 
     if args.out or args.skip_invalid:
@@ -79,11 +84,67 @@ def _run_one(args) -> int:
     result = estimate(args.hardware, args.count, args.hours, zone=args.zone, year=args.year, pue=args.pue,
                       power_w=args.power_w, intensity=args.intensity, utilization=args.utilization,
                       lifetime_years=args.lifetime_years, embodied_kgco2e=args.embodied_kgco2e)
+    used = _dataset()
+    chosen = next((i.value for i in result.inputs if i.name == "hardware"), None)
+    ambiguity = variant_note(args.hardware, chosen) if chosen else None
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        record = result.to_dict()
+        if ambiguity:
+            record["notes"] = [ambiguity, *record["notes"]]
+        sys.stdout.write(json_text({**record, "dataset": used}))
     else:
-        sys.stdout.write(render_table(result))
+        text = render_table(result)
+        if ambiguity:
+            text += f"note: {ambiguity}\n"
+        sys.stdout.write(text + f"dataset: {used['label']}\n")
     return 0
+
+
+def variant_note(name: str, chosen: str) -> str | None:
+    """When a name leaves out what tells variants apart ('H100': SXM 700 W or PCIe 350 W), say which
+    variant the estimate used and which others the data holds."""
+    import re
+
+    from pipelines.footprint import connect
+    from pipelines.hardware import model_family
+
+    stated = [t for t in re.split(r"[^a-z0-9]+", str(name).lower()) if t]
+    unstated = [t for t in chosen.split("-") if not any(s.startswith(t) for s in stated)]
+    if not unstated:
+        return None
+    with connect() as con:
+        rows = con.execute("select canonical_model, model, tdp_w from accelerator_specs_preferred").fetchall()
+    family = model_family(chosen)
+    tdp = {key: watts for key, _, watts in rows}
+    # Variants that share what the name does say come first ('A100 80GB' -> the other 80 GB one).
+    others = sorted((key for key, _, _ in rows if key != chosen and model_family(key) == family),
+                    key=lambda key: (-sum(any(s.startswith(t) for s in stated) for t in key.split("-")), key))
+    if not others:
+        return None
+
+    def label(key):
+        return f"{key} ({tdp[key]:g} W)" if tdp.get(key) is not None else key
+
+    return (f"'{name}' does not say which variant: used {label(chosen)}; the data also has "
+            f"{', '.join(label(k) for k in others)}. Name one (e.g. --hardware '{others[0]}') to use it.")
+
+
+def _dataset() -> dict:
+    from pipelines import dataset, settings
+
+    return dataset.describe(settings.warehouse_dir())
+
+
+def _refuse_non_finite(args) -> None:
+    """NaN and infinity parse as floats; no input of an estimate can be either."""
+    import math
+
+    from pipelines.cli import UsageError
+
+    for name in _JOB_FLAGS:
+        value = getattr(args, name, None)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UsageError(f"--{name.replace('_', '-')} {value}: not a finite number")
 
 
 def _run_jobs(args) -> int:
@@ -99,7 +160,7 @@ def _run_jobs(args) -> int:
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)
-    print(f"wrote {result.rows_written} row(s) to {args.out}", file=sys.stderr)
+    print(f"wrote {result.rows_written} row(s) to {args.out} using {_dataset()['label']}", file=sys.stderr)
     print(args.out)
     return 0
 

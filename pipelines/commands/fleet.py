@@ -89,6 +89,9 @@ def register(subparsers) -> None:
                         help="mass of every retired accelerator, kg (default: each cohort's reference accelerator)")
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table",
                         help="table shows the main columns; csv and json every column")
+    from pipelines.cli import add_release_option
+
+    add_release_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -96,9 +99,11 @@ def run(args) -> int:
     import duckdb
 
     from pipelines import settings
-    from pipelines.cli import EXIT_FAILURE, EXIT_OK, UsageError, _print_frame
+    from pipelines import dataset
+    from pipelines.cli import EXIT_FAILURE, EXIT_OK, UsageError, _print_frame, use_release
     from pipelines.warehouse import Warehouse
 
+    use_release(args)
     try:
         parameters = FleetParameters(args.lifetime_years, args.utilization, args.pue, args.power_w, args.mass_kg)
     except FleetParameterError as exc:
@@ -116,5 +121,6 @@ def run(args) -> int:
                   "grid_carbon_intensity tables; run `aifootprint refresh`", file=sys.stderr)
             return EXIT_FAILURE
     print(f"parameters: {parameters.describe()}", file=sys.stderr)
+    print(f"dataset: {dataset.describe(settings.warehouse_dir())['label']}", file=sys.stderr)
     _print_frame(frame[TABLE_COLUMNS] if args.format == "table" else frame, args.format)
     return EXIT_OK
