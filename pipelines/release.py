@@ -177,6 +177,7 @@ def connect_release(release_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(release_path / DATABASE_NAME), read_only=True)
     # SET rather than a connect() config entry: DuckDB before 1.2 refuses it as a global option.
     con.execute(f"set file_search_path = {_literal(str(release_path))}")
+    con.execute("set variable max_carry_forward_years = ?", [settings.max_carry_forward_years()])
     return con
 
 

@@ -22,6 +22,21 @@ def archive_dir() -> Path | None:
     return Path(value).resolve() if value else None
 
 
+DEFAULT_MAX_CARRY_FORWARD_YEARS = 3
+
+
+def max_carry_forward_years() -> int:
+    """How many years past a zone's latest data `grid_carbon_intensity_preferred` repeats its value."""
+    from pipelines.errors import AifootprintError
+
+    value = os.environ.get("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS", "").strip()
+    if not value:
+        return DEFAULT_MAX_CARRY_FORWARD_YEARS
+    if not value.isdigit():
+        raise AifootprintError(f"AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS={value!r}: give a whole number of years >= 0")
+    return int(value)
+
+
 def source_mirror() -> str | None:
     """Base URL serving `<source_id>/<file>` in place of each live URL (mirrors, fault tests)."""
     return os.environ.get("AIFOOTPRINT_SOURCE_MIRROR") or None

@@ -217,7 +217,10 @@ class Warehouse:
         if not self.database_path.exists():
             raise FileNotFoundError(f"no warehouse database at {self.database_path}; run `aifootprint refresh` first")
         config = {} if allow_external_access else {"enable_external_access": False}
-        return duckdb.connect(str(self.database_path), read_only=True, config=config)
+        con = duckdb.connect(str(self.database_path), read_only=True, config=config)
+        # Read by grid_carbon_intensity_preferred (warehouse/sql/10_grid_preferred.sql).
+        con.execute("set variable max_carry_forward_years = ?", [settings.max_carry_forward_years()])
+        return con
 
 
 def _fsync(path: Path) -> None:

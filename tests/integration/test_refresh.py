@@ -61,10 +61,40 @@ def test_preferred_view_has_one_row_per_zone_year(built_warehouse):
     (duplicates,) = query(built_warehouse, """select count(*) from (select zone_id, year from
                           grid_carbon_intensity_preferred group by all having count(*) > 1)""")[0]
     assert duplicates == 0
-    # North Dakota's latest value is Green Algorithms' 2020 figure, reused for later years.
-    row = query(built_warehouse, """select gco2e_per_kwh, data_year, is_carried_forward, source_id
-                from grid_carbon_intensity_preferred where zone_id = 'USA-ND' and year = 2024""")[0]
-    assert row == (pytest.approx(663.05), 2020, True, "green_algorithms")
+    # North Dakota's latest value is Green Algorithms' 2020 figure, reused for at most 3 later years.
+    row = query(built_warehouse, """select gco2e_per_kwh, data_year, is_carried_forward, years_carried_forward,
+                source_id from grid_carbon_intensity_preferred where zone_id = 'USA-ND' and year = 2023""")[0]
+    assert row == (pytest.approx(663.05), 2020, True, 3, "green_algorithms")
+    assert query(built_warehouse, """select max(year) from grid_carbon_intensity_preferred
+                                     where zone_id = 'USA-ND'""")[0] == (2023,)
+    assert query(built_warehouse, """select max(years_carried_forward) from grid_carbon_intensity_preferred""")[0] \
+        == (3,)
+
+
+def test_carry_forward_limit_is_configurable_and_flagged_in_the_cli_table(built_warehouse, monkeypatch, capsys):
+    from pipelines.cli import main
+
+    monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(built_warehouse))
+    sql = "select year, data_year, is_carried_forward from grid_carbon_intensity_preferred where zone_id = 'USA-ND'"
+    monkeypatch.setenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS", "5")
+    assert main(["query", sql + " order by year desc limit 1", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "2025,2020,True"
+    monkeypatch.setenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS", "0")
+    assert main(["query", sql + " and is_carried_forward", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "year,data_year,is_carried_forward\n"
+    assert main(["query", "select max(years_carried_forward) as m from grid_carbon_intensity_preferred",
+                 "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "m\n0\n"
+    monkeypatch.delenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS")
+    assert main(["query", sql + " and year >= 2019 order by year"]) == 0
+    captured = capsys.readouterr()
+    assert [line.split()[0] for line in captured.out.splitlines()] == ["year", "2019", "2020", "2021", "2022",
+                                                                       "2023"]
+    assert captured.err.strip() == ("note: 4 of 5 row(s) repeat the value of an earlier data year "
+                                    "(is_carried_forward; at most 3 years, AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)")
+    monkeypatch.setenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS", "three")
+    assert main(["query", "select 1"]) == 1
+    assert "AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS='three'" in capsys.readouterr().err
 
 
 def test_preferred_view_covers_at_least_150_countries(built_warehouse):

@@ -6,7 +6,10 @@
 -- tool-bundled copies of the same upstream data follow; single-vintage snapshots last.
 -- Lifecycle beats direct for the same source because the footprint methods we follow
 -- (Green Algorithms, EcoLogits) use lifecycle factors.
--- Years after a zone's latest data are carried forward from its latest year, flagged.
+-- Years after a zone's latest data are carried forward from its latest year, flagged, for at most
+-- `max_carry_forward_years` years (default 3; a session sets another with
+-- `SET VARIABLE max_carry_forward_years = N`, and aifootprint's connections take it from
+-- AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS): a zone whose data stopped in 2016 is not shown as 2024's.
 
 create or replace table grid_source_priority as
 select * from (values
@@ -39,14 +42,20 @@ create or replace view grid_carbon_intensity_preferred as
 with chosen as (
     select * exclude (preference) from grid_carbon_intensity_ranked where preference = 1
 ),
+limit_years as (
+    select coalesce(try_cast(getvariable('max_carry_forward_years') as integer), 3) as max_years
+),
 zone_years as (
     select zone_id, unnest(range(min(year), (select max(year) from chosen) + 1)) as year
     from chosen group by zone_id
 )
 select zy.zone_id, c.zone_name, c.zone_type, zy.year, c.gco2e_per_kwh, c.basis,
-       c.source_id, c.source_vintage, c.year as data_year, zy.year <> c.year as is_carried_forward
+       c.source_id, c.source_vintage, c.year as data_year, zy.year <> c.year as is_carried_forward,
+       zy.year - c.year as years_carried_forward
 from zone_years zy
-asof join chosen c on zy.zone_id = c.zone_id and zy.year >= c.year;
+asof join chosen c on zy.zone_id = c.zone_id and zy.year >= c.year
+-- Gaps inside a zone's series obey the same limit as the years after its latest data.
+where zy.year - c.year <= (select max_years from limit_years);
 
 -- Zone-years where sources disagree by more than `threshold` of the mean of their values.
 create or replace macro grid_source_disagreements(threshold) as table
