@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 from pipelines import settings
@@ -94,26 +93,20 @@ def cmd_refresh(args) -> int:
             print(f"nothing changed since the last refresh (runs {', '.join(previous['run_ids'])}) in the "
                   "archive, curated files, code or published files; materialized 0 asset(s)", file=sys.stderr)
             return EXIT_OK
-    from pipelines import offline, refresh
+    from pipelines import refresh
     from pipelines.progress import Progress
-    from pipelines.sources import SOURCES
 
-    network = fallback = None
-    if not archive:
-        fallback = _fallback_archive(args)
-        started = time.monotonic()
-        network = offline.plan(list(SOURCES.values()), settings.source_mirror())
-        if network.unreachable:
-            print(f"network probe ({time.monotonic() - started:.1f} s): {len(network.offline_sources)} source(s) on "
-                  f"{len(network.unreachable)} unreachable host(s)"
-                  + (f"; using the fallback archive {_shown(fallback)} for them" if fallback else ""), file=sys.stderr)
-        if network.all_offline and not fallback:
-            print(offline.offline_paragraph(network), file=sys.stderr)
-            return EXIT_FAILURE
+    fallback = None if archive else _fallback_archive(args)
     progress = Progress(sys.stderr)
-    outcome = refresh.run_refresh(archive_dir=archive, select=args.select or None,
-                                  log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force,
-                                  network=network, fallback_dir=fallback, progress=progress)
+    try:
+        outcome = refresh.run_refresh(archive_dir=archive, select=args.select or None,
+                                      log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force,
+                                      probe_network=not archive, fallback_dir=fallback, progress=progress)
+    except refresh.SelectionError as exc:
+        raise UsageError(str(exc)) from None
+    except refresh.OfflineError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILURE
     for line in outcome.report_lines():
         print(line, file=sys.stderr)
     if archive and whole_graph and outcome.success:
@@ -201,6 +194,10 @@ def cmd_sources(args) -> int:
     from pipelines.sources import SOURCES
 
     warehouse = settings.warehouse_dir()
+    if args.archive and not Path(args.archive).is_dir():
+        raise UsageError(f"--archive {args.archive}: no such folder")
+    if args.archive and not _looks_like_archive(Path(args.archive)):
+        raise UsageError(f"--archive {args.archive}: not a raw archive (no <source_id>/SOURCE.toml of a known source)")
     record = None if args.archive else read_record(warehouse)
     if record is not None:
         seen_by_source = record["sources"]
@@ -340,16 +337,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """An error as one line: libraries (DuckDB's CSV reader) add pages of context after the first line."""
+    lines = [line for line in message.strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return message.strip()
+    first = lines[0].rstrip()
+    return first + (" …)" if first.count("(") > first.count(")") else " …")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except AifootprintError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
         # The reader went away (`aifootprint query ... | head`): stop quietly. Point stdout at

@@ -425,8 +425,10 @@ def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
     for column in JOB_FILE_COLUMNS:
         if column in columns and JOB_FILE_COLUMNS[column]:
             value = f"nullif(trim({_identifier(column)}::varchar), '')"
-            checks.append(f"select __row as job_id, '{column} ' || {value} || ' is not a number' from footprint_jobs_raw "
-                          f"where {value} is not null and try_cast({value} as double) is null")
+            # NaN and infinity cast to double; no job input can be either.
+            checks.append(f"select __row as job_id, '{column} ' || {value} || ' is not a finite number' "
+                          f"from footprint_jobs_raw where {value} is not null and "
+                          f"not coalesce(isfinite(try_cast({value} as double)), false)")
     if "year" in columns:
         checks.append("select r.__row as job_id, 'year must be a whole number, got ' || trim(r.year::varchar) "
                       "from footprint_jobs_raw r join footprint_jobs j on j.job_id = r.__row "

@@ -123,6 +123,14 @@ def _collect(outcome: RefreshOutcome, result) -> None:
                 outcome.failures.append((f"check {name}", _check_summary(evaluation)))
 
 
+class SelectionError(ValueError):
+    """--select names nothing in the asset graph (CLI exit status 2)."""
+
+
+class OfflineError(AifootprintError):
+    """No source host answered and there is no fallback archive (CLI exit status 1)."""
+
+
 def _vintages(event) -> list[str]:
     metadata = event.event_specific_data.asset_observation.metadata or {}
     files = getattr(metadata.get("files"), "value", None) or getattr(metadata.get("files"), "data", None) or {}
@@ -133,7 +141,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                 warehouse_dir: str | Path | None = None, instance=None, log_level: str = "CRITICAL",
                 force: bool = False, network: offline.NetworkPlan | None = None,
                 fallback_dir: str | Path | None = None, progress: Progress | None = None,
-                **raw_store_options) -> RefreshOutcome:
+                probe_network: bool = False, **raw_store_options) -> RefreshOutcome:
     """Observe, then materialize what is stale.
 
     In live mode, `network` (from `offline.plan`) says which sources sit on unreachable hosts:
@@ -151,6 +159,29 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     settings.ensure_dagster_home()
     warehouse_dir = Path(warehouse_dir or settings.warehouse_dir())
     archive_dir = archive_dir or settings.archive_dir()
+    from pipelines.definitions import REFRESH_SELECTION
+
+    graph = build_definitions(warehouse_dir=str(warehouse_dir)).resolve_asset_graph()
+    try:
+        selection = (dg.AssetSelection.from_string(" or ".join(_selection_clause(s) for s in select))
+                     if select else REFRESH_SELECTION)
+        selected = selection.resolve(graph)
+    except Exception as exc:  # Dagster raises several error types for a selection it cannot parse
+        raise SelectionError(f"--select {' '.join(select or [])}: {_first_line(exc)}") from None
+    if select and not selected:
+        examples = sorted(k.to_user_string() for k in graph.get_all_asset_keys())[:3]
+        raise SelectionError(f"--select {' '.join(select)} matches no asset (asset names look like "
+                             f"{', '.join(examples)}; `+name` adds what it depends on)")
+    wanted = {k for k in selected if graph.get(k).is_materializable}
+    raw_keys = {k for k in _with_ancestors(graph, wanted | selected) if graph.get(k).is_observable}
+    if probe_network and not archive_dir and network is None:
+        mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
+        network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
+        if network.unreachable and progress is not None:
+            progress.note(f"network probe: {len(network.offline_sources)} source(s) on {len(network.unreachable)} "
+                          "unreachable host(s)" + ("; using the fallback archive for them" if fallback_dir else ""))
+        if network.all_offline and not fallback_dir:
+            raise OfflineError(offline.offline_paragraph(network))
     recorded: list[str] = []
     not_recorded: list[str] = []
     unavailable: dict[str, str] = {}
@@ -169,17 +200,9 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     job = defs.resolve_job_def("refresh")
     if progress is not None:
         job = job.with_logger_defs({**job.loggers, "progress": progress_module.dagster_logger()})
-    graph = defs.resolve_asset_graph()
     instance = instance or dg.DagsterInstance.get()
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}},
                               **({"progress": {}} if progress is not None else {})}}
-
-    from pipelines.definitions import REFRESH_SELECTION
-
-    selection = (dg.AssetSelection.from_string(" or ".join(_selection_clause(s) for s in select))
-                 if select else REFRESH_SELECTION)
-    wanted = {k for k in selection.resolve(graph) if graph.get(k).is_materializable}
-    raw_keys = {k for k in _with_ancestors(graph, wanted | selection.resolve(graph)) if graph.get(k).is_observable}
 
     outcome = RefreshOutcome(success=True, unavailable=unavailable, fallback=bool(recorded or not_recorded))
     absent = []
@@ -322,6 +345,11 @@ def _with_ancestors(graph, keys) -> set:
                 seen.add(parent)
                 frontier.append(parent)
     return seen
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _selection_clause(text: str) -> str:

@@ -33,6 +33,26 @@ def run(args) -> int:
         raise UsageError(f"--version {args.version!r} is not a release version")
     if Path(args.to).exists() and not Path(args.to).is_dir():
         raise UsageError(f"--to {args.to}: exists and is not a folder")
-    result = download_release(args.source, Path(args.to), args.version)
+    created = _missing_folders(Path(args.to))
+    try:
+        result = download_release(args.source, Path(args.to), args.version)
+    except BaseException:
+        # A failed download leaves nothing behind: not even the folders it made for the target.
+        for folder in created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty (something else put files there) or already gone: keep it
+        raise
     print(result.path)
     return 0
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders of `path` that do not exist yet, deepest first."""
+    missing = []
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing

@@ -129,6 +129,37 @@ def variant_note(name: str, chosen: str) -> str | None:
             f"{', '.join(label(k) for k in others)}. Name one (e.g. --hardware '{others[0]}') to use it.")
 
 
+def _check_jobs_file(path: str) -> None:
+    """Refuse an empty jobs file, or a CSV that is not UTF-8, with one line naming it."""
+    import codecs
+    from pathlib import Path
+
+    from pipelines.cli import UsageError
+
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"--jobs {path}: no such file")
+    if file.stat().st_size == 0:
+        raise UsageError(f"--jobs {path}: the file is empty; expected a header line with hardware,count,hours")
+    if file.suffix.lower() != ".csv":
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with file.open("rb") as handle:
+        # The whole file, in blocks: a stray byte on line 9 million is as fatal as one on line 2.
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"--jobs {path}: not UTF-8 text (byte 0x{block[exc.start]:02x} at offset "
+                                 f"{offset + exc.start}); save it as UTF-8") from None
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise UsageError(f"--jobs {path}: not UTF-8 text (the file ends inside a character)") from None
+
+
 def _dataset() -> dict:
     from pipelines import dataset, settings
 
@@ -156,6 +187,7 @@ def _run_jobs(args) -> int:
         raise UsageError(f"--jobs takes every input from the file's columns; drop {', '.join(given)}")
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
+    _check_jobs_file(args.jobs)
     result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)

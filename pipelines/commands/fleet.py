@@ -104,6 +104,12 @@ def run(args) -> int:
     from pipelines.warehouse import Warehouse
 
     use_release(args)
+    import math
+
+    for flag in ("utilization", "pue", "power_w", "mass_kg"):
+        value = getattr(args, flag)
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"--{flag.replace('_', '-')} {value}: not a finite number")
     try:
         parameters = FleetParameters(args.lifetime_years, args.utilization, args.pue, args.power_w, args.mass_kg)
     except FleetParameterError as exc:

@@ -59,6 +59,8 @@ def test_refresh_with_missing_archive_folder_is_usage_error(tmp_path, capsys):
 
 def test_sources_reports_snapshot_status(tmp_path, capsys):
     (tmp_path / "codecarbon").mkdir()
+    (tmp_path / "boavizta").mkdir()
+    (tmp_path / "boavizta" / "SOURCE.toml").write_text("id = \"boavizta\"\n")
     assert main(["sources", "--archive", str(tmp_path), "--format", "json"]) == 0
     captured = capsys.readouterr()
     rows = {r["source_id"]: r for r in json.loads(captured.out)}
