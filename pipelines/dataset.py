@@ -60,7 +60,8 @@ def describe(root: Path) -> dict:
         record = {}
     finished = record.get("finished_at") if isinstance(record, dict) else None
     mode = record.get("mode") if isinstance(record, dict) else None
-    label = (f"warehouse {root.name}/ built by a {mode} refresh finished {finished} (not a release)" if finished
+    article = "an" if str(mode)[:1] in "aeiou" else "a"
+    label = (f"warehouse {root.name}/ built by {article} {mode} refresh finished {finished} (not a release)" if finished
              else f"warehouse {root.name}/ (no completed refresh recorded; not a release)")
     return {"kind": "warehouse", "version": None, "created": finished, "label": label}
 
