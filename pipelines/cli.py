@@ -21,14 +21,16 @@ class UsageError(Exception):
 
 
 def _print_frame(frame, fmt: str) -> None:
+    from pipelines.output_safety import csv_safe_frame, terminal_safe_frame
+
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        csv_safe_frame(frame).to_csv(sys.stdout, index=False)
     elif fmt == "json":
         sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")
     else:
         with __import__("pandas").option_context("display.max_rows", None, "display.max_columns", None,
                                                  "display.width", 200):
-            sys.stdout.write((frame.to_string(index=False) if len(frame) else "(no rows)") + "\n")
+            sys.stdout.write((terminal_safe_frame(frame).to_string(index=False) if len(frame) else "(no rows)") + "\n")
 
 
 def cmd_refresh(args) -> int:
@@ -40,7 +42,11 @@ def cmd_refresh(args) -> int:
         given = f"--archive {args.archive}" if args.archive else f"AIFOOTPRINT_ARCHIVE={archive}"
         raise UsageError(f"{given}: no such folder")
     warehouse = settings.warehouse_dir()
-    whole_graph = not args.select and not args.force
+    if args.allow_shrink:
+        import os
+
+        os.environ["AIFOOTPRINT_ALLOW_SHRINK"] = "1"  # read by Warehouse.publish, inside the Dagster run
+    whole_graph = not args.select and not args.force and not args.allow_shrink
     if archive and whole_graph and not fingerprint.refresh_running(warehouse):
         previous = fingerprint.unchanged_since_last_refresh(archive, warehouse)
         if previous:
@@ -61,24 +67,26 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_query(args) -> int:
-    import duckdb
-
+    from pipelines.query import OutputClosed, QueryStopped, QueryUsageError, run_query
     from pipelines.warehouse import Warehouse
 
+    if args.timeout is not None and not (0 < args.timeout < 1e9):
+        raise UsageError(f"--timeout {args.timeout:g}: give a positive number of seconds")
     store = Warehouse(settings.warehouse_dir())
     try:
-        con = store.connect(allow_external_access=args.allow_external_access)
+        run_query(store, args.sql, args.format, allow_external_access=args.allow_external_access,
+                  timeout_s=args.timeout)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    with con:
-        try:
-            frame = con.execute(args.sql).fetchdf()
-        except (duckdb.ParserException, duckdb.CatalogException, duckdb.BinderException) as exc:
-            raise UsageError(str(exc)) from None
-        except duckdb.Error as exc:
-            raise UsageError(f"{type(exc).__name__}: {exc}") from None
-    _print_frame(frame, args.format)
+    except QueryUsageError as exc:
+        raise UsageError(str(exc)) from None
+    except QueryStopped as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except OutputClosed:
+        print("error: query: stdout was closed before every row was written", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 
@@ -117,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--force", action="store_true",
                          help="re-materialize every selected asset even if its inputs and code are unchanged")
     refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
+    refresh.add_argument("--allow-shrink", action="store_true",
+                         help="publish a table even if it loses every row of a source, or more than "
+                              "$AIFOOTPRINT_MAX_SHRINK_SHARE (default 0.5) of its rows; without it such a table "
+                              "keeps its published version")
     refresh.set_defaults(func=cmd_refresh)
 
     query = commands.add_parser("query", help="run SQL on the warehouse DuckDB (read-only)")
@@ -124,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.add_argument("--allow-external-access", action="store_true",
                        help="let the SQL read or write files and URLs (off by default)")
+    query.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="interrupt the query after this many seconds (exit 1); Ctrl-C interrupts it at any "
+                            "time (exit 130). Rows are streamed as they are computed. DuckDB spills large "
+                            "intermediate results to a private folder under $TMPDIR, removed afterwards, "
+                            "never into the warehouse folder")
     query.set_defaults(func=cmd_query)
 
     sources = commands.add_parser("sources", help="sources, licences, vintages, archive status")

@@ -89,3 +89,49 @@ def record(archive_dir: Path, warehouse_dir: Path, run_ids: list[str]) -> None:
 
 def forget(warehouse_dir: Path) -> None:
     (warehouse_dir / FILE_NAME).unlink(missing_ok=True)
+
+
+# --- which Dagster runs built this warehouse ------------------------------------------------
+#
+# Dagster decides staleness from its instance (DAGSTER_HOME), which knows nothing of the
+# warehouse folder a run wrote to: after warehouse A is refreshed from new bytes, warehouse B
+# (same DAGSTER_HOME, same new bytes, old tables) would look up to date. So each warehouse
+# records, per asset, the run that last materialized it *there*; an asset whose latest
+# materialization in the instance is another run (or none) is recomputed, never skipped.
+
+STATE_FILE = ".dagster-runs.json"
+
+
+def runs_that_built(warehouse_dir: Path) -> dict[str, str]:
+    """{asset key: run id} of the runs that last materialized each asset into this warehouse."""
+    try:
+        state = json.loads((Path(warehouse_dir) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    runs = state.get("runs") if isinstance(state, dict) else None
+    if not isinstance(runs, dict):
+        return {}
+    return {key: run for key, run in runs.items() if isinstance(key, str) and isinstance(run, str)}
+
+
+def record_runs(warehouse_dir: Path, materialized: dict[str, str]) -> None:
+    """Add `{asset key: run id}` to the warehouse's record (atomically: a crash leaves the old one,
+    which can only make the next refresh recompute more)."""
+    if not materialized:
+        return
+    from pipelines.archive import write_atomic
+
+    runs = {**runs_that_built(warehouse_dir), **materialized}
+    write_atomic(Path(warehouse_dir) / STATE_FILE,
+                 json.dumps({"runs": dict(sorted(runs.items()))}, indent=1).encode("utf-8"))
+
+
+def not_built_here(instance, warehouse_dir: Path, keys) -> set:
+    """Of `keys`, those whose latest materialization in `instance` is not recorded as this warehouse's."""
+    recorded = runs_that_built(warehouse_dir)
+    result = set()
+    for key in keys:
+        latest = instance.get_latest_materialization_event(key)
+        if latest is None or recorded.get(key.to_user_string()) != latest.run_id:
+            result.add(key)
+    return result

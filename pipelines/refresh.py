@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines import settings
+from pipelines import fingerprint, settings
 from pipelines.warehouse import Warehouse
 
 
@@ -38,8 +38,21 @@ class RefreshOutcome:
         lines += [f"error: {step}: {message}" for step, message in self.failures]
         if self.skipped:
             lines.append(f"not materialized (an input failed): {', '.join(sorted(self.skipped))}")
+        lines += self.published_lines()
         lines.append("refresh succeeded" if self.success else
                      "refresh FAILED; tables whose inputs failed keep their last published version")
+        return lines
+
+    def published_lines(self) -> list[str]:
+        """What the warehouse now holds, table by table: republished, or kept as it was."""
+        from schemas import TABLES
+
+        published = sorted(set(self.materialized) & set(TABLES))
+        failed = {step for step, _ in self.failures} | set(self.skipped)
+        kept = sorted(name for name in TABLES if name in failed)
+        lines = [f"published {len(published)} table(s)" + (f": {', '.join(published)}" if published else "")]
+        if kept:
+            lines.append(f"kept the previous version of {len(kept)} table(s): {', '.join(kept)}")
         return lines
 
 
@@ -145,12 +158,16 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                 outcome.skipped += sorted(k.to_user_string() for k in blocked)
                 wanted -= blocked
         changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
-            k for k in wanted if _output_missing(k, warehouse_dir)}
+            k for k in wanted if _output_missing(k, warehouse_dir)} | fingerprint.not_built_here(
+            instance, warehouse_dir, wanted)
         to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
         outcome.up_to_date = sorted(k.to_user_string() for k in wanted - to_run)
         if to_run:
-            _collect(outcome, job.execute_in_process(instance=instance, raise_on_error=False,
-                                                     asset_selection=list(to_run), run_config=run_config))
+            result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                            asset_selection=list(to_run), run_config=run_config)
+            _collect(outcome, result)
+            fingerprint.record_runs(warehouse_dir, {event.asset_key.to_user_string(): result.run_id
+                                                    for event in result.get_asset_materialization_events()})
             # Dagster emits no skip event for an asset whose upstream failed: name them here.
             failed_steps = {step for step, _ in outcome.failures}
             not_run = {k.to_user_string() for k in to_run} - set(outcome.materialized) - failed_steps

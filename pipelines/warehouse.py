@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import settings
-from pipelines.errors import WarehouseLockedError
+from pipelines.errors import ShrinkRefusedError, WarehouseLockedError
 from schemas import TABLES, table
 
 DATABASE_NAME = "aifootprint.duckdb"
@@ -164,6 +164,7 @@ class Warehouse:
         parquet_path = self.parquet_path(table_name)
         parquet_path.parent.mkdir(parents=True, exist_ok=True)
         with self.write_lock():
+            self.refuse_shrink(table_name, arrow)
             parquet_tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
             database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
             try:
@@ -194,6 +195,40 @@ class Warehouse:
         return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
                 "unchanged": False}
 
+    def refuse_shrink(self, table_name: str, new: pa.Table) -> None:
+        """Raise ShrinkRefusedError if `new` would drop every row of a source the published table has,
+        or more than settings.max_shrink_share() of its rows, unless settings.allow_shrink().
+
+        A source missing from an archive, or unreachable, must not silently take its rows out of
+        the warehouse: the published version is kept until someone says the loss is intended.
+        """
+        path = self.parquet_path(table_name)
+        if not path.exists() or settings.allow_shrink():
+            return
+        try:
+            old_schema = pq.read_schema(path)
+            by_source = "source_id" in old_schema.names and "source_id" in new.schema.names
+            old = pq.read_table(path, columns=["source_id"] if by_source else [])
+        except (OSError, pa.ArrowException):
+            return  # an unreadable published file is replaced, not defended
+        old_rows, new_rows = old.num_rows, new.num_rows
+        problems = []
+        if by_source:
+            old_counts = _rows_per_source(old)
+            new_counts = _rows_per_source(new.select(["source_id"]))
+            lost = {source: rows for source, rows in old_counts.items() if source not in new_counts}
+            if lost:
+                problems.append("every row of source(s) " + ", ".join(
+                    f"{source} ({rows} rows)" for source, rows in sorted(lost.items(), key=str)))
+        share = settings.max_shrink_share()
+        if old_rows and (old_rows - new_rows) / old_rows > share:
+            problems.append(f"{old_rows - new_rows} of its {old_rows} rows (more than the "
+                            f"{share:.0%} AIFOOTPRINT_MAX_SHRINK_SHARE allows)")
+        if problems:
+            raise ShrinkRefusedError(
+                f"table {table_name} not published: it would lose {' and '.join(problems)}; its published "
+                "version is kept. If the loss is intended, refresh with --allow-shrink (AIFOOTPRINT_ALLOW_SHRINK=1)")
+
     def _already_published(self, table_name: str, new_parquet: Path, parquet_path: Path, rows: int) -> bool:
         """The same Parquet bytes are published and the database holds that table, built with today's SQL."""
         if not (parquet_path.exists() and self.database_path.exists()):
@@ -212,12 +247,24 @@ class Warehouse:
     def read(self, table_name: str) -> pd.DataFrame:
         return pq.read_table(self.parquet_path(table_name)).to_pandas()
 
-    def connect(self, *, allow_external_access: bool = False) -> duckdb.DuckDBPyConnection:
-        """A read-only connection; by default no file or network access beyond the database."""
+    def connect(self, *, allow_external_access: bool = False,
+                temp_directory: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+        """A read-only connection; by default no file or network access beyond the database.
+
+        DuckDB's default spill folder is `<database>.tmp` beside the database, inside the
+        warehouse; `temp_directory` puts it elsewhere.
+        """
         if not self.database_path.exists():
             raise FileNotFoundError(f"no warehouse database at {self.database_path}; run `aifootprint refresh` first")
         config = {} if allow_external_access else {"enable_external_access": False}
+        if temp_directory is not None:
+            config["temp_directory"] = str(temp_directory)
         return duckdb.connect(str(self.database_path), read_only=True, config=config)
+
+
+def _rows_per_source(arrow: pa.Table) -> dict:
+    counts = arrow.group_by("source_id").aggregate([([], "count_all")])
+    return dict(zip(counts["source_id"].to_pylist(), counts["count_all"].to_pylist()))
 
 
 def _fsync(path: Path) -> None:
