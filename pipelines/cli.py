@@ -7,6 +7,7 @@ Data goes to stdout, diagnostics to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -158,15 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.output_safety import terminal_safe
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Messages quote names and values from files and servers: shown with control characters escaped.
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc, keep_newlines=True)}", file=sys.stderr)
         return EXIT_USAGE
     except AifootprintError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc, keep_newlines=True)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (OSError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        # Last line of defence for bad input no check above anticipated: one line, not a traceback
+        # (AIFOOTPRINT_DEBUG=1 shows the traceback).
+        if os.environ.get("AIFOOTPRINT_DEBUG"):
+            raise
+        print(f"error: {args.command}: {type(exc).__name__}: {terminal_safe(str(exc)[:500])}", file=sys.stderr)
         return EXIT_FAILURE
 
 

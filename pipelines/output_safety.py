@@ -30,8 +30,11 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def terminal_safe(text: object) -> str:
-    """`text` with every control character shown as an escape (newlines too: one line stays one line)."""
+def terminal_safe(text: object, *, keep_newlines: bool = False) -> str:
+    """`text` with every control character shown as an escape (newlines too, unless `keep_newlines`:
+    an error whose own text spans lines, such as DuckDB's with its caret under the SQL)."""
+    if keep_newlines:
+        return "\n".join(_UNSAFE.sub(_escape, line) for line in str(text).split("\n"))
     return _UNSAFE.sub(_escape, str(text))
 
 

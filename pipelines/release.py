@@ -218,7 +218,7 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
     now = now or datetime.now(timezone.utc)
     created = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     folder = releases_dir(store.root)
-    refresh_guard = store.refresh_lock() if hold_refresh_lock else nullcontext()
+    refresh_guard = store.refresh_lock("release") if hold_refresh_lock else nullcontext()
     # The publish lock keeps tables from being replaced while they are copied, and serialises
     # releases, so two of them cannot pick the same version.
     with refresh_guard, store.write_lock():
@@ -236,6 +236,10 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             raise ReleaseError(f"release {version} already exists in {folder}; releases are immutable, "
                                "choose another --version")
         previous = _previous_release(folder, index)
+        # Builds serialise on the publish lock held here, so any build folder left now is from a
+        # build that was killed: remove it.
+        for leftover in folder.glob(".*.building-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{version}.building-"))
         try:
             # mkdtemp makes the folder private; a release is meant to be served and shared.

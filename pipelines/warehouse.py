@@ -136,18 +136,21 @@ class Warehouse:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
-    def refresh_lock(self):
-        """Held for a whole refresh; a second refresh is told at once that the warehouse is busy."""
+    def refresh_lock(self, operation: str = "refresh"):
+        """Held for a whole refresh or release; a second one is told at once which operation holds it."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / ".refresh.lock", "w")
+        handle = open(self.root / ".refresh.lock", "a+")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder, pid = _lock_holder(handle)
             handle.close()
-            raise WarehouseLockedError(
-                f"warehouse {self.root} is locked: another refresh is running; try again when it ends") from None
+            raise WarehouseLockedError(f"warehouse {self.root} is locked: another {holder} is running"
+                                       f"{f' (pid {pid})' if pid else ''}; try again when it ends") from None
         try:
-            handle.write(str(os.getpid()))
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()} {operation}")
             handle.flush()
             yield
         finally:
@@ -260,6 +263,16 @@ class Warehouse:
         if temp_directory is not None:
             config["temp_directory"] = str(temp_directory)
         return duckdb.connect(str(self.database_path), read_only=True, config=config)
+
+
+def _lock_holder(handle) -> tuple[str, str | None]:
+    """(operation, pid) from the lock file its holder wrote; ('refresh', None) if it says nothing usable."""
+    try:
+        handle.seek(0)
+        pid, _, operation = handle.read(200).strip().partition(" ")
+    except (OSError, ValueError):
+        return "refresh", None
+    return (operation if operation in {"refresh", "release"} else "refresh"), (pid if pid.isdigit() else None)
 
 
 def _rows_per_source(arrow: pa.Table) -> dict:
