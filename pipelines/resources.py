@@ -148,4 +148,5 @@ class WarehouseResource(dg.ConfigurableResource):
         return warehouse.Warehouse(Path(self.warehouse_dir))
 
     def publish(self, table_name: str, frame: pd.DataFrame) -> dict:
-        return self.store.publish(table_name, frame)
+        # A refresh never silently drops a source's rows (see Warehouse.refuse_shrink).
+        return self.store.publish(table_name, frame, guard_shrink=True)
