@@ -182,4 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m pipelines.cli`: run the imported module's main, so that the UsageError commands
+    # raise (pipelines.cli.UsageError) is the class main() catches, not a __main__ copy of it.
+    from pipelines.cli import main as _main
+
+    sys.exit(_main())

@@ -474,12 +474,17 @@ def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     options = "format parquet, compression zstd" if out_format == "parquet" else "format csv, header true"
-    try:
-        con.execute(f"""
-            copy (select {carried_sql}f.* exclude (job_id)
+    rows = f"""select {carried_sql}f.* exclude (job_id)
                   from footprint_results f join footprint_jobs_raw r on r.__row = f.job_id
                   where f.job_id not in (select job_id from footprint_bad_jobs)
-                  order by f.job_id)
+                  order by f.job_id"""
+    if out_format == "csv":  # text cells that a spreadsheet would run as formulas: see output_safety.py
+        from pipelines.output_safety import csv_safe_select
+
+        rows = csv_safe_select(con, rows)
+    try:
+        con.execute(f"""
+            copy ({rows})
             to '{_sql_string(tmp)}' ({options})
         """)
         os.replace(tmp, out_path)
