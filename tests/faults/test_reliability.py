@@ -89,9 +89,8 @@ def test_two_warehouses_sharing_one_dagster_home_both_get_the_changed_archive_ro
         built_warehouse, archive_copy, tmp_path):
     source_id, name = "ecologits_electricity_mixes", "electricity_mixes.csv"
     original = (archive_copy / source_id / name).read_bytes()
-    assert b"FRA,0.00000002456,12.8567,0.04144," in original  # France's GWP, 41.44 g/kWh
-    rewrite_archive_file(archive_copy, source_id, name,
-                         original.replace(b",0.04144,", b",0.09144,"))
+    assert b"\nFRA,0.00000004858,9.3135,0.04418,3.6737\n" in original  # France's GWP, 44.18 g/kWh
+    rewrite_archive_file(archive_copy, source_id, name, original.replace(b",0.04418,", b",0.09418,"))
     home = tmp_path / "shared_dagster_home"
     warehouse_a = copy_warehouse(built_warehouse, tmp_path / "a")
     warehouse_b = copy_warehouse(built_warehouse, tmp_path / "b")
@@ -102,21 +101,21 @@ def test_two_warehouses_sharing_one_dagster_home_both_get_the_changed_archive_ro
         with Warehouse(warehouse).connect() as con:
             return con.execute(france).fetchone()[0]
 
-    assert france_in(warehouse_b) == pytest.approx(41.44)
+    assert france_in(warehouse_b) == pytest.approx(44.18)
     for warehouse in (warehouse_a, warehouse_b):
         finished = run_measured("refresh", "--archive", str(archive_copy), env=cli_env(warehouse, home))
         assert finished.returncode == 0, finished.stderr
-        assert france_in(warehouse) == pytest.approx(91.44), f"{warehouse.name}:\n{finished.stderr}"
+        assert france_in(warehouse) == pytest.approx(94.18), f"{warehouse.name}:\n{finished.stderr}"
     # B's own record now matches the instance: the next refresh of B is a no-op, and stays correct.
     again = run_measured("refresh", "--archive", str(archive_copy), env=cli_env(warehouse_b, home))
     assert again.returncode == 0 and "nothing changed" in again.stderr, again.stderr
-    assert france_in(warehouse_b) == pytest.approx(91.44)
+    assert france_in(warehouse_b) == pytest.approx(94.18)
     # A warehouse the shared home never saw: every asset recomputed, not trusted to the home.
     warehouse_c = copy_warehouse(built_warehouse, tmp_path / "c")
     finished = run_measured("refresh", "--archive", str(archive_copy), "--select", "grid_carbon_intensity__"
                             + source_id, "grid_carbon_intensity", env=cli_env(warehouse_c, home))
     assert finished.returncode == 0, finished.stderr
-    assert france_in(warehouse_c) == pytest.approx(91.44)
+    assert france_in(warehouse_c) == pytest.approx(94.18)
 
 
 # --- 2. deadlines on every wait ----------------------------------------------------------------
