@@ -172,12 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     except AifootprintError as exc:
         print(f"error: {terminal_safe(exc, keep_newlines=True)}", file=sys.stderr)
         return EXIT_FAILURE
-    except (OSError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
-        # Last line of defence for bad input no check above anticipated: one line, not a traceback
-        # (AIFOOTPRINT_DEBUG=1 shows the traceback).
+    except Exception as exc:
+        # Last line of defence for bad input no check above anticipated (an overflow deep in a
+        # library, a file system refusing a name): one line, not a traceback.
         if os.environ.get("AIFOOTPRINT_DEBUG"):
             raise
-        print(f"error: {args.command}: {type(exc).__name__}: {terminal_safe(str(exc)[:500])}", file=sys.stderr)
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+        print(f"error: {args.command}: {type(exc).__name__}: {terminal_safe(first_line)} "
+              "(AIFOOTPRINT_DEBUG=1 shows where)", file=sys.stderr)
         return EXIT_FAILURE
 
 

@@ -171,7 +171,7 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -271,7 +271,7 @@ class HttpFetcher:
             if status >= 400:
                 raise FetchError(source_id, file, f"HTTP {status} from {url} (not retried)")
             declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit():
+            if declared and declared.isascii() and declared.isdigit():
                 if int(declared) > cap:
                     raise FetchError(source_id, file, f"{url} is {int(declared)} bytes, over the {cap}-byte cap")
                 watchdog.extend_to(self.deadline_s + int(declared) / self.min_bytes_per_s)

@@ -129,10 +129,13 @@ def read_index(folder: Path) -> dict:
         return {"name": "aifootprint", "latest": None, "releases": []}
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ReleaseError(f"{path} is not valid JSON ({exc}); fix or restore it before releasing") from None
+    except (ValueError, RecursionError) as exc:  # bad JSON, not UTF-8, or nested past the recursion limit
+        raise ReleaseError(f"{path} is not valid JSON ({str(exc)[:120] or 'nested too deeply'}); "
+                           "fix or restore it before releasing") from None
     if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
         raise ReleaseError(f"{path} has no 'releases' list")
+    if not all(isinstance(entry, dict) for entry in index["releases"]):
+        raise ReleaseError(f"{path}: every entry of 'releases' must be an object; fix or restore it before releasing")
     return index
 
 
