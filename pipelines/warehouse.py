@@ -10,6 +10,7 @@ re-applied to every new copy, so the calculations always match the code.
 from __future__ import annotations
 
 import fcntl
+import filecmp
 import hashlib
 import json
 import os
@@ -237,8 +238,8 @@ class Warehouse:
         """The same Parquet bytes are published and the database holds that table, built with today's SQL."""
         if not (parquet_path.exists() and self.database_path.exists()):
             return False
-        if new_parquet.stat().st_size != parquet_path.stat().st_size or \
-                new_parquet.read_bytes() != parquet_path.read_bytes():
+        # filecmp compares in blocks: neither file is held in memory.
+        if not filecmp.cmp(new_parquet, parquet_path, shallow=False):
             return False
         try:
             with duckdb.connect(str(self.database_path), read_only=True) as con:
