@@ -145,8 +145,8 @@ class Warehouse:
         except BlockingIOError:
             holder, pid = _lock_holder(handle)
             handle.close()
-            raise WarehouseLockedError(f"warehouse {self.root} is locked: another {holder} is running"
-                                       f"{f' (pid {pid})' if pid else ''}; try again when it ends") from None
+            raise WarehouseLockedError(f"warehouse {self.root} is locked: another {holder} is running; try again "
+                                       f"when it ends{f' (pid {pid})' if pid else ''}") from None
         try:
             handle.seek(0)
             handle.truncate()

@@ -488,7 +488,7 @@ def test_a_release_refused_by_another_release_says_so(built_warehouse, tmp_path)
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
-    assert_one_line_error(finished, f"another release is running (pid {holder.pid})")
+    assert_one_line_error(finished, "another release is running; try again when it ends", f"(pid {holder.pid})")
 
 
 def test_a_killed_release_build_leaves_nothing_behind_after_the_next_release(built_warehouse, tmp_path):
