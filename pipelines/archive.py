@@ -13,6 +13,7 @@ import os
 import tempfile
 import tomllib
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from pipelines.errors import ArchiveError
@@ -29,14 +30,55 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A manifest lists a few files with a paragraph of notes each: kilobytes. Anything far larger
+# is not a manifest and is refused before it is parsed.
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+_TEXT_KEYS = ("path", "url", "obtained_from", "sha256", "format", "etag", "last_modified", "notes")
+_DATE_KEYS = ("data_as_of", "fetched_at", "checked_at")
+
+
 def read_manifest(source_dir: Path, source_id: str) -> dict:
+    """SOURCE.toml, parsed and shape-checked: every problem is an ArchiveError naming the manifest."""
     manifest_path = source_dir / MANIFEST
     if not manifest_path.is_file():
         raise ArchiveError(source_id, MANIFEST, f"no manifest at {manifest_path}")
     try:
-        return tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ArchiveError(source_id, MANIFEST, f"{manifest_path} is over {MAX_MANIFEST_BYTES} bytes: "
+                                                    "not a manifest")
+        manifest = tomllib.loads(manifest_path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(source_id, MANIFEST, f"{manifest_path} is not UTF-8 (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ArchiveError(source_id, MANIFEST, f"unreadable manifest ({exc})") from None
+    except RecursionError:
+        raise ArchiveError(source_id, MANIFEST, f"unreadable manifest {manifest_path}: nested too deeply") from None
+    except OSError as exc:
+        raise ArchiveError(source_id, MANIFEST, f"cannot read {manifest_path} ({exc.strerror})") from None
+    _check_manifest_shape(manifest, manifest_path, source_id)
+    return manifest
+
+
+def _check_manifest_shape(manifest: dict, manifest_path: Path, source_id: str) -> None:
+    def refuse(what: str):
+        raise ArchiveError(source_id, MANIFEST, f"{manifest_path}: {what}")
+
+    files = manifest.get("files", [])
+    if not isinstance(files, list):
+        refuse(f"'files' is a {type(files).__name__}, not an array of [[files]] tables")
+    for number, entry in enumerate(files, start=1):
+        if not isinstance(entry, dict):
+            refuse(f"files entry {number} is a {type(entry).__name__}, not a table")
+        if not isinstance(entry.get("path"), str) or not entry["path"]:
+            refuse(f"files entry {number} has no 'path' text")
+        for key in _TEXT_KEYS:
+            if key in entry and not isinstance(entry[key], str):
+                refuse(f"'{key}' of {entry['path'][:80]!r} is a {type(entry[key]).__name__}, not text")
+        for key in _DATE_KEYS:
+            if key in entry and not isinstance(entry[key], (str, date)):  # datetime is a date
+                refuse(f"'{key}' of {entry['path'][:80]!r} is a {type(entry[key]).__name__}, not a date")
+        if "bytes" in entry and (type(entry["bytes"]) is not int or entry["bytes"] < 0):
+            refuse(f"'bytes' of {entry['path'][:80]!r} is {str(entry['bytes'])[:40]!r}, not a whole number >= 0")
 
 
 def safe_child(folder: Path, relative: str, source_id: str) -> Path:
@@ -61,14 +103,21 @@ def resolve_from_archive(archive_dir: Path, source: Source, names: Iterable[str]
         path = safe_child(source_dir, name, source.id)
         if not path.is_file():
             raise ArchiveError(source.id, name, f"listed in the manifest but missing at {path}")
+        size = path.stat().st_size
+        if "bytes" in entry and size != entry["bytes"]:
+            # Checked before hashing: a huge (or sparse) file in place of a small one is refused
+            # in microseconds, not after reading gigabytes.
+            raise ArchiveError(source.id, name, f"size mismatch: manifest says {entry['bytes']} bytes, "
+                                                f"file has {size}")
         actual = sha256_of(path)
         expected = entry.get("sha256", "")
         if actual != expected:
             raise ArchiveError(source.id, name, f"sha256 mismatch: manifest says {expected}, file has {actual}")
-        vintage = entry.get("data_as_of") or str(entry.get("fetched_at", ""))[:10]
+        vintage = str(entry.get("data_as_of") or "") or str(entry.get("fetched_at", ""))[:10]
         files[name] = RawFile(
             source_id=source.id, name=name, path=path, url=entry.get("url", ""), sha256=actual,
-            bytes=path.stat().st_size, vintage=vintage, retrieved_at=entry.get("fetched_at"),
+            bytes=size, vintage=vintage,
+            retrieved_at=str(entry["fetched_at"]) if entry.get("fetched_at") else None,
             obtained_from=entry.get("obtained_from"), format=entry.get("format"),
         )
     return RawSource(source.id, files)

@@ -47,8 +47,10 @@ def json_text(value) -> str:
 
 
 def _print_frame(frame, fmt: str) -> None:
+    from pipelines.output_safety import csv_safe_frame, terminal_safe_frame
+
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        csv_safe_frame(frame).to_csv(sys.stdout, index=False)
         sys.stdout.flush()
     elif fmt == "json":
         # pandas writes NaN and infinities as null: always valid JSON.
@@ -56,7 +58,7 @@ def _print_frame(frame, fmt: str) -> None:
     else:
         with __import__("pandas").option_context("display.max_rows", None, "display.max_columns", None,
                                                  "display.width", 200):
-            _write_stdout((frame.to_string(index=False) if len(frame) else "(no rows)") + "\n")
+            _write_stdout((terminal_safe_frame(frame).to_string(index=False) if len(frame) else "(no rows)") + "\n")
         _note_carried_forward(frame)
 
 
@@ -86,7 +88,11 @@ def cmd_refresh(args) -> int:
         raise UsageError(f"{archive.name}: not a raw archive (no <source_id>/SOURCE.toml folder of a known "
                          "source in it); see README 'Offline: refresh from a raw archive'")
     warehouse = settings.warehouse_dir()
-    whole_graph = not args.select and not args.force
+    if args.allow_shrink:
+        import os
+
+        os.environ["AIFOOTPRINT_ALLOW_SHRINK"] = "1"  # read by Warehouse.publish, inside the Dagster run
+    whole_graph = not args.select and not args.force and not args.allow_shrink
     if archive and whole_graph and not fingerprint.refresh_running(warehouse):
         previous = fingerprint.unchanged_since_last_refresh(archive, warehouse)
         if previous:
@@ -161,7 +167,7 @@ def use_release(args) -> None:
 
 
 def cmd_query(args) -> int:
-    import duckdb
+    from pipelines.query import OutputClosed, QueryStopped, QueryUsageError, run_query
 
     use_release(args)
     if not args.sql.strip():
@@ -169,20 +175,23 @@ def cmd_query(args) -> int:
 
     from pipelines.warehouse import Warehouse
 
+    if args.timeout is not None and not (0 < args.timeout < 1e9):
+        raise UsageError(f"--timeout {args.timeout:g}: give a positive number of seconds")
     store = Warehouse(settings.warehouse_dir())
     try:
-        con = store.connect(allow_external_access=args.allow_external_access)
+        run_query(store, args.sql, args.format, allow_external_access=args.allow_external_access,
+                  timeout_s=args.timeout)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    with con:
-        try:
-            frame = con.execute(args.sql).fetchdf()
-        except (duckdb.ParserException, duckdb.CatalogException, duckdb.BinderException) as exc:
-            raise UsageError(str(exc)) from None
-        except duckdb.Error as exc:
-            raise UsageError(f"{type(exc).__name__}: {exc}") from None
-    _print_frame(frame, args.format)
+    except QueryUsageError as exc:
+        raise UsageError(str(exc)) from None
+    except QueryStopped as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except OutputClosed:
+        # The reader went away (`aifootprint query ... | head`): stop quietly, as a pipe expects.
+        return EXIT_CLOSED_PIPE
     return EXIT_OK
 
 
@@ -303,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--force", action="store_true",
                          help="re-materialize every selected asset even if its inputs and code are unchanged")
     refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
+    refresh.add_argument("--allow-shrink", action="store_true",
+                         help="publish a table even if it loses every row of a source, or more than "
+                              "$AIFOOTPRINT_MAX_SHRINK_SHARE (default 0.5) of its rows; without it such a table "
+                              "keeps its published version")
     refresh.set_defaults(func=cmd_refresh)
 
     query = commands.add_parser(
@@ -315,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_release_option(query)
     query.add_argument("--allow-external-access", action="store_true",
                        help="let the SQL read or write files and URLs (off by default)")
+    query.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="interrupt the query after this many seconds (exit 1); Ctrl-C interrupts it at any "
+                            "time (exit 130). Rows are streamed as they are computed. DuckDB spills large "
+                            "intermediate results to a private folder under $TMPDIR, removed afterwards, "
+                            "never into the warehouse folder")
     query.set_defaults(func=cmd_query)
 
     sources = commands.add_parser(
@@ -347,15 +365,18 @@ def _one_line(message: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.output_safety import terminal_safe
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Messages quote names and values from files and servers: shown with control characters escaped.
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {terminal_safe(_one_line(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except AifootprintError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {terminal_safe(_one_line(str(exc)))}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
         # The reader went away (`aifootprint query ... | head`): stop quietly. Point stdout at
@@ -365,7 +386,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # Last line of defence for bad input no check above anticipated (an overflow deep in a
+        # library, a file system refusing a name): one line, not a traceback.
+        if os.environ.get("AIFOOTPRINT_DEBUG"):
+            raise
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+        print(f"error: {args.command}: {type(exc).__name__}: {terminal_safe(first_line)} "
+              "(AIFOOTPRINT_DEBUG=1 shows where)", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m pipelines.cli`: run the imported module's main, so that the UsageError commands
+    # raise (pipelines.cli.UsageError) is the class main() catches, not a __main__ copy of it.
+    from pipelines.cli import main as _main
+
+    sys.exit(_main())

@@ -31,6 +31,10 @@ from pipelines.release import CHECKSUMS_NAME, INDEX_NAME, is_valid_version
 # A release file can be far larger than a raw source file; the cap only guards against a
 # server that never stops sending.
 MAX_FILE_BYTES = 8 * 1024 ** 3
+# index.json and SHA256SUMS are read into memory to be parsed: a few KB in practice.
+MAX_INDEX_BYTES = 16 * 1024 ** 2
+# Longest file name (one path component) and path most file systems accept.
+MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 1024
 _CHECKSUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 
 
@@ -51,8 +55,13 @@ def safe_relative_path(name: str, what: str) -> PurePosixPath:
     """`name` as a relative path that stays inside the folder it is relative to."""
     path = PurePosixPath(name)
     if (not name or "\\" in name or "\x00" in name or path.is_absolute() or ".." in path.parts
-            or any(part in {"", "."} for part in name.split("/"))):
-        raise DownloadError(f"refusing {what} '{name}': it is not a plain relative path inside the release folder")
+            or any(part in {"", "."} for part in name.split("/"))
+            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        raise DownloadError(f"refusing {what} {name[:120]!r}: it is not a plain relative path inside the release folder")
+    if len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES or \
+            any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in path.parts):
+        raise DownloadError(f"refusing {what} {name[:60]!r}...: longer than a file system allows "
+                            f"({MAX_NAME_BYTES} bytes a name, {MAX_PATH_BYTES} a path)")
     return path
 
 
@@ -73,7 +82,18 @@ def parse_checksums(text: str) -> list[tuple[str, PurePosixPath]]:
         entries.append((digest, path))
     if not entries:
         raise DownloadError(f"{CHECKSUMS_NAME} lists no files")
+    folders = {parent for path in seen for parent in path.parents}
+    both = sorted(str(path) for path in seen if path in folders)
+    if both:
+        raise DownloadError(f"{CHECKSUMS_NAME} lists '{both[0]}' both as a file and as a folder of other files")
     return entries
+
+
+def decode_checksums(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DownloadError(f"{CHECKSUMS_NAME} is not UTF-8 text (byte {exc.start})") from None
 
 
 class _FolderSource:
@@ -87,6 +107,8 @@ class _FolderSource:
         path = self.folder / relative
         if not path.is_file():
             raise DownloadError(f"missing file: {path}")
+        if path.stat().st_size > MAX_INDEX_BYTES:
+            raise DownloadError(f"{path} is over {MAX_INDEX_BYTES} bytes: not an index or checksums file")
         return path.read_bytes()
 
     def copy_to(self, relative: PurePosixPath, destination: Path) -> tuple[str, int]:
@@ -115,17 +137,21 @@ class _HttpSource:
 
     def read(self, relative: PurePosixPath) -> bytes:
         url = self.url(relative)
+        return self._fetch(relative, MAX_INDEX_BYTES).content
+
+    def _fetch(self, relative: PurePosixPath, cap: int, sink=None):
+        url = self.url(relative)
         try:
-            result = self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=MAX_FILE_BYTES)
+            return self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=cap, sink=sink)
         except FetchError as exc:
             reason = str(exc).removeprefix(f"source 'release', file '{relative}': ")
             raise DownloadError(f"could not download {relative}: {reason}") from None
-        return result.content
 
     def copy_to(self, relative: PurePosixPath, destination: Path) -> tuple[str, int]:
-        content = self.read(relative)
-        destination.write_bytes(content)
-        return hashlib.sha256(content).hexdigest(), len(content)
+        # Streamed to the file and hashed on the way: a release file is never held in memory.
+        with destination.open("w+b") as sink:
+            result = self._fetch(relative, MAX_FILE_BYTES, sink)
+        return result.sha256, result.bytes
 
 
 def _open_source(location: str, fetcher: HttpFetcher | None):
@@ -145,17 +171,23 @@ def _open_source(location: str, fetcher: HttpFetcher | None):
     return _FolderSource(folder), index_name
 
 
-def _select(index: dict, version: str) -> dict:
+def _select(index, version: str) -> dict:
     releases = index.get("releases") if isinstance(index, dict) else None
     if not isinstance(releases, list) or not releases:
         raise DownloadError("the index lists no releases")
+    entries = [entry for entry in releases if isinstance(entry, dict) and isinstance(entry.get("version"), str)]
     if version == "latest":
-        version = index.get("latest") or releases[-1].get("version")
-    for entry in releases:
-        if isinstance(entry, dict) and entry.get("version") == version:
+        latest = index.get("latest")
+        if latest is not None and not isinstance(latest, str):
+            raise DownloadError(f"the index's 'latest' is a {type(latest).__name__}, not a version")
+        if not latest and not entries:
+            raise DownloadError("the index lists no release with a version")
+        version = latest or entries[-1]["version"]
+    for entry in entries:
+        if entry["version"] == version:
             return entry
-    available = ", ".join(str(e.get("version")) for e in releases if isinstance(e, dict))
-    raise DownloadError(f"no release '{version}' in the index; available: {available}")
+    available = ", ".join(entry["version"][:40] for entry in entries[:20]) or "none"
+    raise DownloadError(f"no release {version[:80]!r} in the index; available: {available}")
 
 
 def download_release(location: str, to: Path | str, version: str = "latest", *,
@@ -166,14 +198,16 @@ def download_release(location: str, to: Path | str, version: str = "latest", *,
     source, index_name = _open_source(location, fetcher)
     try:
         index = json.loads(source.read(PurePosixPath(index_name)).decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DownloadError(f"{index_name} at {source.label} is not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # bad JSON, non-UTF-8, or nested past Python's limit
+        raise DownloadError(f"{index_name} at {source.label} is not valid JSON ({str(exc)[:120] or 'nested too deeply'})") from None
     entry = _select(index, version)
     version = str(entry.get("version"))
     if not is_valid_version(version):
         raise DownloadError(f"refusing version '{version}' from the index: not a plain folder name")
-    checksums_path = safe_relative_path(str(entry.get("checksums") or ""), "checksums path in the index")
-    expected_checksums_sha = str(entry.get("checksums_sha256") or "").lower()
+    if not isinstance(entry.get("checksums"), str) or not isinstance(entry.get("checksums_sha256"), str):
+        raise DownloadError(f"index entry for {version} lacks 'checksums' and 'checksums_sha256' as text")
+    checksums_path = safe_relative_path(entry["checksums"], "checksums path in the index")
+    expected_checksums_sha = entry["checksums_sha256"].lower()
     if not re.fullmatch(r"[0-9a-f]{64}", expected_checksums_sha):
         raise DownloadError(f"index entry for {version} has no valid checksums_sha256")
 
@@ -191,7 +225,7 @@ def download_release(location: str, to: Path | str, version: str = "latest", *,
             return DownloadResult(version, target, 0, 0, already_installed=True)
         raise DownloadError(f"{target} exists and is not release {version} as the index describes it; "
                             "move it away or choose another --to")
-    entries = parse_checksums(checksums_bytes.decode("utf-8"))
+    entries = parse_checksums(decode_checksums(checksums_bytes))
     folder = checksums_path.parent
     total_files, total_bytes = len(entries), 0
     say(f"downloading release {version} from {source.label}: {total_files} files")

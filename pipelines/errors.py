@@ -64,3 +64,11 @@ class UnknownHardwareError(AifootprintError):
 
 class WarehouseLockedError(AifootprintError):
     """Another process is writing the warehouse."""
+
+
+class SettingsError(AifootprintError):
+    """An environment setting (AIFOOTPRINT_*) holds a value that cannot be used."""
+
+
+class ShrinkRefusedError(AifootprintError):
+    """A publish would drop a whole source or too many rows of a table; the published version is kept."""

@@ -10,6 +10,7 @@ default live in SQL only, so the API, the CLI and `training_footprint_estimates`
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,6 +146,8 @@ def estimate(hardware: str, count: float, hours: float, *, zone: str | None = No
     (default: $AIFOOTPRINT_WAREHOUSE). Raises InvalidInputError (bad values, unknown zone) or
     UnknownHardwareError (with the closest names).
     """
+    _refuse_out_of_range(year=year, count=count, hours=hours, pue=pue, power_w=power_w, intensity=intensity,
+                         utilization=utilization, lifetime_years=lifetime_years, embodied_kgco2e=embodied_kgco2e)
     with connect(warehouse) as con:
         match = _resolve_accelerator(con, hardware)
         zone_id = resolve_zone(zone_index(con), zone) if zone is not None else None
@@ -300,6 +303,16 @@ def resolve_zone(index: ZoneIndex, text: str) -> str:
     raise UnknownZoneError(wanted, suggestions[:5])
 
 
+def _refuse_out_of_range(*, year, **numbers) -> None:
+    """Values the SQL types cannot hold (a year past INTEGER, inf, nan) are input errors, not crashes."""
+    problems = [f"{name.replace('_', '-')} {value!r} is not a finite number" for name, value in numbers.items()
+                if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value))]
+    if year is not None and not (isinstance(year, int) and 1 <= year <= 9999):
+        problems.append(f"year {str(year)[:30]} is out of range (1 to 9999)")
+    if problems:
+        raise InvalidInputError(problems)
+
+
 # --- a file of jobs ---------------------------------------------------------------------------------
 
 # Columns a jobs file may have -> the footprint() input they feed. hardware, count and hours
@@ -406,7 +419,7 @@ def _type_jobs(con, columns: list[str]) -> None:
     con.execute(f"""
         create or replace temp table footprint_jobs as
         select r.__row as job_id, h.canonical_model, {zone} as zone_id,
-               case when {year} = floor({year}) then {year}::integer end as year,
+               case when {year} = floor({year}) and {year} between 1 and 9999 then {year}::integer end as year,
                {', '.join(typed)}
         from footprint_jobs_raw r
         left join footprint_hardware_names h on h.name = r.hardware::varchar
@@ -430,7 +443,7 @@ def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
                           f"from footprint_jobs_raw where {value} is not null and "
                           f"not coalesce(isfinite(try_cast({value} as double)), false)")
     if "year" in columns:
-        checks.append("select r.__row as job_id, 'year must be a whole number, got ' || trim(r.year::varchar) "
+        checks.append("select r.__row as job_id, 'year must be a whole number from 1 to 9999, got ' || trim(r.year::varchar) "
                       "from footprint_jobs_raw r join footprint_jobs j on j.job_id = r.__row "
                       "where j.year is null and try_cast(nullif(trim(r.year::varchar), '') as double) is not null")
     # Range and lookup checks in SQL, for the rows whose names resolved (a row with an unknown
@@ -463,12 +476,17 @@ def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     options = "format parquet, compression zstd" if out_format == "parquet" else "format csv, header true"
-    try:
-        con.execute(f"""
-            copy (select {carried_sql}f.* exclude (job_id)
+    rows = f"""select {carried_sql}f.* exclude (job_id)
                   from footprint_results f join footprint_jobs_raw r on r.__row = f.job_id
                   where f.job_id not in (select job_id from footprint_bad_jobs)
-                  order by f.job_id)
+                  order by f.job_id"""
+    if out_format == "csv":  # text cells that a spreadsheet would run as formulas: see output_safety.py
+        from pipelines.output_safety import csv_safe_select
+
+        rows = csv_safe_select(con, rows)
+    try:
+        con.execute(f"""
+            copy ({rows})
             to '{_sql_string(tmp)}' ({options})
         """)
         os.replace(tmp, out_path)

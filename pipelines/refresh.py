@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines import offline, settings
+from pipelines import fingerprint, offline, settings
 from pipelines.errors import AifootprintError
 from pipelines.progress import BUILD, OBSERVE, Progress
 from pipelines.warehouse import Warehouse
@@ -64,8 +64,21 @@ class RefreshOutcome:
         lines += [f"error: {step}: {message}" for step, message in self.failures]
         if self.skipped:
             lines.append(f"not materialized (an input failed): {', '.join(sorted(self.skipped))}")
+        lines += self.published_lines()
         lines.append("refresh succeeded" if self.success else
                      "refresh FAILED; tables whose inputs failed keep their last published version")
+        return lines
+
+    def published_lines(self) -> list[str]:
+        """What the warehouse now holds, table by table: republished, or kept as it was."""
+        from schemas import TABLES
+
+        published = sorted(set(self.materialized) & set(TABLES))
+        failed = {step for step, _ in self.failures} | set(self.skipped)
+        kept = sorted(name for name in TABLES if name in failed)
+        lines = [f"published {len(published)} table(s)" + (f": {', '.join(published)}" if published else "")]
+        if kept:
+            lines.append(f"kept the previous version of {len(kept)} table(s): {', '.join(kept)}")
         return lines
 
 
@@ -264,15 +277,19 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                     outcome.skipped += sorted(k.to_user_string() for k in blocked)
                     wanted -= blocked
             changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
-                k for k in wanted if _output_missing(k, warehouse_dir)}
+                k for k in wanted if _output_missing(k, warehouse_dir)} | fingerprint.not_built_here(
+                instance, warehouse_dir, wanted)
             to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
             outcome.up_to_date = sorted(k.to_user_string() for k in wanted - to_run)
             if to_run:
                 if progress is not None:
                     staged = sum(1 for k in to_run if "__" in k.to_user_string())
                     progress.start(BUILD, parsed=staged, published=len(to_run) - staged)
-                _collect(outcome, job.execute_in_process(instance=instance, raise_on_error=False,
-                                                         asset_selection=list(to_run), run_config=run_config))
+                result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                                asset_selection=list(to_run), run_config=run_config)
+                _collect(outcome, result)
+                fingerprint.record_runs(warehouse_dir, {event.asset_key.to_user_string(): result.run_id
+                                                        for event in result.get_asset_materialization_events()})
                 if progress is not None:
                     progress.finish()
                 # Dagster emits no skip event for an asset whose upstream failed: name them here.

@@ -132,10 +132,13 @@ def read_index(folder: Path) -> dict:
         return {"name": "aifootprint", "latest": None, "releases": []}
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ReleaseError(f"{path} is not valid JSON ({exc}); fix or restore it before releasing") from None
+    except (ValueError, RecursionError) as exc:  # bad JSON, not UTF-8, or nested past the recursion limit
+        raise ReleaseError(f"{path} is not valid JSON ({str(exc)[:120] or 'nested too deeply'}); "
+                           "fix or restore it before releasing") from None
     if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
         raise ReleaseError(f"{path} has no 'releases' list")
+    if not all(isinstance(entry, dict) for entry in index["releases"]):
+        raise ReleaseError(f"{path}: every entry of 'releases' must be an object; fix or restore it before releasing")
     return index
 
 
@@ -251,7 +254,7 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
     now = now or datetime.now(timezone.utc)
     created = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     folder = releases_dir(store.root)
-    refresh_guard = store.refresh_lock() if hold_refresh_lock else nullcontext()
+    refresh_guard = store.refresh_lock("release") if hold_refresh_lock else nullcontext()
     # The publish lock keeps tables from being replaced while they are copied, and serialises
     # releases, so two of them cannot pick the same version.
     with refresh_guard, store.write_lock():
@@ -279,6 +282,10 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
                                "choose another --version")
         previous = _previous_release(folder, index)
         latest = _latest_release(folder, index)
+        # Builds serialise on the publish lock held here, so any build folder left now is from a
+        # build that was killed: remove it.
+        for leftover in folder.glob(".*.building-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{version}.building-"))
         try:
             # mkdtemp makes the folder private; a release is meant to be served and shared.

@@ -39,6 +39,9 @@ class RawStore(dg.ConfigurableResource):
     backoff_initial_s: float = FetchPolicy.backoff_initial_s
     backoff_max_s: float = FetchPolicy.backoff_max_s
     max_bytes: int = FetchPolicy.max_bytes
+    # None: AIFOOTPRINT_FETCH_DEADLINE_S / AIFOOTPRINT_FETCH_MIN_BYTES_PER_S (see pipelines/fetch.py).
+    file_deadline_s: float | None = None
+    min_bytes_per_s: float | None = None
 
     @property
     def snapshot_dir(self) -> Path:
@@ -66,7 +69,8 @@ class RawStore(dg.ConfigurableResource):
 
     def _fetch_source(self, source: Source, log) -> RawSource:
         fetcher = HttpFetcher(FetchPolicy(self.connect_timeout_s, self.read_timeout_s, self.max_attempts,
-                                          self.backoff_initial_s, self.backoff_max_s, self.max_bytes), log=log)
+                                          self.backoff_initial_s, self.backoff_max_s, self.max_bytes,
+                                          self.file_deadline_s, self.min_bytes_per_s), log=log)
         source_dir = Path(self.warehouse_dir) / "raw" / source.id
         previous = self._previous_entries(source_dir, source)
         source_dir.mkdir(parents=True, exist_ok=True)
@@ -78,22 +82,24 @@ class RawStore(dg.ConfigurableResource):
                 old = previous.get(declared.name)
                 if old and declared.sha256 and old.get("sha256") != declared.sha256:
                     old = None  # bytes from before the pin: fetch the pinned ones, not a 304
-                result = fetcher.fetch(
-                    url, source_id=source.id, file=declared.name, headers=declared.headers,
-                    etag=old.get("etag") if old else None,
-                    last_modified=old.get("last_modified") if old else None,
-                    max_bytes=declared.max_bytes, expect_html=declared.format == "html",
-                    expected_sha256=declared.sha256)
+                # Streamed to the staging file as it arrives: memory stays flat however big the file.
+                with open(staging / declared.name, "w+b") as sink:
+                    result = fetcher.fetch(
+                        url, source_id=source.id, file=declared.name, headers=declared.headers,
+                        etag=old.get("etag") if old else None,
+                        last_modified=old.get("last_modified") if old else None,
+                        max_bytes=declared.max_bytes, expect_html=declared.format == "html",
+                        expected_sha256=declared.sha256, sink=sink)
                 now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                 if result.not_modified:
+                    (staging / declared.name).unlink(missing_ok=True)
                     log(f"{source.id}/{declared.name}: not modified since last fetch")
                     entries.append({**old, "checked_at": now})
                     continue
-                (staging / declared.name).write_bytes(result.content)
                 fetched.append(declared.name)
                 entries.append({
                     "path": declared.name, "url": declared.url, "obtained_from": url,
-                    "sha256": result.sha256, "bytes": len(result.content),
+                    "sha256": result.sha256, "bytes": result.bytes,
                     "data_as_of": declared.data_as_of or _date_of(result.last_modified) or now[:10],
                     "format": declared.format, "fetched_at": now,
                     "etag": result.etag, "last_modified": result.last_modified,
@@ -145,4 +151,5 @@ class WarehouseResource(dg.ConfigurableResource):
         return warehouse.Warehouse(Path(self.warehouse_dir))
 
     def publish(self, table_name: str, frame: pd.DataFrame) -> dict:
-        return self.store.publish(table_name, frame)
+        # A refresh never silently drops a source's rows (see Warehouse.refuse_shrink).
+        return self.store.publish(table_name, frame, guard_shrink=True)

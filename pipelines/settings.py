@@ -62,3 +62,43 @@ def ensure_dagster_home() -> Path:
         found = next((path for path in shipped if path.is_file()), None)
         config.write_text(found.read_text() if found else "telemetry:\n  enabled: false\n")
     return home
+
+
+def _positive_float_env(name: str, default: float) -> float:
+    from pipelines.errors import SettingsError
+
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value[:40]!r} is not a number") from None
+    if not (number > 0 and number != float("inf")):
+        raise SettingsError(f"{name}={value[:40]!r} must be a positive, finite number")
+    return number
+
+
+def fetch_deadline_s() -> float:
+    """Base wall-clock limit for one attempt at one file, however slowly its bytes arrive."""
+    return _positive_float_env("AIFOOTPRINT_FETCH_DEADLINE_S", 300.0)
+
+
+def fetch_min_bytes_per_s() -> float:
+    """Slowest transfer rate tolerated: a declared Content-Length extends the deadline by length / rate."""
+    return _positive_float_env("AIFOOTPRINT_FETCH_MIN_BYTES_PER_S", 100_000.0)
+
+
+def max_shrink_share() -> float:
+    """Largest share of a table's rows a publish may drop without --allow-shrink (0.5 = half)."""
+    share = _positive_float_env("AIFOOTPRINT_MAX_SHRINK_SHARE", 0.5)
+    if share > 1:
+        from pipelines.errors import SettingsError
+
+        raise SettingsError(f"AIFOOTPRINT_MAX_SHRINK_SHARE={share} must be at most 1")
+    return share
+
+
+def allow_shrink() -> bool:
+    """Set by `refresh --allow-shrink`: publish tables even when they lose a source or many rows."""
+    return os.environ.get("AIFOOTPRINT_ALLOW_SHRINK", "").strip().lower() in {"1", "true", "yes"}

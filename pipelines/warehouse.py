@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import settings
-from pipelines.errors import WarehouseLockedError
+from pipelines.errors import ShrinkRefusedError, WarehouseLockedError
 from schemas import TABLES, table
 
 DATABASE_NAME = "aifootprint.duckdb"
@@ -136,25 +136,28 @@ class Warehouse:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
-    def refresh_lock(self):
-        """Held for a whole refresh; a second refresh is told at once that the warehouse is busy."""
+    def refresh_lock(self, operation: str = "refresh"):
+        """Held for a whole refresh or release; a second one is told at once which operation holds it."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / ".refresh.lock", "w")
+        handle = open(self.root / ".refresh.lock", "a+")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder, pid = _lock_holder(handle)
             handle.close()
-            raise WarehouseLockedError(
-                f"warehouse {self.root} is locked: another refresh is running; try again when it ends") from None
+            raise WarehouseLockedError(f"warehouse {self.root} is locked: another {holder} is running; try again "
+                                       f"when it ends{f' (pid {pid})' if pid else ''}") from None
         try:
-            handle.write(str(os.getpid()))
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()} {operation}")
             handle.flush()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def publish(self, table_name: str, frame: pd.DataFrame) -> dict:
+    def publish(self, table_name: str, frame: pd.DataFrame, *, guard_shrink: bool = False) -> dict:
         """Atomically replace one published table in Parquet and DuckDB.
 
         Idempotent: if the new Parquet bytes equal the published ones and the database was
@@ -164,6 +167,8 @@ class Warehouse:
         parquet_path = self.parquet_path(table_name)
         parquet_path.parent.mkdir(parents=True, exist_ok=True)
         with self.write_lock():
+            if guard_shrink:  # refreshes guard; a direct publish (tests, tools) means what it says
+                self.refuse_shrink(table_name, arrow)
             parquet_tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
             database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
             try:
@@ -194,12 +199,45 @@ class Warehouse:
         return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
                 "unchanged": False}
 
+    def refuse_shrink(self, table_name: str, new: pa.Table) -> None:
+        """Raise ShrinkRefusedError if `new` would drop every row of a source the published table has,
+        or more than settings.max_shrink_share() of its rows, unless settings.allow_shrink().
+
+        A source missing from an archive, or unreachable, must not silently take its rows out of
+        the warehouse: the published version is kept until someone says the loss is intended.
+        """
+        path = self.parquet_path(table_name)
+        if not path.exists() or settings.allow_shrink():
+            return
+        try:
+            old_schema = pq.read_schema(path)
+            by_source = "source_id" in old_schema.names and "source_id" in new.schema.names
+            old = pq.read_table(path, columns=["source_id"] if by_source else [])
+        except (OSError, pa.ArrowException):
+            return  # an unreadable published file is replaced, not defended
+        old_rows, new_rows = old.num_rows, new.num_rows
+        problems = []
+        if by_source:
+            old_counts = _rows_per_source(old)
+            new_counts = _rows_per_source(new.select(["source_id"]))
+            lost = {source: rows for source, rows in old_counts.items() if source not in new_counts}
+            if lost:
+                problems.append("every row of source(s) " + ", ".join(
+                    f"{source} ({rows} rows)" for source, rows in sorted(lost.items(), key=str)))
+        share = settings.max_shrink_share()
+        if old_rows and (old_rows - new_rows) / old_rows > share:
+            problems.append(f"{old_rows - new_rows} of its {old_rows} rows (more than the "
+                            f"{share:.0%} AIFOOTPRINT_MAX_SHRINK_SHARE allows)")
+        if problems:
+            raise ShrinkRefusedError(
+                f"table {table_name} not published: it would lose {' and '.join(problems)}; its published "
+                "version is kept. If the loss is intended, refresh with --allow-shrink (AIFOOTPRINT_ALLOW_SHRINK=1)")
+
     def _already_published(self, table_name: str, new_parquet: Path, parquet_path: Path, rows: int) -> bool:
         """The same Parquet bytes are published and the database holds that table, built with today's SQL."""
         if not (parquet_path.exists() and self.database_path.exists()):
             return False
-        if new_parquet.stat().st_size != parquet_path.stat().st_size or \
-                new_parquet.read_bytes() != parquet_path.read_bytes():
+        if not _same_bytes(new_parquet, parquet_path):
             return False
         try:
             with duckdb.connect(str(self.database_path), read_only=True) as con:
@@ -212,15 +250,50 @@ class Warehouse:
     def read(self, table_name: str) -> pd.DataFrame:
         return pq.read_table(self.parquet_path(table_name)).to_pandas()
 
-    def connect(self, *, allow_external_access: bool = False) -> duckdb.DuckDBPyConnection:
-        """A read-only connection; by default no file or network access beyond the database."""
+    def connect(self, *, allow_external_access: bool = False,
+                temp_directory: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+        """A read-only connection; by default no file or network access beyond the database.
+
+        DuckDB's default spill folder is `<database>.tmp` beside the database, inside the
+        warehouse; `temp_directory` puts it elsewhere.
+        """
         if not self.database_path.exists():
             raise FileNotFoundError(f"no warehouse database at {self.database_path}; run `aifootprint refresh` first")
         config = {} if allow_external_access else {"enable_external_access": False}
+        if temp_directory is not None:
+            config["temp_directory"] = str(temp_directory)
         con = duckdb.connect(str(self.database_path), read_only=True, config=config)
         # Read by grid_carbon_intensity_preferred (warehouse/sql/10_grid_preferred.sql).
         con.execute("set variable max_carry_forward_years = ?", [settings.max_carry_forward_years()])
         return con
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes, compared in blocks (neither is held in memory)."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as first, open(b, "rb") as second:
+        while True:
+            block = first.read(1 << 20)
+            if block != second.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
+def _lock_holder(handle) -> tuple[str, str | None]:
+    """(operation, pid) from the lock file its holder wrote; ('refresh', None) if it says nothing usable."""
+    try:
+        handle.seek(0)
+        pid, _, operation = handle.read(200).strip().partition(" ")
+    except (OSError, ValueError):
+        return "refresh", None
+    return (operation if operation in {"refresh", "release"} else "refresh"), (pid if pid.isdigit() else None)
+
+
+def _rows_per_source(arrow: pa.Table) -> dict:
+    counts = arrow.group_by("source_id").aggregate([([], "count_all")])
+    return dict(zip(counts["source_id"].to_pylist(), counts["count_all"].to_pylist()))
 
 
 def _fsync(path: Path) -> None:

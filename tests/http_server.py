@@ -21,6 +21,7 @@ class Reply:
     headers: dict = field(default_factory=dict)
     # None | "reset" (close the socket without a reply) | "stall" (sleep before replying)
     # | "truncate" (announce the full length, send half) | "bad_gzip" (gzip header, garbage body)
+    # | "trickle" (headers at once, then the body one byte every `stall_s`)
     fault: str | None = None
     stall_s: float = 2.0
 
@@ -90,6 +91,15 @@ class FaultServer:
             handler.send_header(key, value)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
+        if reply.fault == "trickle":
+            try:
+                for start in range(len(body)):
+                    handler.wfile.write(body[start:start + 1])
+                    handler.wfile.flush()
+                    time.sleep(reply.stall_s)
+            except OSError:
+                handler.close_connection = True  # the client gave up
+            return
         if reply.fault == "truncate":
             handler.wfile.write(body[: len(body) // 2])
             handler.wfile.flush()

@@ -198,8 +198,10 @@ def _run_jobs(args) -> int:
 
 
 def _print_bad_rows(count: int, bad_rows) -> None:
-    for row in bad_rows:
-        print(f"  {row.location}: {row.reason}", file=sys.stderr)
+    from pipelines.output_safety import terminal_safe
+
+    for row in bad_rows:  # reasons quote the file's cells: no control character reaches the terminal
+        print(f"  {terminal_safe(row.location)}: {terminal_safe(row.reason)}", file=sys.stderr)
     if count > len(bad_rows):
         print(f"  ... and {count - len(bad_rows)} more", file=sys.stderr)
 

@@ -8,6 +8,8 @@ cited defaults for both.
 
 from __future__ import annotations
 
+import math
+
 import sys
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -45,9 +47,10 @@ class FleetParameters:
     mass_kg: float | None = None
 
     def __post_init__(self):
-        if isinstance(self.lifetime_years, bool) or int(self.lifetime_years) != self.lifetime_years \
-                or self.lifetime_years < 1:
-            raise FleetParameterError(f"lifetime_years must be a whole number >= 1, got {self.lifetime_years}")
+        if isinstance(self.lifetime_years, bool) or not math.isfinite(self.lifetime_years) \
+                or int(self.lifetime_years) != self.lifetime_years or not 1 <= self.lifetime_years <= 100:
+            raise FleetParameterError(f"lifetime_years must be a whole number from 1 to 100, "
+                                      f"got {str(self.lifetime_years)[:30]}")
         if not 0 < self.utilization <= 1:
             raise FleetParameterError(f"utilization must be in (0, 1], got {self.utilization}")
         if self.pue < 1:

@@ -115,6 +115,8 @@ class RawSource:
             return json.loads(self.text(name))
         except json.JSONDecodeError as exc:
             raise SourceFormatError(self.source_id, name, f"invalid JSON ({exc})") from None
+        except RecursionError:
+            raise SourceFormatError(self.source_id, name, "invalid JSON (nested too deeply)") from None
 
     def yaml(self, name: str):
         """Parse YAML with a safe loader only: the bytes come from the network and must not
@@ -129,6 +131,8 @@ class RawSource:
             return yaml.load(self.text(name), Loader=SafeLoader)
         except yaml.YAMLError as exc:
             raise SourceFormatError(self.source_id, name, f"invalid YAML ({exc})") from None
+        except RecursionError:
+            raise SourceFormatError(self.source_id, name, "invalid YAML (nested too deeply)") from None
 
     def csv(self, name: str, **read_csv_kwargs) -> pd.DataFrame:
         try:
