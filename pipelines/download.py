@@ -116,7 +116,10 @@ class _HttpSource:
     def read(self, relative: PurePosixPath) -> bytes:
         url = self.url(relative)
         try:
-            result = self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=MAX_FILE_BYTES)
+            # A release's explorer page is HTML by design (and checked against SHA256SUMS like
+            # every file); anything else that comes back as HTML is an error page or a portal.
+            result = self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=MAX_FILE_BYTES,
+                                        expect_html=relative.suffix == ".html")
         except FetchError as exc:
             reason = str(exc).removeprefix(f"source 'release', file '{relative}': ")
             raise DownloadError(f"could not download {relative}: {reason}") from None
