@@ -127,7 +127,8 @@ def grid_intensity_by_country(con) -> Drawn | None:
         data, spec,
         takeaway=(f"In {year} electricity in {top.zone_name} carried about {_fmt(top.gco2e_per_kwh)} gCO2e/kWh, "
                   f"{_fmt(top.gco2e_per_kwh / bottom.gco2e_per_kwh)} times that of {bottom.zone_name} "
-                  f"({_fmt(bottom.gco2e_per_kwh, 1)}): where a model runs matters as much as how."),
+                  f"({_fmt(bottom.gco2e_per_kwh, 1)}): the same computation emits that many times more on one grid "
+                  "than on the other."),
         description=(f"Horizontal bar chart of grid carbon intensity in {year} for the {RANKED_EACH_END} most and "
                      f"the {RANKED_EACH_END} least carbon-intensive of {countries} countries with a value for that "
                      f"year, from {top.zone_name} at {_fmt(top.gco2e_per_kwh)} down to {bottom.zone_name} at "

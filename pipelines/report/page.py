@@ -37,12 +37,15 @@ h3 { font-size: 1.05rem; margin: 0 0 6px; }
 a { color: var(--accent); }
 nav a { margin-right: 16px; }
 .lede { color: var(--muted); margin: 4px 0 12px; }
-.charts { display: grid; grid-template-columns: 1fr; gap: 20px; }
-@media (min-width: 1100px) { .charts { grid-template-columns: 1fr 1fr; } }
+/* One chart per row: a chart is drawn for its width, and scaling it down shrinks its labels. */
+.charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 20px; max-width: 900px; }
 figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 6px; min-width: 0; }
 figure svg { display: block; max-width: 100%; height: auto; }
 .chart-narrow { display: none; }
-@media (max-width: 640px) { .chart-wide { display: none; } .chart-narrow { display: block; } }
+@media (max-width: 640px) {
+  .chart-wide { display: none; } .chart-narrow { display: block; }
+  header, main, footer { padding-left: 8px; padding-right: 8px; } figure { padding: 6px; }
+}
 figcaption p { margin: 6px 0 0; font-size: 0.9rem; }
 figcaption .takeaway { font-size: 1rem; font-weight: 600; }
 .meta { color: var(--muted); }
@@ -52,6 +55,9 @@ table { border-collapse: collapse; font-size: 0.9rem; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code { font-size: 0.9em; overflow-wrap: anywhere; }
+/* Descriptions hold long unbreakable names (macro signatures, paths): break them rather than
+   widen the page past a phone's screen. */
+p, li, td, summary { overflow-wrap: anywhere; }
 .dictionary section { margin: 18px 0; }
 details summary { cursor: pointer; color: var(--accent); }
 footer { color: var(--muted); font-size: 0.85rem; padding: 24px 16px 40px; }
@@ -87,7 +93,7 @@ def render_page(package: dict, con, *, files_prefix: str = "") -> tuple[str, lis
     title = f"aifootprint {version}: release explorer"
     body = [
         "<header>", f"<h1>{_e(title)}</h1>",
-        f'<p class="lede">{_e(package.get("description", ""))}</p>',
+        f'<p class="lede">{_code_spans(package.get("description", ""))}</p>',
         f'<p class="lede">Released {_e(package.get("created", ""))}{_build_note(package.get("build") or {})}; '
         f'{len(resources)} tables, {sum(r.get("rows", 0) for r in resources.values()):,} rows.</p>',
         '<nav><a href="#charts">Charts</a><a href="#tables">Tables and downloads</a>'
@@ -176,7 +182,7 @@ def _tables_section(resources: dict, prefix: str) -> list[str]:
         lines.append(f'<tr><td><a href="#table-{_e(name)}"><code>{_e(name)}</code></a></td>'
                      f'<td class="num">{resource.get("rows", 0):,}</td>'
                      f'<td><a href="{_e(prefix + resource.get("path", name + ".parquet"))}">Parquet</a> '
-                     f'({_size(resource.get("bytes"))})</td><td>{_e(_first_sentence(resource.get("description", "")))}'
+                     f'({_size(resource.get("bytes"))})</td><td>{_code_spans(_first_sentence(resource.get("description", "")))}'
                      "</td></tr>")
     lines += ["</tbody></table></div>", '<div class="dictionary">']
     for name, resource in resources.items():
@@ -184,7 +190,7 @@ def _tables_section(resources: dict, prefix: str) -> list[str]:
         fields = schema.get("fields", [])
         key = ", ".join(schema.get("primaryKey", []))
         lines += [f'<section id="table-{_e(name)}">', f"<h3><code>{_e(name)}</code></h3>",
-                  f"<p>{_e(resource.get('description', ''))}</p>",
+                  f"<p>{_code_spans(resource.get('description', ''))}</p>",
                   f'<p class="meta">{resource.get("rows", 0):,} rows; primary key ({_e(key)}); '
                   f'<a href="{_e(prefix + resource.get("path", ""))}">download Parquet</a>.</p>',
                   f"<details><summary>{len(fields)} columns</summary>", '<div class="table-wrap"><table>',
@@ -228,6 +234,14 @@ def _size(count) -> str:
     if not isinstance(count, int):
         return "size unknown"
     return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{max(count / 1e3, 0.1):.1f} kB"
+
+
+def _code_spans(text: str) -> str:
+    """Escaped text with `backticked` names (as the schemas' descriptions write them) as <code>."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: leave the text as it is
+        return _e(text)
+    return "".join(_e(part) if i % 2 == 0 else f"<code>{_e(part)}</code>" for i, part in enumerate(parts))
 
 
 def _e(text) -> str:

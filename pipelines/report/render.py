@@ -15,10 +15,12 @@ import re
 # colour-vision deficiency; black last, for an eighth category.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 WIDE_WIDTH = 620
-NARROW_WIDTH = 230
+NARROW_WIDTH = 170
 
 _CONFIG = {
-    "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    # Label widths are measured when the SVG is drawn, so the reader's font must have the same
+    # metrics: Arial, Helvetica and Liberation Sans (Linux's Arial substitute) share them.
+    "font": "Arial, Helvetica, 'Liberation Sans', sans-serif",
     "background": "white",
     "range": {"category": PALETTE},
     "axis": {"labelFontSize": 11, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222"},
@@ -36,7 +38,7 @@ def full_spec(spec: dict, rows: list[dict], *, width: int, narrow: bool) -> dict
     """The chart's spec with its data, width and shared styling (title and caption are HTML)."""
     # Legends go under the plot: series names are long, and the plot keeps the full width.
     config = {**_CONFIG, "legend": {**_CONFIG["legend"], "orient": "bottom", "direction": "vertical",
-                                    "columns": 1 if narrow else 2, "labelLimit": 300 if narrow else 420}}
+                                    "columns": 1 if narrow else 2, "labelLimit": 260 if narrow else 420}}
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec, "width": width,
             "data": {"values": rows}, "config": config}
 
