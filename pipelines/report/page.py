@@ -142,8 +142,7 @@ def _missing(chart: Chart, columns: dict[str, set[str]], withheld: dict[str, str
 
 def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict) -> str:
     rows = json.loads(drawn.data.to_json(orient="records", date_format="iso", double_precision=15))
-    plotted = [{k: v for k, v in row.items() if k not in ("source_id", "source_vintage")} for row in rows]
-    svgs = [to_svg(full_spec(drawn.spec, plotted, width=width, narrow=variant == "narrow"), chart_id=chart.id,
+    svgs = [to_svg(full_spec(drawn.spec, rows, width=width, narrow=variant == "narrow"), chart_id=chart.id,
                    title=chart.title, description=drawn.description, variant=variant)
             for variant, width in (("wide", WIDE_WIDTH), ("narrow", NARROW_WIDTH))]
     vintages = (drawn.data.groupby("source_id")["source_vintage"]

@@ -125,6 +125,12 @@ def test_each_chart_has_titled_accessible_svgs_its_units_sources_and_table_link(
         assert re.search(r"vintage \d{4}-\d{2}-\d{2}", figure), chart.id
         assert 'class="takeaway"' in figure
     assert '<a href="#source-codecarbon">' in page and 'id="source-codecarbon"' in page
+    # A field a spec encodes but the data lacks shows up as "undefined" in axes and legends.
+    svg_text = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", page))
+    assert "undefined" not in svg_text and "NaN" not in svg_text
+    spread = re.search(r'<figure id="chart-grid_intensity_source_spread".*?</figure>', page, re.S).group(0)
+    legend = set(re.findall(r"<text[^>]*>([^<]*)</text>", spread))
+    assert {"codecarbon", "owid_energy", "ember_eu_power_2020", "direct", "lifecycle"} <= legend
 
 
 def test_page_fetches_nothing_and_lists_tables_with_rows_and_downloads(release):
