@@ -16,8 +16,16 @@ Adding a chart (e.g. once a new table is published):
         rows = con.execute("select ... from inference_energy_measurements").fetchdf()
         return Drawn(rows, {"mark": "point", "encoding": {...}}, takeaway=..., description=...)
 
-Every plotted row must carry `source_id` and `source_vintage` (the caption lists them). Order in
-this module is the order on the page.
+Every plotted row must carry `source_id` and `source_vintage` (the caption lists them). Return
+None when the tables hold no rows to plot. Summarise dense series (a year of hourly values per
+zone -> daily min/mean/max) so the page stays small. Order in this module is the order on the
+page. Each chart needs its numbers recomputed independently in tests/report_expectations.py
+(the tests fail for a chart without one).
+
+Charts still to add once their tables are published (issue #17): a day and a year of hourly
+intensity (grid_intensity_hourly), NVIDIA data-centre revenue by quarter and unit sales with
+ranges, data-centre electricity series and projections beside the fleet, e-waste by country,
+inference energy per request by model size (inference_energy_measurements).
 """
 
 from __future__ import annotations
@@ -85,7 +93,9 @@ def _range(low: float, high: float) -> str:
 
 @chart("grid_intensity_by_country", "Grid carbon intensity by country, latest year",
        needs={"grid_carbon_intensity": ("zone_id", "zone_name", "zone_type", "year", "gco2e_per_kwh", "basis",
-                                        "source_id", "source_vintage")},
+                                        "source_id", "source_vintage"),
+              "grid_carbon_intensity_preferred": ("zone_id", "zone_name", "zone_type", "year", "gco2e_per_kwh",
+                                                  "basis", "source_id", "source_vintage", "is_carried_forward")},
        units="gCO2e per kWh of electricity")
 def grid_intensity_by_country(con) -> Drawn | None:
     # One value per country from the priority view; only values of the year itself, so a
