@@ -136,13 +136,15 @@ class _HttpSource:
         return urljoin(self.base_url, quote(str(relative)))
 
     def read(self, relative: PurePosixPath) -> bytes:
-        url = self.url(relative)
         return self._fetch(relative, MAX_INDEX_BYTES).content
 
     def _fetch(self, relative: PurePosixPath, cap: int, sink=None):
         url = self.url(relative)
         try:
-            return self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=cap, sink=sink)
+            # A release's explorer page is HTML by design (and checked against SHA256SUMS like
+            # every file); anything else that comes back as HTML is an error page or a portal.
+            return self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=cap, sink=sink,
+                                      expect_html=relative.suffix == ".html")
         except FetchError as exc:
             reason = str(exc).removeprefix(f"source 'release', file '{relative}': ")
             raise DownloadError(f"could not download {relative}: {reason}") from None

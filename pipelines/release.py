@@ -11,6 +11,7 @@
 * `datapackage.json` (Frictionless Data Package; see `pipelines.datapackage`);
 * `CHANGELOG.md` against the previous release: tables added and removed, schema changes,
   and rows added, removed and changed by primary key;
+* `index.html`: the explorer page, charts as inline SVG, readable offline (`pipelines.report`);
 * `SHA256SUMS` over every other file, in `sha256sum -c` format.
 
 Everything is written into a hidden temporary folder next to the final one and renamed into
@@ -43,6 +44,7 @@ from pipelines.archive import sha256_of
 from pipelines.datapackage import ResourceFile, build_datapackage, table_schema_type
 from pipelines.dataset import how_to_cite
 from pipelines.errors import AifootprintError
+from pipelines.report import write_report
 from pipelines.sources import sources_for_table
 from pipelines.warehouse import DATABASE_NAME, Warehouse, apply_sql, arrow_table
 from schemas import TABLES
@@ -303,6 +305,8 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             descriptor["citation"] = how_to_cite(version, created)
             (staging / DATAPACKAGE_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
                                                     encoding="utf-8")
+            # The explorer page reads the finished tables and is itself covered by the checksums.
+            write_report(staging)
             checksums = write_checksums(staging)
             for path in staging.iterdir():
                 _fsync(path)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipelines import archive, validation
 from pipelines.assets.factory import raw_asset_key
+from pipelines.assets.table_metadata import published_metadata
 from pipelines.code_version import code_version
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.sources import SOURCES
@@ -39,6 +40,7 @@ def sources_asset(published_assets) -> dg.AssetsDefinition:
                     "homepage": source.homepage,
                 })
         frame = validate("sources", pd.DataFrame(rows))
-        return dg.MaterializeResult(metadata=warehouse.publish("sources", frame))
+        return dg.MaterializeResult(metadata={**warehouse.publish("sources", frame),
+                                              **published_metadata("sources", frame)})
 
     return sources_table

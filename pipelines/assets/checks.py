@@ -27,7 +27,8 @@ def rows_per_source(table_name: str, raw_store: RawStore, warehouse: WarehouseRe
 
 def rows_per_source_check(table_name: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=table_name, name=f"{table_name}_rows_per_source",
-                    description=f"Every source of `{table_name}` in the snapshot contributed rows.")
+                    description=f"Compares the sources of `{table_name}` that the raw snapshot holds with the "
+                                f"source_ids in the published table: passes when every one contributed rows.")
     def _check(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         return rows_per_source(table_name, raw_store, warehouse)
 
@@ -38,7 +39,8 @@ def primary_key_check(table_name: str) -> dg.AssetChecksDefinition:
     key = table(table_name).primary_key
 
     @dg.asset_check(asset=table_name, name=f"{table_name}_primary_key_unique",
-                    description=f"({', '.join(key)}) is unique in `{table_name}`.")
+                    description=f"Counts the rows of the published `{table_name}` per primary key "
+                                f"({', '.join(key)}): passes when no key occurs twice.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.store.connect() as con:
             duplicates = con.execute(f"select {', '.join(key)}, count(*) as n from {table_name} "

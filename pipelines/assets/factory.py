@@ -26,6 +26,7 @@ from pipelines.code_version import code_version
 from pipelines.errors import ArchiveError
 from pipelines.io import read_staging
 from pipelines.resources import RawStore, WarehouseResource
+from pipelines.assets.table_metadata import published_metadata
 from pipelines.sources import SOURCES, Source, _base, sources_for_table
 from pipelines.validation import validate
 
@@ -158,8 +159,7 @@ def published_asset(table_name: str, group: str,
             combined = transform(combined)
         combined = validate(table_name, combined)
         result = warehouse.publish(table_name, combined)
-        per_source = combined.groupby("source_id").size().to_dict()
-        return dg.MaterializeResult(metadata={**result, "rows_per_source": dg.MetadataValue.json(per_source)})
+        return dg.MaterializeResult(metadata={**result, **published_metadata(table_name, combined)})
 
     return _published
 

@@ -11,6 +11,7 @@ import dagster as dg
 from pydantic import Field
 
 from pipelines.assets.factory import published_code_version
+from pipelines.assets.table_metadata import published_metadata
 from pipelines.commands.fleet import (DEFAULT_LIFETIME_YEARS, DEFAULT_PUE, DEFAULT_UTILIZATION, FleetParameters,
                                       fleet_frame)
 from pipelines.resources import WarehouseResource
@@ -56,7 +57,8 @@ def accelerator_fleet_footprint(context: dg.AssetExecutionContext, config: Fleet
     frame = validate(TABLE, frame)
     result = warehouse.publish(TABLE, frame)
     context.log.info(f"fleet parameters: {parameters.describe()}")
-    return dg.MaterializeResult(metadata={**result, "parameters": dg.MetadataValue.json(asdict(parameters))})
+    return dg.MaterializeResult(metadata={**result, **published_metadata(TABLE, frame),
+                                          "parameters": dg.MetadataValue.json(asdict(parameters))})
 
 
 @dg.asset_check(asset=TABLE, description="Every calendar year with recorded accelerator shipments has its row, "

@@ -20,6 +20,7 @@ from pipelines import footprint, hardware
 from pipelines.warehouse import published_tables_behind
 from pipelines.assets.checks import rows_per_source_check
 from pipelines.assets.factory import published_code_version, staging_asset, staging_asset_key, table_assets
+from pipelines.assets.table_metadata import published_metadata
 from pipelines.code_version import code_version
 from pipelines.errors import UnknownHardwareError
 from pipelines.io import read_staging
@@ -59,8 +60,7 @@ def _runs_published_asset() -> dg.AssetsDefinition:
         runs = validate(RUNS, runs)
         result = warehouse.publish(RUNS, runs)
         return dg.MaterializeResult(metadata={
-            **result, "rows_per_source": dg.MetadataValue.json(runs.groupby("source_id").size().to_dict()),
-            "unmatched_hardware": dg.MetadataValue.json(unmatched)})
+            **result, **published_metadata(RUNS, runs), "unmatched_hardware": dg.MetadataValue.json(unmatched)})
 
     return _published
 
@@ -140,7 +140,7 @@ def training_footprint_estimates(warehouse: WarehouseResource) -> dg.Materialize
     result = warehouse.publish(ESTIMATES, frame)
     estimated = frame["estimated_energy_mwh"].notna()
     return dg.MaterializeResult(metadata={
-        **result, "runs_estimated": int(estimated.sum()), "runs_not_estimated": int((~estimated).sum()),
+        **result, **published_metadata(ESTIMATES, frame), "runs_estimated": int(estimated.sum()), "runs_not_estimated": int((~estimated).sum()),
         "median_tco2e_ratio": float(frame["tco2e_ratio"].median()) if frame["tco2e_ratio"].notna().any() else None})
 
 

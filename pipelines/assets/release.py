@@ -64,6 +64,7 @@ def release(context: dg.AssetExecutionContext, config: ReleaseConfig, warehouse:
     yield dg.MaterializeResult(metadata={
         "version": result.version,
         "path": dg.MetadataValue.path(str(result.path)),
+        "explorer_page": dg.MetadataValue.path(str(result.path / "index.html")),
         "previous": result.previous or "",
         "rows": dg.MetadataValue.json(result.tables),
         "changes": dg.MetadataValue.md((result.path / release_module.CHANGELOG_NAME).read_text(encoding="utf-8")),

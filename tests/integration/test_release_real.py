@@ -46,7 +46,7 @@ def test_release_holds_every_published_table_and_passes_sha256sum(released):
 
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=result.path, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert len(check.stdout.splitlines()) == len(published) + 3  # + database, datapackage, changelog
+    assert len(check.stdout.splitlines()) == len(published) + 4  # + database, datapackage, changelog, page
 
 
 def test_release_database_opened_from_another_folder_matches_the_warehouse(released, tmp_path):

@@ -79,8 +79,8 @@ def test_download_over_http_installs_the_latest_release_verified(static_server, 
     installed = target / "1.1"
     assert captured.out.strip() == str(installed)
     assert digests(installed) == digests(releases / "1.1")
-    assert "[2/5] aifootprint.duckdb" in captured.err
-    assert f"installed release 1.1 at {installed}: 5 files" in captured.err
+    assert "[2/6] aifootprint.duckdb" in captured.err
+    assert f"installed release 1.1 at {installed}: 6 files" in captured.err  # 4 + one table + index.html
     check = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=installed, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert everything_under(target) == ["1.1", *(f"1.1/{name}" for name in sorted(digests(installed)))]
@@ -159,7 +159,7 @@ def test_a_path_in_sha256sums_that_escapes_the_target_is_refused(releases, tmp_p
         url = serve(server, releases, **{"index.json": index, "1.1/SHA256SUMS": sums})
         server.route("/escaped.txt", Reply(200, evil))
 
-        with pytest.raises(DownloadError, match=r"refusing file in SHA256SUMS line 6 '\.\./\.\./escaped\.txt'"):
+        with pytest.raises(DownloadError, match=r"refusing file in SHA256SUMS line 7 '\.\./\.\./escaped\.txt'"):
             download_release(url, target, fetcher=FAST, progress=lambda line: None)
 
         assert server.hits("/escaped.txt") == 0
@@ -205,9 +205,9 @@ def test_download_from_a_folder_copies_and_verifies(releases, tmp_path):
 
     result = download_release(str(mirror), tmp_path / "datasets", "1.0", progress=lines.append)
 
-    assert result.path == tmp_path / "datasets" / "1.0" and result.files == 5
+    assert result.path == tmp_path / "datasets" / "1.0" and result.files == 6
     assert digests(result.path) == digests(releases / "1.0")
-    assert lines[0] == f"downloading release 1.0 from {mirror}: 5 files"
+    assert lines[0] == f"downloading release 1.0 from {mirror}: 6 files"
 
     data = bytearray((mirror / "1.1" / "sources.parquet").read_bytes())
     data[100] ^= 0xFF

@@ -26,6 +26,9 @@ def test_release_asset_builds_a_release_when_asked(tmp_path):
     [materialization] = result.asset_materializations_for_node("release")
     assert materialization.metadata["version"].value == "2.0"
     assert materialization.metadata["rows"].value == {"grid_carbon_intensity": 3, "sources": 2}
+    page = warehouse / "releases" / "2.0" / "index.html"
+    assert materialization.metadata["explorer_page"].value == str(page)
+    assert "Grid carbon intensity by country, latest year" in page.read_text()
     assert [e["version"] for e in read_index(warehouse / "releases")["releases"]] == ["2.0"]
 
 

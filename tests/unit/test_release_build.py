@@ -80,12 +80,12 @@ def test_release_folder_holds_every_table_and_passes_sha256sum_check(warehouse):
     assert result.path == warehouse / "releases" / "2025.03.01"
     assert sorted(p.name for p in result.path.iterdir()) == [
         "CHANGELOG.md", "SHA256SUMS", "aifootprint.duckdb", "datapackage.json",
-        "grid_carbon_intensity.parquet", "sources.parquet"]
+        "grid_carbon_intensity.parquet", "index.html", "sources.parquet"]
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=result.path, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert sorted(check.stdout.splitlines()) == [
         "CHANGELOG.md: OK", "aifootprint.duckdb: OK", "datapackage.json: OK",
-        "grid_carbon_intensity.parquet: OK", "sources.parquet: OK"]
+        "grid_carbon_intensity.parquet: OK", "index.html: OK", "sources.parquet: OK"]
     # The Parquet bytes are the warehouse's own: same rows, same descriptions, same compression.
     assert digests(result.path)["grid_carbon_intensity.parquet"] == digests(warehouse / "parquet")[
         "grid_carbon_intensity.parquet"]
@@ -105,7 +105,7 @@ def test_index_lists_the_version_with_date_checksums_and_rows(warehouse):
     assert entry["checksums"] == "2025.03.01/SHA256SUMS"
     assert entry["checksums_sha256"] == hashlib.sha256((first.path / "SHA256SUMS").read_bytes()).hexdigest()
     assert entry["tables"] == {"grid_carbon_intensity": 3, "sources": 2}
-    assert entry["files"] == 6
+    assert entry["files"] == 7  # 2 tables, database, datapackage, changelog, page, SHA256SUMS
     assert entry["bytes"] == sum(p.stat().st_size for p in first.path.iterdir())
     assert index["releases"][1]["previous"] == "2025.03.01"
 

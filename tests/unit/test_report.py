@@ -1,0 +1,237 @@
+"""The release explorer page on a small hand-made release: every chart's numbers against
+independent queries of the release tables, charts left out with a reason, accessibility
+markup, nothing fetched, and `aifootprint report`'s refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+from pipelines.commands.fleet import FleetParameters, fleet_frame
+from pipelines.release import build_release, connect_release
+from pipelines.report import MAX_PAGE_BYTES, ReportError, build_report, write_report
+from pipelines.report.charts import CHARTS
+from pipelines.validation import validate
+from pipelines.warehouse import Warehouse
+from report_expectations import emitted, expected, left_out_lines, read_page
+from schemas import table
+
+CURATED = {"source_id": "curated_reference", "source_vintage": "2026-11-25", "source_file": "curated.csv"}
+
+
+def rows(table_name: str, records: list[dict]) -> pd.DataFrame:
+    """Validated rows of a published table; columns not given are empty."""
+    columns = table(table_name).columns
+    return validate(table_name, pd.DataFrame([{c: r.get(c) for c in columns} for r in records], columns=columns))
+
+
+def grid(zone, name, year, value, source="codecarbon", basis="lifecycle", zone_type="country"):
+    return {"zone_id": zone, "zone_name": name, "zone_type": zone_type, "year": year, "gco2e_per_kwh": value,
+            "basis": basis, "source_id": source, "source_vintage": "2024-09-20", "source_file": "mix.json"}
+
+
+GRID = [grid("FRA", "France", 2023, 56.039), grid("DEU", "Germany", 2023, 380.95), grid("POL", "Poland", 2023, 662.0),
+        grid("NOR", "Norway", 2023, 28.0), grid("WLD", "World", 2023, 484.4, zone_type="aggregate"),
+        grid("FRA", "France", 2022, 58.0), grid("FRA", "France", 2022, 85.0, source="owid_energy"),
+        grid("DEU", "Germany", 2022, 385.5, source="owid_energy"),
+        grid("DEU", "Germany", 2022, 301.0, source="ember_eu_power_2020", basis="direct")]
+SHIPMENTS = [{"vendor": "NVIDIA", "product_family": "data-centre GPUs", "period": period, "metric": "units_shipped",
+              "units_low": low, "units_high": high, "unit": "units", "is_forecast": False, "publisher": "TechInsights",
+              "title": "Data-center GPU shipments", "url": "https://example.org/shipments", "published": "2024-06",
+              "source_file": "accelerator_shipments.csv", "source_id": "curated_chips",
+              "source_vintage": "2026-11-25"} for period, low, high in (("2022", 2.64e6, 2.64e6),
+                                                                       ("2023", 3.76e6, 4.0e6))]
+EWASTE = [{"zone_id": "WLD", "zone_name": "World", "zone_type": "aggregate", "year": year, "metric": metric,
+           "value": value, "unit": "kt", "series": series, **CURATED, "source_id": "curated_ewaste"}
+          for year, metric, value, series in ((2019, "generated", 53600, "GEM 2020"), (2022, "generated", 62000, "GEM 2024"),
+                                              (2022, "collected_recycled", 13800, "GEM 2024"),
+                                              (2030, "projected_generated", 82000, "GEM 2024"))]
+RUNS = [{"model": model, "organization": "Lab", "year": year, "zone_id": "WLD", "zone_is_assumed": True,
+         "estimated_energy_mwh": estimated, "reported_energy_mwh": reported, **CURATED,
+         "source_id": "curated_training_runs"}
+        for model, year, estimated, reported in (("GPT-3 175B", 2020, 1662.336, 1287.0), ("BLOOM 176B", 2022, 675.79, 433.196),
+                                                 ("Llama 3.1 405B", 2024, 33677.28, None),
+                                                 ("Unmatched run", 2023, None, None))]
+PUE = [{"scope": scope, "entity": entity, "year": year, "pue": pue, **CURATED}
+       for scope, entity, year, pue in (("industry", "Uptime Institute average", 2023, 1.58),
+                                        ("provider", "Google (fleet average)", 2023, 1.10),
+                                        ("industry", "Uptime Institute average", 2024, 1.56))]
+
+
+def small_warehouse(root, *, with_everything=True):
+    store = Warehouse(root)
+    store.publish("grid_carbon_intensity", rows("grid_carbon_intensity", GRID))
+    if with_everything:
+        store.publish("accelerator_shipments", rows("accelerator_shipments", SHIPMENTS))
+        with store.connect() as con:
+            fleet = fleet_frame(con, FleetParameters())
+        store.publish("accelerator_fleet_footprint", validate("accelerator_fleet_footprint", fleet))
+        store.publish("ewaste_statistics", rows("ewaste_statistics", EWASTE))
+        store.publish("training_footprint_estimates", rows("training_footprint_estimates", RUNS))
+        store.publish("datacenter_pue", rows("datacenter_pue", PUE))
+    return root
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    warehouse = small_warehouse(tmp_path_factory.mktemp("report") / "warehouse")
+    result = build_release(warehouse)
+    return result.path, (result.path / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_chart_is_drawn_and_its_numbers_equal_an_independent_query(release):
+    folder, page = release
+    embedded, _ = read_page(page)
+    assert set(embedded) == {c.id for c in CHARTS}
+    with connect_release(folder) as con:
+        for chart_id, plotted in embedded.items():
+            want = expected(chart_id, con)
+            assert want, chart_id
+            assert emitted(chart_id, plotted) == want, chart_id
+
+
+def test_takeaways_state_the_hand_computed_figures(release):
+    _, page = release
+    # 2023: Poland 662 is the most and Norway 28 the least intensive; 662 / 28 = 23.6.
+    assert "In 2023 electricity in Poland carried about 662 gCO2e/kWh, 24 times that of Norway (28.0)" in page
+    # 2022 has three source/basis pairs for France and Germany: Germany spans 301 to 385.5 (+28 %).
+    assert "For 2022 the sources differ by up to 47 % for France (58-85 gCO2e/kWh)" in page
+    # 13.8 Mt of 62 Mt = 22 %.
+    assert "The world generated 62.0 Mt of e-waste in 2022; only 22 % of it was documented as collected" in page
+    # Ratios 1662.336 / 1287 = 1.29 and 675.79 / 433.196 = 1.56: median 1.43 over 2 runs.
+    assert "median 1.43 times their figure (2 runs)" in page
+    assert "Providers report PUEs of 1.10-1.10, industry averages 1.56-1.58" in page
+
+
+def test_each_chart_has_titled_accessible_svgs_its_units_sources_and_table_link(release):
+    _, page = release
+    _, svgs = read_page(page)
+    titles = {c.title for c in CHARTS}
+    assert len(svgs) == 2 * len(CHARTS)  # a wide and a narrow rendering each
+    assert {s["title"] for s in svgs} == titles
+    for svg in svgs:
+        assert svg["attrs"]["role"] == "img"
+        labels = svg["attrs"]["aria-labelledby"].split()
+        assert [label.rsplit("-", 1)[1] for label in labels] == ["title", "desc"]
+    for chart in CHARTS:
+        figure = re.search(rf'<figure id="chart-{chart.id}".*?</figure>', page, re.S).group(0)
+        assert f"Units: {chart.units}" in figure.replace("&#x27;", "'")
+        assert f'href="#table-{chart.tables[0]}"' in figure and f'id="table-{chart.tables[0]}"' in page
+        assert re.search(r"vintage \d{4}-\d{2}-\d{2}", figure), chart.id
+        assert 'class="takeaway"' in figure
+    assert '<a href="#source-codecarbon">' in page and 'id="source-codecarbon"' in page
+    # A field a spec encodes but the data lacks shows up as "undefined" in axes and legends.
+    svg_text = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", page))
+    assert "undefined" not in svg_text and "NaN" not in svg_text
+    spread = re.search(r'<figure id="chart-grid_intensity_source_spread".*?</figure>', page, re.S).group(0)
+    legend = set(re.findall(r"<text[^>]*>([^<]*)</text>", spread))
+    assert {"codecarbon", "owid_energy", "ember_eu_power_2020", "direct", "lifecycle"} <= legend
+
+
+def test_page_fetches_nothing_and_lists_tables_with_rows_and_downloads(release):
+    folder, page = release
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"\ssrc=", page) and "@import" not in page and "url(" not in page
+    assert not re.search(r'<link(?![^>]*href="data:)', page)
+    # External addresses appear only as links a reader may follow (sources' homepages).
+    for anchor in re.findall(r'<a [^>]*href="https?://[^"]*"[^>]*>', page):
+        assert 'rel="external"' in anchor
+    package = json.loads((folder / "datapackage.json").read_text())
+    for resource in package["resources"]:
+        assert f'<a href="{resource["path"]}">Parquet</a>' in page
+        assert f'<td class="num">{resource["rows"]:,}</td>' in page
+    for name in ("aifootprint.duckdb", "datapackage.json", "CHANGELOG.md", "SHA256SUMS"):
+        assert f'href="{name}"' in page and (folder / name).exists()
+    assert len(page.encode()) < MAX_PAGE_BYTES
+    palette_colours = {c.lower() for c in re.findall(r'fill="(#[0-9a-fA-F]{6})"', page)}
+    assert "#0072b2" in palette_colours  # Okabe-Ito blue, the first colour-blind-safe category
+
+
+def test_charts_whose_tables_are_absent_are_left_out_with_the_reason(tmp_path):
+    warehouse = small_warehouse(tmp_path / "warehouse", with_everything=False)
+    page = (build_release(warehouse).path / "index.html").read_text()
+    embedded, _ = read_page(page)
+    assert set(embedded) == {"grid_intensity_by_country", "grid_intensity_source_spread"}
+    lines = left_out_lines(page)
+    assert "AI accelerators in service: table accelerator_fleet_footprint is not in this release." in lines
+    assert "Data-centre power usage effectiveness (PUE): table datacenter_pue is not in this release." in lines
+    assert len(lines) == len(CHARTS) - 2
+
+
+def test_a_table_withheld_by_its_licence_and_a_missing_column_are_named(release, tmp_path):
+    folder, _ = release
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("SHA256SUMS", "index.html"))
+    package = json.loads((copy / "datapackage.json").read_text())
+    package["withheld"] = [{"name": "datacenter_pue", "reason": "its licence forbids redistribution"}]
+    (copy / "datapackage.json").write_text(json.dumps(package))
+    from pipelines.report import charts
+
+    original = list(charts.CHARTS)
+    extra = charts.Chart("needs_a_column", "A chart needing a new column",
+                         {"grid_carbon_intensity": ("zone_id", "demand_twh")}, "TWh", lambda con: None)
+    charts.CHARTS.append(extra)
+    try:
+        result = write_report(copy)
+    finally:
+        charts.CHARTS[:] = original
+    lines = left_out_lines(result.path.read_text())
+    assert ("Data-centre power usage effectiveness (PUE): table datacenter_pue is kept out of this release: "
+            "its licence forbids redistribution.") in lines
+    assert "A chart needing a new column: table grid_carbon_intensity has no column demand_twh." in lines
+    assert result.left_out == {"datacenter_pue": "table datacenter_pue is kept out of this release: its licence "
+                                                 "forbids redistribution",
+                               "needs_a_column": "table grid_carbon_intensity has no column demand_twh"}
+
+
+def test_a_failing_chart_is_named_not_a_traceback(release, tmp_path, monkeypatch):
+    folder, _ = release
+    from pipelines.report import charts
+
+    def broken(con):
+        return con.execute("select no_such_column from datacenter_pue").fetchdf()
+
+    monkeypatch.setattr(charts, "CHARTS", [charts.Chart("broken", "Broken", {"datacenter_pue": ()}, "", broken)])
+    monkeypatch.setattr("pipelines.report.page.CHARTS", charts.CHARTS)
+    with pytest.raises(ReportError, match=r"^chart broken failed on this release: BinderException"):
+        build_report(folder, tmp_path / "out")
+
+
+def test_report_command_writes_elsewhere_with_links_back_to_the_release(release, tmp_path, monkeypatch, capsys):
+    folder, _ = release
+    monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(folder.parent.parent))
+    out = tmp_path / "site"
+    assert main(["report", "--out", str(out)]) == 0  # default: the latest release
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out / "index.html")
+    assert f"{len(CHARTS)} chart(s)" in captured.err
+    page = (out / "index.html").read_text()
+    relative = re.search(r'href="([^"]*)aifootprint.duckdb"', page).group(1)
+    assert (out / relative / "aifootprint.duckdb").resolve() == (folder / "aifootprint.duckdb").resolve()
+
+
+def test_report_command_refuses_to_write_into_a_published_release(release, capsys):
+    folder, _ = release
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for target in (folder, folder / "charts"):
+        assert main(["report", "--release", str(folder), "--out", str(target)]) == 2
+        assert f"refusing to write into the published release {folder}" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    with pytest.raises(ReportError, match="refusing to write into the published release"):
+        build_report(folder, folder)
+
+
+def test_report_command_bad_release_folders_are_one_line_errors(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path / "empty"))
+    assert main(["report", "--out", str(tmp_path / "o")]) == 2
+    assert "no release in" in capsys.readouterr().err
+    assert main(["report", "--release", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    (tmp_path / "not_a_release").mkdir()
+    assert main(["report", "--release", str(tmp_path / "not_a_release"), "--out", str(tmp_path / "o")]) == 1
+    assert "is not a release folder" in capsys.readouterr().err
