@@ -63,8 +63,10 @@ RATE_DEFINITIONS = {
                                            "years (the WEEE Directive's collection rate; Eurostat COL AVG_3Y)",
 }
 # A ratio to the mass collected can exceed 100 %: a year's treatment may include WEEE collected
-# the year before (Malta 2011: 122.8 %). A ratio to the mass generated cannot.
-RATE_DEFINITIONS_ALLOWING_OVER_100 = ("recycled_over_collected", "recovered_over_collected")
+# the year before (Malta 2011: 122.8 %); so can collection against past years' sales
+# (Liechtenstein 2015: 174.1 %). A ratio to the mass generated cannot.
+RATE_DEFINITIONS_ALLOWING_OVER_100 = ("recycled_over_collected", "recovered_over_collected",
+                                      "collected_over_put_on_market_avg_3y")
 # The definition of rows whose publisher states one per metric (GEM headlines, SDG series).
 RATE_DEFINITION_BY_METRIC = {
     "recycling_rate": "recycled_over_generated",
@@ -150,7 +152,7 @@ class EwasteStatistics(Provenance):
         return frame["metric"].map(METRIC_UNITS) == frame["unit"]
 
     @pa.dataframe_check(error="a percent value above 100 under a definition relative to the mass generated "
-                              "(only ratios to the mass collected may exceed 100)")
+                              "(only ratios to the mass collected or put on the market may exceed 100)")
     def percent_at_most_100(cls, frame: pd.DataFrame) -> pd.Series:
         return ((frame["unit"] != "percent") | (frame["value"] <= 100)
                 | frame["rate_definition"].isin(RATE_DEFINITIONS_ALLOWING_OVER_100))
