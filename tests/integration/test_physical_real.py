@@ -102,3 +102,11 @@ def test_usgs_files_match_their_pinned_sha256():
     raw = real_source("usgs_mcs")
     pinned = {f.name: f.sha256 for f in SOURCES["usgs_mcs"].files}
     assert {name: f.sha256 for name, f in raw.files.items()} == pinned
+
+
+def test_mineral_uses_are_cited(built_warehouse):
+    rows = query(built_warehouse, "select mineral, count(*), count(citation_url), count(citation_publisher) "
+                                  "from mineral_uses group by mineral order by mineral")
+    assert rows == [("cobalt", 1, 1, 1), ("gallium", 2, 2, 2), ("tantalum", 1, 1, 1)]
+    produced = {row[0] for row in query(built_warehouse, "select distinct mineral from mineral_production")}
+    assert {row[0] for row in rows} <= produced
