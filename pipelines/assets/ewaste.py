@@ -38,4 +38,51 @@ def ewaste_per_capita_consistency(warehouse: WarehouseResource) -> dg.AssetCheck
     )
 
 
-checks = [rows_per_source_check(TABLE), ewaste_per_capita_consistency]
+def rankings_mixing_rate_definitions(con) -> list[dict]:
+    """Views that rank rates of different definitions together.
+
+    A view qualifies when it has `year`, `rate_definition` and a `*_rank` column. Ranked within
+    each year and definition, the ranks of one definition start at 1 and never exceed its row
+    count; rows ranked among another definition's rows break one of the two.
+    """
+    candidates = con.execute("""
+        select table_name, list(column_name) filter (where column_name like '%\\_rank' escape '\\')
+        from information_schema.columns
+        where table_schema = 'main'
+          and table_name in (select view_name from duckdb_views() where not internal)
+        group by table_name
+        having bool_or(column_name = 'rate_definition') and bool_or(column_name = 'year')
+           and bool_or(column_name like '%\\_rank' escape '\\')
+        order by table_name""").fetchall()
+    mixed = []
+    for view, rank_columns in candidates:
+        for rank_column in sorted(rank_columns):
+            rows = con.execute(f"""
+                select year, rate_definition, min("{rank_column}") as first_rank,
+                       max("{rank_column}") as last_rank, count(*) as rows_ranked
+                from "{view}" where rate_definition is not null and "{rank_column}" is not null
+                group by year, rate_definition
+                having min("{rank_column}") <> 1 or max("{rank_column}") > count(*)
+                order by year, rate_definition""").fetchall()
+            mixed += [{"view": view, "rank_column": rank_column, "year": year, "rate_definition": definition,
+                       "first_rank": first, "last_rank": last, "rows_ranked": count}
+                      for year, definition, first, last, count in rows]
+    return mixed
+
+
+@dg.asset_check(
+    asset=TABLE,
+    description="Fails if a warehouse view ranks recycling rates of different definitions (recycled / generated "
+                "and recycled / collected) together: each definition's ranks must start at 1 within a year.",
+)
+def ewaste_rate_definitions_ranked_apart(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        mixed = rankings_mixing_rate_definitions(con)
+    return dg.AssetCheckResult(
+        passed=not mixed,
+        metadata={"mixed_rankings": len(mixed), "listed": dg.MetadataValue.json([{k: str(v) for k, v in m.items()}
+                                                                                   for m in mixed[:50]])},
+    )
+
+
+checks = [rows_per_source_check(TABLE), ewaste_per_capita_consistency, ewaste_rate_definitions_ranked_apart]

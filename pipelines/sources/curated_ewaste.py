@@ -15,6 +15,7 @@ import pandas as pd
 from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from schemas.ewaste import RATE_DEFINITION_BY_METRIC, TOTAL_CATEGORY
 
 SOURCE_ID = "curated_ewaste"
 HEADLINES = "ewaste_headlines.csv"
@@ -50,13 +51,17 @@ def _parse(raw: RawSource, name: str) -> pd.DataFrame:
             raise SourceFormatError(SOURCE_ID, name, f"zone_id {zone_id!r} is neither ISO 3166-1 alpha-3 nor an "
                                                      "aggregate id (WLD, EU27, AGG-<NAME>)", column="zone_id")
     publisher = frame["publisher"].str.strip()
+    metric = frame["metric"].str.strip()
     return pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": zone_names,
         "zone_type": zone_types,
         "year": raw.to_number(name, frame, "year"),
-        "metric": frame["metric"].str.strip(),
+        "metric": metric,
+        "category": TOTAL_CATEGORY,
         "value": raw.to_number(name, frame, "value"),
+        "flag": None,
+        "rate_definition": metric.map(RATE_DEFINITION_BY_METRIC),
         "unit": frame["unit"].str.strip(),
         # Two editions of a report may both project the same year; the publisher (which names
         # the edition) tells their rows apart.

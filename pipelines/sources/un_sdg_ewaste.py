@@ -22,6 +22,7 @@ import pycountry
 from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from schemas.ewaste import RATE_DEFINITION_BY_METRIC, TOTAL_CATEGORY
 
 SOURCE_ID = "un_sdg_ewaste"
 API = "https://unstats.un.org/sdgapi/v1/sdg/Series/Data"
@@ -127,8 +128,10 @@ def _parse_series(raw: RawSource, code: str) -> pd.DataFrame:
     if bad:
         raise SourceFormatError(SOURCE_ID, name, f"{len(bad)} non-numeric value(s)", column="value",
                                 sample_rows=bad[:5])
-    return pd.DataFrame(rows, columns=["zone_id", "zone_name", "zone_type", "year", "metric", "value", "unit",
-                                       "series", "source_file"]).assign(
+    frame = pd.DataFrame(rows, columns=["zone_id", "zone_name", "zone_type", "year", "metric", "value", "unit",
+                                        "series", "source_file"])
+    return frame.assign(
+        category=TOTAL_CATEGORY, flag=None, rate_definition=frame["metric"].map(RATE_DEFINITION_BY_METRIC),
         citation_publisher=None, citation_title=None, citation_url=None, citation_published=None,
         citation_note=None)
 

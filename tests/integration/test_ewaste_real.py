@@ -1,8 +1,8 @@
 """ewaste_statistics from a refresh of the recorded sources (../shared/sources, archive mode).
 
-The archive records no e-waste API responses (no un_sdg_ewaste or eurostat_weee folder), so
-the refresh skips those two sources with a notice and the table holds the curated, cited
-figures of pipelines/curated/.
+The archive records no UN SDG API responses (no un_sdg_ewaste folder), so the refresh skips
+that source with a notice; the table holds the curated, cited figures of pipelines/curated/,
+Eurostat's WEEE bulk file and OWID's recycling rates (their values: test_physical_real.py).
 """
 
 import pytest
@@ -13,7 +13,8 @@ pytestmark = pytest.mark.integration
 
 
 def value(warehouse, zone_id, year, metric, series=None):
-    sql = "select value, unit from ewaste_statistics where zone_id = ? and year = ? and metric = ?"
+    sql = ("select value, unit from ewaste_statistics where zone_id = ? and year = ? and metric = ? "
+           "and source_id = 'curated_ewaste'")
     params = [zone_id, year, metric]
     if series:
         sql += " and series = ?"
@@ -34,6 +35,10 @@ def value(warehouse, zone_id, year, metric, series=None):
     ("WLD", 2023, "genai_ewaste_generated", (2.6, "kt")),
     ("WLD", 2030, "projected_genai_ewaste_generated_high", (2500.0, "kt")),
     ("WLD", 2022, "population", (7.942e9, "persons")),
+    # Global E-waste Monitor 2024 country figures, where no recorded series has them.
+    ("CHN", 2022, "generated", (12000.0, "kt")),
+    ("JPN", 2022, "generated", (2600.0, "kt")),
+    ("NOR", 2022, "generated_per_capita", (26.8, "kg/person")),
 ])
 def test_real_values(built_warehouse, zone_id, year, metric, expected):
     assert value(built_warehouse, zone_id, year, metric) == expected
@@ -48,11 +53,11 @@ def test_both_editions_projections_for_2030_are_kept(built_warehouse):
 
 def test_every_row_is_curated_and_cited(built_warehouse):
     counts = query(built_warehouse, "select source_id, source_file, source_vintage, count(*) from ewaste_statistics "
-                                    "group by all order by all")
-    assert counts == [("curated_ewaste", "ewaste_headlines.csv", "2026-11-25", 17),
+                                    "where source_id like 'curated_%' group by all order by all")
+    assert counts == [("curated_ewaste", "ewaste_headlines.csv", "2026-11-25", 26),
                       ("curated_ewaste", "world_population.csv", "2026-11-25", 2)]
-    uncited = query(built_warehouse, "select count(*) from ewaste_statistics where citation_url is null "
-                                     "or citation_publisher is null or citation_title is null")
+    uncited = query(built_warehouse, "select count(*) from ewaste_statistics where source_id like 'curated_%' and "
+                                     "(citation_url is null or citation_publisher is null or citation_title is null)")
     assert uncited == [(0,)]
 
 

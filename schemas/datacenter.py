@@ -1,0 +1,97 @@
+"""Data-centre electricity: measured series, estimates and cited projections side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.provenance import Provenance
+from schemas.registry import register
+
+_RANGES = ("electricity_twh", "share_of_demand_pct")
+
+
+@register(
+    "datacenter_electricity",
+    primary_key=("zone_id", "year", "quarter", "basis", "scenario", "series", "source_id"),
+    description="""
+Electricity used by data centres and its share of electricity demand, by zone and year (or
+quarter), with what kind of figure each row is: `metered` (Ireland's CSO MEC02, the only
+metered national series), `estimate` (modelled values for past years: IEA, LBNL, OWID's IEA-based
+shares) or `projection` (a scenario for a future year). Projections and estimates are
+curated with the publisher, report, page or section and scenario on every row; where the
+publisher gives a range it is `_low`/`_high`, with `_central` for its base case where it names
+one. No world figure is metered. Views: `datacenter_electricity_yearly` (quarters summed to
+complete years), `datacenter_electricity_projections_vs_latest`; where `electricity_demand_yearly`
+is published, `datacenter_electricity_vs_country_demand` compares projections with countries'
+whole electricity demand (the article's "about Japan's use").
+""",
+)
+class DatacenterElectricity(Provenance):
+    zone_id: Series[str] = pa.Field(description="ISO 3166-1 alpha-3 for countries; WLD for the world; AGG-<NAME> "
+                                                "for regions (IEA regions keep their names, e.g. AGG-EUROPE-IEA).")
+    zone_name: Series[str] = pa.Field(description="Zone name as the source gives it.")
+    zone_type: Series[str] = pa.Field(isin=["country", "aggregate"], description="country | aggregate.")
+    year: Series[int] = pa.Field(ge=2000, le=2100, description="Year the figure describes (target year of a "
+                                                               "projection).")
+    quarter: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=4,
+                                              description="Quarter (1-4) for quarterly series; empty for a year.")
+    basis: Series[str] = pa.Field(isin=["metered", "estimate", "projection"],
+                                  description="metered (measured consumption) | estimate (modelled, past year) | "
+                                              "projection (scenario for a future year, as of its publication).")
+    scenario: Series[str] = pa.Field(nullable=True, description="The publisher's scenario or case name (e.g. "
+                                                                "'Base Case'); empty for measured and single-"
+                                                                "value estimates.")
+    scope: Series[str] = pa.Field(description="What is counted: 'data centres', or 'data centres, AI and "
+                                              "cryptocurrencies' (IEA Electricity 2024).")
+    electricity_twh_low: Series[float] = pa.Field(nullable=True, ge=0, description="Electricity, TWh: low end.")
+    electricity_twh_central: Series[float] = pa.Field(nullable=True, ge=0,
+                                                      description="Electricity, TWh: the value, or the base case "
+                                                                  "of a range (empty where the publisher names none).")
+    electricity_twh_high: Series[float] = pa.Field(nullable=True, ge=0, description="Electricity, TWh: high end.")
+    share_of_demand_pct_low: Series[float] = pa.Field(nullable=True, ge=0, le=100,
+                                                      description="Share of the zone's electricity demand, percent: "
+                                                                  "low end.")
+    share_of_demand_pct_central: Series[float] = pa.Field(nullable=True, ge=0, le=100,
+                                                          description="Share of the zone's electricity demand, "
+                                                                      "percent: the value or base case.")
+    share_of_demand_pct_high: Series[float] = pa.Field(nullable=True, ge=0, le=100,
+                                                       description="Share of the zone's electricity demand, percent: "
+                                                                   "high end.")
+    series: Series[str] = pa.Field(description="The series or report the row belongs to (e.g. 'CSO MEC02', "
+                                               "'IEA Electricity 2024').")
+    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+    citation_publisher: Series[str] = pa.Field(nullable=True, description="Curated rows: the publisher.")
+    citation_title: Series[str] = pa.Field(nullable=True, description="Curated rows: the report's title.")
+    citation_url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://",
+                                         description="Curated rows: URL of the report.")
+    citation_published: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                                               description="Curated rows: publication date (YYYY[-MM[-DD]]).")
+    citation_locator: Series[str] = pa.Field(nullable=True, description="Curated rows: page, section or table.")
+    citation_note: Series[str] = pa.Field(nullable=True, description="Curated rows: the quoted passage.")
+    via_url: Series[str] = pa.Field(nullable=True, description="A news or aggregator page that relayed the figure.")
+
+    @pa.dataframe_check(error="a row with neither electricity nor share of demand")
+    def has_a_figure(cls, frame: pd.DataFrame) -> pd.Series:
+        columns = [f"{q}_{end}" for q in _RANGES for end in ("low", "central", "high")]
+        return frame[columns].notna().any(axis=1)
+
+    @pa.dataframe_check(error="low <= central <= high does not hold")
+    def ranges_ordered(cls, frame: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=frame.index)
+        for quantity in _RANGES:
+            low, central, high = (frame[f"{quantity}_{end}"] for end in ("low", "central", "high"))
+            ok &= ~(low > central) & ~(central > high) & ~(low > high)
+        return ok
+
+    @pa.dataframe_check(error="estimates and projections need a citation (publisher, title, URL) unless fetched")
+    def curated_rows_cited(cls, frame: pd.DataFrame) -> pd.Series:
+        curated = frame["source_id"].str.startswith("curated_")
+        cited = frame[["citation_publisher", "citation_title", "citation_url"]].notna().all(axis=1)
+        return ~curated | cited
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["zone_id", "year", "quarter", "basis", "scenario", "series", "source_id"]
