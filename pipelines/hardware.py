@@ -9,7 +9,8 @@ Sources name one accelerator many ways ("H100 SXM", "NVIDIA H100 SXM5 80GB", "H1
 
 * model: the product's own tokens, without vendor and brand words (NVIDIA, AMD, Google,
   Intel, Tesla, GeForce, Quadro, Radeon, Instinct, Jetson, board makers, "GPU", "chip").
-  A series prefix glued to its number is split ("RX480" -> rx-480, "TPUv3" -> tpu-v3).
+  A series prefix glued to its number is split ("RX480" -> rx-480, "TPUv3" -> tpu-v3,
+  "Habana Gaudi2" -> gaudi-2).
 * form factor: sxm (any SXM generation: SXM2/4/5 name the socket of one product generation,
   so they add nothing), pcie or nvl, when the name says so. A model sold mainly as SXM gets
   sxm when the name gives no form factor (`FAMILY_DEFAULT_FORM`: H100, H200, A100, V100), so
@@ -64,9 +65,10 @@ from pipelines.errors import UnknownHardwareError
 # Source priority for `accelerator_specs_preferred` (lower wins; see warehouse/sql/20_hardware.sql,
 # which holds the same order): ML CO2 Impact cites a datasheet per row and gives TDP, memory and
 # peak FLOP/s; Green Algorithms gives TDP (often the same upstream figures); Boavizta gives no TDP
-# but the physical description (mass, memory) the other two lack; the hand-curated datasheet
+# but the physical description (mass, memory) the other two lack; Epoch AI's hardware database
+# covers the ML chips the tool datasets lack (176, with TDP for 153); the hand-curated datasheet
 # figures (pipelines/curated/accelerator_specs_curated.csv) only fill what the open datasets lack.
-SPEC_SOURCE_PRIORITY = ("mlco2_impact", "green_algorithms", "boavizta", "curated_chips")
+SPEC_SOURCE_PRIORITY = ("mlco2_impact", "green_algorithms", "boavizta", "epoch_ml_hardware", "curated_chips")
 
 FAMILY_DEFAULT_FORM = {"h100": "sxm", "h200": "sxm", "a100": "sxm", "v100": "sxm"}
 MEMORY_VARIANTS = {"a100": (40, 80), "v100": (16, 32), "m40": (12, 24), "p100": (12, 16)}
@@ -77,9 +79,9 @@ _FORM_TOKENS = {"sxm": "sxm", "pcie": "pcie", "nvl": "nvl"}
 _NOISE_TOKENS = {
     "nvidia", "amd", "google", "intel", "ati", "tesla", "geforce", "quadro", "radeon", "instinct", "jetson",
     "gigabyte", "asus", "msi", "evga", "zotac", "pny", "oc", "gpu", "chip", "graphics", "card", "accelerator",
-    "tensor", "core", "processing", "unit", "cloud", "data", "center",
+    "tensor", "core", "processing", "unit", "cloud", "data", "center", "habana",
 }
-_SERIES_PREFIX = re.compile(r"^(gtx|rtx|rx|tpu)(v?\d+[a-z]*)$")
+_SERIES_PREFIX = re.compile(r"^(gtx|rtx|rx|tpu|gaudi)(v?\d+[a-z]*)$")
 _MEMORY = re.compile(r"(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*gb\b")
 
 _VENDOR_PATTERNS = (
