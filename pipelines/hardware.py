@@ -79,10 +79,11 @@ _FORM_TOKENS = {"sxm": "sxm", "pcie": "pcie", "nvl": "nvl"}
 _NOISE_TOKENS = {
     "nvidia", "amd", "google", "intel", "ati", "tesla", "geforce", "quadro", "radeon", "instinct", "jetson",
     "gigabyte", "asus", "msi", "evga", "zotac", "pny", "oc", "gpu", "chip", "graphics", "card", "accelerator",
-    "tensor", "core", "processing", "unit", "cloud", "data", "center", "habana",
+    "tensor", "core", "processing", "unit", "cloud", "data", "center", "habana", "gpus",
 }
 _SERIES_PREFIX = re.compile(r"^(gtx|rtx|rx|tpu|gaudi)(v?\d+[a-z]*)$")
-_MEMORY = re.compile(r"(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*gb\b")
+# "80GB", "40/80GB" and the shorthand "80G" (Epoch's "Nvidia H100 80G"), but not the "10G" of "A10G".
+_MEMORY = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*gb?\b")
 
 _VENDOR_PATTERNS = (
     ("Google", re.compile(r"\btpu", re.IGNORECASE)),

@@ -107,11 +107,12 @@ def revenue_matches_sec(warehouse: WarehouseResource) -> dg.AssetCheckResult:
                                        metadata={"compared": 0, "note": f"{FINANCIALS} not published: nothing "
                                                                          "to compare"})
         rows = con.execute(f"from chip_revenue_sec_comparison({REVENUE_TOLERANCE_USD})").fetchall()
-    compared = [r for r in rows if r[5] is not None]
+    compared = [r for r in rows if r[4] is not None and r[5] is not None]
     differing = [r for r in compared if not r[7]]
     return dg.AssetCheckResult(passed=bool(compared) and not differing,
                                metadata={"compared": len(compared), "differences": _json(differing),
-                                         "periods_compared": _json([r[:4] for r in compared])})
+                                         "periods_compared": _json([r[:4] for r in compared]),
+                                         "periods_not_compared": len(rows) - len(compared)})
 
 
 @dg.asset_check(asset=CLUSTERS, description="gpu_clusters has rows and cluster_power_by_country_year has one row "
