@@ -318,3 +318,52 @@ class GpuClusters(Provenance):
         strict = True
         coerce = True
         unique = ["source_id", "cluster_id"]
+
+
+@register(
+    "accelerator_sales_assumptions",
+    primary_key=("source_id", "vendor", "parameter", "first_year"),
+    description="""
+Cited inputs that turn a vendor's data-centre revenue into accelerator units (view
+`accelerator_unit_sales`, warehouse/sql/25_unit_sales.sql): `accelerator_share_fraction`, the
+share of Data Center revenue that is accelerators (the rest is networking, and systems and
+software the share cannot separate), and `asp_usd`, the average selling price per accelerator,
+each as low / central / high over calendar years first_year..last_year. NVIDIA only: no other
+vendor publishes data-centre accelerator revenue by quarter in the recorded sources. Compiled
+by hand (pipelines/curated/accelerator_sales_assumptions.csv), one citation per row.
+""",
+)
+class AcceleratorSalesAssumptions(Provenance):
+    vendor: Series[str] = pa.Field(isin=["NVIDIA"], description="Vendor the input applies to.")
+    parameter: Series[str] = pa.Field(isin=["accelerator_share_fraction", "asp_usd"],
+                                      description="accelerator_share_fraction (fraction 0-1 of Data Center revenue) "
+                                                  "| asp_usd (US dollars per accelerator, nominal).")
+    first_year: Series[int] = pa.Field(ge=2000, le=2100, description="First calendar year the input applies to.")
+    last_year: Series[int] = pa.Field(ge=2000, le=2100, description="Last calendar year the input applies to.")
+    value_low: Series[float] = pa.Field(gt=0, description="Low value, in the unit the parameter's name ends with.")
+    value_central: Series[float] = pa.Field(gt=0, description="Central value (the midpoint where the citation gives "
+                                                              "only a range; see citation_note).")
+    value_high: Series[float] = pa.Field(gt=0, description="High value.")
+    citation_publisher: Series[str] = pa.Field(description="Primary publisher of the figure.")
+    citation_title: Series[str] = pa.Field(description="Title of the cited publication.")
+    citation_url: Series[str] = pa.Field(str_matches=r"^https?://\S+$", description="URL of the publication.")
+    citation_published: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}){0,2}$",
+                                               description="Publication date, YYYY[-MM[-DD]].")
+    citation_locator: Series[str] = pa.Field(nullable=True, description="Where in the publication.")
+    citation_note: Series[str] = pa.Field(nullable=True, description="Quote, derivation and caveats.")
+    via_url: Series[str] = pa.Field(nullable=True, description="Secondary page that relayed the figure, if any.")
+    source_file: Series[str] = pa.Field(description="Curated file name the row came from.")
+
+    @pa.dataframe_check(description="value_low <= value_central <= value_high and first_year <= last_year")
+    def ordered(cls, frame):
+        return ((frame["value_low"] <= frame["value_central"]) & (frame["value_central"] <= frame["value_high"])
+                & (frame["first_year"] <= frame["last_year"]))
+
+    @pa.dataframe_check(description="a fraction parameter lies in (0, 1]")
+    def fraction_in_range(cls, frame):
+        return (frame["parameter"] != "accelerator_share_fraction") | (frame["value_high"] <= 1)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "vendor", "parameter", "first_year"]

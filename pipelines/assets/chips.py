@@ -16,13 +16,14 @@ SHIPMENTS = "accelerator_shipments"
 FINANCIALS = "chip_company_financials"
 REVENUE_BY_MARKET = "chip_revenue_by_market"
 CLUSTERS = "gpu_clusters"
+SALES_ASSUMPTIONS = "accelerator_sales_assumptions"
 # Rounded to $1 million in both sources: any larger difference is a real disagreement.
 REVENUE_TOLERANCE_USD = 1_000_000
 MIN_PREFERRED_ACCELERATORS = 150
 PLAUSIBLE_TDP_W = (5, 1500)
 TDP_DISAGREEMENT_THRESHOLD = 0.25
 
-assets = [a for table in (SPECS, EMBODIED, SHIPMENTS, FINANCIALS, REVENUE_BY_MARKET, CLUSTERS) for a in table_assets(table, group="chips")]
+assets = [a for table in (SPECS, EMBODIED, SHIPMENTS, FINANCIALS, REVENUE_BY_MARKET, CLUSTERS, SALES_ASSUMPTIONS) for a in table_assets(table, group="chips")]
 
 
 def _json(rows) -> dg.MetadataValue:
