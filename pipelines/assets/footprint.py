@@ -110,11 +110,20 @@ with utilization as (
            count(hardware_utilization_fraction) as mfu_runs
     from ai_training_runs
 ),
+-- Utilisation (MFU) is measured against the dense peak: Epoch's tensor FP16/BF16 figure is dense,
+-- where ML CO2 Impact's H100 1,979 TFLOP/s (the preferred value) is with sparsity, so Epoch's
+-- peak comes first, then the preferred 16-bit, then 32-bit figure.
+dense_peak as (
+    select canonical_model, max(peak_tflops_fp16) as epoch_peak_tflops
+    from accelerator_specs where source_id = 'epoch_ml_hardware' group by canonical_model
+),
 runs as (
     select r.*, coalesce(r.gpu_hours, r.hardware_count * r.training_hours) as reported_device_hours,
-           coalesce(s.peak_tflops_fp16, s.peak_tflops_fp32) as spec_peak_tflops, s.tdp_w as spec_tdp_w
+           coalesce(d.epoch_peak_tflops, s.peak_tflops_fp16, s.peak_tflops_fp32) as spec_peak_tflops,
+           s.tdp_w as spec_tdp_w
     from ai_training_runs r
     left join accelerator_specs_preferred s using (canonical_model)
+    left join dense_peak d using (canonical_model)
 ),
 methods as (
     select runs.*, u.*,
