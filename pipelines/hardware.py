@@ -132,6 +132,17 @@ def canonical_model(name: str, vendor: str | None = None, *, memory_gb: float | 
     return "-".join(parts)
 
 
+def with_stated_memory(key: str, memory_gb) -> str:
+    """The key with its memory suffix from a source's memory column, for a model sold in several
+    memory sizes whose name states none ("NVIDIA A100" with 40 GB in the memory column ->
+    a100-sxm-40gb). Any other key, or a memory that is not one of the model's sizes, is unchanged."""
+    family = model_family(key)
+    if (family not in MEMORY_VARIANTS or re.search(r"-\d+(\.\d+)?gb$", key) or memory_gb is None
+            or pd.isna(memory_gb) or float(memory_gb) not in MEMORY_VARIANTS[family]):
+        return key
+    return f"{key}-{_number(float(memory_gb))}gb"
+
+
 def model_family(key: str) -> str:
     """The key without its form factor and memory suffix: 'a100-sxm-80gb' -> 'a100'."""
     tokens = [t for t in key.split("-") if t not in _FORM_TOKENS.values() and not re.fullmatch(r"\d+(\.\d+)?gb", t)]

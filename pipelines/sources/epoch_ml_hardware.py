@@ -6,7 +6,9 @@ parser). Each row becomes an accelerator_specs row under the same canonical_mode
 other sources (pipelines/hardware.py), so "NVIDIA H100 SXM5 80GB" joins ML CO2 Impact's
 "H100 SXM" as h100-sxm. `peak_tflops_fp16` takes Epoch's tensor FP16/BF16 figure (dense),
 else its plain FP16 figure; `peak_tflops_fp32` its FP32 figure. Memory in bytes becomes GB
-(10^9 bytes). The one CPU (Type 'Hybrid CPU') is left out, as the schema leaves CPUs out.
+(10^9 bytes). The one CPU (Type 'Hybrid CPU') is left out, as the schema leaves CPUs out. A
+generic name of a model sold in several memory sizes ("NVIDIA A100") takes the size in Epoch's
+memory column into its key (a100-sxm-40gb), as a name stating it would.
 
 gpu_clusters.csv: Epoch's AI supercomputers, existing, planned and decommissioned. Rows repeated
 byte for byte in the file are kept once, and rows Epoch marks as a possible duplicate of
@@ -80,6 +82,10 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         "reference": frame["Link to datasheet"].str.split().str[0],
     })
     specs = hardware.finish_specs(specs, HARDWARE)
+    # Epoch lists generic rows ("NVIDIA A100") beside the memory variants and gives their memory
+    # in its own column: that memory picks the variant, as a name stating it would.
+    specs["canonical_model"] = [hardware.with_stated_memory(key, memory)
+                                for key, memory in zip(specs["canonical_model"], specs["memory_gb"])]
     # Epoch names the maker; the name-based guess knows only NVIDIA, AMD, Intel and Google and
     # takes an "MT-3000" for an NVIDIA part.
     maker = frame["Manufacturer"].str.strip().reset_index(drop=True)

@@ -59,7 +59,8 @@ def test_preferred_covers_at_least_150_accelerators_with_a_tdp_once_each(built_w
 def test_preferred_h100_combines_sources(built_warehouse):
     row = query(built_warehouse, """select model, tdp_w, memory_gb, mass_kg, source_id, filled_from
                                     from accelerator_specs_preferred where canonical_model = 'h100-sxm'""")[0]
-    assert row == ("H100 SXM", 700.0, 80.0, pytest.approx(1.69), "mlco2_impact", "mass_kg: boavizta")
+    assert row == ("H100 SXM", 700.0, 80.0, pytest.approx(1.69), "mlco2_impact",
+                   "release_year: epoch_ml_hardware; mass_kg: boavizta")
 
 
 def test_v100_16gb_tdp_comes_from_the_datasheet_not_the_swapped_figures(built_warehouse):
