@@ -121,7 +121,9 @@ class HardwareEmbodiedEmissions(Provenance):
     description="""
 Estimates of AI-accelerator unit shipments, purchases and data-centre revenue by vendor and
 period, compiled by hand from cited publications (pipelines/curated/accelerator_shipments.csv);
-every row carries its publisher, title and URL. units_low = units_high for a point estimate;
+every row carries its publisher, title and URL: the primary publisher (a vendor's SEC filing or
+press release; for paywalled analyst studies the outlet that first published the figures), with
+the news or aggregator page the figure was found on as `via_url`. units_low = units_high for a point estimate;
 units_high is empty for a lower bound ("over 2 million"). Periods: YYYY = calendar year,
 YYYYQn = calendar quarter, FYYYYY[Qn] = the vendor's fiscal year (NVIDIA FY2025 ended January
 2025). Analyst estimates, vendor results and forecasts (is_forecast) are not additive across
@@ -147,6 +149,9 @@ class AcceleratorShipments(Provenance):
     published: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}){0,2}$",
                                       description="Publication date, YYYY[-MM[-DD]].")
     note: Series[str] = pa.Field(nullable=True, description="Quote from the publication and caveats.")
+    via_url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://\S+$",
+                                    description="News or aggregator page that relayed the figure (secondary); the "
+                                                "primary publisher is `url`.")
     source_file: Series[str] = pa.Field(description="Curated file name the row came from.")
 
     @pa.dataframe_check(description="units_high >= units_low where both are given")

@@ -2,6 +2,8 @@
 
 * accelerator_shipments.csv: analyst estimates and vendor-reported figures of AI-accelerator
   unit shipments, purchases and data-centre revenue (vendor, product family, period, low/high).
+  `url` is the primary publisher (a vendor's filing, or the first outlet to publish a paywalled
+  analyst study); the news or aggregator page the figure was first found on is `via_url`.
 * accelerator_specs_curated.csv: datasheet figures (TDP, memory, peak FLOP/s) for accelerators
   the open tool datasets lack (H200, B200, MI300X, TPU v5p ...) or state wrongly (V100 16 GB);
   the accelerator_specs_preferred view ranks them after those datasets, so they fill gaps.
@@ -40,7 +42,7 @@ def _read(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
 
 def parse_shipments(raw: RawSource) -> pd.DataFrame:
     columns = ["vendor", "product_family", "period", "metric", "units_low", "units_high", "unit", "is_forecast",
-               *_CITATION, "note"]
+               *_CITATION, "note", "via_url"]
     frame = _read(raw, SHIPMENTS, columns)
     forecast = frame["is_forecast"].str.lower().map(_BOOLEAN)
     if forecast.isna().any():

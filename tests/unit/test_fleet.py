@@ -27,6 +27,7 @@ def shipment(vendor, family, period, low, high="same", metric="units_shipped", f
             "units_high": low if high == "same" else high, "unit": "units" if metric != "datacenter_revenue" else "usd",
             "is_forecast": forecast, "publisher": "Test Publisher", "title": "Test title",
             "url": f"https://example.org/{vendor.lower()}-{period}", "published": "2024-06", "note": None,
+            "via_url": None,
             "source_file": "accelerator_shipments.csv", "source_id": "curated_chips", "source_vintage": "2026-11-25"}
 
 
