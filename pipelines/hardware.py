@@ -9,7 +9,8 @@ Sources name one accelerator many ways ("H100 SXM", "NVIDIA H100 SXM5 80GB", "H1
 
 * model: the product's own tokens, without vendor and brand words (NVIDIA, AMD, Google,
   Intel, Tesla, GeForce, Quadro, Radeon, Instinct, Jetson, board makers, "GPU", "chip").
-  A series prefix glued to its number is split ("RX480" -> rx-480, "TPUv3" -> tpu-v3).
+  A series prefix glued to its number is split ("RX480" -> rx-480, "TPUv3" -> tpu-v3,
+  "Habana Gaudi2" -> gaudi-2).
 * form factor: sxm (any SXM generation: SXM2/4/5 name the socket of one product generation,
   so they add nothing), pcie or nvl, when the name says so. A model sold mainly as SXM gets
   sxm when the name gives no form factor (`FAMILY_DEFAULT_FORM`: H100, H200, A100, V100), so
@@ -64,9 +65,10 @@ from pipelines.errors import UnknownHardwareError
 # Source priority for `accelerator_specs_preferred` (lower wins; see warehouse/sql/20_hardware.sql,
 # which holds the same order): ML CO2 Impact cites a datasheet per row and gives TDP, memory and
 # peak FLOP/s; Green Algorithms gives TDP (often the same upstream figures); Boavizta gives no TDP
-# but the physical description (mass, memory) the other two lack; the hand-curated datasheet
+# but the physical description (mass, memory) the other two lack; Epoch AI's hardware database
+# covers the ML chips the tool datasets lack (176, with TDP for 153); the hand-curated datasheet
 # figures (pipelines/curated/accelerator_specs_curated.csv) only fill what the open datasets lack.
-SPEC_SOURCE_PRIORITY = ("mlco2_impact", "green_algorithms", "boavizta", "curated_chips")
+SPEC_SOURCE_PRIORITY = ("mlco2_impact", "green_algorithms", "boavizta", "epoch_ml_hardware", "curated_chips")
 
 FAMILY_DEFAULT_FORM = {"h100": "sxm", "h200": "sxm", "a100": "sxm", "v100": "sxm"}
 MEMORY_VARIANTS = {"a100": (40, 80), "v100": (16, 32), "m40": (12, 24), "p100": (12, 16)}
@@ -77,10 +79,11 @@ _FORM_TOKENS = {"sxm": "sxm", "pcie": "pcie", "nvl": "nvl"}
 _NOISE_TOKENS = {
     "nvidia", "amd", "google", "intel", "ati", "tesla", "geforce", "quadro", "radeon", "instinct", "jetson",
     "gigabyte", "asus", "msi", "evga", "zotac", "pny", "oc", "gpu", "chip", "graphics", "card", "accelerator",
-    "tensor", "core", "processing", "unit", "cloud", "data", "center",
+    "tensor", "core", "processing", "unit", "cloud", "data", "center", "habana", "gpus",
 }
-_SERIES_PREFIX = re.compile(r"^(gtx|rtx|rx|tpu)(v?\d+[a-z]*)$")
-_MEMORY = re.compile(r"(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*gb\b")
+_SERIES_PREFIX = re.compile(r"^(gtx|rtx|rx|tpu|gaudi)(v?\d+[a-z]*)$")
+# "80GB", "40/80GB" and the shorthand "80G" (Epoch's "Nvidia H100 80G"), but not the "10G" of "A10G".
+_MEMORY = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*gb?\b")
 
 _VENDOR_PATTERNS = (
     ("Google", re.compile(r"\btpu", re.IGNORECASE)),
@@ -127,6 +130,17 @@ def canonical_model(name: str, vendor: str | None = None, *, memory_gb: float | 
             memory = float(memory_gb)  # "A100 PCIe 40/80GB" with a memory column of 40
     parts = [*tokens, *([form] if form else []), *([f"{_number(memory)}gb"] if memory else [])]
     return "-".join(parts)
+
+
+def with_stated_memory(key: str, memory_gb) -> str:
+    """The key with its memory suffix from a source's memory column, for a model sold in several
+    memory sizes whose name states none ("NVIDIA A100" with 40 GB in the memory column ->
+    a100-sxm-40gb). Any other key, or a memory that is not one of the model's sizes, is unchanged."""
+    family = model_family(key)
+    if (family not in MEMORY_VARIANTS or re.search(r"-\d+(\.\d+)?gb$", key) or memory_gb is None
+            or pd.isna(memory_gb) or float(memory_gb) not in MEMORY_VARIANTS[family]):
+        return key
+    return f"{key}-{_number(float(memory_gb))}gb"
 
 
 def model_family(key: str) -> str:

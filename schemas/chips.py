@@ -121,7 +121,9 @@ class HardwareEmbodiedEmissions(Provenance):
     description="""
 Estimates of AI-accelerator unit shipments, purchases and data-centre revenue by vendor and
 period, compiled by hand from cited publications (pipelines/curated/accelerator_shipments.csv);
-every row carries its publisher, title and URL. units_low = units_high for a point estimate;
+every row carries its publisher, title and URL: the primary publisher (a vendor's SEC filing or
+press release; for paywalled analyst studies the outlet that first published the figures), with
+the news or aggregator page the figure was found on as `via_url`. units_low = units_high for a point estimate;
 units_high is empty for a lower bound ("over 2 million"). Periods: YYYY = calendar year,
 YYYYQn = calendar quarter, FYYYYY[Qn] = the vendor's fiscal year (NVIDIA FY2025 ended January
 2025). Analyst estimates, vendor results and forecasts (is_forecast) are not additive across
@@ -147,6 +149,9 @@ class AcceleratorShipments(Provenance):
     published: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}){0,2}$",
                                       description="Publication date, YYYY[-MM[-DD]].")
     note: Series[str] = pa.Field(nullable=True, description="Quote from the publication and caveats.")
+    via_url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://\S+$",
+                                    description="News or aggregator page that relayed the figure (secondary); the "
+                                                "primary publisher is `url`.")
     source_file: Series[str] = pa.Field(description="Curated file name the row came from.")
 
     @pa.dataframe_check(description="units_high >= units_low where both are given")
@@ -193,3 +198,177 @@ class ChipCompanyFinancials(Provenance):
         strict = True
         coerce = True
         unique = ["cik", "metric", "unit", "period_start", "period_end"]
+
+
+@register(
+    "chip_revenue_by_market",
+    primary_key=("source_id", "cik", "fiscal_year", "fiscal_quarter", "breakdown", "market"),
+    description="""
+Revenue of a chip maker per fiscal quarter by market platform (NVIDIA: Data Center, Gaming,
+Professional Visualization, Automotive), by reportable segment (Compute & Networking,
+Graphics) and in total, NVIDIA FY2021-FY2026. Each row cites the quarterly results press
+release filed as Form 8-K Exhibit 99.1 on SEC EDGAR (`citation_url`, `citation_accession`); the
+third-party extraction the figures were read from is `via_url`. Market-platform figures come
+from the release's narrative and are rounded above $1 billion (`is_rounded`,
+`revenue_precision_usd`); segment and total figures are exact to $1 million. Markets omit OEM &
+Other, so they do not sum to the total. Period dates follow NVIDIA's fiscal calendar (year
+ending on the last Sunday of January). Segment revenue is not in SEC companyfacts (dimensional
+facts are excluded from that API), so this is the only segment series; the asset check
+compares the totals with chip_company_financials where both have the period.
+""",
+)
+class ChipRevenueByMarket(Provenance):
+    company: Series[str] = pa.Field(description="Company (NVIDIA).")
+    cik: Series[str] = pa.Field(str_matches=r"^\d{10}$", description="SEC Central Index Key, 10 digits.")
+    fiscal_year: Series[int] = pa.Field(ge=1990, le=2100, description="Company fiscal year (NVIDIA FY2026 ended "
+                                                                      "2026-01-25).")
+    fiscal_quarter: Series[str] = pa.Field(isin=["Q1", "Q2", "Q3", "Q4"], description="Fiscal quarter.")
+    period_start: Series[str] = pa.Field(str_matches=_DATE, description="First day of the quarter, YYYY-MM-DD, "
+                                                                        "from the company's fiscal calendar.")
+    period_end: Series[str] = pa.Field(str_matches=_DATE, description="Last day of the quarter, YYYY-MM-DD.")
+    breakdown: Series[str] = pa.Field(isin=["market_platform", "reportable_segment", "total"],
+                                      description="market_platform (the markets the releases name) | "
+                                                  "reportable_segment (10-Q/10-K segments) | total (all revenue).")
+    market: Series[str] = pa.Field(
+        isin=["data_center", "gaming", "professional_visualization", "automotive", "compute_and_networking",
+              "graphics", "total"],
+        description="Market platform, reportable segment, or total.")
+    revenue_usd: Series[float] = pa.Field(ge=0, description="Revenue in the quarter, US dollars (nominal).")
+    is_rounded: Series[bool] = pa.Field(description="True when the figure is rounded (narrative '$22.6 billion'): "
+                                                    "exact only to revenue_precision_usd.")
+    revenue_precision_usd: Series[float] = pa.Field(
+        isin=[1e6, 1e7, 1e8], description="Precision of revenue_usd, US dollars: 1e6 exact to $1 million, 1e7 or "
+                                          "1e8 rounded to $0.01 or $0.1 billion.")
+    citation_publisher: Series[str] = pa.Field(description="Primary publisher: the company's SEC filing.")
+    citation_title: Series[str] = pa.Field(description="The cited release, in words.")
+    citation_url: Series[str] = pa.Field(str_matches=r"^https://www\.sec\.gov/Archives/edgar/data/",
+                                         description="The press release (8-K Exhibit 99.1) on SEC EDGAR.")
+    citation_accession: Series[str] = pa.Field(str_matches=r"^\d{10}-\d{2}-\d{6}$",
+                                               description="EDGAR accession number of that 8-K.")
+    citation_published: Series[str] = pa.Field(nullable=True, str_matches=_DATE,
+                                               description="Release date, YYYY-MM-DD; empty where no recorded file "
+                                                           "states it (FY2026 Q4).")
+    citation_locator: Series[str] = pa.Field(description="Where in the release the figure is.")
+    via_url: Series[str] = pa.Field(str_matches=r"^https?://", description="The third-party extraction the figure "
+                                                                            "was read from (secondary).")
+    source_file: Series[str] = pa.Field(description="Raw file name the row came from.")
+
+    @pa.dataframe_check(description="period_start <= period_end, a quarter of 13 or 14 weeks")
+    def quarter_length(cls, frame):
+        days = (pd.to_datetime(frame["period_end"]) - pd.to_datetime(frame["period_start"])).dt.days + 1
+        return days.isin([91, 98])
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "cik", "fiscal_year", "fiscal_quarter", "breakdown", "market"]
+
+
+@register(
+    "gpu_clusters",
+    primary_key=("source_id", "cluster_id"),
+    description="""
+AI compute clusters (AI supercomputers): owner, country, chip type and count, H100-equivalents,
+power capacity, first operational and decommissioned dates, with Epoch AI's status (existing,
+planned, decommissioned) and certainty (confirmed, likely, unlikely) kept as published. Rows
+Epoch marks as possible duplicates of another cluster, and rows repeated in the file, are left
+out, so clusters can be summed within a status. Power capacity is the facility's rated power
+in MW (reported where a source states it, else Epoch's estimate from the chips): never energy.
+The view `cluster_power_by_country_year` sums it by country, year and status group.
+""",
+)
+class GpuClusters(Provenance):
+    cluster_id: Series[str] = pa.Field(description="Cluster name, with ' #n' (occurrence in the file) added where "
+                                                   "Epoch gives several clusters one anonymised name.")
+    cluster_name: Series[str] = pa.Field(description="Cluster name as Epoch gives it.")
+    status: Series[str] = pa.Field(isin=["existing", "planned", "decommissioned"],
+                                   description="Epoch's status: existing | planned | decommissioned.")
+    certainty: Series[str] = pa.Field(isin=["confirmed", "likely", "unlikely"],
+                                      description="Epoch's certainty that the cluster is as described.")
+    is_single_cluster: Series[pd.BooleanDtype] = pa.Field(
+        nullable=True, description="True when Epoch judges the chips one cluster; empty when Epoch says unclear.")
+    owner: Series[str] = pa.Field(nullable=True, description="Owner(s), comma-separated as Epoch gives them.")
+    sector: Series[str] = pa.Field(nullable=True, description="Private | Public | Public/Private.")
+    country: Series[str] = pa.Field(nullable=True, description="Country of the cluster's site, as Epoch names it.")
+    location: Series[str] = pa.Field(nullable=True, description="Site, as Epoch gives it.")
+    chip_type_primary: Series[str] = pa.Field(nullable=True, description="Main accelerator, Epoch's hardware name.")
+    chip_count_primary: Series[float] = pa.Field(nullable=True, gt=0, description="Number of main accelerators, "
+                                                                                   "devices.")
+    chip_type_secondary: Series[str] = pa.Field(nullable=True, description="Second accelerator type, if any.")
+    chip_count_secondary: Series[float] = pa.Field(nullable=True, ge=0, description="Number of those, devices.")
+    ai_chip_count: Series[float] = pa.Field(nullable=True, gt=0, description="All AI accelerators, devices.")
+    h100_equivalents: Series[float] = pa.Field(nullable=True, gt=0,
+                                               description="Compute in H100-equivalents (Epoch's performance-weighted "
+                                                           "count), devices.")
+    first_operational_date: Series[str] = pa.Field(nullable=True, str_matches=_DATE,
+                                                   description="First operational date, YYYY-MM-DD (a YYYY-MM in the "
+                                                               "file is its month's first day); empty for planned.")
+    decommissioned_date: Series[str] = pa.Field(nullable=True, str_matches=_DATE,
+                                                description="Decommissioning date, YYYY-MM-DD, where applicable.")
+    power_capacity_mw: Series[float] = pa.Field(nullable=True, gt=0, le=20000,
+                                                description="Power capacity, MW: reported where available, else "
+                                                            "calculated (Epoch).")
+    reported_power_capacity_mw: Series[float] = pa.Field(nullable=True, gt=0, le=20000,
+                                                         description="Power capacity a cited source reports, MW.")
+    calculated_power_capacity_mw: Series[float] = pa.Field(nullable=True, gt=0, le=20000,
+                                                           description="Epoch's power capacity from chip count and "
+                                                                       "per-chip power with overhead, MW.")
+    hardware_cost_usd: Series[float] = pa.Field(nullable=True, gt=0, description="Hardware cost, US dollars (Epoch).")
+    is_in_standard_analysis: Series[bool] = pa.Field(description="True when Epoch includes the row in its "
+                                                                 "standard analysis.")
+    source_url: Series[str] = pa.Field(nullable=True, description="Epoch's first cited source for the cluster.")
+    source_file: Series[str] = pa.Field(description="Raw file name the row came from.")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "cluster_id"]
+
+
+@register(
+    "accelerator_sales_assumptions",
+    primary_key=("source_id", "vendor", "parameter", "first_year"),
+    description="""
+Cited inputs that turn a vendor's data-centre revenue into accelerator units (view
+`accelerator_unit_sales`, warehouse/sql/25_unit_sales.sql): `accelerator_share_fraction`, the
+share of Data Center revenue that is accelerators (the rest is networking, and systems and
+software the share cannot separate), and `asp_usd`, the average selling price per accelerator,
+each as low / central / high over calendar years first_year..last_year. NVIDIA only: no other
+vendor publishes data-centre accelerator revenue by quarter in the recorded sources. Compiled
+by hand (pipelines/curated/accelerator_sales_assumptions.csv), one citation per row.
+""",
+)
+class AcceleratorSalesAssumptions(Provenance):
+    vendor: Series[str] = pa.Field(isin=["NVIDIA"], description="Vendor the input applies to.")
+    parameter: Series[str] = pa.Field(isin=["accelerator_share_fraction", "asp_usd"],
+                                      description="accelerator_share_fraction (fraction 0-1 of Data Center revenue) "
+                                                  "| asp_usd (US dollars per accelerator, nominal).")
+    first_year: Series[int] = pa.Field(ge=2000, le=2100, description="First calendar year the input applies to.")
+    last_year: Series[int] = pa.Field(ge=2000, le=2100, description="Last calendar year the input applies to.")
+    value_low: Series[float] = pa.Field(gt=0, description="Low value, in the unit the parameter's name ends with.")
+    value_central: Series[float] = pa.Field(gt=0, description="Central value (the midpoint where the citation gives "
+                                                              "only a range; see citation_note).")
+    value_high: Series[float] = pa.Field(gt=0, description="High value.")
+    citation_publisher: Series[str] = pa.Field(description="Primary publisher of the figure.")
+    citation_title: Series[str] = pa.Field(description="Title of the cited publication.")
+    citation_url: Series[str] = pa.Field(str_matches=r"^https?://\S+$", description="URL of the publication.")
+    citation_published: Series[str] = pa.Field(str_matches=r"^\d{4}(-\d{2}){0,2}$",
+                                               description="Publication date, YYYY[-MM[-DD]].")
+    citation_locator: Series[str] = pa.Field(nullable=True, description="Where in the publication.")
+    citation_note: Series[str] = pa.Field(nullable=True, description="Quote, derivation and caveats.")
+    via_url: Series[str] = pa.Field(nullable=True, description="Secondary page that relayed the figure, if any.")
+    source_file: Series[str] = pa.Field(description="Curated file name the row came from.")
+
+    @pa.dataframe_check(description="value_low <= value_central <= value_high and first_year <= last_year")
+    def ordered(cls, frame):
+        return ((frame["value_low"] <= frame["value_central"]) & (frame["value_central"] <= frame["value_high"])
+                & (frame["first_year"] <= frame["last_year"]))
+
+    @pa.dataframe_check(description="a fraction parameter lies in (0, 1]")
+    def fraction_in_range(cls, frame):
+        return (frame["parameter"] != "accelerator_share_fraction") | (frame["value_high"] <= 1)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["source_id", "vendor", "parameter", "first_year"]

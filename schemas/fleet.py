@@ -19,9 +19,14 @@ Units shipped in year S serve `lifetime_years` full years and are retired in yea
 installed base = shipments of years Y-L+1..Y; retired = shipments of year Y-L; energy =
 installed units x rated power x utilization x PUE x 8,760 h; emissions = energy x world-average
 grid intensity (grid_carbon_intensity_preferred, zone WLD); retired mass = units retired x mass
-per unit. Every parameter is a column. Low/high follow the shipment estimates' range; an empty
-high means the publisher gave only a lower bound. Series overlap (an "all" series contains the
-vendor series), so rows are not additive across series.
+per unit. Every parameter is a column. Low / central / high follow the shipment estimates'
+range (central: the midpoint of a cited range, the low end of a lower bound, the central
+revenue-derived estimate); an empty high means the publisher gave only a lower bound. Besides
+the cited series, the series 'data-centre accelerators (best estimate)' takes per vendor and year
+the vendor's cited figure, else NVIDIA's units derived from Data Center revenue
+(accelerator_unit_sales_best). Years stop at a series' last year with shipment data: no
+projection. Series overlap (an "all" series contains the vendor series, the best estimate
+repeats cited figures), so rows are not additive across series.
 """,
 )
 class AcceleratorFleetFootprint(Provenance):
@@ -32,12 +37,15 @@ class AcceleratorFleetFootprint(Provenance):
                                                             "this series and year.")
     units_shipped_low: Series[float] = pa.Field(nullable=True, ge=0,
                                                         description="Units shipped in the year, low estimate.")
+    units_shipped_central: Series[float] = pa.Field(nullable=True, ge=0,
+                                                    description="Units shipped in the year, central estimate.")
     units_shipped_high: Series[float] = pa.Field(
         nullable=True, ge=0, description="Units shipped in the year, high estimate; empty for a lower bound.")
     lifetime_years: Series[int] = pa.Field(ge=1,
                                            description="Parameter: years an accelerator serves before retirement.")
     installed_base_low: Series[float] = pa.Field(ge=0, description="Accelerators in service in the year (units), "
                                                                    "low: shipments of the last lifetime_years years.")
+    installed_base_central: Series[float] = pa.Field(ge=0, description="Accelerators in service (units), central.")
     installed_base_high: Series[float] = pa.Field(nullable=True, ge=0,
                                                   description="Accelerators in service (units), high; empty when a "
                                                               "cohort has only a lower bound.")
@@ -47,6 +55,8 @@ class AcceleratorFleetFootprint(Provenance):
     units_retired_low: Series[float] = pa.Field(
         nullable=True, ge=0, description="Accelerators retired in the year (units shipped lifetime_years "
                                          "earlier), low; empty when that year has no recorded shipments.")
+    units_retired_central: Series[float] = pa.Field(nullable=True, ge=0,
+                                                    description="Accelerators retired in the year (units), central.")
     units_retired_high: Series[float] = pa.Field(nullable=True, ge=0,
                                                          description="Accelerators retired in the year (units), high.")
     utilization: Series[float] = pa.Field(gt=0, le=1, description="Parameter: average power draw as a share of "
@@ -62,6 +72,7 @@ class AcceleratorFleetFootprint(Provenance):
     energy_twh_low: Series[float] = pa.Field(nullable=True, ge=0,
                                              description="Electricity of the installed base in the year incl. "
                                                          "data-centre overhead (PUE), terawatt-hours, low.")
+    energy_twh_central: Series[float] = pa.Field(nullable=True, ge=0, description="Electricity, TWh, central.")
     energy_twh_high: Series[float] = pa.Field(nullable=True, ge=0, description="Electricity, TWh, high.")
     grid_zone_id: Series[str] = pa.Field(isin=["WLD"], description="Grid zone of the intensity: WLD (world "
                                                                    "average).")
@@ -76,6 +87,8 @@ class AcceleratorFleetFootprint(Provenance):
     emissions_mt_co2e_low: Series[float] = pa.Field(nullable=True, ge=0,
                                                     description="Operational emissions, megatonnes CO2e, low "
                                                                 "(energy x intensity).")
+    emissions_mt_co2e_central: Series[float] = pa.Field(nullable=True, ge=0,
+                                                        description="Operational emissions, Mt CO2e, central.")
     emissions_mt_co2e_high: Series[float] = pa.Field(nullable=True, ge=0,
                                                      description="Operational emissions, Mt CO2e, high.")
     mass_kg_per_unit: Series[float] = pa.Field(nullable=True, gt=0,
@@ -86,12 +99,25 @@ class AcceleratorFleetFootprint(Provenance):
                                                                   "cited default of the reference accelerator.")
     retired_mass_t_low: Series[float] = pa.Field(nullable=True, ge=0,
                                                  description="Mass of accelerators retired in the year, tonnes, low.")
+    retired_mass_t_central: Series[float] = pa.Field(nullable=True, ge=0,
+                                                     description="Mass retired in the year, tonnes, central.")
     retired_mass_t_high: Series[float] = pa.Field(nullable=True, ge=0,
                                                   description="Mass retired in the year, tonnes, high.")
     includes_forecast: Series[bool] = pa.Field(description="True when a shipment figure behind the row is a "
                                                            "forecast, not a reported number.")
     shipments_citation: Series[str] = pa.Field(description="URLs of the publications behind the series' shipment "
                                                            "figures.")
+
+    @pa.dataframe_check(description="low <= central <= high for every range (a missing end is not compared)")
+    def ranges_ordered(cls, frame):
+        ok = pd.Series(True, index=frame.index)
+        for stem in ("units_shipped", "installed_base", "units_retired", "energy_twh", "emissions_mt_co2e",
+                     "retired_mass_t"):
+            low, central, high = (frame[f"{stem}_{part}"] for part in ("low", "central", "high"))
+            slack = central.abs() * 1e-9
+            ok &= low.isna() | central.isna() | (low <= central + slack)
+            ok &= high.isna() | central.isna() | (central <= high + slack)
+        return ok
 
     class Config:
         strict = True

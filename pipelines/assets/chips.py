@@ -14,11 +14,16 @@ SPECS = "accelerator_specs"
 EMBODIED = "hardware_embodied_emissions"
 SHIPMENTS = "accelerator_shipments"
 FINANCIALS = "chip_company_financials"
-MIN_PREFERRED_ACCELERATORS = 40
+REVENUE_BY_MARKET = "chip_revenue_by_market"
+CLUSTERS = "gpu_clusters"
+SALES_ASSUMPTIONS = "accelerator_sales_assumptions"
+# Rounded to $1 million in both sources: any larger difference is a real disagreement.
+REVENUE_TOLERANCE_USD = 1_000_000
+MIN_PREFERRED_ACCELERATORS = 150
 PLAUSIBLE_TDP_W = (5, 1500)
 TDP_DISAGREEMENT_THRESHOLD = 0.25
 
-assets = [a for table in (SPECS, EMBODIED, SHIPMENTS, FINANCIALS) for a in table_assets(table, group="chips")]
+assets = [a for table in (SPECS, EMBODIED, SHIPMENTS, FINANCIALS, REVENUE_BY_MARKET, CLUSTERS, SALES_ASSUMPTIONS) for a in table_assets(table, group="chips")]
 
 
 def _json(rows) -> dg.MetadataValue:
@@ -88,5 +93,45 @@ def financials_unique_with_revenue(warehouse: WarehouseResource) -> dg.AssetChec
                                          "companies_without_revenue": _json(without_revenue)})
 
 
+@dg.asset_check(
+    asset=REVENUE_BY_MARKET, additional_deps=[dg.AssetKey(FINANCIALS)],
+    description="Total revenue per fiscal quarter and year agrees (within $1 million) between the earnings "
+                "releases (chip_revenue_by_market) and SEC XBRL companyfacts (chip_company_financials) wherever "
+                "both have the period. With the recorded archive that is only NVIDIA FY2026 Q1-Q3 and the "
+                "FY2025 and FY2026 totals (companyfacts is recorded from the FY2025 10-K on, and Q4 is not a "
+                "companyfacts quarter there); every other period is listed as not compared.")
+def revenue_matches_sec(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        if not con.execute(f"select count(*) from information_schema.tables where table_name = '{FINANCIALS}'"
+                           ).fetchone()[0]:
+            return dg.AssetCheckResult(passed=True, severity=dg.AssetCheckSeverity.WARN,
+                                       metadata={"compared": 0, "note": f"{FINANCIALS} not published: nothing "
+                                                                         "to compare"})
+        rows = con.execute(f"from chip_revenue_sec_comparison({REVENUE_TOLERANCE_USD})").fetchall()
+    compared = [r for r in rows if r[4] is not None and r[5] is not None]
+    differing = [r for r in compared if not r[7]]
+    return dg.AssetCheckResult(passed=bool(compared) and not differing,
+                               metadata={"compared": len(compared), "differences": _json(differing),
+                                         "periods_compared": _json([r[:4] for r in compared]),
+                                         "periods_not_compared": len(rows) - len(compared)})
+
+
+@dg.asset_check(asset=CLUSTERS, description="gpu_clusters has rows and cluster_power_by_country_year has one row "
+                                            "per country, year and status group (operational, planned and "
+                                            "decommissioned capacity never summed together).")
+def cluster_power_view_keyed(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.store.connect() as con:
+        (rows,) = con.execute(f"select count(*) from {CLUSTERS}").fetchone()
+        repeated = con.execute("""select country, year, status_group, count(*) from cluster_power_by_country_year
+                                  group by all having count(*) > 1 limit 20""").fetchall()
+        groups = dict(con.execute("select status_group, sum(power_capacity_mw) from cluster_power_by_country_year "
+                                  "group by 1").fetchall())
+    return dg.AssetCheckResult(passed=rows > 0 and not repeated,
+                               metadata={"clusters": rows, "repeated_keys": _json(repeated),
+                                         "power_capacity_mw_by_status": dg.MetadataValue.json(
+                                             {k: float(v or 0) for k, v in groups.items()})})
+
+
 checks = [rows_per_source_check(SPECS), preferred_specs_one_row_per_model, specs_tdp_plausible, specs_tdp_agreement,
-          embodied_rows_and_preferred, shipments_cited, financials_unique_with_revenue]
+          embodied_rows_and_preferred, shipments_cited, financials_unique_with_revenue, revenue_matches_sec,
+          cluster_power_view_keyed]

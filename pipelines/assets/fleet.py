@@ -42,7 +42,8 @@ class FleetConfig(dg.Config):
     name=TABLE,
     # The tables the macro reads, from the SQL files' `-- requires:` lines.
     deps=[dg.AssetKey(name) for name in sorted({*published_tables_behind("accelerator_fleet"),
-                                                 *published_tables_behind("fleet_accelerator_specs")})],
+                                                 *published_tables_behind("fleet_accelerator_specs"),
+                                                 *published_tables_behind("fleet_unit_sales_best")})],
     group_name="fleet",
     kinds={"duckdb", "parquet"},
     code_version=published_code_version(TABLE),

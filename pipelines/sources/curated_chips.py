@@ -2,9 +2,15 @@
 
 * accelerator_shipments.csv: analyst estimates and vendor-reported figures of AI-accelerator
   unit shipments, purchases and data-centre revenue (vendor, product family, period, low/high).
+  `url` is the primary publisher (a vendor's filing, or the first outlet to publish a paywalled
+  analyst study); the news or aggregator page the figure was first found on is `via_url`.
 * accelerator_specs_curated.csv: datasheet figures (TDP, memory, peak FLOP/s) for accelerators
   the open tool datasets lack (H200, B200, MI300X, TPU v5p ...) or state wrongly (V100 16 GB);
   the accelerator_specs_preferred view ranks them after those datasets, so they fill gaps.
+* accelerator_sales_assumptions.csv: the cited inputs that turn NVIDIA's Data Center revenue
+  into accelerator units (warehouse/sql/25_unit_sales.sql): the accelerators' share of that
+  revenue and their average selling price, each a low / central / high range over the years it
+  applies to, with its citation.
 * hardware_embodied_pcf.csv: manufacturing emissions of accelerators and server components
   from manufacturer product carbon footprints, LCA studies and literature estimates. A row's
   canonical_model is set only when its kgco2e is for one unit of that accelerator (a per-GPU
@@ -22,6 +28,7 @@ from pipelines.sources._base import RawSource, Source, SourceFile
 SHIPMENTS = "accelerator_shipments.csv"
 EMBODIED = "hardware_embodied_pcf.csv"
 SPECS = "accelerator_specs_curated.csv"
+SALES_ASSUMPTIONS = "accelerator_sales_assumptions.csv"
 COMPILED = "2026-11-25"
 _CITATION = ["publisher", "title", "url", "published"]
 _BOOLEAN = {"true": True, "false": False}
@@ -35,7 +42,7 @@ def _read(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
 
 def parse_shipments(raw: RawSource) -> pd.DataFrame:
     columns = ["vendor", "product_family", "period", "metric", "units_low", "units_high", "unit", "is_forecast",
-               *_CITATION, "note"]
+               *_CITATION, "note", "via_url"]
     frame = _read(raw, SHIPMENTS, columns)
     forecast = frame["is_forecast"].str.lower().map(_BOOLEAN)
     if forecast.isna().any():
@@ -74,6 +81,22 @@ def parse_specs(raw: RawSource) -> pd.DataFrame:
     return hardware.finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
 
 
+_SALES_CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_published", "citation_locator",
+                   "citation_note", "via_url"]
+
+
+def parse_sales_assumptions(raw: RawSource) -> pd.DataFrame:
+    numbers = ["first_year", "last_year", "value_low", "value_central", "value_high"]
+    frame = _read(raw, SALES_ASSUMPTIONS, ["vendor", "parameter", *numbers, *_SALES_CITATION])
+    uncited = frame["citation_url"].isna()
+    if uncited.any():
+        raise SourceFormatError(raw.source_id, SALES_ASSUMPTIONS, "every row needs the citation_url it cites",
+                                column="citation_url", sample_rows=frame[uncited].to_dict("records"))
+    return frame[["vendor", "parameter", *_SALES_CITATION]].assign(
+        **{column: raw.to_number(SALES_ASSUMPTIONS, frame, column) for column in numbers},
+        source_file=SALES_ASSUMPTIONS)
+
+
 SOURCE = Source(
     id="curated_chips",
     title="Curated chip facts: accelerator shipments, embodied emissions and datasheet specifications",
@@ -87,8 +110,9 @@ SOURCE = Source(
         SourceFile(SHIPMENTS, f"pipelines/curated/{SHIPMENTS}", "csv", COMPILED),
         SourceFile(EMBODIED, f"pipelines/curated/{EMBODIED}", "csv", COMPILED),
         SourceFile(SPECS, f"pipelines/curated/{SPECS}", "csv", COMPILED),
+        SourceFile(SALES_ASSUMPTIONS, f"pipelines/curated/{SALES_ASSUMPTIONS}", "csv", "2026-12-01"),
     ),
     parsers={"accelerator_shipments": parse_shipments, "hardware_embodied_emissions": parse_embodied,
-             "accelerator_specs": parse_specs},
+             "accelerator_specs": parse_specs, "accelerator_sales_assumptions": parse_sales_assumptions},
     curated=True,
 )

@@ -2,7 +2,8 @@
 
 ../shared/sources holds no recording of SEC EDGAR, so this builds a small archive in the same
 shape from the hand-written companyfacts fixture: NVIDIA's file as written, and the other four
-companies' files as copies under their own CIK and name.
+companies' files as copies under their own CIK and name. NVIDIA itself is its own source
+(sec_companyfacts_nvidia), recorded in ../shared/sources and tested on the real file.
 """
 
 import json
@@ -24,7 +25,7 @@ def sec_archive(tmp_path):
     folder.mkdir(parents=True)
     nvidia = json.loads((FIXTURES / "sec_edgar" / "CIK0001045810.json").read_text())
     entries = []
-    for cik, company in sec_edgar.COMPANIES.items():
+    for cik, company in sec_edgar.OTHER_COMPANIES.items():
         name = sec_edgar.file_name(cik)
         data = {**nvidia, "cik": int(cik), "entityName": company.upper()}
         (folder / name).write_text(json.dumps(data))
@@ -41,8 +42,8 @@ def test_financials_publish_with_checks(sec_archive, tmp_path):
     assert outcome.success, "\n".join(outcome.report_lines())
     assert not outcome.check_warnings
     counts = dict(query(warehouse, "select cik, count(*) from chip_company_financials group by 1"))
-    assert counts == {cik: 9 for cik in sec_edgar.COMPANIES}
+    assert counts == {cik: 9 for cik in sec_edgar.OTHER_COMPANIES}
     row = query(warehouse, """select company, fiscal_year, fiscal_period, value, source_id, source_vintage
-                              from chip_company_financials where cik = '0001045810' and metric = 'Revenues'
+                              from chip_company_financials where cik = '0000002488' and metric = 'Revenues'
                               and period_end = '2025-01-26'""")
-    assert row == [("NVIDIA", 2025, "FY", 130_497_000_000.0, "sec_edgar", "2025-03-01")]
+    assert row == [("ADVANCED MICRO DEVICES", 2025, "FY", 130_497_000_000.0, "sec_edgar", "2025-03-01")]

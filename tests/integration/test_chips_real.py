@@ -46,19 +46,21 @@ def test_h100_sxm_in_mlco2_impact(built_warehouse):
 
 def test_every_spec_source_is_published(built_warehouse):
     counts = dict(query(built_warehouse, "select source_id, count(*) from accelerator_specs group by 1"))
-    assert counts == {"mlco2_impact": 39, "green_algorithms": 21, "boavizta": 8, "curated_chips": 11}
+    assert counts == {"mlco2_impact": 39, "green_algorithms": 21, "boavizta": 8, "curated_chips": 11,
+                      "epoch_ml_hardware": 175}  # Epoch's 176 chips less the one CPU
 
 
-def test_preferred_covers_at_least_40_accelerators_once_each(built_warehouse):
-    (models, keys) = query(built_warehouse, """select count(*), count(distinct canonical_model)
-                                               from accelerator_specs_preferred""")[0]
-    assert models == keys >= 40
+def test_preferred_covers_at_least_150_accelerators_with_a_tdp_once_each(built_warehouse):
+    (models, keys, with_tdp) = query(built_warehouse, """select count(*), count(distinct canonical_model),
+                                                         count(tdp_w) from accelerator_specs_preferred""")[0]
+    assert models == keys and with_tdp >= 150
 
 
 def test_preferred_h100_combines_sources(built_warehouse):
     row = query(built_warehouse, """select model, tdp_w, memory_gb, mass_kg, source_id, filled_from
                                     from accelerator_specs_preferred where canonical_model = 'h100-sxm'""")[0]
-    assert row == ("H100 SXM", 700.0, 80.0, pytest.approx(1.69), "mlco2_impact", "mass_kg: boavizta")
+    assert row == ("H100 SXM", 700.0, 80.0, pytest.approx(1.69), "mlco2_impact",
+                   "release_year: epoch_ml_hardware; mass_kg: boavizta")
 
 
 def test_v100_16gb_tdp_comes_from_the_datasheet_not_the_swapped_figures(built_warehouse):
@@ -70,7 +72,8 @@ def test_v100_16gb_tdp_comes_from_the_datasheet_not_the_swapped_figures(built_wa
 @pytest.mark.parametrize("name, key, tdp_w", [
     ("H100", "h100-sxm", 700), ("A100 80GB", "a100-sxm-80gb", 400), ("V100", "v100-sxm", 300),
     ("TPU v3", "tpu-v3", 283), ("NVIDIA A100", "a100-sxm-80gb", 400), ("Google TPU v2", "tpu-v2", 221),
-    ("MI300X", "mi300x", 750),
+    ("MI300X", "mi300x", 750), ("TPU v5e", "tpu-v5e", 225), ("Gaudi 2", "gaudi-2", 600), ("B200", "b200", 1000),
+    ("Nvidia H100 80G", "h100-sxm", 700),
 ])
 def test_names_resolve_in_the_warehouse(built_warehouse, name, key, tdp_w):
     with duckdb.connect(str(built_warehouse / "aifootprint.duckdb"), read_only=True) as con:

@@ -27,6 +27,7 @@ def shipment(vendor, family, period, low, high="same", metric="units_shipped", f
             "units_high": low if high == "same" else high, "unit": "units" if metric != "datacenter_revenue" else "usd",
             "is_forecast": forecast, "publisher": "Test Publisher", "title": "Test title",
             "url": f"https://example.org/{vendor.lower()}-{period}", "published": "2024-06", "note": None,
+            "via_url": None,
             "source_file": "accelerator_shipments.csv", "source_id": "curated_chips", "source_vintage": "2026-11-25"}
 
 
@@ -54,6 +55,9 @@ def series(frame, vendor, column):
 # A small synthetic series: 100, 200, 400, 800 units shipped in 2020-2023.
 DOUBLING = [shipment("NVIDIA", "data-centre GPUs", str(year), units)
             for year, units in zip(range(2020, 2024), (100, 200, 400, 800))]
+# The same doubling on to 2025, so that cohorts of 2023 (H100) retire within the data.
+EXTENDED = DOUBLING + [shipment("NVIDIA", "data-centre GPUs", str(year), units)
+                       for year, units in ((2024, 1600), (2025, 3200))]
 
 
 def test_hand_worked_example_1_5_million_at_700_w():
@@ -74,22 +78,19 @@ def test_lifetime_moves_installed_base_and_retirements():
     con = connection(DOUBLING)
     two = fleet_frame(con, FleetParameters(lifetime_years=2))
     three = fleet_frame(con, FleetParameters(lifetime_years=3))
-    assert series(two, "NVIDIA", "installed_base_low") == {2020: 100, 2021: 300, 2022: 600, 2023: 1200, 2024: 800,
-                                                           2025: 0}
-    assert series(two, "NVIDIA", "units_retired_low") == {2020: None, 2021: None, 2022: 100, 2023: 200, 2024: 400,
-                                                          2025: 800}
-    assert series(three, "NVIDIA", "installed_base_low") == {2020: 100, 2021: 300, 2022: 700, 2023: 1400,
-                                                             2024: 1200, 2025: 800, 2026: 0}
-    assert series(three, "NVIDIA", "units_retired_low") == {2020: None, 2021: None, 2022: None, 2023: 100,
-                                                            2024: 200, 2025: 400, 2026: 800}
+    # Years stop at the last year with shipments: the installed base never falls to zero just
+    # because the data ends.
+    assert series(two, "NVIDIA", "installed_base_low") == {2020: 100, 2021: 300, 2022: 600, 2023: 1200}
+    assert series(two, "NVIDIA", "units_retired_low") == {2020: None, 2021: None, 2022: 100, 2023: 200}
+    assert series(three, "NVIDIA", "installed_base_low") == {2020: 100, 2021: 300, 2022: 700, 2023: 1400}
+    assert series(three, "NVIDIA", "units_retired_low") == {2020: None, 2021: None, 2022: None, 2023: 100}
     # The window is complete only once a full lifetime of shipments is recorded.
-    assert series(three, "NVIDIA", "installed_base_complete") == {2020: False, 2021: False, 2022: True, 2023: True,
-                                                                  2024: False, 2025: False, 2026: False}
+    assert series(three, "NVIDIA", "installed_base_complete") == {2020: False, 2021: False, 2022: True, 2023: True}
     assert set(two["lifetime_years"]) == {2} and set(three["lifetime_years"]) == {3}
 
 
 def test_retired_mass_uses_the_cohorts_reference_accelerator():
-    con = connection(DOUBLING)
+    con = connection(EXTENDED)
     frame = fleet_frame(con, FleetParameters(lifetime_years=2)).set_index("year")
     # 2020-2022 cohorts stand for A100 SXM4 (1.56 kg, Boavizta), 2023 for H100 SXM (1.69 kg).
     assert frame.loc[2022, "retired_mass_t_low"] == pytest.approx(100 * 1.56 / 1000)
@@ -104,13 +105,13 @@ def test_retired_mass_uses_the_cohorts_reference_accelerator():
 def test_installed_cohorts_keep_their_own_rated_power():
     con = connection([shipment("NVIDIA", "data-centre GPUs", "2022", 2_640_000),
                       shipment("NVIDIA", "data-centre GPUs", "2023", 3_760_000)])
-    year = fleet_frame(con, FleetParameters()).set_index("year").loc[2024]
+    year = fleet_frame(con, FleetParameters()).set_index("year").loc[2023]
     # 2.64 M A100 at 400 W and 3.76 M H100 at 700 W, x 0.76 x 1.25 x 8,760 h.
     watts = 2_640_000 * 400 + 3_760_000 * 700
     assert year["energy_twh_low"] == pytest.approx(watts * 0.76 * 1.25 * 8760 / 1e12)
     assert year["power_w_avg"] == pytest.approx(watts / 6_400_000)
     assert "NVIDIA A100 SXM4" in year["power_basis"] and "NVIDIA H100 SXM5 80GB" in year["power_basis"]
-    assert year["intensity_gco2e_per_kwh"] == pytest.approx(473.0065)
+    assert year["intensity_gco2e_per_kwh"] == pytest.approx(484.40286)
 
 
 def test_a_lower_bound_leaves_the_high_end_unknown():
@@ -139,8 +140,11 @@ def test_only_calendar_year_shipments_count():
 
 
 def test_later_years_reuse_the_latest_world_intensity():
-    con = connection([shipment("AMD", "data-centre GPUs (Instinct)", "2023", 500_000)])
+    con = connection([shipment("AMD", "data-centre GPUs (Instinct)", "2023", 500_000),
+                      shipment("AMD", "data-centre GPUs (Instinct)", "2027", 100_000)])
     frame = fleet_frame(con, FleetParameters()).set_index("year")
+    assert frame.index.tolist() == [2023, 2024, 2025, 2026, 2027]
+    assert frame.loc[2026, "installed_base_low"] == 500_000 and not frame.loc[2026, "installed_base_complete"]
     assert frame.loc[2027, "intensity_data_year"] == 2024
     assert frame.loc[2027, "intensity_is_carried_forward"]
     assert frame.loc[2027, "units_retired_low"] == 500_000
@@ -152,7 +156,7 @@ def test_later_years_reuse_the_latest_world_intensity():
 def test_hardware_specs_replace_the_defaults_when_present():
     specs = [{"canonical_model": "h100-sxm", "vendor": "NVIDIA", "tdp_w": 700.0, "mass_kg": 1.75},
              {"canonical_model": "a100-sxm-40gb", "vendor": "NVIDIA", "tdp_w": 400.0, "mass_kg": None}]
-    con = connection(DOUBLING, specs=specs)
+    con = connection(EXTENDED, specs=specs)
     frame = fleet_frame(con, FleetParameters(lifetime_years=2)).set_index("year")
     assert frame.loc[2025, "retired_mass_t_low"] == pytest.approx(800 * 1.75 / 1000)
     assert frame.loc[2025, "mass_basis"] == "NVIDIA H100 SXM5 80GB: accelerator_specs_preferred (h100-sxm)"
@@ -162,7 +166,7 @@ def test_hardware_specs_replace_the_defaults_when_present():
 
 
 def test_specs_without_the_columns_leave_the_defaults_in_force():
-    con = connection(DOUBLING, specs=[{"canonical_model": "h100-sxm", "vendor": "NVIDIA"}])
+    con = connection(EXTENDED, specs=[{"canonical_model": "h100-sxm", "vendor": "NVIDIA"}])
     frame = fleet_frame(con, FleetParameters(lifetime_years=2)).set_index("year")
     assert frame.loc[2025, "retired_mass_t_low"] == pytest.approx(800 * 1.69 / 1000)
 
@@ -178,7 +182,7 @@ def test_python_defaults_are_the_macros_defaults():
 def test_output_matches_the_published_schema():
     con = connection(DOUBLING + [shipment("Google", "TPU", "2023", 2_000_000, high=None)])
     validated = validate("accelerator_fleet_footprint", fleet_frame(con, FleetParameters()))
-    assert len(validated) == 8 + 5  # NVIDIA 2020..2027, Google 2023..2027
+    assert len(validated) == 4 + 1  # NVIDIA 2020..2023, Google 2023: no year past the data
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -218,7 +222,7 @@ def test_cli_prints_every_column_as_csv(warehouse, capsys):
     frame = pd.read_csv(pd.io.common.StringIO(out)).set_index("year")
     assert frame.loc[2023, "installed_base_low"] == 1200
     assert frame.loc[2023, "energy_twh_low"] == pytest.approx(1200 * 700 * 8760 / 1e12)
-    assert frame.loc[2024, "units_retired_low"] == 400
+    assert frame.loc[2023, "units_retired_low"] == 200
     assert "parameters: lifetime 2 y, utilization 1, PUE 1, power 700 W" in err
 
 
@@ -272,6 +276,22 @@ def test_asset_run_config_overrides_the_defaults_and_publishes(warehouse):
     assert result.success
     published = Warehouse(warehouse).read("accelerator_fleet_footprint").set_index("year")
     assert set(published["lifetime_years"]) == {2} and set(published["pue"]) == {1.1}
-    assert published.loc[2024, "units_retired_low"] == 400
+    assert published.loc[2023, "units_retired_low"] == 200
     assert published.loc[2023, "energy_twh_low"] == pytest.approx(
         (400 * 400 + 800 * 700) * 0.76 * 1.1 * 8760 / 1e12)  # 2022 A100s and 2023 H100s
+
+
+def test_central_estimates_lie_in_the_range_and_follow_the_arithmetic():
+    con = connection([shipment("NVIDIA", "data-centre GPUs", "2023", 1_000_000, high=3_000_000),
+                      shipment("Google", "TPU", "2023", 2_000_000, high=None)])
+    frame = fleet_frame(con, FleetParameters(utilization=1.0, pue=1.0, power_w=500)).set_index("vendor")
+    nvidia = frame.loc["NVIDIA"]
+    assert nvidia["units_shipped_central"] == 2_000_000  # the midpoint of a cited range
+    assert (nvidia["installed_base_low"], nvidia["installed_base_central"], nvidia["installed_base_high"]) == (
+        1_000_000, 2_000_000, 3_000_000)
+    assert nvidia["energy_twh_central"] == pytest.approx(2_000_000 * 500 * 8760 / 1e12)
+    assert nvidia["energy_twh_low"] <= nvidia["energy_twh_central"] <= nvidia["energy_twh_high"]
+    # A lower bound: central is the bound itself, high unknown.
+    assert frame.loc["Google", "units_shipped_central"] == 2_000_000 and pd.isna(frame.loc["Google",
+                                                                                            "units_shipped_high"])
+    validate("accelerator_fleet_footprint", fleet_frame(con, FleetParameters()))

@@ -186,3 +186,17 @@ def test_boavizta_distribution_and_end_of_life_are_reported_apart():
 def test_no_vram_means_no_vram_term():
     assert hardware.vram_surface_mm2(0, 0) == 0.0
     assert math.isclose(hardware.vram_surface_mm2(24, 12), 12 * hardware.effective_die_area_mm2(31.0))
+
+
+def test_epoch_style_names_share_keys_with_the_other_sources():
+    from pipelines.hardware import canonical_model, with_stated_memory
+
+    assert canonical_model("Intel Habana Gaudi2") == canonical_model("Gaudi 2") == "gaudi-2"
+    assert canonical_model("Nvidia H100 80G") == canonical_model("H100 SXM") == "h100-sxm"
+    assert canonical_model("NVIDIA B200 GPUs") == canonical_model("B200") == "b200"
+    assert canonical_model("NVIDIA A10G") == "a10g"  # the 10G is the model, not memory
+    # A generic name of a multi-memory model takes its memory from the source's memory column.
+    assert with_stated_memory(canonical_model("NVIDIA A100"), 40.0) == "a100-sxm-40gb"
+    assert with_stated_memory("a100-sxm-80gb", 40.0) == "a100-sxm-80gb"
+    assert with_stated_memory("h100-sxm", 80.0) == "h100-sxm"
+    assert with_stated_memory("v100-sxm", float("nan")) == "v100-sxm"

@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, fixture_source
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources import sec_edgar
+from pipelines.sources import sec_companyfacts_nvidia, sec_edgar
 from pipelines.validation import validate
 
 FILE = "CIK0001045810.json"
@@ -103,11 +103,17 @@ def test_output_validates_and_keys_are_unique(facts):
 
 def test_sec_user_agent_and_companies_are_declared():
     files = {f.name: f for f in sec_edgar.SOURCE.files}
-    assert set(files) == {f"CIK{cik}.json" for cik in
-                          ("0001045810", "0000002488", "0000050863", "0001730168", "0000723125")}
-    nvidia = files[FILE]
+    assert set(files) == {f"CIK{cik}.json" for cik in ("0000002488", "0000050863", "0001730168", "0000723125")}
+    assert files["CIK0000002488.json"].url == "https://data.sec.gov/api/xbrl/companyfacts/CIK0000002488.json"
+    assert all(f.headers["User-Agent"] for f in files.values())
+
+
+def test_nvidia_is_its_own_source_named_as_the_archive_records_it():
+    (nvidia,) = sec_companyfacts_nvidia.SOURCE.files
+    assert nvidia.name == "CIK0001045810_subset.json"
     assert nvidia.url == "https://data.sec.gov/api/xbrl/companyfacts/CIK0001045810.json"
     assert nvidia.headers["User-Agent"]
+    assert nvidia.sha256 is None  # the recorded bytes carry a provenance caveat: nothing to pin
 
 
 def test_missing_us_gaap_is_a_format_error(tmp_path):

@@ -4,7 +4,9 @@
 -- Why this order (the same as pipelines/hardware.py SPEC_SOURCE_PRIORITY): ML CO2 Impact
 -- cites a datasheet per row and gives TDP, memory and peak FLOP/s; Green Algorithms gives TDP
 -- (often the same upstream figures); Boavizta gives no TDP but the physical description
--- (card mass, memory) the others lack; hand-curated datasheet figures (curated_chips,
+-- (card mass, memory) the others lack; Epoch AI's ML hardware database covers the ML chips
+-- the tool datasets lack (Gaudi, Trainium, Ascend, TPU v5e ... with datasheet links, TDP for
+-- 153 of 176); hand-curated datasheet figures (curated_chips,
 -- pipelines/curated/accelerator_specs_curated.csv, one citation per row) come last, so they
 -- only fill models and columns the open datasets lack (H200, B200, MI300X; V100 16 GB TDP).
 --
@@ -12,14 +14,15 @@
 -- that lists the model. Each value column is filled per column: the best-ranked source that
 -- gives a value for that column, so an H100 SXM gets ML CO2 Impact's 700 W and Boavizta's
 -- 1.69 kg. `tdp_source_id` names where tdp_w came from; `filled_from` lists every other column
--- taken from a source other than `source_id`.
+-- taken from a source other than `source_id`, and `<field>_source_id` names every field's source.
 
 create or replace table accelerator_source_priority as
 select * from (values
     ('mlco2_impact', 1),
     ('green_algorithms', 2),
     ('boavizta', 3),
-    ('curated_chips', 4)
+    ('epoch_ml_hardware', 4),
+    ('curated_chips', 5)
 ) as t(source_id, priority_rank);
 
 create or replace view accelerator_specs_ranked as
@@ -52,7 +55,9 @@ with per_column as (
            arg_min(mass_kg, preference) filter (where mass_kg is not null) as mass_kg,
            arg_min(source_id, preference) filter (where mass_kg is not null) as mass_source_id,
            arg_min(process_nm, preference) filter (where process_nm is not null) as process_nm,
+           arg_min(source_id, preference) filter (where process_nm is not null) as process_source_id,
            arg_min(die_area_mm2, preference) filter (where die_area_mm2 is not null) as die_area_mm2,
+           arg_min(source_id, preference) filter (where die_area_mm2 is not null) as die_area_source_id,
            string_agg(source_id, ', ' order by preference) as all_source_ids
     from accelerator_specs_ranked
     group by canonical_model
@@ -66,7 +71,10 @@ select canonical_model, vendor, model, kind, tdp_w, memory_gb, release_year, pea
            case when fp32_source_id <> source_id then 'peak_tflops_fp32: ' || fp32_source_id end,
            case when mass_source_id <> source_id then 'mass_kg: ' || mass_source_id end,
            case when tdp_source_id <> source_id then 'tdp_w: ' || tdp_source_id end), '') as filled_from,
-       all_source_ids
+       all_source_ids,
+       -- Every field's source by name (NULL where no source gives the field).
+       memory_source_id, release_year_source_id, fp16_source_id, fp32_source_id, mass_source_id,
+       process_source_id, die_area_source_id
 from per_column;
 
 -- Accelerators whose sources' TDPs differ by more than `threshold` of their mean.

@@ -18,10 +18,19 @@
 -- Only calendar-year `units_shipped` rows are used: periods like 2023Q3 or FY2024 are not
 -- years, and purchases by one buyer are not shipments. Forecasts are used where they are the
 -- only figure and flagged by `includes_forecast`. Years run from a series' first shipment year
--- to its last + L, so every recorded cohort's retirement shows; `installed_base_complete` is
--- false where a year of the window has no recorded shipments (the installed base is then a
--- lower bound). Series overlap (an "all" total contains the vendor series), so rows are not to
--- be summed across series.
+-- to its last: after the last recorded shipments the installed base would only shrink because
+-- nothing more is recorded, not because fewer accelerators run, so no year past the data is
+-- shown (no projection is made). `installed_base_complete` is false where a year of the window
+-- has no recorded shipments (the installed base is then a lower bound). Series overlap (an
+-- "all" total contains the vendor series), so rows are not to be summed across series.
+--
+-- Besides the cited series, each vendor gets a best-estimate series, product family
+-- 'data-centre accelerators (best estimate)', from accelerator_unit_sales_best
+-- (25_unit_sales.sql): the vendor's cited calendar-year figure where there is one, else NVIDIA's
+-- units derived from Data Center revenue (NVIDIA only). Every quantity carries low / central /
+-- high: central is the shipments' central estimate (the midpoint of a cited range, the low end
+-- of a lower bound) carried through the same arithmetic. 41_fleet_unit_sales.sql feeds that
+-- series in; without the chip revenue tables it is empty.
 --
 -- Defaults (the same in pipelines/commands/fleet.py, where the CLI and the asset take them):
 --   lifetime_years 4   middle of the 3-5 year range: Boavizta's GPU archetype serves 3 years
@@ -47,16 +56,16 @@ select * from (values
      400.0, 'NVIDIA A100 datasheet: max TDP 400 W (SXM4), https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf',
      1.56, 'Boavizta gpu_specs.csv (boaviztapi@15878f0): NVIDIA A100 SXM4 40GB, mass 1.56 kg'),
     ('nvidia%', 2023, 2100, 'NVIDIA H100 SXM5 80GB', 'h100-sxm%',
-     700.0, 'NVIDIA H100 datasheet: max TDP up to 700 W (SXM), quoted at https://devsustainability.com/p/how-useful-is-gpu-manufacturer-tdp',
+     700.0, 'NVIDIA H100 Tensor Core GPU Datasheet: max TDP up to 700 W (SXM), https://resources.nvidia.com/en-us-gpu-resources/h100-datasheet-24306',
      1.69, 'Boavizta gpu_specs.csv (boaviztapi@15878f0): NVIDIA H100 SXM 80GB, mass 1.69 kg'),
     ('all%', 1990, 2022, 'NVIDIA A100 SXM4', 'a100-sxm%',
      400.0, 'NVIDIA A100 datasheet: max TDP 400 W (SXM4), https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf',
      1.56, 'Boavizta gpu_specs.csv (boaviztapi@15878f0): NVIDIA A100 SXM4 40GB, mass 1.56 kg'),
     ('all%', 2023, 2100, 'NVIDIA H100 SXM5 80GB', 'h100-sxm%',
-     700.0, 'NVIDIA H100 datasheet: max TDP up to 700 W (SXM), quoted at https://devsustainability.com/p/how-useful-is-gpu-manufacturer-tdp',
+     700.0, 'NVIDIA H100 Tensor Core GPU Datasheet: max TDP up to 700 W (SXM), https://resources.nvidia.com/en-us-gpu-resources/h100-datasheet-24306',
      1.69, 'Boavizta gpu_specs.csv (boaviztapi@15878f0): NVIDIA H100 SXM 80GB, mass 1.69 kg'),
     ('amd%', 1990, 2100, 'AMD Instinct MI300X', 'mi300x%',
-     750.0, 'AMD Instinct MI300X OAM: 750 W, https://meterpreter.org/amd-confirms-instinct-mi300x-power-consumption-up-to-750w',
+     750.0, 'AMD Instinct MI300X data sheet: peak total board power 750 W, https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/data-sheets/amd-instinct-mi300x-data-sheet.pdf',
      1.69, 'Boavizta gpu_archetypes.csv "Large GPU" default weight 1.69 kg (no published MI300X mass)'),
     ('intel%', 1990, 2100, 'Intel Data Center GPU Max 1550', '%max-1550%',
      600.0, 'Intel Data Center GPU Max 1550: 600 W, https://meterpreter.org/amd-confirms-instinct-mi300x-power-consumption-up-to-750w',
@@ -72,6 +81,14 @@ select * from (values
 create or replace view fleet_accelerator_specs as
 select null::varchar as canonical_model, null::double as spec_tdp_w, null::varchar as spec_tdp_source_id,
        null::double as spec_mass_kg
+where false;
+
+-- The best-estimate shipment series (41_fleet_unit_sales.sql replaces this empty view with one
+-- over accelerator_unit_sales_best when the chip revenue tables exist).
+create or replace view fleet_unit_sales_best as
+select null::varchar as vendor, null::integer as year, null::varchar as method, null::double as units_low,
+       null::double as units_central, null::double as units_high, null::boolean as is_forecast,
+       null::varchar as citation, null::varchar as source_id, null::varchar as source_vintage
 where false;
 
 -- Inside the macro no column may share a parameter's name (lifetime_years, utilization, pue,
@@ -96,7 +113,7 @@ with params as (
              then error('accelerator_fleet: mass_kg must be > 0')
              else mass_kg::double end as p_mass_kg
 ),
-shipments as (
+cited_shipments as (
     -- One figure per series and year; where publishers differ, the widest range. A missing
     -- upper bound ("over 300,000") leaves the high end unknown.
     select vendor, product_family, try_cast(period as integer) as year,
@@ -108,6 +125,16 @@ shipments as (
     from accelerator_shipments
     where metric = 'units_shipped' and regexp_full_match(trim(period), '[0-9]{4}') and units_low is not null
     group by vendor, product_family, try_cast(period as integer)
+),
+shipments as (
+    select vendor, product_family, year, units_low,
+           case when units_high is null then units_low else (units_low + units_high) / 2 end as units_central,
+           units_high, is_forecast, source_id, source_vintage, citation
+    from cited_shipments
+    union all
+    select vendor, 'data-centre accelerators (best estimate)' as product_family, year, units_low, units_central,
+           units_high, is_forecast, source_id, source_vintage, method || ': ' || citation as citation
+    from fleet_unit_sales_best
 ),
 specs as (
     select r.vendor_pattern, r.first_year,
@@ -146,16 +173,18 @@ series as (
     from shipments group by vendor, product_family
 ),
 years as (
-    select s.*, unnest(range(s.first_year, s.last_year + p.p_lifetime + 1)) as year
+    select s.*, unnest(range(s.first_year, s.last_year + 1)) as year
     from series s cross join params p
 ),
 installed as (
     select y.vendor, y.product_family, y.year,
            -- A cohort without an upper bound leaves the window's upper bound unknown (NULL).
            coalesce(sum(c.units_low), 0) as installed_low,
+           coalesce(sum(c.units_central), 0) as installed_central,
            case when count(c.year) = count(c.units_high) then coalesce(sum(c.units_high), 0) end as installed_high,
            count(c.year) = any_value(p.p_lifetime) as installed_complete,
            coalesce(sum(c.units_low * c.cohort_power_w), 0) as watts_low,
+           coalesce(sum(c.units_central * c.cohort_power_w), 0) as watts_central,
            case when count(c.year) = count(c.units_high)
                 then coalesce(sum(c.units_high * c.cohort_power_w), 0) end as watts_high,
            count(c.year) > count(c.cohort_power_w) as power_missing,
@@ -174,15 +203,20 @@ world_intensity as (
 fleet_rows as (
     select y.year, y.vendor, y.product_family,
            shipped.year is not null as shipments_recorded,
-           shipped.units_low as units_shipped_low, shipped.units_high as units_shipped_high,
+           shipped.units_low as units_shipped_low, shipped.units_central as units_shipped_central,
+           shipped.units_high as units_shipped_high,
            p.p_lifetime as lifetime_years,
-           i.installed_low as installed_base_low, i.installed_high as installed_base_high,
+           i.installed_low as installed_base_low, i.installed_central as installed_base_central,
+           i.installed_high as installed_base_high,
            i.installed_complete as installed_base_complete,
-           retired.units_low as units_retired_low, retired.units_high as units_retired_high,
+           retired.units_low as units_retired_low, retired.units_central as units_retired_central,
+           retired.units_high as units_retired_high,
            p.p_utilization as utilization, p.p_pue as pue,
            case when i.installed_low > 0 and not i.power_missing then i.watts_low / i.installed_low end as power_w_avg,
            coalesce(i.power_basis, 'no units installed') as power_basis,
            case when not i.power_missing then i.watts_low * p.p_utilization * p.p_pue * 8760 / 1e12 end as energy_twh_low,
+           case when not i.power_missing then i.watts_central * p.p_utilization * p.p_pue * 8760 / 1e12 end
+               as energy_twh_central,
            case when not i.power_missing then i.watts_high * p.p_utilization * p.p_pue * 8760 / 1e12 end as energy_twh_high,
            retired.cohort_mass_kg as mass_kg_per_unit,
            retired.mass_basis as mass_basis,
@@ -197,17 +231,19 @@ fleet_rows as (
     left join cohorts retired on retired.vendor = y.vendor and retired.product_family = y.product_family
                              and retired.year = y.year - p.p_lifetime
 )
-select r.year, r.vendor, r.product_family, r.shipments_recorded, r.units_shipped_low, r.units_shipped_high,
-       r.lifetime_years, r.installed_base_low, r.installed_base_high, r.installed_base_complete,
-       r.units_retired_low, r.units_retired_high,
-       r.utilization, r.pue, r.power_w_avg, r.power_basis, r.energy_twh_low, r.energy_twh_high,
+select r.year, r.vendor, r.product_family, r.shipments_recorded, r.units_shipped_low, r.units_shipped_central,
+       r.units_shipped_high, r.lifetime_years, r.installed_base_low, r.installed_base_central, r.installed_base_high,
+       r.installed_base_complete, r.units_retired_low, r.units_retired_central, r.units_retired_high,
+       r.utilization, r.pue, r.power_w_avg, r.power_basis, r.energy_twh_low, r.energy_twh_central, r.energy_twh_high,
        'WLD' as grid_zone_id, w.gco2e_per_kwh as intensity_gco2e_per_kwh,
        w.source_id as intensity_source_id, w.data_year as intensity_data_year,
        r.year <> w.data_year as intensity_is_carried_forward,
        r.energy_twh_low * w.gco2e_per_kwh / 1000 as emissions_mt_co2e_low,
+       r.energy_twh_central * w.gco2e_per_kwh / 1000 as emissions_mt_co2e_central,
        r.energy_twh_high * w.gco2e_per_kwh / 1000 as emissions_mt_co2e_high,
        r.mass_kg_per_unit, r.mass_basis,
        r.units_retired_low * r.mass_kg_per_unit / 1000 as retired_mass_t_low,
+       r.units_retired_central * r.mass_kg_per_unit / 1000 as retired_mass_t_central,
        r.units_retired_high * r.mass_kg_per_unit / 1000 as retired_mass_t_high,
        r.includes_forecast, r.shipments_citation, r.source_id, r.source_vintage
 from fleet_rows r
