@@ -54,6 +54,9 @@ class Source:
     # Curated sources are files we compile by hand from cited publications; they ship with the
     # code in pipelines/curated/ (one citation per row) instead of being fetched.
     curated: bool = False
+    # Whether a release may republish the rows: None = decide from the licence text
+    # (pipelines.licences); False where the terms forbid or are unclear, True to override.
+    redistributable: bool | None = None
 
     def file(self, name: str) -> SourceFile:
         for f in self.files:

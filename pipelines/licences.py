@@ -1,0 +1,66 @@
+"""Which sources a release may republish, and which rows it therefore leaves out.
+
+A source may set `redistributable` itself; otherwise its licence text decides: it must lead with
+an open licence that allows redistribution (CC-BY*, CC0, ODbL, PDDL, OGL, Apache, MIT, BSD, the GPL family,
+MPL, EUPL, Eurostat's re-use policy, a public-domain or US-government-work statement). A licence that is missing, unknown or says
+"no ... licence" keeps the rows local. Rows left out are not lost: they stay in the warehouse,
+and the release's CHANGELOG and datapackage list them per table and source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.sources import SOURCES, Source
+
+_OPEN = re.compile(
+    r"^\s*(CC[- ]BY(-SA)?(-\d[\d.]*)?|CC0|ODbL|ODC-BY|PDDL|OGL|Apache|MIT|BSD|ISC|A?GPL|LGPL|MPL|EUPL|"
+    r"public domain|U\.?S\.? government work|Etalab|dl-de/by|Eurostat re-use policy)", re.IGNORECASE)
+_NOT_A_LICENCE = re.compile(r"\bno (explicit )?(data )?licen[cs]e\b|\bunknown\b|\bunclear\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    redistributable: bool
+    reason: str
+
+
+def decide(source: Source) -> Decision:
+    if source.redistributable is not None:
+        why = "declared by the source module"
+        return Decision(source.redistributable, f"{why}: {source.license}")
+    text = (source.license or "").strip()
+    if not text:
+        return Decision(False, "no licence stated")
+    if _NOT_A_LICENCE.search(text.split(";")[0]) or not _OPEN.match(text):
+        return Decision(False, f"licence does not clearly allow redistribution: {text}")
+    return Decision(True, text)
+
+
+def is_redistributable(source_id: str) -> bool:
+    source = SOURCES.get(source_id)
+    return source is not None and decide(source).redistributable
+
+
+@dataclass(frozen=True)
+class Withheld:
+    source_id: str
+    rows: int
+    reason: str
+
+
+def releasable_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Withheld]]:
+    """The rows a release may carry, and per source the rows it leaves out (by `source_id`)."""
+    if "source_id" not in frame.columns or frame.empty:
+        return frame, []
+    withheld, keep = [], pd.Series(True, index=frame.index)
+    for source_id, rows in frame.groupby("source_id").size().items():
+        source = SOURCES.get(source_id)
+        decision = decide(source) if source else Decision(False, "source not in the registry")
+        if not decision.redistributable:
+            keep &= frame["source_id"] != source_id
+            withheld.append(Withheld(source_id, int(rows), decision.reason))
+    return frame[keep].reset_index(drop=True), withheld
