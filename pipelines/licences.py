@@ -64,3 +64,15 @@ def releasable_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Withheld]]:
             keep &= frame["source_id"] != source_id
             withheld.append(Withheld(source_id, int(rows), decision.reason))
     return frame[keep].reset_index(drop=True), withheld
+
+
+def changelog_section(resources) -> str:
+    """CHANGELOG.md lines naming the rows a release left out for licence reasons ('' if none)."""
+    withheld = [(r.spec.name, w) for r in resources for w in getattr(r, "withheld", ())]
+    if not withheld:
+        return ""
+    lines = ["", "## Rows left out for licence reasons", "",
+             "These rows stay usable in the local warehouse; their sources' terms do not clearly allow "
+             "republishing them.", "", "| table | source | rows | reason |", "|---|---|---:|---|"]
+    lines += [f"| {table} | {w.source_id} | {w.rows:,} | {w.reason.replace('|', '/')} |" for table, w in withheld]
+    return "\n".join(lines) + "\n"

@@ -170,3 +170,14 @@ class RawSource:
             raise SourceFormatError(self.source_id, name, f"{int(bad.sum())} non-numeric value(s)",
                                     column=column, sample_rows=sample)
         return values
+
+
+def present_files(raw: RawSource, declared: list[str]) -> list[str]:
+    """The declared files a snapshot holds, in declared order. An archive or a live snapshot always
+    holds every declared file (resolving it checks that); a source made of many per-zone or
+    per-task files reads those present so that a test can hand it a few. None present is an error
+    naming the first."""
+    names = [name for name in declared if name in raw.files]
+    if not names:
+        raw.file(declared[0])
+    return names
