@@ -45,6 +45,9 @@ def is_redistributable(source_id: str) -> bool:
     return source is not None and decide(source).redistributable
 
 
+CATALOGUE = "sources"
+
+
 @dataclass(frozen=True)
 class Withheld:
     source_id: str
@@ -52,9 +55,12 @@ class Withheld:
     reason: str
 
 
-def releasable_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Withheld]]:
-    """The rows a release may carry, and per source the rows it leaves out (by `source_id`)."""
-    if "source_id" not in frame.columns or frame.empty:
+def releasable_rows(frame: pd.DataFrame, table_name: str = "") -> tuple[pd.DataFrame, list[Withheld]]:
+    """The rows a release may carry, and per source the rows it leaves out (by `source_id`).
+
+    The `sources` catalogue is metadata (URL, sha256, licence of each raw file), not the data: it
+    keeps every row, so a reader sees what was left out and why."""
+    if "source_id" not in frame.columns or frame.empty or table_name == CATALOGUE:
         return frame, []
     withheld, keep = [], pd.Series(True, index=frame.index)
     for source_id, rows in frame.groupby("source_id").size().items():

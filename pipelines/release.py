@@ -299,7 +299,7 @@ def _write_table(store: Warehouse, name: str, where: str, folder: Path,
             frame = con.execute(f"select * from {_ident(name)}").fetchdf()
     withheld = []
     if not include_restricted:
-        frame, withheld = licences.releasable_rows(frame)
+        frame, withheld = licences.releasable_rows(frame, name)
     if set(frame.columns) != set(spec.columns):
         raise ReleaseError(
             f"table '{name}' in the warehouse has columns {sorted(frame.columns)} but schemas/ declares "
