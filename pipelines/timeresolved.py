@@ -66,7 +66,7 @@ def parse_start(text) -> pd.Timestamp:
         except (ValueError, TypeError):
             raise InvalidInputError([f"start {text!r} is not an ISO date-time (e.g. 2023-07-01T10:00Z)"]) from None
     if pd.isna(stamp):
-        raise InvalidInputError([f"start {text!r} is not a date-time"])
+        raise InvalidInputError([f"start {text!r} is not an ISO date-time (e.g. 2023-07-01T10:00Z)"])
     return stamp.tz_localize(timezone.utc) if stamp.tzinfo is None else stamp.tz_convert(timezone.utc)
 
 
