@@ -65,6 +65,8 @@ def run(args) -> int:
             return estimate_modes.run_inference(args)
         if not args.jobs and estimate_modes.wants_start(args):
             return estimate_modes.run_at(args)
+        if estimate_modes.jobs_are_mixed(args) and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]:
+            return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
         _print_bad_rows(exc.bad_row_count, exc.bad_rows)

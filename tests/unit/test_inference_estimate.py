@@ -176,3 +176,30 @@ def test_cli(warehouse, monkeypatch, capsys):
     assert main(["greenest-window", "--zone", "US-CAL-CISO", "--hours", "1", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["zone_id"] == "US-CAL-CISO"
     assert main(["greenest-window", "--zone", "Narnia", "--hours", "1"]) == 2
+
+
+def test_a_jobs_file_mixes_training_inference_and_start_rows(warehouse, tmp_path, monkeypatch, capsys):
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text("job,hardware,count,hours,zone,model,requests,start,pue\n"
+                    "train,H100 SXM,2,2,US-CAL-CISO,,,2021-03-14T09:00Z,1.5\n"
+                    "plain,H100 SXM,1,10,FRA,,,,\n"
+                    "chat,,,,FRA,llama 3.1 8b,1000,,\n"
+                    "bad-model,,,,FRA,gpt-17,5,,\n"
+                    "bad-count,H100 SXM,0,1,FRA,,,,\n")
+    out = tmp_path / "out.parquet"
+    monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse))
+    assert main(["estimate", "--jobs", str(jobs), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "line 5: no measured model matches 'gpt-17'" in err and "line 6: count must be > 0" in err
+    assert not out.exists()
+    assert main(["estimate", "--jobs", str(jobs), "--out", str(out), "--skip-invalid"]) == 0
+    frame = pd.read_parquet(out).set_index("job")
+    assert list(frame.index) == ["train", "plain", "chat"]
+    assert frame.loc["train", "job_kind"] == "training" and frame.loc["train", "intensity_resolution"] == "hourly"
+    hourly = [576.5 * 0.453592, 586.0 * 0.453592]
+    assert frame.loc["train", "operational_kgco2e"] == pytest.approx(sum(2 * 700 * 1.5 / 1000 * g / 1000 for g in hourly))
+    assert frame.loc["plain", "gco2e_per_kwh"] == pytest.approx(78.55024)
+    alone = estimate_inference("llama 3.1 8b", requests=1000, zone="FRA", warehouse=warehouse).results
+    assert frame.loc["chat", "job_kind"] == "inference"
+    assert frame.loc["chat", "total_kgco2e"] == pytest.approx(alone["total_kgco2e_central"])
+    assert frame.loc["chat", "total_kgco2e_high"] == pytest.approx(alone["total_kgco2e_high"])
