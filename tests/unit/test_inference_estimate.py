@@ -203,3 +203,18 @@ def test_a_jobs_file_mixes_training_inference_and_start_rows(warehouse, tmp_path
     assert frame.loc["chat", "job_kind"] == "inference"
     assert frame.loc["chat", "total_kgco2e"] == pytest.approx(alone["total_kgco2e_central"])
     assert frame.loc["chat", "total_kgco2e_high"] == pytest.approx(alone["total_kgco2e_high"])
+
+
+@pytest.mark.parametrize("zone, start, hours, basis", [
+    ("US-CAL-CISO", "2021-03-14T09:00Z", 2, "direct"),
+    ("DEU", "2025-03-31T20:00Z", 8, "lifecycle"),
+    ("FRA", "2022-06-01T00:00Z", 8, "lifecycle"),
+])
+def test_sql_form_of_the_time_resolved_intensity_agrees_with_python(warehouse, zone, start, hours, basis):
+    from pipelines.timeresolved import intensity_over, parse_start
+
+    with duckdb.connect(str(warehouse / DATABASE_NAME), read_only=True) as con:
+        sql = con.execute("select resolution, gco2e_per_kwh, source_id from grid_intensity_over(?, ?::timestamptz, ?, ?)",
+                          [zone, parse_start(start).isoformat(), hours, basis]).fetchone()
+        python = intensity_over(con, zone, parse_start(start), hours, basis if zone == "US-CAL-CISO" else None)
+    assert sql == (python.resolution, pytest.approx(python.gco2e_per_kwh), python.source_id)

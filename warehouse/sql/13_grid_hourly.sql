@@ -1,4 +1,4 @@
--- requires: grid_intensity_hourly, grid_intensity_monthly, grid_carbon_intensity
+-- requires: grid_intensity_hourly, grid_intensity_monthly, grid_carbon_intensity, grid_carbon_intensity_preferred
 -- Grid intensity by the hour: a long form (one row per zone, hour, source and basis), checks
 -- against annual figures, the intensity over a job's exact hours (with monthly as the fallback
 -- resolution) and the greenest window of a zone's recorded year.
@@ -101,6 +101,30 @@ select source_id, any_value(source_vintage) as source_vintage, any_value(basis) 
        sum(overlap_hours) as covered_hours
 from month_overlaps where overlap_hours > 0
 group by source_id;
+
+-- grid_intensity_over(zone, start_utc, hours, basis): the finest resolution that covers the job,
+-- one row: hourly (the basis asked) where one hourly source covers every hour, else monthly (each
+-- month weighted by the job's hours in it; Ember's basis), else the annual preferred value for
+-- the zone and the start's year (nearest earlier year). pipelines/timeresolved.py gives the same
+-- answer with the reasons for each fallback.
+create or replace macro grid_intensity_over(zone, start_utc, job_hours, basis_name) as table
+select * from (
+    select 1 as resolution_rank, 'hourly' as resolution, source_id, source_vintage, basis_name as basis,
+           data_year, gco2e_per_kwh
+    from grid_hourly_window(zone, start_utc, job_hours, basis_name)
+    where abs(covered_hours - job_hours) < 1e-6
+    union all
+    select 2, 'monthly', source_id, source_vintage, basis, data_year, gco2e_per_kwh
+    from grid_monthly_window(zone, start_utc, job_hours)
+    where abs(covered_hours - job_hours) < 1e-6
+    union all
+    (select 3, 'annual', source_id, source_vintage, basis, data_year, gco2e_per_kwh
+     from grid_carbon_intensity_preferred
+     where zone_id = zone and year <= year(start_utc::timestamptz at time zone 'UTC')
+     order by year desc limit 1)
+)
+order by resolution_rank, source_id
+limit 1;
 
 -- grid_greenest_window(zone, hours, basis): over the most recent recorded year of the zone (the
 -- first hourly source by name when two cover it), every start hour whose window of `hours`
