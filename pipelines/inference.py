@@ -202,7 +202,7 @@ def estimate_inference(model: str | None = None, *, params_billions: float | Non
         cursor = con.execute("from inference_footprint('inference_job')")
         names = [c[0] for c in cursor.description]
         result = dict(zip(names, cursor.fetchone()))
-    return InferenceEstimate(results=_results(result), inputs=tuple(_inputs(result, match, model, zone)),
+    return InferenceEstimate(results=_results(result), inputs=tuple(_inputs(result, match, zone)),
                              notes=tuple(_notes(result)))
 
 
@@ -221,7 +221,7 @@ def _results(r: dict) -> dict:
     return {name: r[name] for name in RESULT_COLUMNS}
 
 
-def _inputs(r: dict, match: ModelMatch, typed_model: str | None, zone: str | None):
+def _inputs(r: dict, match: ModelMatch, zone: str | None):
     yield Input("model", r["model"], "model", "given", match.how, r["measurement_source_id"],
                 r["measurement_source_vintage"])
     yield Input("task", r["task"], "task", "given", "given")

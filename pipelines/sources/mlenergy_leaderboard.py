@@ -76,8 +76,12 @@ def _task(raw: RawSource, task: str) -> pd.DataFrame:
                                 "energy or power", column=per_request,
                                 sample_rows=frame[unusable].head(5).to_dict("records"))
     ids = _measurement_ids(frame, task, diffusion)
-    text = lambda column: frame[column].astype("string") if column in frame else pd.Series(pd.NA, index=frame.index,
-                                                                                          dtype="string")
+
+    def text(column: str) -> pd.Series:
+        if column in frame:
+            return frame[column].astype("string")
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+
     return pd.DataFrame({
         "measurement_id": ids,
         "model": frame["model_id"].astype(str),

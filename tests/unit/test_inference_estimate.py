@@ -121,6 +121,12 @@ def test_bad_input_is_one_message(warehouse, kwargs, message):
         estimate_inference(warehouse=warehouse, **kwargs)
 
 
+def test_unknown_model_names_the_closest(warehouse):
+    with pytest.raises(UnknownModelError) as caught:
+        estimate_inference("llama-3.1-8b-instruct-xl", requests=1, warehouse=warehouse)
+    assert "meta-llama/Llama-3.1-8B-Instruct" in caught.value.suggestions
+
+
 def test_task_aliases():
     assert normalise_task("Code") == "code_completion" and normalise_task(None) == "chat"
     assert normalise_task("text_to_image") == "text_to_image"
