@@ -37,6 +37,8 @@ class ResourceFile:
     sha256: str
     rows: int
     source_ids: tuple[str, ...]
+    # Rows left out for licence reasons (pipelines.licences.Withheld), listed, never silent.
+    withheld: tuple = ()
 
 
 def table_schema_type(pandera_dtype) -> str:
@@ -160,6 +162,8 @@ def resource_descriptor(resource: ResourceFile) -> dict:
         "schema": table_schema(resource.spec),
         "sources": [source_entry(s) for s in resource.source_ids],
         "licenses": _licenses(resource.source_ids),
+        **({"withheld": [{"source_id": w.source_id, "rows": w.rows, "reason": w.reason} for w in resource.withheld]}
+           if resource.withheld else {}),
     }
 
 

@@ -39,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines import settings
+from pipelines import licences, settings
 from pipelines.archive import sha256_of
 from pipelines.datapackage import ResourceFile, build_datapackage, table_schema_type
 from pipelines.dataset import how_to_cite
@@ -239,7 +239,7 @@ def expected_tables(store: Warehouse) -> dict[str, str]:
 
 def build_release(warehouse_dir: Path | str | None = None, version: str | None = None, *,
                   now: datetime | None = None, hold_refresh_lock: bool = True,
-                  allow_partial: bool = False) -> ReleaseResult:
+                  allow_partial: bool = False, include_restricted: bool = False) -> ReleaseResult:
     """Build `<warehouse>/releases/<version>/` from the published tables.
 
     Refuses a warehouse missing tables a refresh should have published (`allow_partial=True`
@@ -248,6 +248,8 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
 
     `hold_refresh_lock=False` is for the Dagster `release` asset, which runs inside a refresh
     that already holds the lock (after every table it depends on has been published).
+    Rows of sources whose licence does not allow redistribution (pipelines.licences) are left out
+    and listed in CHANGELOG.md and datapackage.json, unless `include_restricted` (a private build).
     """
     store = Warehouse(Path(warehouse_dir or settings.warehouse_dir()))
     if version is not None and not is_valid_version(version):
@@ -292,7 +294,8 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
         try:
             # mkdtemp makes the folder private; a release is meant to be served and shared.
             os.chmod(staging, 0o755)
-            resources = [_write_table(store, name, where, staging) for name, where in tables.items()]
+            resources = [_write_table(store, name, where, staging, include_restricted)
+                         for name, where in tables.items()]
             if latest and _same_data(folder / latest, resources, not_included):
                 return ReleaseResult(latest, folder / latest, created, latest, {r.spec.name: r.rows for r in resources},
                                      [], unchanged_from=latest)
@@ -300,7 +303,8 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             diffs = compare_releases(folder / previous if previous else None, staging)
             build = {**build_info(), "partial": bool(missing), "tables_not_included": not_included}
             (staging / CHANGELOG_NAME).write_text(
-                render_changelog(version, created, previous, build, diffs), encoding="utf-8")
+                render_changelog(version, created, previous, build, diffs)
+                + licences.changelog_section(resources), encoding="utf-8")
             descriptor = build_datapackage(version=version, created=created, resources=resources, build=build)
             descriptor["citation"] = how_to_cite(version, created)
             (staging / DATAPACKAGE_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
@@ -364,13 +368,17 @@ def _previous_release(folder: Path, index: dict) -> str | None:
     return None
 
 
-def _write_table(store: Warehouse, name: str, where: str, folder: Path) -> ResourceFile:
+def _write_table(store: Warehouse, name: str, where: str, folder: Path,
+                 include_restricted: bool = False) -> ResourceFile:
     spec = TABLES[name]
     if where == "parquet":
         frame = pq.read_table(store.parquet_path(name)).to_pandas()
     else:
         with store.connect() as con:
             frame = con.execute(f"select * from {_ident(name)}").fetchdf()
+    withheld = []
+    if not include_restricted:
+        frame, withheld = licences.releasable_rows(frame, name)
     if set(frame.columns) != set(spec.columns):
         raise ReleaseError(
             f"table '{name}' in the warehouse has columns {sorted(frame.columns)} but schemas/ declares "
@@ -384,7 +392,8 @@ def _write_table(store: Warehouse, name: str, where: str, folder: Path) -> Resou
         source_ids = tuple(sorted({value for c in source_columns for value in frame[c].dropna().unique().tolist()}))
     else:
         source_ids = tuple(s.id for s in sources_for_table(name))
-    return ResourceFile(spec, path.name, path.stat().st_size, sha256_of(path), len(frame), source_ids)
+    return ResourceFile(spec, path.name, path.stat().st_size, sha256_of(path), len(frame), source_ids,
+                        tuple(withheld))
 
 
 def _with_declared_types(arrow: pa.Table, spec) -> pa.Table:

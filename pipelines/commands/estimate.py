@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import sys
 
+from pipelines import estimate_modes
+
 # One-job flags that a jobs file replaces with its own columns.
 _JOB_FLAGS = ("hardware", "count", "hours", "zone", "year", "pue", "power_w", "intensity", "utilization",
-              "lifetime_years", "embodied_kgco2e")
+              "lifetime_years", "embodied_kgco2e", *estimate_modes.INFERENCE_FLAGS, "start", "basis")
 
 
 def register(subparsers) -> None:
@@ -43,6 +45,7 @@ def register(subparsers) -> None:
                      help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred")
     job.add_argument("--format", choices=["table", "json"], default="table",
                      help="table (default) or json (always valid JSON: no NaN or infinity tokens)")
+    estimate_modes.add_arguments(parser)
     batch = parser.add_argument_group("a file of jobs")
     batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row")
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
@@ -63,6 +66,12 @@ def run(args) -> int:
     use_release(args)
     _refuse_non_finite(args)
     try:
+        if not args.jobs and estimate_modes.wants_inference(args):
+            return estimate_modes.run_inference(args)
+        if not args.jobs and estimate_modes.wants_start(args):
+            return estimate_modes.run_at(args)
+        if estimate_modes.jobs_are_mixed(args) and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]:
+            return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
         _print_bad_rows(exc.bad_row_count, exc.bad_rows)

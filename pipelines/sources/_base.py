@@ -54,6 +54,9 @@ class Source:
     # Curated sources are files we compile by hand from cited publications; they ship with the
     # code in pipelines/curated/ (one citation per row) instead of being fetched.
     curated: bool = False
+    # Whether a release may republish the rows: None = decide from the licence text
+    # (pipelines.licences); False where the terms forbid or are unclear, True to override.
+    redistributable: bool | None = None
 
     def file(self, name: str) -> SourceFile:
         for f in self.files:
@@ -171,3 +174,14 @@ class RawSource:
             raise SourceFormatError(self.source_id, name, f"{int(bad.sum())} non-numeric value(s)",
                                     column=column, sample_rows=sample)
         return values
+
+
+def present_files(raw: RawSource, declared: list[str]) -> list[str]:
+    """The declared files a snapshot holds, in declared order. An archive or a live snapshot always
+    holds every declared file (resolving it checks that); a source made of many per-zone or
+    per-task files reads those present so that a test can hand it a few. None present is an error
+    naming the first."""
+    names = [name for name in declared if name in raw.files]
+    if not names:
+        raw.file(declared[0])
+    return names
