@@ -150,7 +150,8 @@ class Warehouse:
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(f"{os.getpid()} {operation}")
+            # The pid alone for a refresh (what tools reading the lock expect); "<pid> release" otherwise.
+            handle.write(str(os.getpid()) if operation == "refresh" else f"{os.getpid()} {operation}")
             handle.flush()
             yield
         finally:

@@ -49,7 +49,7 @@ class FleetParameters:
     def __post_init__(self):
         if isinstance(self.lifetime_years, bool) or not math.isfinite(self.lifetime_years) \
                 or int(self.lifetime_years) != self.lifetime_years or not 1 <= self.lifetime_years <= 100:
-            raise FleetParameterError(f"lifetime_years must be a whole number from 1 to 100, "
+            raise FleetParameterError(f"lifetime_years must be a whole number >= 1 (and at most 100), "
                                       f"got {str(self.lifetime_years)[:30]}")
         if not 0 < self.utilization <= 1:
             raise FleetParameterError(f"utilization must be in (0, 1], got {self.utilization}")

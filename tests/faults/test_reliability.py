@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from http_server import FaultServer, Reply
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import Warehouse
 
-from .support import (FAST_FETCH, cli_command, cli_env, copy_warehouse, published_digests, require_shared_sources,
+from .support import (FAST_FETCH, cli_command, cli_env, copy_warehouse, published_digests,
                       rewrite_archive_file, table_rows)
 
 pytestmark = pytest.mark.faults
@@ -152,7 +151,7 @@ def test_download_retries_a_file_that_trickles_past_its_deadline(tmp_path):
     assert not [p for p in (tmp_path / "releases").iterdir() if p.name.startswith(".")]
 
 
-def test_download_that_always_trickles_fails_with_one_line_and_installs_nothing(tmp_path, monkeypatch):
+def test_download_that_always_trickles_fails_with_one_line_and_installs_nothing(tmp_path):
     data = b"x" * 4000
     with FaultServer() as server:
         url = release_folder_routes(server, {"table.parquet": data})

@@ -157,11 +157,15 @@ def _rewrite(home: Path, source_id: str, file: str, old: bytes, new: bytes, fix_
     source_dir = home / "archive" / source_id
     target = source_dir / file
     old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
+    old_size = target.stat().st_size
     assert old in target.read_bytes()
     target.write_bytes(target.read_bytes().replace(old, new, 1))
     if fix_manifest:
+        # The manifest's sha256 and bytes both describe the new file (the size is checked first).
         manifest = source_dir / "SOURCE.toml"
-        manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+        head, _, rest = manifest.read_text().partition(old_sha)
+        rest = rest.replace(f"bytes = {old_size}\n", f"bytes = {target.stat().st_size}\n", 1)
+        manifest.write_text(head + hashlib.sha256(target.read_bytes()).hexdigest() + rest)
 
 
 def test_corrupted_archive_file_fails_refresh_and_keeps_outputs(home):
