@@ -183,7 +183,8 @@ def _row(mineral, zone_id, zone_name, zone_type, year, measure, cell, unit, esti
         "quantity_t": None if is_share else quantity,
         "share_pct": quantity if is_share else None,
         "value_status": status, "is_lower_bound": bound, "is_estimated": estimated,
-        "published_unit": unit, "usgs_table": usgs_table, "usgs_type": usgs_type, "usgs_notes": notes, "source_file": name,
+        "published_unit": unit, "usgs_table": usgs_table, "usgs_type": usgs_type, "usgs_notes": notes,
+        "source_file": name,
     }
 
 

@@ -28,8 +28,8 @@ def test_at_least_25_countries_have_yearly_series(built_warehouse):
 
 def test_owid_eu_rates_are_eurostats_recycled_over_collected(built_warehouse):
     rows = query(built_warehouse, "select source_id, value, rate_definition from ewaste_statistics where "
-                                  "zone_id = 'DEU' and year = 2017 and metric = 'recycling_rate' and category = 'TOTAL' "
-                                  "order by source_id")
+                                  "zone_id = 'DEU' and year = 2017 and metric = 'recycling_rate' and "
+                                  "category = 'TOTAL' order by source_id")
     assert rows == [("eurostat_env_waselee", 85.8, "recycled_over_collected"),
                     ("owid_ewaste", 85.8, "recycled_over_collected")]
     assert query(built_warehouse, "select value, rate_definition from ewaste_statistics where zone_id = 'MLT' and "
@@ -110,3 +110,13 @@ def test_mineral_uses_are_cited(built_warehouse):
     assert rows == [("cobalt", 1, 1, 1), ("gallium", 2, 2, 2), ("tantalum", 1, 1, 1)]
     produced = {row[0] for row in query(built_warehouse, "select distinct mineral from mineral_production")}
     assert {row[0] for row in rows} <= produced
+
+
+def test_units_in_column_names_view(built_warehouse):
+    rows = query(built_warehouse, "select value_kt, value_kg_per_capita, value_pct, flag "
+                                  "from ewaste_statistics_by_unit where zone_id = 'DEU' and year = 2006 and metric = 'collected' and "
+                                  "category = 'TOTAL' and source_id = 'eurostat_env_waselee'")
+    assert rows == [(pytest.approx(753.9), None, None, "s")]
+    assert query(built_warehouse, "select count(*) from ewaste_statistics_by_unit where (value_kt is not null)::int + "
+                                  "(value_kg_per_capita is not null)::int + (value_pct is not null)::int + "
+                                  "(population_persons is not null)::int <> 1") == [(0,)]

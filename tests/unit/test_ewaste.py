@@ -109,7 +109,8 @@ def statistics_row(zone_id, year, metric, value, source_id="un_sdg_ewaste"):
     unit = {"population": "persons"}.get(metric, "kg/person" if metric.endswith("_per_capita") else "kt")
     return {"zone_id": zone_id, "year": year, "metric": metric, "value": value, "unit": unit,
             "category": "TOTAL", "zone_name": zone_id, "zone_type": "country", "rate_definition": None,
-            "flag": None, "source_id": source_id, "series": f"{source_id}:{metric}"}
+            "flag": None, "source_id": source_id, "source_vintage": "2024-01-01",
+            "series": f"{source_id}:{metric}"}
 
 
 @pytest.fixture
@@ -188,7 +189,8 @@ def test_asset_check_lists_the_disagreeing_series(tmp_path):
 def rate_row(zone_id, year, value, definition, source_id="owid_ewaste"):
     return {"zone_id": zone_id, "zone_name": zone_id, "zone_type": "country", "year": year,
             "metric": "recycling_rate", "category": "TOTAL", "value": value, "unit": "percent",
-            "rate_definition": definition, "flag": None, "source_id": source_id, "series": "s"}
+            "rate_definition": definition, "flag": None, "source_id": source_id, "source_vintage": "2024-01-01",
+            "series": "s"}
 
 
 @pytest.fixture

@@ -81,7 +81,8 @@ def test_curated_projections_carry_ranges_and_citations():
         ["zone_id", "year", "series"])
     iea_2026 = frame.loc[("WLD", 2026, "IEA Electricity 2024")]
     assert (iea_2026["electricity_twh_low"], iea_2026["electricity_twh_high"]) == (620, 1050)
-    assert iea_2026["basis"] == "projection" and iea_2026["citation_url"] == "https://www.iea.org/reports/electricity-2024"
+    assert iea_2026["basis"] == "projection"
+    assert iea_2026["citation_url"] == "https://www.iea.org/reports/electricity-2024"
     lbnl = frame.loc[("USA", 2028, "LBNL 2024 United States Data Center Energy Usage Report")]
     assert (lbnl["electricity_twh_low"], lbnl["electricity_twh_high"], lbnl["share_of_demand_pct_high"]) == (
         325, 580, 12)

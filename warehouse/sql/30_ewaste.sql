@@ -79,3 +79,14 @@ select year, rate_definition, rank() over (partition by year, rate_definition
 from rates
 order by year, rate_definition, recycling_rank, zone_id;
 
+
+-- The same rows with the unit in the column name (docs/naming.md): exactly one of value_kt,
+-- value_kg_per_capita, value_pct and population_persons is set on each row.
+create or replace view ewaste_statistics_by_unit as
+select zone_id, zone_name, zone_type, year, category, metric,
+       case when unit = 'kt' then value end as value_kt,
+       case when unit = 'kg/person' then value end as value_kg_per_capita,
+       case when unit = 'percent' then value end as value_pct,
+       case when unit = 'persons' then value end as population_persons,
+       rate_definition, flag, series, source_id, source_vintage
+from ewaste_statistics;
