@@ -31,14 +31,15 @@ def _json(rows) -> dg.MetadataValue:
 
 
 @dg.asset_check(asset=SPECS, description=f"accelerator_specs_preferred has one row per canonical model and "
-                                         f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators.")
+                                         f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators with a TDP.")
 def preferred_specs_one_row_per_model(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         duplicates = con.execute("""select canonical_model, count(*) from accelerator_specs_preferred
                                     group by 1 having count(*) > 1 limit 20""").fetchall()
-        (models,) = con.execute("select count(*) from accelerator_specs_preferred").fetchone()
-    return dg.AssetCheckResult(passed=not duplicates and models >= MIN_PREFERRED_ACCELERATORS,
-                               metadata={"accelerators": models, "duplicated_keys": _json(duplicates)})
+        (models, with_tdp) = con.execute("select count(*), count(tdp_w) from accelerator_specs_preferred").fetchone()
+    return dg.AssetCheckResult(passed=not duplicates and with_tdp >= MIN_PREFERRED_ACCELERATORS,
+                               metadata={"accelerators": models, "accelerators_with_tdp": with_tdp,
+                                         "duplicated_keys": _json(duplicates)})
 
 
 @dg.asset_check(asset=SPECS, description=f"Every tdp_w lies within {PLAUSIBLE_TDP_W[0]}-{PLAUSIBLE_TDP_W[1]} W.")
