@@ -173,6 +173,9 @@ SOURCE = Source(
     title="NVIDIA quarterly revenue by market platform and reportable segment, FY2021-FY2026",
     publisher="NVIDIA Corporation (8-K earnings releases on SEC EDGAR), extracted by akiraak/ai-financial-analyst",
     license="Figures: NVIDIA's public SEC filings; extraction: MIT (akiraak/ai-financial-analyst)",
+    # The figures are facts from filings NVIDIA made public on EDGAR, and the extraction that
+    # arranges them is MIT-licensed: both may be republished with attribution.
+    redistributable=True,
     homepage="https://github.com/akiraak/ai-financial-analyst",
     description="Revenue of NVIDIA's Data Center, Gaming, Professional Visualization and Automotive market "
                 "platforms, of its Compute & Networking and Graphics segments, and in total, per fiscal quarter, "
