@@ -18,8 +18,13 @@ TEN_COUNTRIES = ["USA", "CHN", "IND", "DEU", "FRA", "GBR", "JPN", "BRA", "ZAF", 
 EACH_END = 15
 
 
-def _r(value) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 6)
+def _r(value, digits: int = 6) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), digits)
+
+
+# Means over thousands of hours: pandas and DuckDB sum in different orders, so they agree to a
+# few decimals, not to the last digit.
+_MEAN_DIGITS = 3
 
 
 def _frame(con, sql: str) -> pd.DataFrame:
@@ -82,7 +87,7 @@ def _hourly_day(con):
             "select hour(timezone(?, t)) as h from unnest(?::timestamptz[]) as u(t)",
             [_LOCAL.get(zone_id, "UTC"), [t.to_pydatetime() for t in zone["hour_start_utc"]]]).fetchdf()["h"]
         means = zone["value"].groupby(hours.values).mean()
-        out += [(zone_id, basis, int(hour), _r(mean)) for hour, mean in means.items()]
+        out += [(zone_id, basis, int(hour), _r(mean, _MEAN_DIGITS)) for hour, mean in means.items()]
     return sorted(out)
 
 
@@ -90,7 +95,8 @@ def _hourly_year(con):
     rows = _hourly_one_basis(con)
     rows = rows.assign(day=rows["hour_start_utc"].dt.tz_convert("UTC").dt.strftime("%Y-%m-%d"))
     days = rows.groupby(["zone_id", "basis", "day"])["value"].agg(["min", "mean", "max"]).reset_index()
-    return sorted((r.zone_id, r.basis, r.day, _r(r.min), _r(r.mean), _r(r.max)) for r in days.itertuples())
+    return sorted((r.zone_id, r.basis, r.day, _r(r.min), _r(r.mean, _MEAN_DIGITS), _r(r.max))
+                  for r in days.itertuples())
 
 
 def _revenue(con):
@@ -122,8 +128,7 @@ def _datacenter_world(con):
                                             else given[0])
         out.append((int(r.year), r.basis, _r(low), _r(central), _r(high)))
     fleet = _frame(con, "select * from accelerator_fleet_footprint")
-    fleet = fleet[fleet["product_family"].str.contains("best estimate") & (fleet["installed_base_low"] > 0)
-                  & fleet["energy_twh_low"].notna()]
+    fleet = fleet[(fleet["installed_base_low"] > 0) & fleet["energy_twh_low"].notna()]
     out += [(int(r.year), "estimate (this dataset)", _r(r.energy_twh_low), _r(r.energy_twh_central),
              _r(r.energy_twh_low if pd.isna(r.energy_twh_high) else r.energy_twh_high)) for r in fleet.itertuples()]
     return sorted(out)
@@ -132,18 +137,23 @@ def _datacenter_world(con):
 def _recycling_by_country(con):
     rates = _frame(con, "select * from ewaste_statistics")
     rates = rates[(rates["metric"] == "recycling_rate") & (rates["category"] == "TOTAL")
-                  & (rates["zone_type"] == "country") & (rates["rate_definition"] == "recycled_over_generated")]
+                  & (rates["zone_type"] == "country")
+                  & rates["rate_definition"].isin(["recycled_over_generated", "recycled_over_collected"])]
     if rates.empty:
         return []
     rates = (rates.assign(eurostat_first=rates["source_id"] != "eurostat_env_waselee")
-             .sort_values(["eurostat_first", "source_id", "series"]).drop_duplicates(["zone_id", "year"]))
-    per_year = rates.groupby("year").size()
-    year = max(y for y, n in per_year.items() if n >= per_year.max() // 2)
-    chosen = rates[rates["year"] == year]
+             .sort_values(["eurostat_first", "source_id", "series"])
+             .drop_duplicates(["zone_id", "year", "rate_definition"]))
+    counts = rates.groupby(["rate_definition", "year"]).size()
+    best = counts.groupby(level=0).max()
+    definition = max(best.index, key=lambda d: (best[d], d == "recycled_over_generated"))
+    per_year = counts[definition]
+    year = max(y for y, n in per_year.items() if n >= best[definition] // 2)
+    chosen = rates[(rates["rate_definition"] == definition) & (rates["year"] == year)]
     top = chosen.sort_values("value", ascending=False).head(EACH_END)
     bottom = chosen.sort_values(["value", "zone_id"]).head(EACH_END)
     both = pd.concat([top, bottom]).drop_duplicates("zone_id")
-    return sorted((r.zone_id, int(r.year), _r(r.value)) for r in both.itertuples())
+    return sorted((r.zone_id, int(r.year), r.rate_definition, _r(r.value)) for r in both.itertuples())
 
 
 _TEXT_TASKS = {"chat", "reasoning", "code_completion", "text_generation", "summarization", "question_answering"}
@@ -220,10 +230,10 @@ def emitted(chart_id: str, rows: list[dict]) -> list[tuple]:
         return sorted((r["series"], r["year"], _r(r["value_low"]), _r(r["value_central"]), _r(r["value_high"]))
                       for r in rows)
     if chart_id == "grid_intensity_hourly_day":
-        return sorted((r["zone_id"], r["basis"], r["local_hour"], _r(r["gco2e_per_kwh"])) for r in rows)
+        return sorted((r["zone_id"], r["basis"], r["local_hour"], _r(r["gco2e_per_kwh"], _MEAN_DIGITS)) for r in rows)
     if chart_id == "grid_intensity_hourly_year":
         return sorted((r["zone_id"], r["basis"], r["day_utc"], _r(r["min_gco2e_per_kwh"]),
-                       _r(r["mean_gco2e_per_kwh"]), _r(r["max_gco2e_per_kwh"])) for r in rows)
+                       _r(r["mean_gco2e_per_kwh"], _MEAN_DIGITS), _r(r["max_gco2e_per_kwh"])) for r in rows)
     if chart_id == "nvidia_datacenter_revenue":
         return sorted((r["fiscal_year"], r["fiscal_quarter"], _r(r["revenue_busd"])) for r in rows)
     if chart_id == "accelerator_unit_sales":
@@ -233,7 +243,7 @@ def emitted(chart_id: str, rows: list[dict]) -> list[tuple]:
         return sorted((r["year"], r["basis"], _r(r["twh_low"]), _r(r["twh_central"]), _r(r["twh_high"]))
                       for r in rows)
     if chart_id == "ewaste_recycling_rate_by_country":
-        return sorted((r["zone_id"], r["year"], _r(r["recycling_rate_pct"])) for r in rows)
+        return sorted((r["zone_id"], r["year"], r["rate_definition"], _r(r["recycling_rate_pct"])) for r in rows)
     if chart_id == "inference_energy_by_size":
         return sorted((r["measurement_id"], _r(r["total_params_billions"]), _r(r["energy_wh_per_request"]))
                       for r in rows)

@@ -82,9 +82,14 @@ def _fmt(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _significant(value: float) -> str:
+    """Three significant figures, without an exponent for thousands (1,050, not 1.05e+03)."""
+    return f"{float(f'{value:.3g}'):,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
+
+
 def _range(low: float, high: float) -> str:
     """`low-high` with three significant figures, or one number when they agree."""
-    low_text, high_text = f"{low:,.3g}", f"{high:,.3g}"
+    low_text, high_text = _significant(low), _significant(high)
     return low_text if low_text == high_text else f"{low_text}-{high_text}"
 
 
@@ -190,7 +195,7 @@ def grid_intensity_source_spread(con) -> Drawn | None:
 
 # --- Hourly grid intensity -------------------------------------------------------------------------
 
-# Local standard-time zones of the recorded hourly zones, so an average day reads in the hours
+# Time zones of the recorded hourly zones, so an average day reads in the hours
 # its people live by; a zone not listed is drawn in UTC and says so.
 HOURLY_ZONE_TIMEZONES = {
     "DEU": "Europe/Berlin", "FRA": "Europe/Paris", "POL": "Europe/Warsaw", "GB": "Europe/London",
@@ -222,7 +227,7 @@ def _hourly_rows(con) -> pd.DataFrame:
 @chart("grid_intensity_hourly_day", "An average day of grid carbon intensity, hour by hour",
        needs=_HOURLY_NEEDS,
        units="gCO2e per kWh consumed (flow-traced, imports included), mean of each local hour over the "
-             "zone's recorded year; local standard time")
+             "zone's recorded year; local clock time (daylight saving time where the zone keeps it)")
 def grid_intensity_hourly_day(con) -> Drawn | None:
     rows = _hourly_rows(con)
     if rows.empty:
@@ -244,7 +249,7 @@ def grid_intensity_hourly_day(con) -> Drawn | None:
     spec = {
         "mark": {"type": "line", "point": {"filled": True, "size": 18}, "strokeWidth": 2},
         "encoding": {
-            "x": {"field": "local_hour", "type": "quantitative", "title": "hour of the day (local standard time)",
+            "x": {"field": "local_hour", "type": "quantitative", "title": "hour of the day (local time)",
                   "scale": {"domain": [0, 23]}, "axis": {"tickCount": 12, "format": "d"}},
             "y": {"field": "gco2e_per_kwh", "type": "quantitative", "title": "gCO2e/kWh"},
             "color": {"field": "zone", "type": "nominal", "title": "zone"},
@@ -257,7 +262,7 @@ def grid_intensity_hourly_day(con) -> Drawn | None:
         takeaway=(f"Over an average day {widest} swings from {_fmt(swing.loc[widest, 'min'])} to "
                   f"{_fmt(swing.loc[widest, 'max'])} gCO2e/kWh ({swing.loc[widest, 'ratio']:.1f} times): the hour "
                   "a job runs changes its emissions, more on some grids than others."),
-        description=(f"Line chart of the mean carbon intensity of each hour of the day, local standard time, "
+        description=(f"Line chart of the mean carbon intensity of each hour of the day, local time, "
                      f"for {data['zone'].nunique()} zones; the widest daily swing is {widest}, from "
                      f"{_fmt(swing.loc[widest, 'min'])} to {_fmt(swing.loc[widest, 'max'])} gCO2e/kWh."))
 
@@ -384,8 +389,10 @@ def accelerator_unit_sales(con) -> Drawn | None:
     return Drawn(
         data, spec,
         takeaway=(f"The largest central estimate is {peak.units_m_central:,.2f} million units in {peak.year} "
-                  f"({peak.series}, range {_range(peak.units_m_low, peak.units_m_high)} million): cited counts and "
-                  "counts derived from revenue are shown side by side, not added."),
+                  f"({peak.series}"
+                  + (f"; {_range(peak.units_m_low, peak.units_m_high)} million low to high"
+                     if peak.units_m_low != peak.units_m_high else "; no range given")
+                  + "): cited counts and counts derived from revenue are shown side by side, not added."),
         description=(f"Dot plot with range bars of AI accelerator unit sales per year, million units, for "
                      f"{data['series'].nunique()} series from {int(data['year'].min())} to "
                      f"{int(data['year'].max())}; the largest is {peak.series} in {peak.year} at "
@@ -495,7 +502,7 @@ def fleet_emissions(con) -> Drawn | None:
                                               "energy_twh_high")},
        units="TWh per year; a dot is the value or base case, a bar the publisher's range; projections as open "
              "circles; the AI fleet is this dataset's best-estimate series (accelerators incl. PUE only, not "
-             "the rest of the data centre)")
+             "the rest of the data centre), one series per shipment series, which overlap")
 def datacenter_electricity_world(con) -> Drawn | None:
     data = con.execute(f"""
         select series || coalesce(' - ' || scenario, '') as series, year, basis,
@@ -508,11 +515,11 @@ def datacenter_electricity_world(con) -> Drawn | None:
         where zone_id = 'WLD' and quarter is null
           and coalesce(electricity_twh_low, electricity_twh_central, electricity_twh_high) is not null
         union all
-        select 'AI accelerators (this dataset: ' || {_FLEET_SERIES} || ')', year, 'estimate (this dataset)',
+        select 'AI accelerators, this dataset: ' || {_FLEET_SERIES}, year, 'estimate (this dataset)',
                energy_twh_low, energy_twh_central, coalesce(energy_twh_high, energy_twh_low), source_id,
                source_vintage
         from accelerator_fleet_footprint
-        where product_family like '%best estimate%' and installed_base_low > 0 and energy_twh_low is not null
+        where installed_base_low > 0 and energy_twh_low is not null
         order by series, year""").fetchdf()
     if data.empty or not (data["basis"] != "estimate (this dataset)").any():
         return None
@@ -548,14 +555,15 @@ def datacenter_electricity_world(con) -> Drawn | None:
         takeaway += (f"; projections reach {_range(top.twh_low, top.twh_high)} TWh by {top.year} "
                      f"({top.series})")
     if len(fleet):
-        peak = fleet.loc[fleet["year"].idxmax()]
-        takeaway += (f"; the AI accelerators this dataset counts drew {_range(peak.twh_low, peak.twh_high)} TWh "
-                     f"in {peak.year}")
+        peak = fleet.loc[fleet["twh_high"].idxmax()]
+        takeaway += (f"; the largest AI-accelerator series this dataset computes ({peak.series.split(': ', 1)[1]}) "
+                     f"drew {_range(peak.twh_low, peak.twh_high)} TWh in {peak.year}")
     return Drawn(data, spec, takeaway=takeaway + ".",
                  description=(f"Dot plot with range bars of world data-centre electricity, TWh per year, "
                               f"{int(data['year'].min())}-{int(data['year'].max())}: {len(world)} estimates and "
                               f"projections from {world['series'].nunique()} series, with {len(fleet)} yearly "
-                              "values of this dataset's AI-accelerator fleet for comparison."))
+                              f"values of {fleet['series'].nunique()} AI-accelerator fleet series of this dataset "
+                              "for comparison."))
 
 
 # --- E-waste -----------------------------------------------------------------------------------------
@@ -611,34 +619,41 @@ def ewaste_generated_recycled(con) -> Drawn | None:
                               f"{int(data['is_projection'].sum())} projected values as open circles."))
 
 
-# Recycling rates of one definition only: recycled / generated (UN SDG 12.5.1, Global E-waste
-# Monitor). Recycled / collected (Eurostat) is higher by the collection rate; ranking the two
-# together would be wrong (see the view ewaste_recycling_rate_ranked).
-EWASTE_RATE_DEFINITION = "recycled_over_generated"
+# Recycling rates of one definition only, never two ranked together: recycled / generated (UN SDG
+# 12.5.1, Global E-waste Monitor) and recycled / collected (Eurostat) differ by the collection rate
+# (see the view ewaste_recycling_rate_ranked). The chart ranks the definition that covers the most
+# countries in this release (licences can leave one out).
+_RATE_DEFINITION_WORDS = {"recycled_over_generated": "recycled over generated",
+                          "recycled_over_collected": "recycled over collected"}
 
 
-@chart("ewaste_recycling_rate_by_country", "E-waste documented as recycled, by country",
+@chart("ewaste_recycling_rate_by_country", "E-waste recycling rate by country, one definition at a time",
        needs={"ewaste_statistics": ("zone_id", "year", "metric", "rate_definition", "source_id", "source_vintage"),
               "ewaste_recycling_rate_ranked": ("year", "rate_definition", "recycling_rank", "countries_ranked",
                                                "zone_id", "zone_name", "recycling_rate_pct", "source_id")},
-       units="percent of the e-waste generated in the country that is documented as recycled (UN SDG 12.5.1 "
-             "definition only; rates of recycled over collected are not ranked with them)")
+       units="percent, of the one rate definition named on the axis (recycled over generated, or recycled and "
+             "prepared for reuse over collected); the two are never ranked together")
 def ewaste_recycling_rate_by_country(con) -> Drawn | None:
     data = con.execute(f"""
-        with one_definition as (
-            select * from ewaste_recycling_rate_ranked where rate_definition = '{EWASTE_RATE_DEFINITION}'),
+        with counts as (
+            select rate_definition, year, count(*) as countries from ewaste_recycling_rate_ranked
+            where rate_definition in ('recycled_over_generated', 'recycled_over_collected') group by all),
+        definition as (
+            select rate_definition from counts group by rate_definition
+            order by max(countries) desc, rate_definition = 'recycled_over_generated' desc limit 1),
         latest as (
             -- the latest year that ranks at least half as many countries as the best-covered year
-            select max(year) as year from (select year, count(*) as countries from one_definition group by year)
-            where countries >= (select count(*) / 2 from one_definition group by year order by count(*) desc limit 1)),
+            select c.rate_definition, max(c.year) as year from counts c join definition using (rate_definition)
+            where c.countries >= (select max(countries) from counts join definition using (rate_definition)) / 2
+            group by all),
         chosen as (
             select r.*, row_number() over (order by r.recycling_rate_pct, r.zone_id) as rank_from_bottom
-            from one_definition r join latest using (year))
+            from ewaste_recycling_rate_ranked r join latest using (rate_definition, year))
         select c.zone_id, c.zone_name, c.year, c.rate_definition, c.recycling_rate_pct, c.recycling_rank,
-               c.countries_ranked, c.source_id, any_value(s.source_vintage) as source_vintage,
+               c.countries_ranked, c.source_id, max(s.source_vintage) as source_vintage,
                case when c.recycling_rank <= {RANKED_EACH_END} then 'highest' else 'lowest' end as ranking
         from chosen c
-        left join ewaste_statistics s on s.zone_id = c.zone_id and s.year = c.year and s.source_id = c.source_id
+        join ewaste_statistics s on s.zone_id = c.zone_id and s.year = c.year and s.source_id = c.source_id
              and s.metric = 'recycling_rate' and s.rate_definition = c.rate_definition
         where c.recycling_rank <= {RANKED_EACH_END} or c.rank_from_bottom <= {RANKED_EACH_END}
         group by all
@@ -646,15 +661,16 @@ def ewaste_recycling_rate_by_country(con) -> Drawn | None:
     if data.empty:
         return None
     year, countries = int(data["year"].iloc[0]), int(data["countries_ranked"].iloc[0])
+    definition = data["rate_definition"].iloc[0]
+    words = _RATE_DEFINITION_WORDS.get(definition, definition)
     top, bottom = data.iloc[0], data.iloc[-1]
-    median = con.execute(f"""
-        select median(recycling_rate_pct) from ewaste_recycling_rate_ranked
-        where rate_definition = '{EWASTE_RATE_DEFINITION}' and year = {year}""").fetchone()[0]
+    median = con.execute("select median(recycling_rate_pct) from ewaste_recycling_rate_ranked "
+                         "where rate_definition = ? and year = ?", [definition, year]).fetchone()[0]
     spec = {
         "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "zone_name", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 120}},
-            "x": {"field": "recycling_rate_pct", "type": "quantitative", "title": "% of e-waste generated",
+            "x": {"field": "recycling_rate_pct", "type": "quantitative", "title": f"% ({words})",
                   "scale": {"domain": [0, 100]}},
             "color": {"field": "ranking", "type": "nominal", "title": None, "legend": {"orient": "top"},
                       "sort": ["highest", "lowest"]},
@@ -663,12 +679,12 @@ def ewaste_recycling_rate_by_country(con) -> Drawn | None:
     }
     return Drawn(
         data, spec,
-        takeaway=(f"In {year} the median of {countries} countries documented {_fmt(median)} % of their e-waste as "
-                  f"recycled, from {_fmt(top.recycling_rate_pct, 1)} % in {top.zone_name} to "
-                  f"{_fmt(bottom.recycling_rate_pct, 1)} % in {bottom.zone_name}."),
-        description=(f"Horizontal bar chart of e-waste recycling rates (recycled over generated) in {year} for the "
-                     f"highest and lowest of {countries} countries, from {top.zone_name} at "
-                     f"{_fmt(top.recycling_rate_pct, 1)} % to {bottom.zone_name} at "
+        takeaway=(f"In {year} the median of {countries} countries recycled {_fmt(median)} % ({words}), from "
+                  f"{_fmt(top.recycling_rate_pct, 1)} % in {top.zone_name} to {_fmt(bottom.recycling_rate_pct, 1)} % "
+                  f"in {bottom.zone_name}; rates of the other definition are not comparable and are not ranked here."),
+        description=(f"Horizontal bar chart of e-waste recycling rates ({words}) in {year} for "
+                     f"{'all' if len(data) == countries else 'the highest and lowest of'} {countries} countries, from "
+                     f"{top.zone_name} at {_fmt(top.recycling_rate_pct, 1)} % to {bottom.zone_name} at "
                      f"{_fmt(bottom.recycling_rate_pct, 1)} %."))
 
 

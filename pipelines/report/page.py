@@ -81,7 +81,7 @@ def render_page(package: dict, con, *, files_prefix: str = "") -> tuple[str, lis
         except Exception as exc:  # a chart whose tables are present must draw; name it
             raise ReportError(f"chart {chart.id} failed on this release: {type(exc).__name__}: {exc}") from None
         if drawn is None or drawn.data.empty:
-            left_out[chart.id] = ("its rows come only from sources this release leaves out by licence: "
+            left_out[chart.id] = ("no rows to plot among those this release carries; rows kept out by licence: "
                                   + _withheld_text(kept_out)) if kept_out else "no rows to plot in this release"
             continue
         try:

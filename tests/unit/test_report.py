@@ -177,6 +177,27 @@ def test_takeaways_state_the_hand_computed_figures(release):
     # Ratios 1662.336 / 1287 = 1.29 and 675.79 / 433.196 = 1.56: median 1.43 over 2 runs.
     assert "median 1.43 times their figure (2 runs)" in page
     assert "Providers report PUEs of 1.10-1.10, industry averages 1.56-1.58" in page
+    # CISO's hour h (from 22:00 UTC on 30 June) is 200 + 10 x (h mod 24) g/kWh, the same on both days:
+    # an average day spans 200 to 430; its UTC days average 205 (2 hours), 315 and 325 (22 hours).
+    assert "Over an average day CISO (US-CAL-CISO, direct) swings from 200 to 430 gCO2e/kWh" in page
+    assert "in CISO (US-CAL-CISO, direct) from 205 to 325 gCO2e/kWh over the year" in page
+    # 22:00 UTC on 30 June is 15:00 in Los Angeles (PDT, UTC-7) and midnight in Berlin (CEST).
+    embedded, _ = read_page(page)
+    day = {(r["zone_id"], r["local_hour"]): r["gco2e_per_kwh"] for r in embedded["grid_intensity_hourly_day"]}
+    assert day[("US-CAL-CISO", 15)] == pytest.approx(200.0)
+    assert day[("DEU", 0)] == pytest.approx((350 + 374) / 2)  # lifecycle, not direct, for Germany
+    # Recycled over generated: Norway 71.6, Germany 38.8, India 1.3 (median 38.8); Sweden's 92 % is
+    # of what was collected and stays out of that ranking.
+    assert ("In 2022 the median of 3 countries recycled 39 % (recycled over generated), from 71.6 % in Norway "
+            "to 1.3 % in India") in page
+    assert {r["zone_id"] for r in embedded["ewaste_recycling_rate_by_country"]} == {"NOR", "DEU", "IND"}
+    assert ("Data centres used about 415 TWh in 2024 (IEA Energy and AI); projections reach 700-1,260 TWh by "
+            "2030 (IEA Energy and AI - Base Case)") in page
+    # Text models of 8, 70 and 405 billion parameters: quartiles 39 and 237.5; the image model is left out.
+    assert "(up to 39 billion parameters) used 0.5 Wh, to the largest quarter (from 238 billion) 6 Wh" in page
+    assert {r["model"] for r in embedded["inference_energy_by_size"]} == {"small-8b", "mid-70b", "big-405b"}
+    # The fixture's extraction: FY2021 Q1 Data Center $1.1 billion (rounded), FY2026 Q4 $62.3 billion.
+    assert "Data Center revenue went from $1.1 billion in FY2021 Q1 to $62.3 billion in FY2026 Q4" in page
 
 
 def test_each_chart_has_titled_accessible_svgs_its_units_sources_and_table_link(release):
@@ -233,7 +254,7 @@ def test_charts_whose_tables_are_absent_or_whose_rows_are_all_withheld_are_left_
     assert "AI accelerators in service: table accelerator_fleet_footprint is not in this release." in lines
     assert "Data-centre power usage effectiveness (PUE): table datacenter_pue is not in this release." in lines
     hourly_day = next(line for line in lines if line.startswith("An average day of grid carbon intensity"))
-    assert ("its rows come only from sources this release leaves out by licence: emaps_hourly (48 rows of "
+    assert ("no rows to plot among those this release carries; rows kept out by licence: emaps_hourly (48 rows of "
             "grid_intensity_hourly; declared by the source module: ODbL-1.0") in hourly_day
     assert len(lines) == len(CHARTS) - 2
 
@@ -256,8 +277,8 @@ def test_charts_draw_only_released_rows_and_name_the_sources_kept_out_by_licence
     unkept = re.search(r'<figure id="chart-grid_intensity_by_country".*?</figure>', page, re.S).group(0)
     assert "Kept out of this release" not in unkept
     # NVIDIA's revenue extraction states no licence for the figures: the whole table is withheld.
-    assert any(line.startswith("NVIDIA Data Center revenue by fiscal quarter: its rows come only from sources "
-                               "this release leaves out by licence: nvidia_revenue_by_market (21 rows of "
+    assert any(line.startswith("NVIDIA Data Center revenue by fiscal quarter: no rows to plot among those this "
+                               "release carries; rows kept out by licence: nvidia_revenue_by_market (21 rows of "
                                "chip_revenue_by_market;") for line in left_out_lines(page))
     assert "nvidia_datacenter_revenue" not in embedded
 
