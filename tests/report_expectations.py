@@ -129,6 +129,10 @@ def _datacenter_world(con):
         out.append((int(r.year), r.basis, _r(low), _r(central), _r(high)))
     fleet = _frame(con, "select * from accelerator_fleet_footprint")
     fleet = fleet[(fleet["installed_base_low"] > 0) & fleet["energy_twh_low"].notna()]
+    if not fleet.empty:  # the one series with the largest (high, else low) energy of any year
+        top = fleet.assign(size=fleet["energy_twh_high"].fillna(fleet["energy_twh_low"])).sort_values(
+            ["size", "vendor", "product_family"], ascending=[False, True, True]).iloc[0]
+        fleet = fleet[(fleet["vendor"] == top.vendor) & (fleet["product_family"] == top.product_family)]
     out += [(int(r.year), "estimate (this dataset)", _r(r.energy_twh_low), _r(r.energy_twh_central),
              _r(r.energy_twh_low if pd.isna(r.energy_twh_high) else r.energy_twh_high)) for r in fleet.itertuples()]
     return sorted(out)

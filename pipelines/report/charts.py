@@ -250,7 +250,7 @@ def grid_intensity_hourly_day(con) -> Drawn | None:
         "mark": {"type": "line", "point": {"filled": True, "size": 18}, "strokeWidth": 2},
         "encoding": {
             "x": {"field": "local_hour", "type": "quantitative", "title": "hour of the day (local time)",
-                  "scale": {"domain": [0, 23]}, "axis": {"tickCount": 12, "format": "d"}},
+                  "scale": {"domain": [0, 23]}, "axis": {"values": [0, 3, 6, 9, 12, 15, 18, 21], "format": "d"}},
             "y": {"field": "gco2e_per_kwh", "type": "quantitative", "title": "gCO2e/kWh"},
             "color": {"field": "zone", "type": "nominal", "title": "zone"},
             "strokeDash": {"field": "zone", "type": "nominal", "title": "zone"},
@@ -288,7 +288,7 @@ def grid_intensity_hourly_year(con) -> Drawn | None:
     spec = {
         "facet": {"row": {"field": "zone", "type": "nominal", "title": None,
                           "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
-                                     "labelOrient": "top", "labelFontSize": 12}}},
+                                     "labelOrient": "top", "labelFontSize": 12, "labelLimit": 280}}},
         "spec": {
             "layer": [
                 {"mark": {"type": "area", "opacity": 0.3, "color": "#0072B2"},
@@ -301,7 +301,8 @@ def grid_intensity_hourly_year(con) -> Drawn | None:
                                "axis": {"format": "%b", "tickCount": 12}}},
             "height": 70,
         },
-        "resolve": {"scale": {"x": "independent", "y": "independent"}},
+        # One intensity scale for every zone, so the panels compare; days differ (zones' years differ).
+        "resolve": {"scale": {"x": "independent"}},
     }
     spread = (means["max"] / means["min"]).idxmax()
     return Drawn(
@@ -374,13 +375,12 @@ def accelerator_unit_sales(con) -> Drawn | None:
         "layer": [
             {"mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.35},
              "encoding": {"y": {"field": "units_m_low", "type": "quantitative"}, "y2": {"field": "units_m_high"}}},
+            # The series name says how it was counted (cited, or from revenue): one legend.
             {"mark": {"type": "point", "filled": True, "size": 60},
-             "encoding": {"y": {"field": "units_m_central", "type": "quantitative", "title": "million units"},
-                          "shape": {"field": "series", "type": "nominal", "title": "series"}}},
+             "encoding": {"y": {"field": "units_m_central", "type": "quantitative", "title": "million units"}}},
         ],
         "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
-                  "scale": {"zero": False, "padding": 12}},
+            "x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
             "xOffset": {"field": "series", "type": "nominal"},
             "color": {"field": "series", "type": "nominal", "title": "series"},
         },
@@ -500,9 +500,9 @@ def fleet_emissions(con) -> Drawn | None:
                                          "source_id", "source_vintage"),
               "accelerator_fleet_footprint": (*_FLEET_PROVENANCE, "energy_twh_low", "energy_twh_central",
                                               "energy_twh_high")},
-       units="TWh per year; a dot is the value or base case, a bar the publisher's range; projections as open "
-             "circles; the AI fleet is this dataset's best-estimate series (accelerators incl. PUE only, not "
-             "the rest of the data centre), one series per shipment series, which overlap")
+       units="TWh per year; a dot is the value or base case, a bar the publisher's range; its shape says whether "
+             "it is an estimate, a projection or this dataset's own figure; the AI fleet is this dataset's best-estimate series (accelerators incl. PUE only, not "
+             "the rest of the data centre), its largest shipment series")
 def datacenter_electricity_world(con) -> Drawn | None:
     data = con.execute(f"""
         select series || coalesce(' - ' || scenario, '') as series, year, basis,
@@ -520,6 +520,11 @@ def datacenter_electricity_world(con) -> Drawn | None:
                source_vintage
         from accelerator_fleet_footprint
         where installed_base_low > 0 and energy_twh_low is not null
+          -- one fleet series, the largest, beside the data-centre totals: the series overlap
+          and {_FLEET_SERIES} = (select {_FLEET_SERIES} from accelerator_fleet_footprint
+                                 where installed_base_low > 0 and energy_twh_low is not null
+                                 order by coalesce(energy_twh_high, energy_twh_low) desc, vendor, product_family
+                                 limit 1)
         order by series, year""").fetchdf()
     if data.empty or not (data["basis"] != "estimate (this dataset)").any():
         return None
@@ -531,18 +536,16 @@ def datacenter_electricity_world(con) -> Drawn | None:
         "layer": [
             {"mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.35},
              "encoding": {"y": {"field": "twh_low", "type": "quantitative"}, "y2": {"field": "twh_high"}}},
-            {"transform": [{"filter": "datum.basis != 'projection'"}],
-             "mark": {"type": "point", "filled": True, "size": 60},
-             "encoding": {"y": {"field": "twh_central", "type": "quantitative", "title": "TWh per year"}}},
-            {"transform": [{"filter": "datum.basis == 'projection'"}],
-             "mark": {"type": "point", "filled": False, "size": 80, "strokeWidth": 2},
-             "encoding": {"y": {"field": "twh_central", "type": "quantitative"}}},
+            {"mark": {"type": "point", "filled": True, "size": 70},
+             "encoding": {"y": {"field": "twh_central", "type": "quantitative", "title": "TWh per year"},
+                          # Above the plot: two legends side by side under it are too wide for a phone.
+                          "shape": {"field": "basis", "type": "nominal", "title": "kind of figure",
+                                    "legend": {"orient": "top", "direction": "horizontal"}}}},
         ],
         "encoding": {
             "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
                   "scale": {"zero": False, "padding": 12}},
             "color": {"field": "series", "type": "nominal", "title": "series"},
-            "shape": {"field": "series", "type": "nominal", "title": "series"},
         },
         "height": 260,
     }
@@ -556,14 +559,13 @@ def datacenter_electricity_world(con) -> Drawn | None:
                      f"({top.series})")
     if len(fleet):
         peak = fleet.loc[fleet["twh_high"].idxmax()]
-        takeaway += (f"; the largest AI-accelerator series this dataset computes ({peak.series.split(': ', 1)[1]}) "
-                     f"drew {_range(peak.twh_low, peak.twh_high)} TWh in {peak.year}")
+        takeaway += (f"; the largest AI-accelerator fleet series this dataset computes "
+                     f"({peak.series.split(': ', 1)[1]}) drew {_range(peak.twh_low, peak.twh_high)} TWh in {peak.year}")
     return Drawn(data, spec, takeaway=takeaway + ".",
                  description=(f"Dot plot with range bars of world data-centre electricity, TWh per year, "
                               f"{int(data['year'].min())}-{int(data['year'].max())}: {len(world)} estimates and "
                               f"projections from {world['series'].nunique()} series, with {len(fleet)} yearly "
-                              f"values of {fleet['series'].nunique()} AI-accelerator fleet series of this dataset "
-                              "for comparison."))
+                              "values of this dataset's largest AI-accelerator fleet series for comparison."))
 
 
 # --- E-waste -----------------------------------------------------------------------------------------
@@ -730,21 +732,17 @@ def fleet_retired_mass(con) -> Drawn | None:
 # --- Training runs -------------------------------------------------------------------------------------
 
 @chart("training_energy", "Training runs: energy, reported and recomputed",
-       needs={"training_footprint_estimates": ("model", "year", "estimated_energy_mwh_low",
-                                               "estimated_energy_mwh_central", "estimated_energy_mwh_high",
+       needs={"training_footprint_estimates": ("model", "year", "estimated_energy_mwh_central",
                                                "reported_energy_mwh", "source_id", "source_vintage")},
-       units="MWh per training run, log scale; a recomputed dot is the central estimate, its bar the low to high "
-             "estimate")
+       units="MWh per training run, log scale; recomputed runs at their central estimate (the table has the "
+             "low-high range)")
 def training_energy(con) -> Drawn | None:
     data = con.execute("""
         select model, year, 'recomputed by this dataset' as figure, estimated_energy_mwh_central as energy_mwh,
-               coalesce(estimated_energy_mwh_low, estimated_energy_mwh_central) as energy_mwh_low,
-               coalesce(estimated_energy_mwh_high, estimated_energy_mwh_central) as energy_mwh_high,
                source_id, source_vintage
         from training_footprint_estimates where estimated_energy_mwh_central > 0
         union all
-        select model, year, 'reported by the authors', reported_energy_mwh, reported_energy_mwh, reported_energy_mwh,
-               source_id, source_vintage
+        select model, year, 'reported by the authors', reported_energy_mwh, source_id, source_vintage
         from training_footprint_estimates where reported_energy_mwh > 0
         order by year, model, figure""").fetchdf()
     if data.empty:
@@ -754,20 +752,16 @@ def training_energy(con) -> Drawn | None:
         from training_footprint_estimates
         where estimated_energy_mwh_central > 0 and reported_energy_mwh > 0""").fetchone()
     largest = data.loc[data["energy_mwh"].idxmax()]
+    # One mark: colour and shape then share one legend (a range layer would split it in two).
     spec = {
-        "layer": [
-            {"mark": {"type": "rule", "strokeWidth": 4, "opacity": 0.35},
-             "encoding": {"y": {"field": "energy_mwh_low", "type": "quantitative", "scale": {"type": "log"}},
-                          "y2": {"field": "energy_mwh_high"}}},
-            {"mark": {"type": "point", "size": 70, "strokeWidth": 2},
-             "encoding": {"y": {"field": "energy_mwh", "type": "quantitative", "title": "MWh (log scale)",
-                                "scale": {"type": "log"}},
-                          "shape": {"field": "figure", "type": "nominal", "title": None}}},
-        ],
+        "mark": {"type": "point", "size": 70, "strokeWidth": 2},
         "encoding": {
             "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
                   "scale": {"zero": False, "padding": 12}},
+            "y": {"field": "energy_mwh", "type": "quantitative", "title": "MWh (log scale)",
+                  "scale": {"type": "log"}},
             "color": {"field": "figure", "type": "nominal", "title": None},
+            "shape": {"field": "figure", "type": "nominal", "title": None},
         },
         "height": 260,
     }
@@ -818,7 +812,8 @@ def inference_energy_by_size(con) -> Drawn | None:
             "y": {"field": "energy_wh_per_request", "type": "quantitative", "title": "Wh per request (log)",
                   "scale": {"type": "log"}},
             "color": {"field": "task", "type": "nominal", "title": "task"},
-            "shape": {"field": "measurement_scope", "type": "nominal", "title": "what is measured"},
+            "shape": {"field": "measurement_scope", "type": "nominal", "title": "what is measured",
+                      "legend": {"orient": "top", "direction": "horizontal"}},
         },
         "height": 280,
     }
