@@ -8,13 +8,13 @@ their own SQL), a Vega-Lite spec without data or width, a one-line takeaway and 
 
 Adding a chart (e.g. once a new table is published):
 
-    @chart("inference_energy", "Inference energy per request by model size",
-           needs={"inference_energy_measurements": ("model", "energy_wh_per_request", "source_id",
-                                                    "source_vintage")},
-           units="Wh per request")
-    def inference_energy(con) -> Drawn:
-        rows = con.execute("select ... from inference_energy_measurements").fetchdf()
-        return Drawn(rows, {"mark": "point", "encoding": {...}}, takeaway=..., description=...)
+    @chart("mineral_top_producer", "The largest producer's share of each mineral",
+           needs={"mineral_production": ("mineral", "year", "zone_id", "quantity_t", "source_id",
+                                         "source_vintage")},
+           units="percent of world production")
+    def mineral_top_producer(con) -> Drawn:
+        rows = con.execute("select ... from mineral_top_producers where producer_rank = 1").fetchdf()
+        return Drawn(rows, {"mark": "bar", "encoding": {...}}, takeaway=..., description=...)
 
 Every plotted row must carry `source_id` and `source_vintage` (the caption lists them). Return
 None when the tables hold no rows to plot. Summarise dense series (a year of hourly values per
