@@ -402,7 +402,8 @@ def accelerator_unit_sales(con) -> Drawn | None:
 # --- The accelerator fleet -------------------------------------------------------------------------
 
 _FLEET_SERIES = "vendor || ': ' || product_family"
-_FLEET_RANGES = ("; the line joins central estimates, a bar spans the low to high estimate (none where a publisher gave only a lower bound). "
+_FLEET_RANGES = ("; the line joins central estimates, a bar spans the low to high estimate (none where a publisher "
+                 "gave only a lower bound). "
                  "Series overlap: an 'all' series contains the vendor series, so they do not add up")
 
 
@@ -501,8 +502,8 @@ def fleet_emissions(con) -> Drawn | None:
               "accelerator_fleet_footprint": (*_FLEET_PROVENANCE, "energy_twh_low", "energy_twh_central",
                                               "energy_twh_high")},
        units="TWh per year; a dot is the value or base case, a bar the publisher's range; its shape says whether "
-             "it is an estimate, a projection or this dataset's own figure; the AI fleet is this dataset's best-estimate series (accelerators incl. PUE only, not "
-             "the rest of the data centre), its largest shipment series")
+             "it is an estimate, a projection or this dataset's own figure; the AI fleet is this dataset's largest "
+             "shipment series (accelerators incl. PUE only, not the rest of the data centre)")
 def datacenter_electricity_world(con) -> Drawn | None:
     data = con.execute(f"""
         select series || coalesce(' - ' || scenario, '') as series, year, basis,

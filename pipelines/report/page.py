@@ -180,8 +180,8 @@ def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict,
         "<figcaption>", f'<p class="takeaway">{_e(drawn.takeaway)}</p>',
         f'<p class="meta">Units: {_e(chart.units)}. Data: {table_links}.</p>',
         f'<p class="meta">Sources: {"; ".join(credits)}.</p>',
-        *([f'<p class="meta withheld">Kept out of this release by licence, so not drawn: {_e(_withheld_text(kept_out))}.</p>']
-          if kept_out else []),
+        *([f'<p class="meta withheld">Kept out of this release by licence, so not drawn: '
+           f'{_e(_withheld_text(kept_out))}.</p>'] if kept_out else []),
         "</figcaption>",
         f'<script type="application/json" class="chart-data" data-chart="{_e(chart.id)}">{data_json}</script>',
         "</figure>"])
