@@ -11,8 +11,10 @@ columns and downloads; the sources with their licences. Nothing is fetched when 
 it); `aifootprint report --release DIR --out DIR` writes it elsewhere and refuses to write into
 a published release, which is immutable.
 
-A table a release leaves out because of its licence is named in the datapackage's optional
-`withheld` list (`[{"name": table, "reason": text}]`); its charts are left out with that reason.
+Rows a release leaves out because of their source's licence are listed per table in the
+datapackage (`resources[i].withheld = [{source_id, rows, reason}]`). Charts draw only the rows
+the release contains: one left with no rows is left out with that reason, one drawn from the
+remaining rows says under it which sources' rows were kept out.
 """
 
 from __future__ import annotations

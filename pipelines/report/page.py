@@ -68,24 +68,24 @@ def render_page(package: dict, con, *, files_prefix: str = "") -> tuple[str, lis
     """(HTML, ids of the charts drawn, {chart id: why it was left out})."""
     resources = {r["name"]: r for r in package.get("resources", [])}
     sources = {s.get("id"): s for s in package.get("sources", [])}
-    withheld = {w.get("name"): w.get("reason", "kept out by its licence")
-                for w in package.get("withheld", []) if isinstance(w, dict)}
     columns = _release_columns(con)
     figures, shown, left_out = [], [], {}
     for chart in CHARTS:
-        missing = _missing(chart, columns, withheld)
+        missing = _missing(chart, columns)
         if missing:
             left_out[chart.id] = missing
             continue
+        kept_out = _withheld_for(chart, resources)
         try:
             drawn = chart.draw(con)
         except Exception as exc:  # a chart whose tables are present must draw; name it
             raise ReportError(f"chart {chart.id} failed on this release: {type(exc).__name__}: {exc}") from None
         if drawn is None or drawn.data.empty:
-            left_out[chart.id] = "no rows to plot in this release"
+            left_out[chart.id] = ("no rows to plot among those this release carries; rows kept out by licence: "
+                                  + _withheld_text(kept_out)) if kept_out else "no rows to plot in this release"
             continue
         try:
-            figures.append(_figure(chart, drawn, resources, sources))
+            figures.append(_figure(chart, drawn, resources, sources, kept_out))
         except RenderError as exc:
             raise ReportError(str(exc)) from None
         shown.append(chart.id)
@@ -128,10 +128,25 @@ def _release_columns(con) -> dict[str, set[str]]:
     return columns
 
 
-def _missing(chart: Chart, columns: dict[str, set[str]], withheld: dict[str, str]) -> str | None:
+def _withheld_for(chart: Chart, resources: dict) -> list[tuple[str, dict]]:
+    """(table, {source_id, rows, reason}) for each source whose rows of the chart's tables the
+    release leaves out for licence reasons (datapackage.json: `resources[i].withheld`)."""
+    return [(table_name, entry) for table_name in chart.needs
+            for entry in resources.get(table_name, {}).get("withheld", []) if isinstance(entry, dict)]
+
+
+def _withheld_text(kept_out: list[tuple[str, dict]]) -> str:
+    parts = []
+    for table_name, entry in kept_out:
+        rows = entry.get("rows")
+        counted = f"{rows:,} rows of {table_name}" if isinstance(rows, int) else table_name
+        reason = entry.get("reason") or "its licence does not clearly allow redistribution"
+        parts.append(f"{entry.get('source_id', 'a source')} ({counted}; {reason})")
+    return "; ".join(parts)
+
+
+def _missing(chart: Chart, columns: dict[str, set[str]]) -> str | None:
     for table_name, needed in chart.needs.items():
-        if table_name in withheld:
-            return f"table {table_name} is kept out of this release: {withheld[table_name]}"
         if table_name not in columns:
             return f"table {table_name} is not in this release"
         absent = [c for c in needed if c not in columns[table_name]]
@@ -140,7 +155,8 @@ def _missing(chart: Chart, columns: dict[str, set[str]], withheld: dict[str, str
     return None
 
 
-def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict) -> str:
+def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict,
+            kept_out: list[tuple[str, dict]] = ()) -> str:
     rows = json.loads(drawn.data.to_json(orient="records", date_format="iso", double_precision=15))
     svgs = [to_svg(full_spec(drawn.spec, rows, width=width, narrow=variant == "narrow"), chart_id=chart.id,
                    title=chart.title, description=drawn.description, variant=variant)
@@ -163,7 +179,10 @@ def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict) -> str:
         f'<h3 id="chart-{_e(chart.id)}-heading">{_e(chart.title)}</h3>', *svgs,
         "<figcaption>", f'<p class="takeaway">{_e(drawn.takeaway)}</p>',
         f'<p class="meta">Units: {_e(chart.units)}. Data: {table_links}.</p>',
-        f'<p class="meta">Sources: {"; ".join(credits)}.</p>', "</figcaption>",
+        f'<p class="meta">Sources: {"; ".join(credits)}.</p>',
+        *([f'<p class="meta withheld">Kept out of this release by licence, so not drawn: '
+           f'{_e(_withheld_text(kept_out))}.</p>'] if kept_out else []),
+        "</figcaption>",
         f'<script type="application/json" class="chart-data" data-chart="{_e(chart.id)}">{data_json}</script>',
         "</figure>"])
 

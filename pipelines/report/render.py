@@ -39,6 +39,9 @@ def full_spec(spec: dict, rows: list[dict], *, width: int, narrow: bool) -> dict
     # Legends go under the plot: series names are long, and the plot keeps the full width.
     config = {**_CONFIG, "legend": {**_CONFIG["legend"], "orient": "bottom", "direction": "vertical",
                                     "columns": 1 if narrow else 2, "labelLimit": 260 if narrow else 420}}
+    if "facet" in spec:  # a faceted chart sizes each panel, not the whole
+        return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec,
+                "spec": {**spec["spec"], "width": width}, "data": {"values": rows}, "config": config}
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec, "width": width,
             "data": {"values": rows}, "config": config}
 
