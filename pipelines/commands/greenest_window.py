@@ -25,7 +25,8 @@ def register(subparsers) -> None:
     parser.add_argument("--basis", choices=["lifecycle", "direct"], help="default: lifecycle where the series has it")
     parser.add_argument("--energy-kwh", dest="energy_kwh", type=float, metavar="E",
                         help="the job's energy, to report kgCO2e at the best and the average start")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument("--format", choices=["table", "json"], default="table",
+                        help="table (default) or json (always valid JSON)")
     parser.set_defaults(func=run)
 
 

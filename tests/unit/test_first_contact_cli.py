@@ -22,7 +22,7 @@ AIFOOTPRINT = str(Path(sys.executable).parent / "aifootprint")
 def warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path / "warehouse"))
     Warehouse(tmp_path / "warehouse").publish("grid_carbon_intensity", pd.DataFrame({
-        "source_id": ["demo"] * 2, "source_vintage": ["2024-09-20"] * 2, "zone_id": ["FRA", "DEU"],
+        "source_id": ["owid_energy"] * 2, "source_vintage": ["2024-09-20"] * 2, "zone_id": ["FRA", "DEU"],
         "zone_name": ["France", "Germany"], "zone_type": ["country"] * 2, "year": [2023, 2023],
         "gco2e_per_kwh": [56.039, 380.95], "basis": ["lifecycle"] * 2, "source_file": ["f.json"] * 2}))
     return tmp_path / "warehouse"
