@@ -8,6 +8,7 @@ through pipelines/footprint.py.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
@@ -44,11 +45,19 @@ def register(subparsers) -> None:
                      help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred")
     job.add_argument("--format", choices=["table", "json"], default="table")
     batch = parser.add_argument_group("a file of jobs")
-    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row")
+    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row; or a glob "
+                                                        "('logs/*.parquet', quoted) or a folder of Parquet parts")
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
     batch.add_argument("--skip-invalid", action="store_true",
                        help="compute the valid rows and list the skipped ones (default: compute nothing if any "
                             "row is invalid)")
+    batch.add_argument("--columns", choices=["full", "lean"], default="full",
+                       help="full (default): every input's value, origin, source and vintage; lean: your columns, "
+                            "the keys canonical_model, zone_id, year and the four results (faster; the same data)")
+    batch.add_argument("--memory-limit", dest="memory_limit", metavar="SIZE", default=None,
+                       help="DuckDB's memory for the batch, e.g. 512MB or 4GB (default 512MB); beyond it, disk")
+    batch.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="show progress on stderr (default: when stderr is a terminal)")
     parser.set_defaults(func=run)
 
 
@@ -71,8 +80,8 @@ def _run_one(args) -> int:
     from pipelines.cli import UsageError
     from pipelines.footprint import estimate
 
-    if args.out or args.skip_invalid:
-        raise UsageError("--out and --skip-invalid go with --jobs")
+    if args.out or args.skip_invalid or args.columns != "full" or args.memory_limit or args.progress is not None:
+        raise UsageError("--out, --skip-invalid, --columns, --memory-limit and --progress go with --jobs")
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
@@ -95,7 +104,10 @@ def _run_jobs(args) -> int:
         raise UsageError(f"--jobs takes every input from the file's columns; drop {', '.join(given)}")
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
-    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
+    from pipelines.batch import DEFAULT_MEMORY_LIMIT
+
+    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT, progress=args.progress)
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)
