@@ -197,6 +197,7 @@ class Plan:
     columns: list[str]  # the input's own columns
     carried: dict[str, str]  # the user's extra columns -> their output name
     total_rows: int
+    numeric: frozenset[str] = frozenset()  # input columns stored as numbers
 
     def results_sql(self, columns: str, *, valid_only: bool) -> str:
         carried = "unnest(job_id.carried), " if self.carried else ""
@@ -209,7 +210,7 @@ class Plan:
 # needed was found (footprint_lookup_problem_list: TDP, PUE, grid intensity).
 _LOOKUP_PROBLEMS = ("list_filter(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, "
                     "year, zone_id), lambda p: p is not null)")
-_VALID_ROW = f"len(job_id.problems) = 0 and len({_LOOKUP_PROBLEMS}) = 0"
+_VALID_ROW = "job_id.problems is null and footprint_lookups_found(power_w, pue, gco2e_per_kwh)"
 
 
 def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
@@ -221,9 +222,11 @@ def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
     select_sql = select_sql or source.select_sql()
     try:
         con.execute(f"create or replace temp view batch_jobs_raw as {select_sql}")
-        columns = [row[0] for row in con.execute("describe batch_jobs_raw").fetchall()]
+        described = con.execute("describe batch_jobs_raw").fetchall()
     except duckdb.Error as exc:
         raise InvalidInputError([f"{source.given}: cannot read as {source.format} ({_first_line(exc)})"]) from None
+    columns = [row[0] for row in described]
+    numeric = frozenset(row[0] for row in described if str(row[1]).upper() in _NUMERIC_TYPES)
     missing = [c for c in REQUIRED_JOB_COLUMNS if c not in columns]
     if missing:
         raise InvalidInputError([f"{source.given}: missing column(s) {missing}; columns are {columns}; expected "
@@ -242,9 +245,9 @@ def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
     result_names = _footprint_columns(con)
     carried = {c: ("input_" + c if c in result_names else c) for c in columns
                if c not in JOB_FILE_COLUMNS or c == "hardware"}
-    con.execute(f"create or replace temp view batch_jobs as {_typed_jobs_sql(columns, carried)}")
+    con.execute(f"create or replace temp view batch_jobs as {_typed_jobs_sql(columns, carried, numeric)}")
     con.execute("create or replace temp table batch_lookups as from footprint_lookups('batch_jobs_keys')")
-    return Plan(source, columns, carried, total_rows)
+    return Plan(source, columns, carried, total_rows, numeric)
 
 
 def _footprint_columns(con) -> set[str]:
@@ -286,20 +289,27 @@ def _resolve_names(con, has_zone: bool) -> None:
             con.executemany(f"insert into {table} values (?, ?, ?)", rows)
 
 
-def _number(column: str, columns: list[str]) -> str:
+# Column types of the input that are numbers already (Parquet): cast directly, no text parsing.
+_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                  "UBIGINT", "FLOAT", "DOUBLE")
+
+
+def _number(column: str, columns: list[str], numeric: frozenset[str] = frozenset()) -> str:
     if column not in columns:
         return "null::double"
-    return f"try_cast(nullif(trim({_identifier(column)}::varchar), '') as double)"
+    if column in numeric:
+        return f"r.{_identifier(column)}::double"
+    return f"try_cast(nullif(trim(r.{_identifier(column)}::varchar), '') as double)"
 
 
-def _year(columns: list[str]) -> str:
-    year = _number("year", columns)
+def _year(columns: list[str], numeric: frozenset[str] = frozenset()) -> str:
+    year = _number("year", columns, numeric)
     return f"case when {year} = floor({year}) then {year}::integer end"
 
 
-def _typed_jobs_sql(columns: list[str], carried: dict[str, str]) -> str:
+def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str]) -> str:
     """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id."""
-    typed = {target: _number(column, columns) for column, target in JOB_FILE_COLUMNS.items()
+    typed = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
              if target and target != "year"}
     has_zone = "zone" in columns
     problems = ["case when nullif(trim(r.hardware::varchar), '') is null then 'hardware is missing' end",
@@ -307,19 +317,22 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str]) -> str:
     if has_zone:
         problems.append("z.problem")
     for column, target in JOB_FILE_COLUMNS.items():
-        if column in columns and target:
+        if column in columns and target and column not in numeric:
             value = f"nullif(trim(r.{_identifier(column)}::varchar), '')"
             problems.append(f"case when {value} is not null and try_cast({value} as double) is null "
                             f"then '{column} ' || {value} || ' is not a number' end")
     if "year" in columns:
-        problems.append(f"case when {_year(columns)} is null and {_number('year', columns)} is not null "
+        problems.append(f"case when {_year(columns, numeric)} is null and {_number('year', columns, numeric)} "
+                        f"is not null "
                         f"then 'year must be a whole number, got ' || trim(r.year::varchar) end")
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).
     given = ", ".join(typed[name] for name in ("device_count", "hours", "pue", "utilization", "power_w",
                                                "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device"))
-    problems_sql = (f"list_sort(list_filter([{', '.join(problems)}] || case when h.canonical_model is not null "
-                    f"then footprint_input_problem_list({given}) else [] end, lambda p: p is not null))")
+    # One nullable string per row (NULL = nothing wrong): far cheaper than a list on every row.
+    problems.append(f"case when h.canonical_model is not null "
+                    f"then nullif(array_to_string(footprint_input_problem_list({given}), '; '), '') end")
+    problems_sql = f"nullif(concat_ws('; ', {', '.join(problems)}), '')"
     carried_sql = ", ".join(f"{_identifier(out)} := r.{_identifier(name)}" for name, out in carried.items())
     job_id = (f"struct_pack({'carried := struct_pack(' + carried_sql + '), ' if carried else ''}"
               f"problems := {problems_sql})")
@@ -330,7 +343,7 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str]) -> str:
     # batch_jobs_keys: the same typing over the distinct keys only, for footprint_lookups().
     return f"""
         select {job_id} as job_id, h.canonical_model, {'z.zone_id' if has_zone else 'null::varchar'} as zone_id,
-               {_year(columns)} as year,
+               {_year(columns, numeric)} as year,
                {', '.join(f'{sql} as {target}' for target, sql in typed.items())}
         from (select r.*, {hardware_map}[r.hardware::varchar] as h,
                      {zone_map + '[r.zone::varchar]' if has_zone else 'null'} as z
@@ -348,8 +361,8 @@ def list_bad_rows(con, plan: Plan) -> list[BadRow]:
     """Where the invalid rows are, file by file (at most MAX_LISTED_BAD_ROWS)."""
     source, bad = plan.source, []
     # A default cannot be looked up for an accelerator that did not resolve: say only the latter.
-    problems = (f"list_sort(job_id.problems || case when canonical_model is not null then {_LOOKUP_PROBLEMS} "
-                f"else [] end)")
+    problems = (f"concat_ws('; ', job_id.problems, case when canonical_model is not null "
+                f"then nullif(array_to_string({_LOOKUP_PROBLEMS}, '; '), '') end)")
     for file in source.files:
         if len(bad) >= MAX_LISTED_BAD_ROWS:
             break
@@ -357,9 +370,9 @@ def list_bad_rows(con, plan: Plan) -> list[BadRow]:
                     f"{source.select_sql((file,), with_location=True)}")
         # __location rides to the output in job_id.carried, under its own name.
         con.execute(f"create or replace temp view batch_jobs as "
-                    f"{_typed_jobs_sql(plan.columns + ['__location'], {**plan.carried, '__location': '__location'})}")
+                    f"{_typed_jobs_sql(plan.columns + ['__location'], {**plan.carried, '__location': '__location'}, plan.numeric)}")
         rows = con.execute(f"""
-            select job_id.carried.__location, array_to_string({problems}, '; ')
+            select job_id.carried.__location, {problems}
             from footprint_from_lookups('batch_jobs', 'batch_lookups')
             where not ({_VALID_ROW}) order by 1 limit ?""", [MAX_LISTED_BAD_ROWS - len(bad)]).fetchall()
         prefix = f"{file} " if len(source.files) > 1 else ""

@@ -225,6 +225,10 @@ create or replace macro footprint_lookup_problem_list(canonical_model, power_w, 
                                          || year || '; give a later year or intensity' end
 ];
 
+-- True when footprint_lookup_problem_list() finds nothing: the test a batch runs on every row.
+create or replace macro footprint_lookups_found(power_w, pue, gco2e_per_kwh) as
+    power_w is not null and pue is not null and gco2e_per_kwh is not null;
+
 create or replace macro footprint_lookup_problems(results) as table
 select job_id, problem from (
     select job_id, unnest(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, year,
