@@ -242,6 +242,7 @@ def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
         raise InvalidInputError([f"{source.given}: cannot read as {source.format} ({_first_line(exc)})"]) from None
     total_rows = con.execute("select coalesce(sum(jobs), 0)::bigint from batch_keys_raw").fetchall()[0][0]
     _resolve_names(con, "zone" in columns)
+    con.execute(_key_table_sql("zone" in columns, "year" in columns))
     result_names = _footprint_columns(con)
     carried = {c: ("input_" + c if c in result_names else c) for c in columns
                if c not in JOB_FILE_COLUMNS or c == "hardware"}
@@ -307,53 +308,76 @@ def _year(columns: list[str], numeric: frozenset[str] = frozenset()) -> str:
     return f"case when {year} = floor({year}) then {year}::integer end"
 
 
-def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str]) -> str:
-    """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id."""
-    typed = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
-             if target and target != "year"}
-    has_zone = "zone" in columns
-    problems = ["case when nullif(trim(r.hardware::varchar), '') is null then 'hardware is missing' end",
-                "h.problem"]
+def _raw_key(hardware: str, zone: str, year: str) -> str:
+    """One string per raw (hardware, zone, year) triple; NULL and '' stay apart."""
+    return " || chr(31) || ".join(f"coalesce({value}::varchar, chr(30))" for value in (hardware, zone, year))
+
+
+def _key_table_sql(has_zone: bool, has_year: bool) -> str:
+    """batch_keys: each distinct raw triple once, resolved and checked, with a row number."""
+    year = _year(["year"] if has_year else [])
+    problems = ["case when nullif(trim(r.hardware), '') is null then 'hardware is missing' end", "h.problem"]
     if has_zone:
         problems.append("z.problem")
+    if has_year:
+        value = "nullif(trim(r.year), '')"
+        problems.append(f"case when {value} is not null and try_cast({value} as double) is null "
+                        f"then 'year ' || {value} || ' is not a number' end")
+        problems.append(f"case when {year} is null and try_cast({value} as double) is not null "
+                        f"then 'year must be a whole number, got ' || trim(r.year) end")
+    return f"""
+        create or replace temp table batch_keys as
+        select row_number() over () as key_row, {_raw_key('r.hardware', 'r.zone', 'r.year')} as raw_key,
+               h.canonical_model, {'z.zone_id' if has_zone else 'null::varchar'} as zone_id, {year} as year,
+               nullif(concat_ws('; ', {', '.join(problems)}), '') as problem
+        from batch_keys_raw r
+        left join batch_hardware_names h on h.name = r.hardware
+        {"left join batch_zone_names z on z.name = r.zone" if has_zone else ""};
+        create or replace temp table batch_key_lists as
+        select map(list(raw_key order by key_row), list(key_row order by key_row)) as row_by_key,
+               list(canonical_model order by key_row) as canonical_model,
+               list(zone_id order by key_row) as zone_id, list(year order by key_row) as year,
+               list(problem order by key_row) as problem
+        from batch_keys;
+        create or replace temp view batch_jobs_keys as select canonical_model, zone_id, year from batch_keys;
+    """
+
+
+def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str]) -> str:
+    """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id.
+
+    Each row finds its raw (hardware, zone, year) in batch_key_lists (one map lookup, then a
+    pick from one-row lists): names were resolved per key, and unlike a join this keeps the
+    jobs in their order.
+    """
+    typed = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
+             if target and target != "year"}
+    problems = ["k.problem[r.__key_row]"]
     for column, target in JOB_FILE_COLUMNS.items():
-        if column in columns and target and column not in numeric:
+        if column in columns and target and target != "year" and column not in numeric:
             value = f"nullif(trim(r.{_identifier(column)}::varchar), '')"
             problems.append(f"case when {value} is not null and try_cast({value} as double) is null "
                             f"then '{column} ' || {value} || ' is not a number' end")
-    if "year" in columns:
-        problems.append(f"case when {_year(columns, numeric)} is null and {_number('year', columns, numeric)} "
-                        f"is not null "
-                        f"then 'year must be a whole number, got ' || trim(r.year::varchar) end")
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).
     given = ", ".join(typed[name] for name in ("device_count", "hours", "pue", "utilization", "power_w",
                                                "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device"))
-    # One nullable string per row (NULL = nothing wrong): far cheaper than a list on every row.
-    problems.append(f"case when h.canonical_model is not null "
+    problems.append(f"case when k.canonical_model[r.__key_row] is not null "
                     f"then nullif(array_to_string(footprint_input_problem_list({given}), '; '), '') end")
+    # One nullable string per row (NULL = nothing wrong): far cheaper than a list on every row.
     problems_sql = f"nullif(concat_ws('; ', {', '.join(problems)}), '')"
     carried_sql = ", ".join(f"{_identifier(out)} := r.{_identifier(name)}" for name, out in carried.items())
     job_id = (f"struct_pack({'carried := struct_pack(' + carried_sql + '), ' if carried else ''}"
               f"problems := {problems_sql})")
-    # Names resolve through maps built once from the distinct names (not joins: a map lookup keeps
-    # the jobs in their order).
-    hardware_map = "(select map(list(name), list(struct_pack(canonical_model, problem))) from batch_hardware_names)"
-    zone_map = "(select map(list(name), list(struct_pack(zone_id, problem))) from batch_zone_names)"
-    # batch_jobs_keys: the same typing over the distinct keys only, for footprint_lookups().
+    zone = f"r.{_identifier('zone')}" if "zone" in columns else "null"
+    year = f"r.{_identifier('year')}" if "year" in columns else "null"
     return f"""
-        select {job_id} as job_id, h.canonical_model, {'z.zone_id' if has_zone else 'null::varchar'} as zone_id,
-               {_year(columns, numeric)} as year,
+        select {job_id} as job_id, k.canonical_model[r.__key_row] as canonical_model,
+               k.zone_id[r.__key_row] as zone_id, k.year[r.__key_row] as year,
                {', '.join(f'{sql} as {target}' for target, sql in typed.items())}
-        from (select r.*, {hardware_map}[r.hardware::varchar] as h,
-                     {zone_map + '[r.zone::varchar]' if has_zone else 'null'} as z
-              from batch_jobs_raw r) r;
-        create or replace temp view batch_jobs_keys as
-        select h.canonical_model, {'z.zone_id' if has_zone else 'null::varchar'} as zone_id,
-               {_year(['year'] if 'year' in columns else [])} as year
-        from batch_keys_raw r
-        left join batch_hardware_names h on h.name = r.hardware
-        {"left join batch_zone_names z on z.name = r.zone" if has_zone else ""}
+        from (select r.*, k.row_by_key[{_raw_key('r.hardware', zone, year)}] as __key_row
+              from batch_jobs_raw r cross join batch_key_lists k) r
+        cross join batch_key_lists k
     """
 
 

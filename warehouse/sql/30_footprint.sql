@@ -106,35 +106,65 @@ with job as (
            lifetime_years as given_lifetime_years, embodied_kgco2e_per_device as given_embodied_kgco2e_per_device
     from query_table(jobs)
 ),
--- Each job takes its key's row from a map built once from the few lookup rows: unlike a hash
--- join, a map lookup streams the jobs through in their order, so results follow the input.
-lookup_map as (
-    select map(list(footprint_lookup_key(canonical_model, given_zone_id, given_year)),
-               list(struct_pack(zone_id := zone_id,
-                                          year := year,
-                                          grid_gco2e_per_kwh := grid_gco2e_per_kwh,
-                                          grid_basis := grid_basis,
-                                          grid_source_id := grid_source_id,
-                                          grid_source_vintage := grid_source_vintage,
-                                          grid_data_year := grid_data_year,
-                                          grid_is_carried_forward := grid_is_carried_forward,
-                                          tdp_w := tdp_w,
-                                          tdp_source_id := tdp_source_id,
-                                          tdp_source_vintage := tdp_source_vintage,
-                                          default_embodied_kgco2e_per_device := default_embodied_kgco2e_per_device,
-                                          embodied_boundary := embodied_boundary,
-                                          default_embodied_source_id := default_embodied_source_id,
-                                          default_embodied_source_vintage := default_embodied_source_vintage,
-                                          default_pue := default_pue,
-                                          pue_entity := pue_entity,
-                                          pue_year := pue_year,
-                                          default_pue_source_id := default_pue_source_id,
-                                          default_pue_source_vintage := default_pue_source_vintage))) as by_key
-    from query_table(lookups)
+-- Each job finds its key's row number in a map built once from the few lookup rows, then
+-- takes each default from a one-row list: unlike a hash join, this streams the jobs through in
+-- their order (results follow the input), and a column nobody reads is never looked up.
+lookup_row as (
+    select *, row_number() over () as lookup_row from query_table(lookups)
+),
+lookup_lists as (
+    select map(list(footprint_lookup_key(canonical_model, given_zone_id, given_year) order by lookup_row),
+               list(lookup_row order by lookup_row)) as row_by_key,
+           list(zone_id order by lookup_row) as zone_id,
+           list(year order by lookup_row) as year,
+           list(grid_gco2e_per_kwh order by lookup_row) as grid_gco2e_per_kwh,
+           list(grid_basis order by lookup_row) as grid_basis,
+           list(grid_source_id order by lookup_row) as grid_source_id,
+           list(grid_source_vintage order by lookup_row) as grid_source_vintage,
+           list(grid_data_year order by lookup_row) as grid_data_year,
+           list(grid_is_carried_forward order by lookup_row) as grid_is_carried_forward,
+           list(tdp_w order by lookup_row) as tdp_w,
+           list(tdp_source_id order by lookup_row) as tdp_source_id,
+           list(tdp_source_vintage order by lookup_row) as tdp_source_vintage,
+           list(default_embodied_kgco2e_per_device order by lookup_row) as default_embodied_kgco2e_per_device,
+           list(embodied_boundary order by lookup_row) as embodied_boundary,
+           list(default_embodied_source_id order by lookup_row) as default_embodied_source_id,
+           list(default_embodied_source_vintage order by lookup_row) as default_embodied_source_vintage,
+           list(default_pue order by lookup_row) as default_pue,
+           list(pue_entity order by lookup_row) as pue_entity,
+           list(pue_year order by lookup_row) as pue_year,
+           list(default_pue_source_id order by lookup_row) as default_pue_source_id,
+           list(default_pue_source_vintage order by lookup_row) as default_pue_source_vintage
+    from lookup_row
+),
+keyed as (
+    select job.*, l.row_by_key[footprint_lookup_key(job.canonical_model, job.given_zone_id, job.given_year)]
+               as lookup_row
+    from job cross join lookup_lists l
 ),
 gathered as (
-    select job.*, unnest(m.by_key[footprint_lookup_key(job.canonical_model, job.given_zone_id, job.given_year)])
-    from job cross join lookup_map m
+    select keyed.* exclude (lookup_row),
+           l.zone_id[lookup_row] as zone_id,
+           l.year[lookup_row] as year,
+           l.grid_gco2e_per_kwh[lookup_row] as grid_gco2e_per_kwh,
+           l.grid_basis[lookup_row] as grid_basis,
+           l.grid_source_id[lookup_row] as grid_source_id,
+           l.grid_source_vintage[lookup_row] as grid_source_vintage,
+           l.grid_data_year[lookup_row] as grid_data_year,
+           l.grid_is_carried_forward[lookup_row] as grid_is_carried_forward,
+           l.tdp_w[lookup_row] as tdp_w,
+           l.tdp_source_id[lookup_row] as tdp_source_id,
+           l.tdp_source_vintage[lookup_row] as tdp_source_vintage,
+           l.default_embodied_kgco2e_per_device[lookup_row] as default_embodied_kgco2e_per_device,
+           l.embodied_boundary[lookup_row] as embodied_boundary,
+           l.default_embodied_source_id[lookup_row] as default_embodied_source_id,
+           l.default_embodied_source_vintage[lookup_row] as default_embodied_source_vintage,
+           l.default_pue[lookup_row] as default_pue,
+           l.pue_entity[lookup_row] as pue_entity,
+           l.pue_year[lookup_row] as pue_year,
+           l.default_pue_source_id[lookup_row] as default_pue_source_id,
+           l.default_pue_source_vintage[lookup_row] as default_pue_source_vintage
+    from keyed cross join lookup_lists l
 ),
 chosen as (
     select job_id, canonical_model, device_count, hours,
