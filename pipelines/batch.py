@@ -343,7 +343,8 @@ def _key_table_sql(has_zone: bool, has_year: bool) -> str:
     """
 
 
-def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str]) -> str:
+def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str], *,
+                    describe_problems: bool = False) -> str:
     """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id.
 
     Each row finds its raw (hardware, zone, year) in batch_key_lists (one map lookup, then a
@@ -353,19 +354,24 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     typed = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
              if target and target != "year"}
     problems = ["k.problem[r.__key_row]"]
+    checks = ["k.problem[r.__key_row] is null"]
     for column, target in JOB_FILE_COLUMNS.items():
         if column in columns and target and target != "year" and column not in numeric:
             value = f"nullif(trim(r.{_identifier(column)}::varchar), '')"
             problems.append(f"case when {value} is not null and try_cast({value} as double) is null "
                             f"then '{column} ' || {value} || ' is not a number' end")
+            checks.append(f"({value} is null or {typed[target]} is not null)")
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).
     given = ", ".join(typed[name] for name in ("device_count", "hours", "pue", "utilization", "power_w",
                                                "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device"))
     problems.append(f"case when k.canonical_model[r.__key_row] is not null "
                     f"then nullif(array_to_string(footprint_input_problem_list({given}), '; '), '') end")
-    # One nullable string per row (NULL = nothing wrong): far cheaper than a list on every row.
-    problems_sql = f"nullif(concat_ws('; ', {', '.join(problems)}), '')"
+    checks.append(f"footprint_inputs_valid({given})")
+    # Every row is checked with booleans; only the invalid rows, listed on the error path, have
+    # their problems described (a string per row would cost more than the footprint itself).
+    problems_sql = (f"nullif(concat_ws('; ', {', '.join(problems)}), '')" if describe_problems
+                    else f"case when not coalesce({' and '.join(checks)}, false) then 'invalid' end")
     carried_sql = ", ".join(f"{_identifier(out)} := r.{_identifier(name)}" for name, out in carried.items())
     job_id = (f"struct_pack({'carried := struct_pack(' + carried_sql + '), ' if carried else ''}"
               f"problems := {problems_sql})")
@@ -393,8 +399,9 @@ def list_bad_rows(con, plan: Plan) -> list[BadRow]:
         con.execute(f"create or replace temp view batch_jobs_raw as "
                     f"{source.select_sql((file,), with_location=True)}")
         # __location rides to the output in job_id.carried, under its own name.
-        con.execute(f"create or replace temp view batch_jobs as "
-                    f"{_typed_jobs_sql(plan.columns + ['__location'], {**plan.carried, '__location': '__location'}, plan.numeric)}")
+        described = _typed_jobs_sql(plan.columns + ["__location"], {**plan.carried, "__location": "__location"},
+                                    plan.numeric, describe_problems=True)
+        con.execute(f"create or replace temp view batch_jobs as {described}")
         rows = con.execute(f"""
             select job_id.carried.__location, {problems}
             from footprint_from_lookups('batch_jobs', 'batch_lookups')
