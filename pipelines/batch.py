@@ -241,14 +241,21 @@ def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
     except duckdb.Error as exc:
         raise InvalidInputError([f"{source.given}: cannot read as {source.format} ({_first_line(exc)})"]) from None
     total_rows = con.execute("select coalesce(sum(jobs), 0)::bigint from batch_keys_raw").fetchall()[0][0]
+    carried = resolve_keys(con, columns)
+    con.execute(f"create or replace temp view batch_jobs as {_typed_jobs_sql(columns, carried, numeric)}")
+    return Plan(source, columns, carried, total_rows, numeric)
+
+
+def resolve_keys(con, columns: list[str]) -> dict[str, str]:
+    """From batch_keys_raw (each distinct raw hardware, zone, year as text): batch_keys, whose
+    names are resolved once each, and batch_lookups, the defaults of each key. Returns the
+    carried columns (the user's own) -> their output names."""
     _resolve_names(con, "zone" in columns)
     con.execute(_key_table_sql("zone" in columns, "year" in columns))
-    result_names = _footprint_columns(con)
-    carried = {c: ("input_" + c if c in result_names else c) for c in columns
-               if c not in JOB_FILE_COLUMNS or c == "hardware"}
-    con.execute(f"create or replace temp view batch_jobs as {_typed_jobs_sql(columns, carried, numeric)}")
     con.execute("create or replace temp table batch_lookups as from footprint_lookups('batch_jobs_keys')")
-    return Plan(source, columns, carried, total_rows, numeric)
+    result_names = _footprint_columns(con)
+    return {c: ("input_" + c if c in result_names else c) for c in columns
+            if c not in JOB_FILE_COLUMNS or c == "hardware"}
 
 
 def _footprint_columns(con) -> set[str]:
@@ -344,7 +351,7 @@ def _key_table_sql(has_zone: bool, has_year: bool) -> str:
 
 
 def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str], *,
-                    describe_problems: bool = False) -> str:
+                    describe_problems: bool = False, joined_keys: bool = False) -> str:
     """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id.
 
     Each row finds its raw (hardware, zone, year) in batch_key_lists (one map lookup, then a
@@ -353,8 +360,11 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     """
     typed = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
              if target and target != "year"}
-    problems = ["k.problem[r.__key_row]"]
-    checks = ["k.problem[r.__key_row] is null"]
+
+    def key(column: str) -> str:
+        return f"k.{column}" if joined_keys else f"k.{column}[r.__key_row]"
+    problems = [key("problem")]
+    checks = [f"{key('problem')} is null"]
     for column, target in JOB_FILE_COLUMNS.items():
         if column in columns and target and target != "year" and column not in numeric:
             value = f"nullif(trim(r.{_identifier(column)}::varchar), '')"
@@ -365,7 +375,7 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     # unknown accelerator would otherwise also be told it has no TDP).
     given = ", ".join(typed[name] for name in ("device_count", "hours", "pue", "utilization", "power_w",
                                                "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device"))
-    problems.append(f"case when k.canonical_model[r.__key_row] is not null "
+    problems.append(f"case when {key('canonical_model')} is not null "
                     f"then nullif(array_to_string(footprint_input_problem_list({given}), '; '), '') end")
     checks.append(f"footprint_inputs_valid({given})")
     # Every row is checked with booleans; only the invalid rows, listed on the error path, have
@@ -377,13 +387,17 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
               f"problems := {problems_sql})")
     zone = f"r.{_identifier('zone')}" if "zone" in columns else "null"
     year = f"r.{_identifier('year')}" if "year" in columns else "null"
+    # joined_keys (the Spark engine): batch_keys joined on the raw key, order being no concern there.
+    source = (f"batch_jobs_raw r left join batch_keys k on k.raw_key = {_raw_key('r.hardware', zone, year)}"
+              if joined_keys else
+              f"""(select r.*, k.row_by_key[{_raw_key('r.hardware', zone, year)}] as __key_row
+                   from batch_jobs_raw r cross join batch_key_lists k) r
+                  cross join batch_key_lists k""")
     return f"""
-        select {job_id} as job_id, k.canonical_model[r.__key_row] as canonical_model,
-               k.zone_id[r.__key_row] as zone_id, k.year[r.__key_row] as year,
+        select {job_id} as job_id, {key('canonical_model')} as canonical_model,
+               {key('zone_id')} as zone_id, {key('year')} as year,
                {', '.join(f'{sql} as {target}' for target, sql in typed.items())}
-        from (select r.*, k.row_by_key[{_raw_key('r.hardware', zone, year)}] as __key_row
-              from batch_jobs_raw r cross join batch_key_lists k) r
-        cross join batch_key_lists k
+        from {source}
     """
 
 

@@ -58,6 +58,11 @@ def register(subparsers) -> None:
                        help="DuckDB's memory for the batch, e.g. 512MB or 4GB (default 512MB); beyond it, disk")
     batch.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="show progress on stderr (default: when stderr is a terminal)")
+    batch.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                       help="duckdb (default): this machine, streaming; spark: Apache Spark (needs the spark "
+                            "extra and Java 17+), --out is then a folder of Parquet parts")
+    batch.add_argument("--master", metavar="URL", help="Spark master (local[4], spark://host:7077, yarn); default: "
+                                                       "what spark-submit configured, else local[*]")
     parser.set_defaults(func=run)
 
 
@@ -80,8 +85,10 @@ def _run_one(args) -> int:
     from pipelines.cli import UsageError
     from pipelines.footprint import estimate
 
-    if args.out or args.skip_invalid or args.columns != "full" or args.memory_limit or args.progress is not None:
-        raise UsageError("--out, --skip-invalid, --columns, --memory-limit and --progress go with --jobs")
+    if (args.out or args.skip_invalid or args.columns != "full" or args.memory_limit or args.progress is not None
+            or args.engine != "duckdb" or args.master):
+        raise UsageError("--out, --skip-invalid, --columns, --memory-limit, --progress, --engine and --master go "
+                         "with --jobs")
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
@@ -106,8 +113,18 @@ def _run_jobs(args) -> int:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
     from pipelines.batch import DEFAULT_MEMORY_LIMIT
 
-    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
-                                memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT, progress=args.progress)
+    if args.engine == "spark":
+        from pipelines.batch_spark import estimate_jobs_spark
+
+        if args.memory_limit:
+            raise UsageError("--memory-limit is for --engine duckdb; size Spark with spark-submit's options")
+        result = estimate_jobs_spark(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                     master=args.master)
+    elif args.master:
+        raise UsageError("--master goes with --engine spark")
+    else:
+        result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                    memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT, progress=args.progress)
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)

@@ -240,7 +240,7 @@ create or replace macro footprint_input_problem_list(device_count, hours, pue, u
 -- True exactly when footprint_input_problem_list() finds nothing (a test holds the two equal):
 -- the check a batch runs on every row, without building a list per row.
 create or replace macro footprint_inputs_valid(device_count, hours, pue, utilization, power_w, gco2e_per_kwh,
-                                               lifetime_years, embodied_kgco2e_per_device) as
+                                               lifetime_years, embodied_kgco2e_per_device) as coalesce(
     device_count > 0 and hours > 0
     and coalesce(pue >= 1, true)
     and coalesce(utilization > 0 and utilization <= 1, true)
@@ -248,7 +248,7 @@ create or replace macro footprint_inputs_valid(device_count, hours, pue, utiliza
     and (power_w is null or utilization is null)
     and coalesce(gco2e_per_kwh >= 0, true)
     and coalesce(lifetime_years > 0, true)
-    and coalesce(embodied_kgco2e_per_device >= 0, true);
+    and coalesce(embodied_kgco2e_per_device >= 0, true), false);
 
 create or replace macro footprint_input_problems(jobs) as table
 select job_id, problem from (
