@@ -351,7 +351,8 @@ def _key_table_sql(has_zone: bool, has_year: bool) -> str:
 
 
 def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str], *,
-                    describe_problems: bool = False, joined_keys: bool = False) -> str:
+                    describe_problems: bool = False, joined_keys: bool = False,
+                    row_problem: str | None = None) -> str:
     """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id.
 
     Each row finds its raw (hardware, zone, year) in batch_key_lists (one map lookup, then a
@@ -365,6 +366,9 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
         return f"k.{column}" if joined_keys else f"k.{column}[r.__key_row]"
     problems = [key("problem")]
     checks = [f"{key('problem')} is null"]
+    if row_problem:  # a reader's own finding about the row (Spark's malformed CSV record)
+        problems.append(row_problem)
+        checks.append(f"{row_problem} is null")
     for column, target in JOB_FILE_COLUMNS.items():
         if column in columns and target and target != "year" and column not in numeric:
             value = f"nullif(trim(r.{_identifier(column)}::varchar), '')"

@@ -24,6 +24,10 @@ from pipelines import batch
 from pipelines.batch import BatchResult, InvalidInputError, InvalidJobsError, JobsInput
 
 
+# The jobs columns that hold numbers (year apart: it is checked as a whole number with the keys).
+JOB_NUMBERS = {column: target for column, target in batch.JOB_FILE_COLUMNS.items() if target and target != "year"}
+
+
 class SparkUnavailableError(InvalidInputError):
     """pyspark or sqlglot is not installed, or no JVM can start."""
 
@@ -130,17 +134,31 @@ def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, s
     if out_path.suffix.lower() in (".csv", ".gz"):
         raise InvalidInputError([f"{out_path}: the Spark engine writes a folder of Parquet parts; name a folder"])
     spark = spark or spark_session(master)
-    reader = spark.read.option("header", True).option("inferSchema", False)
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    row_problem = None
     try:
-        frame = reader.csv(list(source.files)) if source.format == "csv" else spark.read.parquet(*source.files)
+        if source.format == "csv":
+            # Number columns are parsed by Spark's CSV reader, a malformed row flagged in
+            # _corrupt_record: parsing text in SQL per column makes Spark's optimizer blow up.
+            reader = (spark.read.option("header", True).option("ignoreLeadingWhiteSpace", True)
+                      .option("ignoreTrailingWhiteSpace", True))
+            header = reader.csv(list(source.files)).columns
+            schema = T.StructType([T.StructField(c, T.DoubleType() if JOB_NUMBERS.get(c) else T.StringType())
+                                   for c in header] + [T.StructField("_corrupt_record", T.StringType())])
+            frame = (reader.schema(schema).option("mode", "PERMISSIVE")
+                     .option("columnNameOfCorruptRecord", "_corrupt_record").csv(list(source.files)))
+            row_problem = ("case when _corrupt_record is not null then 'a number column holds text: ' "
+                           "|| _corrupt_record end")
+        else:
+            frame = spark.read.parquet(*source.files)
     except Exception as exc:
         raise InvalidInputError([f"{source.given}: Spark cannot read it as {source.format} ({_first_line(exc)})"]) \
             from None
-    from pyspark.sql import functions as F
-
     frame = frame.withColumn("__file", F.input_file_name())
     frame.createOrReplaceTempView("batch_jobs_raw")
-    input_columns = [c for c in frame.columns if c != "__file"]
+    input_columns = [c for c in frame.columns if c not in ("__file", "_corrupt_record")]
     numeric = frozenset(f.name for f in frame.schema.fields
                         if f.dataType.typeName() in ("byte", "short", "integer", "long", "float", "double"))
     missing = [c for c in batch.REQUIRED_JOB_COLUMNS if c not in input_columns]
@@ -161,9 +179,9 @@ def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, s
         carried = batch.resolve_keys(con, input_columns)
         lookups = con.sql("from batch_lookups").to_arrow_table()
         key_rows = con.sql("select raw_key, canonical_model, zone_id, year, problem from batch_keys").to_arrow_table()
-        jobs_sql = batch._typed_jobs_sql(input_columns, carried, numeric, joined_keys=True)
+        jobs_sql = batch._typed_jobs_sql(input_columns, carried, numeric, joined_keys=True, row_problem=row_problem)
         described_sql = batch._typed_jobs_sql(input_columns + ["__file"], {**carried, "__file": "__file"}, numeric,
-                                              joined_keys=True, describe_problems=True)
+                                              joined_keys=True, describe_problems=True, row_problem=row_problem)
         results = footprint_sql(con, "batch_jobs", "batch_lookups")
         valid = _spark_sql(f"select * from t where {batch._VALID_ROW}", macros).split(" WHERE ", 1)[1]
         lookup_problems = _spark_sql(f"select {batch._LOOKUP_PROBLEMS} from t", macros)

@@ -189,13 +189,14 @@ def spark():
 
 
 @needs_spark
-@pytest.mark.parametrize("columns", ["full", "lean"])
-def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark, columns):
+@pytest.mark.parametrize("suffix, columns", [(".csv", "full"), (".parquet", "full"), (".parquet", "lean")])
+def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark, suffix, columns):
     from pipelines.batch_spark import estimate_jobs_spark
 
-    write_sample(tmp_path / "jobs.csv")
-    batch.estimate_jobs(tmp_path / "jobs.csv", tmp_path / "duck.parquet", columns=columns, warehouse=warehouse)
-    result = estimate_jobs_spark(tmp_path / "jobs.csv", tmp_path / "spark", columns=columns, spark=spark,
+    jobs = tmp_path / f"jobs{suffix}"
+    write_sample(jobs)
+    batch.estimate_jobs(jobs, tmp_path / "duck.parquet", columns=columns, warehouse=warehouse)
+    result = estimate_jobs_spark(jobs, tmp_path / "spark", columns=columns, spark=spark,
                                  warehouse=warehouse)
     assert (result.rows_written, result.bad_row_count) == (len(SAMPLE), 0)
     assert list((tmp_path / "spark").glob("part-*.parquet"))
