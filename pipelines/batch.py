@@ -310,6 +310,12 @@ def _number(column: str, columns: list[str], numeric: frozenset[str] = frozenset
     return f"try_cast(nullif(trim(r.{_identifier(column)}::varchar), '') as double)"
 
 
+def _finite(column: str, columns: list[str], numeric: frozenset[str] = frozenset()) -> str:
+    """The column as a finite double, else NULL. (x - x = 0 is false for NaN and +-inf, in Spark too.)"""
+    value = _number(column, columns, numeric)
+    return value if column not in columns else f"case when {value} - {value} = 0 then {value} end"
+
+
 def _year(columns: list[str], numeric: frozenset[str] = frozenset()) -> str:
     year = _number("year", columns, numeric)
     return f"case when {year} = floor({year}) then {year}::integer end"
@@ -359,7 +365,7 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     pick from one-row lists): names were resolved per key, and unlike a join this keeps the
     jobs in their order.
     """
-    typed = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
+    typed = {target: _finite(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
              if target and target != "year"}
 
     def key(column: str) -> str:
@@ -370,10 +376,12 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
         problems.append(row_problem)
         checks.append(f"{row_problem} is null")
     for column, target in JOB_FILE_COLUMNS.items():
-        if column in columns and target and target != "year" and column not in numeric:
-            value = f"nullif(trim(r.{_identifier(column)}::varchar), '')"
-            problems.append(f"case when {value} is not null and try_cast({value} as double) is null "
-                            f"then '{column} ' || {value} || ' is not a number' end")
+        if column in columns and target and target != "year":
+            # Text that is no number, and NaN or infinity however stored, is named, not computed.
+            value = (f"r.{_identifier(column)}::varchar" if column in numeric
+                     else f"nullif(trim(r.{_identifier(column)}::varchar), '')")
+            problems.append(f"case when {value} is not null and {typed[target]} is null "
+                            f"then '{column} ' || {value} || ' is not a finite number' end")
             checks.append(f"({value} is null or {typed[target]} is not null)")
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).

@@ -118,7 +118,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(warehouse, tmp_path, capsys)
     assert not out.exists()
     expected = {3: "unknown accelerator 'H1000'", 4: "count must be > 0, got 0", 5: "unknown zone 'Frnace'",
                 6: "pue must be >= 1, got 0.9", 7: "utilization must be in (0, 1], got 1.5",
-                8: "count two is not a number"}
+                8: "count two is not a finite number"}
     for line, reason in expected.items():
         assert f"line {line}: " in err and reason in err.split(f"line {line}: ")[1].splitlines()[0]
     assert "line 2:" not in err and "line 9:" not in err
