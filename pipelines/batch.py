@@ -493,6 +493,8 @@ def _run_with_progress(con, query: str, show: Callable[[float], None] | None, ev
     if show is None:
         return con.execute(query).fetchall()
     outcome: dict = {}
+    # DuckDB tracks progress only with its bar on; it prints nothing itself (we do, on stderr).
+    con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
 
     def work():
         try:
