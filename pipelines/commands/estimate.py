@@ -8,6 +8,7 @@ through pipelines/footprint.py.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from pipelines import estimate_modes
@@ -47,11 +48,24 @@ def register(subparsers) -> None:
                      help="table (default) or json (always valid JSON: no NaN or infinity tokens)")
     estimate_modes.add_arguments(parser)
     batch = parser.add_argument_group("a file of jobs")
-    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row")
+    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row; or a glob "
+                                                        "('logs/*.parquet', quoted) or a folder of Parquet parts")
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
     batch.add_argument("--skip-invalid", action="store_true",
                        help="compute the valid rows and list the skipped ones (default: compute nothing if any "
                             "row is invalid)")
+    batch.add_argument("--columns", choices=["full", "lean"], default="full",
+                       help="full (default): every input's value, origin, source and vintage; lean: your columns, "
+                            "the keys canonical_model, zone_id, year and the four results (faster; the same data)")
+    batch.add_argument("--memory-limit", dest="memory_limit", metavar="SIZE", default=None,
+                       help="DuckDB's memory for the batch, e.g. 512MB or 4GB (default 512MB); beyond it, disk")
+    batch.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="show progress on stderr (default: when stderr is a terminal)")
+    batch.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                       help="duckdb (default): this machine, streaming; spark: Apache Spark (needs the spark "
+                            "extra and Java 17+), --out is then a folder of Parquet parts")
+    batch.add_argument("--master", metavar="URL", help="Spark master (local[4], spark://host:7077, yarn); default: "
+                                                       "what spark-submit configured, else local[*]")
     from pipelines.cli import add_release_option
 
     add_release_option(parser)
@@ -70,6 +84,8 @@ def run(args) -> int:
             return estimate_modes.run_inference(args)
         if not args.jobs and estimate_modes.wants_start(args):
             return estimate_modes.run_at(args)
+        if args.jobs:  # before anything reads it: an empty or non-UTF-8 file gets one line
+            _check_jobs_file(args.jobs)
         if estimate_modes.jobs_are_mixed(args) and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]:
             return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
         return _run_jobs(args) if args.jobs else _run_one(args)
@@ -85,8 +101,10 @@ def _run_one(args) -> int:
     from pipelines.cli import UsageError, json_text
     from pipelines.footprint import estimate
 
-    if args.out or args.skip_invalid:
-        raise UsageError("--out and --skip-invalid go with --jobs")
+    if (args.out or args.skip_invalid or args.columns != "full" or args.memory_limit or args.progress is not None
+            or args.engine != "duckdb" or args.master):
+        raise UsageError("--out, --skip-invalid, --columns, --memory-limit, --progress, --engine and --master go "
+                         "with --jobs")
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
@@ -146,6 +164,8 @@ def _check_jobs_file(path: str) -> None:
     from pipelines.cli import UsageError
 
     file = Path(path)
+    if file.is_dir() or any(ch in str(path) for ch in "*?["):
+        return  # a folder or a glob: pipelines.batch.open_jobs finds and checks its files
     if not file.is_file():
         raise UsageError(f"--jobs {path}: no such file")
     if file.stat().st_size == 0:
@@ -184,7 +204,7 @@ def _refuse_non_finite(args) -> None:
     for name in _JOB_FLAGS:
         value = getattr(args, name, None)
         if isinstance(value, float) and not math.isfinite(value):
-            raise UsageError(f"--{name.replace('_', '-')} {value}: not a finite number")
+            raise UsageError(f"--{name.replace('_', '-')} {value} is not a finite number")
 
 
 def _run_jobs(args) -> int:
@@ -196,8 +216,20 @@ def _run_jobs(args) -> int:
         raise UsageError(f"--jobs takes every input from the file's columns; drop {', '.join(given)}")
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
-    _check_jobs_file(args.jobs)
-    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
+    from pipelines.batch import DEFAULT_MEMORY_LIMIT
+
+    if args.engine == "spark":
+        from pipelines.batch_spark import estimate_jobs_spark
+
+        if args.memory_limit:
+            raise UsageError("--memory-limit is for --engine duckdb; size Spark with spark-submit's options")
+        result = estimate_jobs_spark(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                     master=args.master)
+    elif args.master:
+        raise UsageError("--master goes with --engine spark")
+    else:
+        result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                    memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT, progress=args.progress)
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)

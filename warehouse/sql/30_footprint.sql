@@ -51,13 +51,18 @@ create or replace macro footprint_embodied_kgco2e(device_count, kgco2e_per_devic
 --   embodied_kgco2e_per_device
 -- A NULL result means an input could not be found (no TDP, no intensity for the zone before
 -- that year ...); footprint_problems() says which.
-create or replace macro footprint(jobs) as table
-with job as (
-    select job_id, canonical_model, device_count, hours,
-           zone_id as given_zone_id, year as given_year, pue as given_pue, power_w as given_power_w,
-           utilization as given_utilization, gco2e_per_kwh as given_gco2e_per_kwh,
-           lifetime_years as given_lifetime_years, embodied_kgco2e_per_device as given_embodied_kgco2e_per_device
-    from query_table(jobs)
+--
+-- It is two halves so that billions of jobs stream: footprint_lookups() finds the defaults once
+-- per distinct (canonical_model, zone_id, year) key (the as-of join runs over those few keys,
+-- not over every job), and footprint_from_lookups() gives each job its key's row. The batch
+-- engine (pipelines/batch.py) runs the two halves apart: the keys first, then every job.
+-- The key of a job's defaults as one string (a map key cannot be NULL; '' never names a model or zone).
+create or replace macro footprint_lookup_key(canonical_model, zone_id, year) as
+    concat_ws('|', coalesce(canonical_model, ''), coalesce(zone_id, ''), coalesce(year::varchar, ''));
+
+create or replace macro footprint_lookups(jobs) as table
+with job_key as (
+    select distinct canonical_model, zone_id as given_zone_id, year as given_year from query_table(jobs)
 ),
 zone_latest_year as (
     select zone_id, max(year) as latest_year from grid_carbon_intensity_preferred group by zone_id
@@ -69,28 +74,97 @@ tdp_vintage as (
     from accelerator_specs group by canonical_model, source_id
 ),
 placed as (
-    select job.*,
+    select k.*,
            coalesce(given_zone_id, footprint_default_zone()) as zone_id,
            coalesce(given_year, z.latest_year) as year
-    from job
-    left join zone_latest_year z on z.zone_id = coalesce(job.given_zone_id, footprint_default_zone())
+    from job_key k
+    left join zone_latest_year z on z.zone_id = coalesce(k.given_zone_id, footprint_default_zone())
+)
+select p.canonical_model, p.given_zone_id, p.given_year, p.zone_id, p.year,
+       g.gco2e_per_kwh as grid_gco2e_per_kwh, g.basis as grid_basis, g.source_id as grid_source_id,
+       g.source_vintage as grid_source_vintage, g.data_year as grid_data_year,
+       g.is_carried_forward or g.year < p.year as grid_is_carried_forward,
+       s.tdp_w, s.tdp_source_id, v.source_vintage as tdp_source_vintage,
+       e.kgco2e_per_device as default_embodied_kgco2e_per_device, e.boundary as embodied_boundary,
+       e.source_id as default_embodied_source_id, e.source_vintage as default_embodied_source_vintage,
+       d.pue as default_pue, d.entity as pue_entity, d.year as pue_year,
+       d.source_id as default_pue_source_id, d.source_vintage as default_pue_source_vintage
+from placed p
+asof left join grid_carbon_intensity_preferred g on g.zone_id = p.zone_id and p.year >= g.year
+left join accelerator_specs_preferred s on s.canonical_model = p.canonical_model
+left join tdp_vintage v on v.canonical_model = s.canonical_model and v.source_id = s.tdp_source_id
+left join accelerator_embodied_preferred e on e.canonical_model = p.canonical_model
+left join datacenter_pue_default d on true;
+
+-- footprint_from_lookups('<jobs>', '<lookups>'): footprint() given footprint_lookups() of the
+-- same jobs (or of a superset of their keys).
+create or replace macro footprint_from_lookups(jobs, lookups) as table
+with job as (
+    select job_id, canonical_model, device_count, hours,
+           zone_id as given_zone_id, year as given_year, pue as given_pue, power_w as given_power_w,
+           utilization as given_utilization, gco2e_per_kwh as given_gco2e_per_kwh,
+           lifetime_years as given_lifetime_years, embodied_kgco2e_per_device as given_embodied_kgco2e_per_device
+    from query_table(jobs)
+),
+-- Each job finds its key's row number in a map built once from the few lookup rows, then
+-- takes each default from a one-row list: unlike a hash join, this streams the jobs through in
+-- their order (results follow the input), and a column nobody reads is never looked up.
+lookup_row as (
+    select *, row_number() over () as lookup_row from query_table(lookups)
+),
+lookup_lists as (
+    select map(list(footprint_lookup_key(canonical_model, given_zone_id, given_year) order by lookup_row),
+               list(lookup_row order by lookup_row)) as row_by_key,
+           list(zone_id order by lookup_row) as zone_id,
+           list(year order by lookup_row) as year,
+           list(grid_gco2e_per_kwh order by lookup_row) as grid_gco2e_per_kwh,
+           list(grid_basis order by lookup_row) as grid_basis,
+           list(grid_source_id order by lookup_row) as grid_source_id,
+           list(grid_source_vintage order by lookup_row) as grid_source_vintage,
+           list(grid_data_year order by lookup_row) as grid_data_year,
+           list(grid_is_carried_forward order by lookup_row) as grid_is_carried_forward,
+           list(tdp_w order by lookup_row) as tdp_w,
+           list(tdp_source_id order by lookup_row) as tdp_source_id,
+           list(tdp_source_vintage order by lookup_row) as tdp_source_vintage,
+           list(default_embodied_kgco2e_per_device order by lookup_row) as default_embodied_kgco2e_per_device,
+           list(embodied_boundary order by lookup_row) as embodied_boundary,
+           list(default_embodied_source_id order by lookup_row) as default_embodied_source_id,
+           list(default_embodied_source_vintage order by lookup_row) as default_embodied_source_vintage,
+           list(default_pue order by lookup_row) as default_pue,
+           list(pue_entity order by lookup_row) as pue_entity,
+           list(pue_year order by lookup_row) as pue_year,
+           list(default_pue_source_id order by lookup_row) as default_pue_source_id,
+           list(default_pue_source_vintage order by lookup_row) as default_pue_source_vintage
+    from lookup_row
+),
+keyed as (
+    select job.*, l.row_by_key[footprint_lookup_key(job.canonical_model, job.given_zone_id, job.given_year)]
+               as lookup_row
+    from job cross join lookup_lists l
 ),
 gathered as (
-    select p.*,
-           g.gco2e_per_kwh as grid_gco2e_per_kwh, g.basis as grid_basis, g.source_id as grid_source_id,
-           g.source_vintage as grid_source_vintage, g.data_year as grid_data_year,
-           g.is_carried_forward or g.year < p.year as grid_is_carried_forward,
-           s.tdp_w, s.tdp_source_id, v.source_vintage as tdp_source_vintage,
-           e.kgco2e_per_device as default_embodied_kgco2e_per_device, e.boundary as embodied_boundary,
-           e.source_id as default_embodied_source_id, e.source_vintage as default_embodied_source_vintage,
-           d.pue as default_pue, d.entity as pue_entity, d.year as pue_year,
-           d.source_id as default_pue_source_id, d.source_vintage as default_pue_source_vintage
-    from placed p
-    asof left join grid_carbon_intensity_preferred g on g.zone_id = p.zone_id and p.year >= g.year
-    left join accelerator_specs_preferred s on s.canonical_model = p.canonical_model
-    left join tdp_vintage v on v.canonical_model = s.canonical_model and v.source_id = s.tdp_source_id
-    left join accelerator_embodied_preferred e on e.canonical_model = p.canonical_model
-    left join datacenter_pue_default d on true
+    select keyed.* exclude (lookup_row),
+           l.zone_id[lookup_row] as zone_id,
+           l.year[lookup_row] as year,
+           l.grid_gco2e_per_kwh[lookup_row] as grid_gco2e_per_kwh,
+           l.grid_basis[lookup_row] as grid_basis,
+           l.grid_source_id[lookup_row] as grid_source_id,
+           l.grid_source_vintage[lookup_row] as grid_source_vintage,
+           l.grid_data_year[lookup_row] as grid_data_year,
+           l.grid_is_carried_forward[lookup_row] as grid_is_carried_forward,
+           l.tdp_w[lookup_row] as tdp_w,
+           l.tdp_source_id[lookup_row] as tdp_source_id,
+           l.tdp_source_vintage[lookup_row] as tdp_source_vintage,
+           l.default_embodied_kgco2e_per_device[lookup_row] as default_embodied_kgco2e_per_device,
+           l.embodied_boundary[lookup_row] as embodied_boundary,
+           l.default_embodied_source_id[lookup_row] as default_embodied_source_id,
+           l.default_embodied_source_vintage[lookup_row] as default_embodied_source_vintage,
+           l.default_pue[lookup_row] as default_pue,
+           l.pue_entity[lookup_row] as pue_entity,
+           l.pue_year[lookup_row] as pue_year,
+           l.default_pue_source_id[lookup_row] as default_pue_source_id,
+           l.default_pue_source_vintage[lookup_row] as default_pue_source_vintage
+    from keyed cross join lookup_lists l
 ),
 chosen as (
     select job_id, canonical_model, device_count, hours,
@@ -134,34 +208,54 @@ select *,
        operational_kgco2e + coalesce(embodied_kgco2e, 0) as total_kgco2e
 from chosen;
 
+create or replace macro footprint(jobs) as table
+with lookups as (from footprint_lookups(jobs))
+from footprint_from_lookups(jobs, 'lookups');
+
 -- footprint_problems('<relation>'): why a job cannot be computed, one row per problem (same
 -- input columns as footprint()). An empty result means every job computes. Unknown
 -- accelerator and zone names are caught earlier, where the names are resolved with suggestions.
 -- It is the union of two halves, usable apart when footprint() has already been computed:
 -- footprint_input_problems(jobs) checks the given values; footprint_lookup_problems(results)
 -- reads footprint()'s output for defaults that could not be found.
+create or replace macro footprint_input_problem_list(device_count, hours, pue, utilization, power_w,
+                                                   gco2e_per_kwh, lifetime_years, embodied_kgco2e_per_device) as [
+    case when device_count is null then 'count is missing'
+         when device_count <= 0 then 'count must be > 0, got ' || printf('%g', device_count) end,
+    case when hours is null then 'hours is missing'
+         when hours <= 0 then 'hours must be > 0, got ' || printf('%g', hours) end,
+    case when pue < 1 then 'pue must be >= 1, got ' || printf('%g', pue) end,
+    case when utilization <= 0 or utilization > 1
+         then 'utilization must be in (0, 1], got ' || printf('%g', utilization) end,
+    case when power_w <= 0 then 'power_w must be > 0, got ' || printf('%g', power_w) end,
+    case when power_w is not null and utilization is not null
+         then 'give power_w or utilization, not both (utilization scales the TDP when power_w is not given)' end,
+    case when gco2e_per_kwh < 0
+         then 'intensity must be >= 0 gCO2e/kWh, got ' || printf('%g', gco2e_per_kwh) end,
+    case when lifetime_years <= 0 then 'lifetime_years must be > 0, got ' || printf('%g', lifetime_years) end,
+    case when embodied_kgco2e_per_device < 0 then 'embodied kgCO2e per device must be >= 0, got '
+                                                 || printf('%g', embodied_kgco2e_per_device) end
+];
+
+-- True exactly when footprint_input_problem_list() finds nothing (a test holds the two equal):
+-- the check a batch runs on every row, without building a list per row.
+create or replace macro footprint_inputs_valid(device_count, hours, pue, utilization, power_w, gco2e_per_kwh,
+                                               lifetime_years, embodied_kgco2e_per_device) as coalesce(
+    device_count > 0 and hours > 0
+    and coalesce(pue >= 1, true)
+    and coalesce(utilization > 0 and utilization <= 1, true)
+    and coalesce(power_w > 0, true)
+    and (power_w is null or utilization is null)
+    and coalesce(gco2e_per_kwh >= 0, true)
+    and coalesce(lifetime_years > 0, true)
+    and coalesce(embodied_kgco2e_per_device >= 0, true), false);
+
 create or replace macro footprint_input_problems(jobs) as table
-with given as (
-    select job_id, unnest([
-        case when device_count is null then 'count is missing'
-             when device_count <= 0 then 'count must be > 0, got ' || printf('%g', device_count) end,
-        case when hours is null then 'hours is missing'
-             when hours <= 0 then 'hours must be > 0, got ' || printf('%g', hours) end,
-        case when pue < 1 then 'pue must be >= 1, got ' || printf('%g', pue) end,
-        case when utilization <= 0 or utilization > 1
-             then 'utilization must be in (0, 1], got ' || printf('%g', utilization) end,
-        case when power_w <= 0 then 'power_w must be > 0, got ' || printf('%g', power_w) end,
-        case when power_w is not null and utilization is not null
-             then 'give power_w or utilization, not both (utilization scales the TDP when power_w is not given)' end,
-        case when gco2e_per_kwh < 0
-             then 'intensity must be >= 0 gCO2e/kWh, got ' || printf('%g', gco2e_per_kwh) end,
-        case when lifetime_years <= 0 then 'lifetime_years must be > 0, got ' || printf('%g', lifetime_years) end,
-        case when embodied_kgco2e_per_device < 0 then 'embodied kgCO2e per device must be >= 0, got '
-                                                     || printf('%g', embodied_kgco2e_per_device) end
-    ]) as problem
+select job_id, problem from (
+    select job_id, unnest(footprint_input_problem_list(device_count, hours, pue, utilization, power_w, gco2e_per_kwh,
+                                                       lifetime_years, embodied_kgco2e_per_device)) as problem
     from query_table(jobs)
-)
-select job_id, problem from given where problem is not null;
+) where problem is not null;
 
 -- Why footprint() could not find a default, as a list (NULL entries are no problem).
 create or replace macro footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, year, zone_id) as [
@@ -173,6 +267,10 @@ create or replace macro footprint_lookup_problem_list(canonical_model, power_w, 
          when gco2e_per_kwh is null then 'no grid intensity for zone ' || zone_id || ' in or before '
                                          || year || '; give a later year or intensity' end
 ];
+
+-- True when footprint_lookup_problem_list() finds nothing: the test a batch runs on every row.
+create or replace macro footprint_lookups_found(power_w, pue, gco2e_per_kwh) as
+    power_w is not null and pue is not null and gco2e_per_kwh is not null;
 
 create or replace macro footprint_lookup_problems(results) as table
 select job_id, problem from (
