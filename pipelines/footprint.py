@@ -117,6 +117,7 @@ class BatchResult:
     rows_written: int
     bad_row_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)  # at most MAX_LISTED_BAD_ROWS
+    left_out: dict[str, int] = field(default_factory=dict)  # rows a jobs format leaves out by choice: why -> rows
 
 
 class InvalidJobsError(InvalidInputError):
@@ -308,6 +309,8 @@ JOB_FILE_COLUMNS = {
     "hardware": None, "count": "device_count", "hours": "hours", "zone": None, "year": "year", "pue": "pue",
     "power_w": "power_w", "utilization": "utilization", "intensity": "gco2e_per_kwh",
     "lifetime_years": "lifetime_years", "embodied_kgco2e": "embodied_kgco2e_per_device",
+    # A tracker's measurement (pipelines/job_formats/): energy in place of power x hours x PUE.
+    "measured_energy_kwh": "measured_energy_kwh", "tracker_pue": "tracker_pue", "tracker_kgco2e": "tracker_kgco2e",
 }
 REQUIRED_JOB_COLUMNS = ("hardware", "count", "hours")
 _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -323,20 +326,31 @@ def file_format(path: str | Path) -> str:
 
 
 def estimate_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_invalid: bool = False,
-                       warehouse: duckdb.DuckDBPyConnection | str | Path | None = None) -> BatchResult:
+                       warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
+                       jobs_format: str = "plain", format_options=None) -> BatchResult:
     """Compute every job of a CSV or Parquet file in one query and write the results to `out_path`.
 
     Each output row holds the job's extra columns (carried through), the resolved value of
     every input with its source, and energy_kwh, operational_kgco2e, embodied_kgco2e,
     total_kgco2e. Rows that cannot be computed raise InvalidJobsError listing each one (line
     and reason) and nothing is written, unless `skip_invalid`, which leaves them out and
-    reports them in the result.
+    reports them in the result. `jobs_format` 'codecarbon' or 'slurm' (or 'auto', from the
+    header) reads a tool's usage records with `format_options` (pipelines/job_formats/).
     """
-    in_format, out_format = file_format(jobs_path), file_format(out_path)
     if not Path(jobs_path).is_file():
         raise InvalidInputError([f"{jobs_path}: no such file"])
+    if jobs_format != "plain":
+        from pipelines import job_formats
+        jobs_format = job_formats.detect_format(jobs_path) if jobs_format == "auto" else jobs_format
+    in_format = file_format(jobs_path) if jobs_format == "plain" else "csv"
+    out_format = file_format(out_path)
+    left_out = {}
     with connect(warehouse, external_access=True) as con:
-        columns = _load_jobs(con, jobs_path, in_format)
+        if jobs_format == "plain":
+            columns = _load_jobs(con, jobs_path, in_format)
+        else:  # the one hook for usage-record formats: they load footprint_jobs_raw themselves
+            loaded = job_formats.load_jobs_table(con, jobs_path, jobs_format, "footprint_jobs_raw", format_options)
+            columns, left_out = loaded.columns, loaded.left_out
         _resolve_job_names(con, columns)
         _type_jobs(con, columns)
         con.execute("create or replace temp table footprint_results as select * from footprint('footprint_jobs')")
@@ -345,7 +359,7 @@ def estimate_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_inva
         if bad_count and not skip_invalid:
             raise InvalidJobsError(bad_count, bad)
         written = _write_results(con, columns, out_path, out_format)
-    return BatchResult(rows_written=written, bad_row_count=bad_count, bad_rows=bad)
+    return BatchResult(rows_written=written, bad_row_count=bad_count, bad_rows=bad, left_out=left_out)
 
 
 def _load_jobs(con, path, in_format: str) -> list[str]:
@@ -415,8 +429,11 @@ def _type_jobs(con, columns: list[str]) -> None:
 
 
 def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
+    # Measured energy stands in for the accelerator's power: hardware may be empty then.
+    measured = "measured_energy_kwh" in columns
     checks = ["select __row as job_id, 'hardware is missing' as problem from footprint_jobs_raw "
-              "where nullif(trim(hardware::varchar), '') is null",
+              "where nullif(trim(hardware::varchar), '') is null"
+              + (" and nullif(trim(measured_energy_kwh::varchar), '') is null" if measured else ""),
               "select r.__row as job_id, h.problem from footprint_jobs_raw r "
               "join footprint_hardware_names h on h.name = r.hardware::varchar where h.problem is not null"]
     if "zone" in columns:
@@ -434,14 +451,23 @@ def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
     # Range and lookup checks in SQL, for the rows whose names resolved (a row with an unknown
     # accelerator would otherwise also be told it has no TDP). Lookups read the results already
     # computed once into footprint_results rather than running footprint() a second time.
+    computable = "canonical_model is not null" + (" or measured_energy_kwh is not null" if measured else "")
     checks.append("select job_id, problem from footprint_input_problems('footprint_jobs') "
-                  "where job_id in (select job_id from footprint_jobs where canonical_model is not null)")
+                  f"where job_id in (select job_id from footprint_jobs where {computable})")
     checks.append("select job_id, problem from footprint_lookup_problems('footprint_results') "
-                  "where job_id in (select job_id from footprint_jobs where canonical_model is not null)")
+                  f"where job_id in (select job_id from footprint_jobs where {computable})")
+    # A usage-record reader's own reason (pipelines/job_formats/) replaces the checks' findings.
+    unreadable = ("select __row as job_id, __unusable_reason as reason from footprint_jobs_raw "
+                  "where __unusable_reason is not null"
+                  if "__unusable_reason" in {r[0] for r in con.execute("describe footprint_jobs_raw").fetchall()}
+                  else None)
     con.execute(f"""
         create or replace temp table footprint_bad_jobs as
         select job_id, string_agg(problem, '; ' order by problem) as reason
-        from ({' union all '.join(checks)}) group by job_id
+        from ({' union all '.join(checks)})
+        {"where job_id not in (select job_id from (" + unreadable + "))" if unreadable else ""}
+        group by job_id
+        {"union all " + unreadable if unreadable else ""}
     """)
     offset = 1 if unit == "line" else 0
     rows = con.execute(f"select job_id + {offset}, reason from footprint_bad_jobs order by job_id limit ?",

@@ -25,7 +25,8 @@ def register(subparsers) -> None:
                     "grid_carbon_intensity_preferred, accelerator_embodied_preferred); the output names the "
                     "source and vintage of each. With --jobs, every row of a CSV or Parquet file is one job "
                     "(columns hardware, count, hours and optionally zone, year, pue, power_w, utilization, "
-                    "intensity, lifetime_years, embodied_kgco2e).")
+                    "intensity, lifetime_years, embodied_kgco2e, measured_energy_kwh, tracker_pue, tracker_kgco2e), "
+                    "or a CodeCarbon emissions.csv, or a `sacct --parsable2` export with a mapping file.")
     job = parser.add_argument_group("one job")
     job.add_argument("--hardware", metavar="NAME", help="accelerator, e.g. 'H100 SXM', 'A100 80GB', 'TPU v3'")
     job.add_argument("--count", type=float, metavar="N", help="number of accelerators (> 0)")
@@ -49,6 +50,18 @@ def register(subparsers) -> None:
     batch.add_argument("--skip-invalid", action="store_true",
                        help="compute the valid rows and list the skipped ones (default: compute nothing if any "
                             "row is invalid)")
+    batch.add_argument("--jobs-format", dest="jobs_format", choices=["auto", "plain", "codecarbon", "slurm"],
+                       default="auto", help="what FILE is: a jobs file (plain), CodeCarbon's emissions.csv, or "
+                                            "`sacct --parsable2` output; default: recognised from the header")
+    batch.add_argument("--mapping", metavar="FILE",
+                       help="SLURM: TOML mapping partition / GPU type -> accelerator, cluster -> zone, time zone, "
+                            "PUE (see README)")
+    batch.add_argument("--include-states", dest="include_states", metavar="S,S",
+                       help="SLURM: job states to compute, comma-separated, or 'all'; default: jobs that ended "
+                            "(COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED ...)")
+    batch.add_argument("--timezone", metavar="TZ",
+                       help="CodeCarbon: IANA time zone of the timestamps (e.g. Europe/Paris); default: the "
+                            "run's country")
     parser.set_defaults(func=run)
 
 
@@ -73,6 +86,11 @@ def _run_one(args) -> int:
 
     if args.out or args.skip_invalid:
         raise UsageError("--out and --skip-invalid go with --jobs")
+    format_flags = [flag for flag, value in (("--jobs-format", args.jobs_format != "auto"), ("--mapping", args.mapping),
+                                             ("--include-states", args.include_states),
+                                             ("--timezone", args.timezone)) if value]
+    if format_flags:
+        raise UsageError(f"{', '.join(format_flags)}: only with --jobs FILE")
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
@@ -95,7 +113,15 @@ def _run_jobs(args) -> int:
         raise UsageError(f"--jobs takes every input from the file's columns; drop {', '.join(given)}")
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
-    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
+    from pipelines.job_formats import FormatOptions
+
+    options = FormatOptions(mapping=args.mapping, include_states=args.include_states, timezone=args.timezone)
+    if args.jobs_format == "plain" and (args.mapping or args.include_states or args.timezone):
+        raise UsageError("--mapping, --include-states and --timezone go with CodeCarbon or SLURM files")
+    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, jobs_format=args.jobs_format,
+                                format_options=options)
+    for why, rows in result.left_out.items():
+        print(f"left out {rows} row(s): {why}", file=sys.stderr)
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)

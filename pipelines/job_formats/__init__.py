@@ -1,0 +1,184 @@
+"""Usage records as they come from the tools people already run, read as jobs for `footprint(...)`.
+
+* `codecarbon`: CodeCarbon's emissions.csv (measured energy; `read_codecarbon`).
+* `slurm`: `sacct --parsable2` accounting with a mapping file (`read_sacct`, `load_mapping`).
+* `plain`: the jobs file of `aifootprint estimate --jobs` (hardware, count, hours ...).
+
+Each reader is one DuckDB query over `read_csv(...)`, so a file of millions of lines streams
+rather than loading into Python. It returns a relation with the jobs-file columns the batch
+engine takes (hardware, count, hours, zone, year, pue, power_w, utilization, intensity,
+lifetime_years, embodied_kgco2e), the measured inputs of the footprint SQL (measured_energy_kwh,
+tracker_pue, tracker_kgco2e), a `start_utc` timestamp, the tool's own columns, `source_line`
+(the line in the file) and `reason` (why a row cannot be used, else NULL). `slurm` adds
+`left_out` for rows that are not jobs to compute (state, no GPU, never ran).
+
+Not to be confused with pipelines/sources/codecarbon.py: CodeCarbon's bundled grid data as a
+published source.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.footprint import InvalidInputError
+
+FORMATS = ("auto", "plain", "codecarbon", "slurm")
+
+
+class JobFormatError(InvalidInputError):
+    """A usage-record file or mapping file that cannot be read: one line naming what and where."""
+
+    def __init__(self, message: str):
+        super().__init__([message])
+
+
+def read_header(path: str | Path, *, delimiter: str) -> list[str]:
+    """The column names on a file's first line; a one-line error for a missing, empty or non-UTF-8 file."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(1 << 20)
+    except FileNotFoundError:
+        raise JobFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise JobFormatError(f"{path}: is a folder, not a file") from None
+    try:
+        text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise JobFormatError(f"{path}: line 1 is not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise JobFormatError(f"{path}: empty file (no header line)")
+    if delimiter == "|":
+        return [name.strip() for name in text.split("|")]
+    return [name.strip() for name in next(csv.reader([text]))]
+
+
+def detect_format(path: str | Path) -> str:
+    """'codecarbon', 'slurm' or 'plain', from the file's header line (Parquet is plain)."""
+    from pipelines.job_formats import codecarbon_log, slurm
+
+    if Path(path).suffix.lower() in {".parquet", ".pq"} or str(path).lower().endswith(".gz"):
+        return "plain"
+    if slurm.looks_like(read_header(path, delimiter="|")):
+        return "slurm"
+    if codecarbon_log.looks_like(read_header(path, delimiter=",")):
+        return "codecarbon"
+    return "plain"
+
+
+def validate_timezone(name, where: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise JobFormatError(f"{where}: unknown time zone {name!r} (an IANA name such as 'Europe/Paris')") from None
+    return str(name)
+
+
+# The readers, importable from here (they import the helpers above).
+from pipelines.job_formats.codecarbon_log import read_codecarbon  # noqa: E402
+from pipelines.job_formats.mapping import Mapping, load_mapping  # noqa: E402
+from pipelines.job_formats.slurm import DEFAULT_STATES, parse_states, read_sacct  # noqa: E402
+
+
+@dataclass
+class FormatOptions:
+    """What a format needs beyond the file: `aifootprint estimate --mapping --include-states --timezone`."""
+
+    mapping: str | Path | None = None
+    include_states: str | None = None  # 'COMPLETED,RUNNING' or 'all'; default: DEFAULT_STATES
+    timezone: str | None = None  # CodeCarbon timestamps' zone; default: the country's
+
+
+@dataclass
+class LoadedJobs:
+    jobs_format: str
+    columns: list[str]  # the jobs-file columns and carried columns, in order
+    left_out: dict[str, int] = field(default_factory=dict)  # why -> rows (slurm)
+
+
+def read_jobs(con, path: str | Path, jobs_format: str, options: FormatOptions | None = None
+              ) -> duckdb.DuckDBPyRelation:
+    """The relation of a usage-record file in the named format ('codecarbon' or 'slurm')."""
+    return con.sql(_jobs_sql(con, path, jobs_format, options))
+
+
+def _jobs_sql(con, path: str | Path, jobs_format: str, options: FormatOptions | None) -> str:
+    from pipelines.job_formats.codecarbon_log import codecarbon_sql
+    from pipelines.job_formats.slurm import sacct_sql
+
+    options = options or FormatOptions()
+    if jobs_format == "codecarbon":
+        if options.mapping is not None or options.include_states is not None:
+            raise JobFormatError("--mapping and --include-states go with SLURM files (--jobs-format slurm)")
+        return codecarbon_sql(path, con, options.timezone)
+    if jobs_format == "slurm":
+        if options.timezone is not None:
+            raise JobFormatError("--timezone goes with CodeCarbon files; for SLURM the mapping file gives it")
+        mapping = load_mapping(options.mapping)
+        _check_mapping_names(con, mapping)
+        return sacct_sql(path, mapping, con, parse_states(options.include_states))
+    raise JobFormatError(f"unknown jobs format {jobs_format!r}; formats: {', '.join(FORMATS)}")
+
+
+def load_jobs_table(con, path: str | Path, jobs_format: str, table: str,
+                    options: FormatOptions | None = None) -> LoadedJobs:
+    """The batch engine's hook: `table` (with `__row` = line - 1) from a usage-record file.
+
+    Rows the reader marks unusable keep their reason in `__unusable_reason`; rows left out by
+    choice (slurm) are counted and dropped.
+    """
+    query = _jobs_sql(con, path, jobs_format, options)
+    has_left_out = jobs_format == "slurm"
+    try:
+        con.execute(f"""
+            create or replace temp table {table} as
+            select source_line - 1 as __row, * exclude (source_line, reason{', left_out' if has_left_out else ''}),
+                   reason as __unusable_reason{', left_out as __left_out' if has_left_out else ''}
+            from ({query})
+        """)
+    except duckdb.Error as exc:
+        message = str(exc).strip().splitlines()[0]
+        raise JobFormatError(f"{path}: cannot read as {jobs_format} ({message})") from None
+    left_out = {}
+    if has_left_out:
+        left_out = dict(con.execute(f"select __left_out, count(*) from {table} where __left_out is not null "
+                                    "group by 1 order by 2 desc, 1").fetchall())
+        con.execute(f"delete from {table} where __left_out is not null")
+        con.execute(f"alter table {table} drop column __left_out")
+    columns = [name for (name, *_rest) in con.execute(f"describe {table}").fetchall() if not name.startswith("__")]
+    return LoadedJobs(jobs_format, columns, left_out)
+
+
+def _check_mapping_names(con, mapping: Mapping) -> None:
+    """Every accelerator and zone the mapping names must exist: a one-line error naming the key."""
+    from pipelines.errors import UnknownHardwareError
+    from pipelines.footprint import UnknownZoneError, resolve_zone, zone_index
+    from pipelines.hardware import resolve_accelerator
+
+    try:
+        con.execute("select 1 from accelerator_specs_preferred limit 0")
+    except duckdb.Error:
+        return  # no warehouse: names are checked where the jobs are computed
+    for section in ("gpu_types", "partitions"):
+        for name, values in getattr(mapping, section).items():
+            try:
+                resolve_accelerator(con, values["hardware"])
+            except UnknownHardwareError as exc:
+                raise JobFormatError(f"{mapping.path}: {section}.{name}.hardware: {exc}") from None
+    index = zone_index(con)
+    zones = [("zone", mapping.zone)] + [(f"clusters.{n}.zone", v.get("zone")) for n, v in mapping.clusters.items()]
+    for key, zone in zones:
+        if zone is not None:
+            try:
+                resolve_zone(index, zone)
+            except UnknownZoneError as exc:
+                raise JobFormatError(f"{mapping.path}: {key}: {exc}") from None
+
+
+__all__ = ["FORMATS", "DEFAULT_STATES", "FormatOptions", "JobFormatError", "LoadedJobs", "Mapping",
+           "detect_format", "load_jobs_table", "load_mapping", "read_codecarbon", "read_jobs", "read_sacct"]
