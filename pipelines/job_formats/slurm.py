@@ -117,9 +117,10 @@ def sacct_sql(path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection
                         else epoch(end_local - start_local) / 3600.0 end as hours,
                    case when has_gpu_total then try_cast(gpu_total_text as integer)
                         when len(gpu_type_counts) > 0
-                        then list_sum(list_transform(gpu_type_counts, c -> try_cast(c as integer))) end as gpus,
+                        then list_sum(list_transform(gpu_type_counts, lambda c: try_cast(c as integer))) end as gpus,
                    (has_gpu_total and try_cast(gpu_total_text as integer) is null)
-                   or list_bool_or(list_transform(gpu_type_counts, c -> try_cast(c as integer) is null))
+                   or coalesce(list_bool_or(list_transform(gpu_type_counts, lambda c: try_cast(c as integer) is null)),
+                               false)
                        as is_gpu_count_malformed,
                    case when len(list_distinct(gpu_types)) = 1 then lower(gpu_types[1]) end as gpu_type
             from parsed
