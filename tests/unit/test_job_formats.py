@@ -256,6 +256,6 @@ def test_a_million_line_sacct_export_in_bounded_memory(fixture_warehouse, tmp_pa
         rows, gpu_hours = con.execute(f"select count(*), sum(device_count * hours) from '{out}'").fetchone()
     assert rows == 500_000  # the .batch steps are not jobs
     assert gpu_hours == pytest.approx(10 * sum(1 + j % 8 for j in range(500_000)))
-    # Measured about 0.4 GiB; the guard only catches loading the file into Python objects.
-    print(f"peak RSS {peak_mib:.0f} MiB")
-    assert peak_mib < 2048, f"peak RSS {peak_mib:.0f} MiB"
+    # Measured 1.5 GiB for the whole CLI process on 2 cores (the reader's table alone about 0.43 GiB;
+    # the rest is the batch engine's typed and result tables). A generous guard, not a target.
+    assert peak_mib < 3072, f"peak RSS {peak_mib:.0f} MiB"
