@@ -259,3 +259,23 @@ def test_a_million_line_sacct_export_in_bounded_memory(fixture_warehouse, tmp_pa
     # Measured 1.5 GiB for the whole CLI process on 2 cores (the reader's table alone about 0.43 GiB;
     # the rest is the batch engine's typed and result tables). A generous guard, not a target.
     assert peak_mib < 3072, f"peak RSS {peak_mib:.0f} MiB"
+
+
+def test_measured_energy_columns_in_a_plain_jobs_file(warehouse, tmp_path, capsys):
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text("run,hardware,count,hours,zone,year,measured_energy_kwh,tracker_pue,pue\n"
+                    "cpu-only,,,2,FRA,2022,10,,\n"          # IT energy x our default PUE; no accelerator
+                    "tracked,H100,1,2,FRA,2022,10,1.3,\n"   # the tracker's PUE already in the 10 kWh
+                    "both,H100,1,2,FRA,2022,10,1.3,1.2\n"   # our PUE on top would apply it twice
+                    "negative,H100,1,2,FRA,2022,-1,,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["estimate", "--jobs", str(jobs), "--out", str(out), "--skip-invalid"]) == 0
+    err = capsys.readouterr().err
+    assert "line 4: the tracker already applied PUE 1.3 to the measured energy; drop pue" in err
+    assert "line 5: measured energy must be >= 0 kWh, got -1" in err
+    frame = pd.read_csv(out).set_index("run")
+    assert frame.loc["cpu-only", "energy_kwh"] == pytest.approx(10 * 1.56)
+    assert pd.isna(frame.loc["cpu-only", "embodied_kgco2e"])
+    assert frame.loc["tracked", "energy_kwh"] == pytest.approx(10) and frame.loc["tracked", "pue"] == 1.3
+    # The accelerator still gives the embodied share: 164 kg per H100 over 4 years, for 2 h.
+    assert frame.loc["tracked", "embodied_kgco2e"] == pytest.approx(164 * 2 / (4 * 8760))
