@@ -132,9 +132,9 @@ def load_jobs_table(con, path: str | Path, jobs_format: str, table: str,
     Rows the reader marks unusable keep their reason in `__unusable_reason`; rows left out by
     choice (slurm) are counted and dropped.
     """
-    query = _jobs_sql(con, path, jobs_format, options)
     has_left_out = jobs_format == "slurm"
     try:
+        query = _jobs_sql(con, path, jobs_format, options)  # CodeCarbon's reads the file's locations
         con.execute(f"""
             create or replace temp table {table} as
             select source_line - 1 as __row, * exclude (source_line, reason{', left_out' if has_left_out else ''}),
@@ -142,8 +142,7 @@ def load_jobs_table(con, path: str | Path, jobs_format: str, table: str,
             from ({query})
         """)
     except duckdb.Error as exc:
-        message = str(exc).strip().splitlines()[0]
-        raise JobFormatError(f"{path}: cannot read as {jobs_format} ({message})") from None
+        raise JobFormatError(f"{path}: cannot read as {jobs_format} ({_one_line(exc)})") from None
     left_out = {}
     if has_left_out:
         left_out = dict(con.execute(f"select __left_out, count(*) from {table} where __left_out is not null "
@@ -152,6 +151,13 @@ def load_jobs_table(con, path: str | Path, jobs_format: str, table: str,
         con.execute(f"alter table {table} drop column __left_out")
     columns = [name for (name, *_rest) in con.execute(f"describe {table}").fetchall() if not name.startswith("__")]
     return LoadedJobs(jobs_format, columns, left_out)
+
+
+def _one_line(exc: Exception) -> str:
+    """DuckDB's CSV errors span many lines: where (the first) and the cause (after the original line)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    causes = [line for line in lines[1:] if not line.startswith(("Original Line", "Possible Solution"))]
+    return lines[0] + (f": {causes[0]}" if causes and "=" not in causes[0] else "")
 
 
 def _check_mapping_names(con, mapping: Mapping) -> None:

@@ -279,3 +279,24 @@ def test_measured_energy_columns_in_a_plain_jobs_file(warehouse, tmp_path, capsy
     assert frame.loc["tracked", "energy_kwh"] == pytest.approx(10) and frame.loc["tracked", "pue"] == 1.3
     # The accelerator still gives the embodied share: 164 kg per H100 over 4 years, for 2 h.
     assert frame.loc["tracked", "embodied_kgco2e"] == pytest.approx(164 * 2 / (4 * 8760))
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("emissions.csv", b"timestamp,duration,emissions,energy_consumed,country_iso_code\n"
+                      b"2024-01-01T00:00:00,60,0.1,0.2,FRA\n2024-01-01T00:00:00,60,0.1,0.2,FR\xe9\n",
+     "CSV Error on Line: 3: Invalid unicode"),
+    # A JobName holding a pipe shifts the columns: sacct --parsable2 does not escape it.
+    ("sacct.txt", b"JobID|JobName|Start|End|Elapsed|AllocTRES\n"
+                  b"1|a|2024-03-01T08:00:00|2024-03-01T09:00:00|01:00:00|gres/gpu=1\n"
+                  b"2|a|b|2024-03-01T08:00:00|2024-03-01T09:00:00|01:00:00|gres/gpu=1\n",
+     "CSV Error on Line: 3: Expected Number of Columns"),
+])
+def test_broken_lines_are_one_line_errors_naming_the_line(warehouse, tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["estimate", "--jobs", str(path), "--mapping" if name == "sacct.txt" else "--skip-invalid",
+                 *([str(HERE / "mapping.toml")] if name == "sacct.txt" else []),
+                 "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "o.csv").exists()
