@@ -153,6 +153,74 @@ def load_jobs_table(con, path: str | Path, jobs_format: str, table: str,
     return LoadedJobs(jobs_format, columns, left_out)
 
 
+def to_footprint_jobs(con, jobs: duckdb.DuckDBPyRelation, name: str = "jobs") -> list[tuple[int, str]]:
+    """A temp table `name` with footprint()'s input columns from a reader's relation, for SQL:
+
+        jobs = read_sacct("sacct.txt", load_mapping("mapping.toml"), con=con)
+        skipped = to_footprint_jobs(con, jobs, "my_jobs")
+        con.sql("select sum(total_kgco2e) from footprint('my_jobs')")
+
+    job_id is the file's line. Rows with a reason, left out, or naming an unknown accelerator or
+    zone are not in the table; they come back as (line, why).
+    """
+    from pipelines.errors import UnknownHardwareError
+    from pipelines.footprint import UnknownZoneError, resolve_zone, zone_index
+    from pipelines.hardware import resolve_accelerator
+
+    import pandas as pd
+
+    columns = set(jobs.columns)
+    skip = (["left_out"] if "left_out" in columns else []) + ["reason"]  # left out by choice first
+    con.register("job_format_input", jobs)
+    try:
+        problems = [(line, why) for line, why in con.execute(
+            f"select source_line, coalesce({', '.join(skip)}) from job_format_input "
+            f"where coalesce({', '.join(skip)}) is not null order by source_line").fetchall()]
+        names = []
+        for (hardware,) in con.execute("select distinct hardware from job_format_input where hardware is not null "
+                                       f"and coalesce({', '.join(skip)}) is null").fetchall():
+            try:
+                names.append(("hardware", hardware, resolve_accelerator(con, hardware).canonical_model, None))
+            except UnknownHardwareError as exc:
+                names.append(("hardware", hardware, None, str(exc)))
+        index = zone_index(con)
+        for (zone,) in con.execute("select distinct zone from job_format_input where zone is not null "
+                                   f"and coalesce({', '.join(skip)}) is null").fetchall():
+            try:
+                names.append(("zone", zone, resolve_zone(index, zone), None))
+            except UnknownZoneError as exc:
+                names.append(("zone", zone, None, str(exc)))
+        con.register("job_format_names", pd.DataFrame(names, columns=["kind", "name", "resolved", "problem"],
+                                                      dtype=object))
+        problems += con.execute(f"""
+            select j.source_line, n.problem from job_format_input j
+            join job_format_names n on (n.kind = 'hardware' and n.name = j.hardware)
+                                    or (n.kind = 'zone' and n.name = j.zone)
+            where n.problem is not null and coalesce({', '.join('j.' + c for c in skip)}) is null
+        """).fetchall()
+        con.execute(f"""
+            create or replace temp table {name} as
+            select j.source_line::bigint as job_id, h.resolved as canonical_model, j.count as device_count, j.hours,
+                   z.resolved as zone_id, j.year::integer as year, j.pue, j.power_w, j.utilization,
+                   j.intensity as gco2e_per_kwh, j.lifetime_years, j.embodied_kgco2e as embodied_kgco2e_per_device,
+                   {"j.measured_energy_kwh" if "measured_energy_kwh" in columns else "null::double"} as measured_energy_kwh,
+                   {"j.tracker_pue" if "tracker_pue" in columns else "null::double"} as tracker_pue,
+                   {"j.tracker_kgco2e" if "tracker_kgco2e" in columns else "null::double"} as tracker_kgco2e
+            from job_format_input j
+            left join job_format_names h on h.kind = 'hardware' and h.name = j.hardware
+            left join job_format_names z on z.kind = 'zone' and z.name = j.zone
+            where coalesce({', '.join('j.' + c for c in skip)}) is null
+              and (j.hardware is null or h.resolved is not null) and (j.zone is null or z.resolved is not null)
+        """)
+    finally:
+        con.unregister("job_format_input")
+        try:
+            con.unregister("job_format_names")
+        except duckdb.Error:
+            pass
+    return sorted(problems)
+
+
 def _one_line(exc: Exception) -> str:
     """DuckDB's CSV errors span many lines: where (the first) and the cause (after the original line)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -187,4 +255,4 @@ def _check_mapping_names(con, mapping: Mapping) -> None:
 
 
 __all__ = ["FORMATS", "DEFAULT_STATES", "FormatOptions", "JobFormatError", "LoadedJobs", "Mapping",
-           "detect_format", "load_jobs_table", "load_mapping", "read_codecarbon", "read_jobs", "read_sacct"]
+           "detect_format", "load_jobs_table", "to_footprint_jobs", "load_mapping", "read_codecarbon", "read_jobs", "read_sacct"]

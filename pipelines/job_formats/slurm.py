@@ -155,7 +155,7 @@ def sacct_sql(path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection
                  when start_local is null
                    then 'Start ' || coalesce('''' || start_text || '''', 'is missing')
                         || ' is not a date and time (YYYY-MM-DDTHH:MM:SS)'
-                 when hardware is null
+                 when hardware is null and coalesce(gpus, 0) > 0
                    then 'no accelerator for ' || concat_ws(' or ',
                         case when gpu_type is not null then 'GPU type ''' || gpu_type || '''' end,
                         case when partition is not null then 'partition ''' || partition || '''' end,

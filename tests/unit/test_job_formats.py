@@ -300,3 +300,18 @@ def test_broken_lines_are_one_line_errors_naming_the_line(warehouse, tmp_path, c
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_to_footprint_jobs_feeds_the_sql_macro(fixture_warehouse):
+    with duckdb.connect(str(fixture_warehouse / "aifootprint.duckdb"), read_only=True) as con:
+        jobs = job_formats.read_sacct(HERE / "sacct.txt", job_formats.load_mapping(HERE / "mapping.toml"), con=con)
+        skipped = dict(job_formats.to_footprint_jobs(con, jobs, "my_jobs"))
+        assert skipped[9] == "no GPU allocated" and skipped[11].startswith("state RUNNING not in")
+        assert skipped[15].startswith("no accelerator for partition 'gpu_h100'")
+        rows = con.execute("select job_id, energy_kwh from footprint('my_jobs') order by job_id").fetchall()
+        assert rows == [(2, pytest.approx(38.4)), (6, pytest.approx(0.24)), (8, pytest.approx(24.96))]
+        runs = job_formats.read_codecarbon(HERE / "codecarbon_edited.csv", con=con)
+        assert [line for line, _ in job_formats.to_footprint_jobs(con, runs, "runs")] == [4, 5, 6, 7]
+        ((energy, ratio),) = con.execute("select energy_kwh, operational_to_tracker_ratio from footprint('runs') "
+                                         "where job_id = 2").fetchall()
+        assert energy == pytest.approx(2.92 * 1.56) and ratio == pytest.approx(2.92 * 1.56 * FRA_2022 / 1000 / 0.0896)
