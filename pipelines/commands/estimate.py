@@ -45,7 +45,8 @@ def register(subparsers) -> None:
                      help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred")
     job.add_argument("--format", choices=["table", "json"], default="table")
     batch = parser.add_argument_group("a file of jobs")
-    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row")
+    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row; or CodeCarbon's "
+                                                      "emissions.csv, or `sacct --parsable2` output")
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
     batch.add_argument("--skip-invalid", action="store_true",
                        help="compute the valid rows and list the skipped ones (default: compute nothing if any "
