@@ -1,6 +1,6 @@
 """SLURM accounting (`sacct --parsable2`) as a jobs table.
 
-    sacct --parsable2 --allocations? --format JobID,Start,End,Elapsed,AllocTRES,Partition,Cluster,NodeList,State
+    sacct --parsable2 --allusers --format JobID,Start,End,Elapsed,AllocTRES,Partition,Cluster,NodeList,State
 
 The file is pipe-separated with a header line. One job is one allocation row: step rows
 (`123.batch`, `123.extern`, `123.0`, `123_4.batch`, `123+1.0`) repeat their allocation's
