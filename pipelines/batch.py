@@ -13,8 +13,8 @@ pandas nor into a temporary table). Three streaming passes over it:
 A jobs reader is a function returning the SQL of a relation with the standard columns
 (hardware, count, hours and optionally zone, year, pue, ...; see JOB_FILE_COLUMNS) plus any of
 the user's own columns, which ride along to the output. CSV and Parquet are the readers here;
-another format (a tracker's log) is another `JobsInput.select_sql`, and everything after it is
-the same pipeline. The Spark engine (pipelines/batch_spark.py) shares the key pass and
+a tracker's usage records (CodeCarbon's emissions.csv, SLURM sacct: pipelines/job_formats/) are
+another SELECT in `JobsInput.reader_sql`, and everything after it is the same pipeline. The Spark engine (pipelines/batch_spark.py) shares the key pass and
 footprint_from_lookups() itself, transpiled.
 """
 
@@ -41,7 +41,11 @@ JOB_FILE_COLUMNS = {
     "hardware": None, "count": "device_count", "hours": "hours", "zone": None, "year": "year", "pue": "pue",
     "power_w": "power_w", "utilization": "utilization", "intensity": "gco2e_per_kwh",
     "lifetime_years": "lifetime_years", "embodied_kgco2e": "embodied_kgco2e_per_device",
+    # A tracker's measurement (pipelines/job_formats/): energy in place of power x hours x PUE.
+    "measured_energy_kwh": "measured_energy_kwh", "tracker_pue": "tracker_pue", "tracker_kgco2e": "tracker_kgco2e",
 }
+# A usage-record reader's own finding about a row (pipelines/job_formats/): it replaces the checks'.
+READER_REASON = "__unusable_reason"
 REQUIRED_JOB_COLUMNS = ("hardware", "count", "hours")
 # The most bad rows a batch lists; the count always covers all of them.
 MAX_LISTED_BAD_ROWS = 1000
@@ -67,6 +71,7 @@ class BatchResult:
     rows_written: int
     bad_row_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)  # at most MAX_LISTED_BAD_ROWS
+    left_out: dict[str, int] = field(default_factory=dict)  # rows a jobs format leaves out by choice: why -> rows
 
 
 class InvalidInputError(ValueError):
@@ -103,7 +108,10 @@ class JobsInput:
 
     given: str  # as the user wrote it, for messages
     files: tuple[str, ...]
-    format: str  # csv | parquet
+    format: str  # csv | parquet | a usage-record format (codecarbon, slurm)
+    # A usage-record reader's SELECT over its one file (pipelines/job_formats/): the jobs columns,
+    # the tool's own, `source_line` and READER_REASON.
+    reader_sql: str | None = None
 
     def select_sql(self, files: tuple[str, ...] | None = None, *, with_location: bool = False) -> str:
         """The jobs as the file holds them, every column as text or its stored type.
@@ -111,6 +119,9 @@ class JobsInput:
         with_location adds `__location`, the 1-based line (CSV, the header is line 1) or row
         (Parquet) of one file; it is only asked for one file at a time, to list bad rows.
         """
+        if self.reader_sql is not None:
+            location = "source_line as __location, " if with_location else ""
+            return f"select {location}* exclude (source_line) from ({self.reader_sql})"
         names = "[" + ", ".join(_sql_literal(f) for f in (files or self.files)) + "]"
         if self.format == "csv":
             source = f"read_csv({names}, header = true, all_varchar = true, union_by_name = true)"
@@ -124,7 +135,7 @@ class JobsInput:
         return f"select * from {source}"
 
     def location_word(self) -> str:
-        return "line" if self.format == "csv" else "row"
+        return "row" if self.format == "parquet" else "line"
 
 
 def open_jobs(given: str | Path) -> JobsInput:
@@ -155,7 +166,7 @@ def open_jobs(given: str | Path) -> JobsInput:
 def estimate_jobs(jobs: str | Path | JobsInput, out_path: str | Path, *, skip_invalid: bool = False,
                   columns: str = "full", memory_limit: str = DEFAULT_MEMORY_LIMIT,
                   warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
-                  progress: bool | None = None) -> BatchResult:
+                  progress: bool | None = None, jobs_format: str = "plain", format_options=None) -> BatchResult:
     """Compute every job and write the results to `out_path` (.parquet or .csv).
 
     Each output row holds the job's own extra columns (carried through) and, with
@@ -164,13 +175,21 @@ def estimate_jobs(jobs: str | Path | JobsInput, out_path: str | Path, *, skip_in
     embodied_kgco2e, total_kgco2e. Rows that cannot be computed raise InvalidJobsError listing
     each one (line and reason) and nothing is written, unless `skip_invalid`, which leaves
     them out and reports them in the result. `progress` (default: when stderr is a terminal)
-    shows the share of the input read.
+    shows the share of the input read. `jobs_format` 'codecarbon' or 'slurm' (or 'auto', from
+    the file's header) reads a tool's usage records with `format_options`
+    (pipelines/job_formats/); rows a format leaves out by choice are counted in `left_out`.
     """
     if columns not in COLUMN_MODES:
         raise InvalidInputError([f"--columns must be one of {list(COLUMN_MODES)}, got {columns!r}"])
-    source = jobs if isinstance(jobs, JobsInput) else open_jobs(jobs)
+    usage_records = usage_record_format(jobs, jobs_format)
+    source = jobs if isinstance(jobs, JobsInput) or usage_records else open_jobs(jobs)
     out_format = file_format(out_path)
+    left_out: dict[str, int] = {}
     with _connection(warehouse, memory_limit) as con:
+        if usage_records:
+            from pipelines import job_formats
+
+            source, left_out = job_formats.jobs_input(con, jobs, usage_records, format_options)
         plan = prepare(con, source)
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +210,25 @@ def estimate_jobs(jobs: str | Path | JobsInput, out_path: str | Path, *, skip_in
             os.replace(tmp, out_path)
         finally:
             tmp.unlink(missing_ok=True)
-    return BatchResult(rows_written=written, bad_row_count=bad_count, bad_rows=bad)
+    return BatchResult(rows_written=written, bad_row_count=bad_count, bad_rows=bad, left_out=left_out)
+
+
+def usage_record_format(jobs: str | Path | JobsInput, jobs_format: str = "auto") -> str | None:
+    """The usage-record format of `jobs` ('codecarbon', 'slurm': pipelines/job_formats/), or None
+    for our own jobs files. 'auto' recognises one file by its header; globs and folders are ours."""
+    from pipelines.job_formats import FORMATS, detect_format
+
+    if jobs_format not in FORMATS:
+        raise InvalidInputError([f"unknown jobs format {jobs_format!r}; formats: {', '.join(FORMATS)}"])
+    if jobs_format == "plain" or isinstance(jobs, JobsInput):
+        return None
+    path = Path(jobs)
+    if not path.is_file():
+        if jobs_format == "auto":
+            return None  # open_jobs says what is wrong with it
+        raise InvalidInputError([f"{jobs}: --jobs-format {jobs_format} reads one file (no such file)"])
+    found = detect_format(path) if jobs_format == "auto" else jobs_format
+    return None if found == "plain" else found
 
 
 @dataclass
@@ -214,8 +251,8 @@ class Plan:
 # A result row is valid when the checks on its given values found nothing and every default it
 # needed was found (footprint_lookup_problem_list: TDP, PUE, grid intensity).
 _LOOKUP_PROBLEMS = ("list_filter(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, "
-                    "year, zone_id), lambda p: p is not null)")
-_VALID_ROW = "job_id.problems is null and footprint_lookups_found(power_w, pue, gco2e_per_kwh)"
+                    "year, zone_id, measured_energy_kwh), lambda p: p is not null)")
+_VALID_ROW = "job_id.problems is null and footprint_lookups_found(power_w, pue, gco2e_per_kwh, measured_energy_kwh)"
 
 
 def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
@@ -256,11 +293,11 @@ def resolve_keys(con, columns: list[str]) -> dict[str, str]:
     names are resolved once each, and batch_lookups, the defaults of each key. Returns the
     carried columns (the user's own) -> their output names."""
     _resolve_names(con, "zone" in columns)
-    con.execute(_key_table_sql("zone" in columns, "year" in columns))
+    con.execute(_key_table_sql("zone" in columns, "year" in columns, "measured_energy_kwh" in columns))
     con.execute("create or replace temp table batch_lookups as from footprint_lookups('batch_jobs_keys')")
     result_names = _footprint_columns(con)
     return {c: ("input_" + c if c in result_names else c) for c in columns
-            if c not in JOB_FILE_COLUMNS or c == "hardware"}
+            if (c not in JOB_FILE_COLUMNS or c == "hardware") and c != READER_REASON}
 
 
 def _footprint_columns(con) -> set[str]:
@@ -269,7 +306,8 @@ def _footprint_columns(con) -> set[str]:
                 "null::varchar as canonical_model, null::double as device_count, null::double as hours, "
                 "null::varchar as zone_id, null::integer as year, null::double as pue, null::double as power_w, "
                 "null::double as utilization, null::double as gco2e_per_kwh, null::double as lifetime_years, "
-                "null::double as embodied_kgco2e_per_device limit 0")
+                "null::double as embodied_kgco2e_per_device, null::double as measured_energy_kwh, "
+                "null::double as tracker_pue, null::double as tracker_kgco2e limit 0")
     return {row[0] for row in con.execute("describe from footprint('batch_empty_jobs')").fetchall()} - {"job_id"}
 
 
@@ -332,10 +370,15 @@ def _raw_key(hardware: str, zone: str, year: str) -> str:
     return " || chr(31) || ".join(f"coalesce({value}::varchar, chr(30))" for value in (hardware, zone, year))
 
 
-def _key_table_sql(has_zone: bool, has_year: bool) -> str:
-    """batch_keys: each distinct raw triple once, resolved and checked, with a row number."""
+def _key_table_sql(has_zone: bool, has_year: bool, has_measured: bool = False) -> str:
+    """batch_keys: each distinct raw triple once, resolved and checked, with a row number.
+
+    With measured energy a row may name no accelerator (a CPU-only run): whether a blank
+    hardware is a problem then depends on the row, and is checked per row (_typed_jobs_sql).
+    """
     year = _year(["year"] if has_year else [])
-    problems = ["case when nullif(trim(r.hardware), '') is null then 'hardware is missing' end", "h.problem"]
+    problems = ["h.problem"] if has_measured else [
+        "case when nullif(trim(r.hardware), '') is null then 'hardware is missing' end", "h.problem"]
     if has_zone:
         problems.append("z.problem")
     if has_year:
@@ -381,6 +424,11 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     if row_problem:  # a reader's own finding about the row (Spark's malformed CSV record)
         problems.append(row_problem)
         checks.append(f"{row_problem} is null")
+    measured = typed["measured_energy_kwh"]
+    if "measured_energy_kwh" in columns:  # a blank accelerator is fine when the energy was measured
+        blank = "nullif(trim(r.hardware::varchar), '') is null"
+        problems.append(f"case when {blank} and {measured} is null then 'hardware is missing' end")
+        checks.append(f"not ({blank} and {measured} is null)")
     for column, target in JOB_FILE_COLUMNS.items():
         if column in columns and target and target != "year":
             # Text that is no number, and NaN or infinity however stored, is named, not computed.
@@ -392,14 +440,17 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).
     given = ", ".join(typed[name] for name in ("device_count", "hours", "pue", "utilization", "power_w",
-                                               "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device"))
-    problems.append(f"case when {key('canonical_model')} is not null "
+                                               "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device",
+                                               "measured_energy_kwh", "tracker_pue"))
+    problems.append(f"case when {key('canonical_model')} is not null or {measured} is not null "
                     f"then nullif(array_to_string(footprint_input_problem_list({given}), '; '), '') end")
     checks.append(f"footprint_inputs_valid({given})")
     # Every row is checked with booleans; only the invalid rows, listed on the error path, have
     # their problems described (a string per row would cost more than the footprint itself).
     problems_sql = (f"nullif(concat_ws('; ', {', '.join(problems)}), '')" if describe_problems
                     else f"case when not coalesce({' and '.join(checks)}, false) then 'invalid' end")
+    if READER_REASON in columns:  # the reader's reason replaces the checks' findings
+        problems_sql = f"coalesce(r.{READER_REASON}, {problems_sql})"
     carried_sql = ", ".join(f"{_identifier(out)} := r.{_identifier(name)}" for name, out in carried.items())
     job_id = (f"struct_pack({'carried := struct_pack(' + carried_sql + '), ' if carried else ''}"
               f"problems := {problems_sql})")
@@ -423,7 +474,8 @@ def list_bad_rows(con, plan: Plan) -> list[BadRow]:
     """Where the invalid rows are, file by file (at most MAX_LISTED_BAD_ROWS)."""
     source, bad = plan.source, []
     # A default cannot be looked up for an accelerator that did not resolve: say only the latter.
-    problems = (f"concat_ws('; ', job_id.problems, case when canonical_model is not null "
+    problems = (f"concat_ws('; ', job_id.problems, case when (canonical_model is not null "
+                f"or measured_energy_kwh is not null) "
                 f"then nullif(array_to_string({_LOOKUP_PROBLEMS}, '; '), '') end)")
     for file in source.files:
         if len(bad) >= MAX_LISTED_BAD_ROWS:
@@ -527,7 +579,12 @@ def _run_with_progress(con, query: str, show: Callable[[float], None] | None, ev
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """One line: DuckDB's CSV errors put where on the first line and the cause after the original line."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    causes = [line for line in lines[1:] if not line.startswith(("Original Line", "Possible Solution"))]
+    return lines[0] + (f": {causes[0]}" if causes and "=" not in causes[0] else "")
 
 
 def _sql_literal(value) -> str:

@@ -112,7 +112,8 @@ def test_row_checks_agree_with_the_problem_list(warehouse):
     values = {"device_count": [None, -1, 0, 1], "hours": [None, 0, 2], "pue": [None, 0.9, 1, 1.5],
               "utilization": [None, 0, 0.5, 1, 1.5], "power_w": [None, -5, 300],
               "gco2e_per_kwh": [None, -1, 0, 400], "lifetime_years": [None, 0, 4],
-              "embodied_kgco2e_per_device": [None, -1, 0, 150]}
+              "embodied_kgco2e_per_device": [None, -1, 0, 150],
+              "measured_energy_kwh": [None, -1, 10], "tracker_pue": [None, 0.9, 1, 1.3]}
     with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
         grid = " cross join ".join(
             f"(select unnest([{', '.join('null' if v is None else str(v) for v in vs)}]::double[]) as {k})"
@@ -124,7 +125,7 @@ def test_row_checks_agree_with_the_problem_list(warehouse):
                                                            lambda p: p is not null)) = 0)),
                    count(*)
             from {grid}""").fetchall()[0]
-    assert combinations == 4 * 3 * 4 * 5 * 3 * 4 * 3 * 4
+    assert combinations == 4 * 3 * 4 * 5 * 3 * 4 * 3 * 4 * 3 * 4
     assert disagreements == 0
 
 
