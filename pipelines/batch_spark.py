@@ -130,7 +130,7 @@ def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, s
     if columns not in batch.COLUMN_MODES:
         raise InvalidInputError([f"--columns must be one of {list(batch.COLUMN_MODES)}, got {columns!r}"])
     if batch.usage_record_format(jobs) is not None or getattr(jobs, "reader_sql", None) is not None:
-        raise InvalidInputError([f"{source.given}: --engine spark reads plain jobs files; CodeCarbon and SLURM "
+        raise InvalidInputError([f"{jobs}: --engine spark reads plain jobs files; CodeCarbon and SLURM "
                                  "logs run on --engine duckdb (or give their measured_energy_kwh, tracker_pue, "
                                  "tracker_kgco2e as columns of a jobs file)"])
     source = jobs if isinstance(jobs, JobsInput) else batch.open_jobs(jobs)

@@ -229,3 +229,55 @@ def test_spark_counts_bad_rows_and_writes_nothing(warehouse, tmp_path, spark):
                                  skip_invalid=True)
     assert (result.rows_written, result.bad_row_count) == (1, 2)
     assert pd.read_parquet(tmp_path / "spark")["run"].tolist() == ["ok"]
+
+
+# Measured energy (a tracker's log, pipelines/job_formats/): the PUE rule, a CPU-only run, the ratio.
+MEASURED = pd.DataFrame([
+    # run, hardware, count, hours, zone, year, pue, measured_energy_kwh, tracker_pue, tracker_kgco2e
+    ("it-energy", "A100 80GB", 4, 2, "FRA", 2022, None, 2.92, 1, 0.0896),
+    ("tracker-pue", "A100 80GB", 4, 2, "FRA", 2022, None, 3.504, 1.2, 0.1075),
+    ("cpu-only", None, None, 2, "FRA", 2022, None, 10, None, None),
+    ("our-pue", "H100 SXM", 1, 2, "USA", 2023, 1.1, 5, None, None),
+    ("modelled", "H100 SXM", 1, 2, "FRA", 2022, None, None, None, None),
+], columns=["run", "hardware", "count", "hours", "zone", "year", "pue", "measured_energy_kwh", "tracker_pue",
+            "tracker_kgco2e"])
+
+
+@needs_spark
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_spark_equals_duckdb_on_measured_energy(warehouse, tmp_path, spark, suffix):
+    from pipelines.batch_spark import estimate_jobs_spark
+
+    jobs = tmp_path / f"jobs{suffix}"
+    frame = MEASURED.astype({"year": "Int64", "count": "Float64"})
+    frame.to_csv(jobs, index=False) if suffix == ".csv" else frame.to_parquet(jobs, index=False)
+    batch.estimate_jobs(jobs, tmp_path / "duck.parquet", warehouse=warehouse)
+    result = estimate_jobs_spark(jobs, tmp_path / "spark", spark=spark, warehouse=warehouse)
+    assert (result.rows_written, result.bad_row_count) == (len(MEASURED), 0)
+    duck = pd.read_parquet(tmp_path / "duck.parquet").set_index("run").sort_index()
+    on_spark = pd.read_parquet(tmp_path / "spark").set_index("run").sort_index()
+    assert list(on_spark.columns) == list(duck.columns)
+    for column in duck.columns:
+        left, right = duck[column], on_spark[column]
+        assert (left.isna() == right.isna()).all(), column
+        if pd.api.types.is_float_dtype(left):
+            assert right[left.notna()].to_numpy() == pytest.approx(left[left.notna()].to_numpy(), rel=1e-9), column
+        else:
+            assert left[left.notna()].astype(str).tolist() == right[left.notna()].astype(str).tolist(), column
+    # 2.92 kWh of IT energy x the default PUE 1.56; the tracker's 1.2 already in 3.504 kWh.
+    assert on_spark.loc["it-energy", "energy_kwh"] == pytest.approx(2.92 * 1.56)
+    assert on_spark.loc["tracker-pue", ["energy_kwh", "pue"]].tolist() == pytest.approx([3.504, 1.2])
+    assert on_spark.loc["our-pue", "energy_kwh"] == pytest.approx(5 * 1.1)
+    assert pd.isna(on_spark.loc["cpu-only", "embodied_kgco2e"])
+    assert on_spark["energy_basis"].to_dict() == {"cpu-only": "measured", "it-energy": "measured",
+                                                 "modelled": "modelled", "our-pue": "measured",
+                                                 "tracker-pue": "measured"}
+
+
+def test_spark_refuses_usage_record_files_in_one_line(warehouse, tmp_path):
+    from pipelines.batch_spark import estimate_jobs_spark
+
+    codecarbon = Path(__file__).parent.parent / "fixtures" / "job_formats" / "codecarbon_emissions.csv"
+    with pytest.raises(batch.InvalidInputError, match="--engine spark reads plain jobs files"):
+        estimate_jobs_spark(codecarbon, tmp_path / "spark", warehouse=warehouse)
+    assert not (tmp_path / "spark").exists()
