@@ -439,11 +439,15 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
             checks.append(f"({value} is null or {typed[target]} is not null)")
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).
-    given = ", ".join(typed[name] for name in ("device_count", "hours", "pue", "utilization", "power_w",
-                                               "gco2e_per_kwh", "lifetime_years", "embodied_kgco2e_per_device",
-                                               "measured_energy_kwh", "tracker_pue"))
-    problems.append(f"case when {key('canonical_model')} is not null or {measured} is not null "
-                    f"then nullif(array_to_string(footprint_input_problem_list({given}), '; '), '') end")
+    inputs = ("device_count", "hours", "pue", "utilization", "power_w", "gco2e_per_kwh", "lifetime_years",
+              "embodied_kgco2e_per_device", "measured_energy_kwh", "tracker_pue")
+    given = ", ".join(typed[name] for name in inputs)
+    # Described from the values as written: a NaN count is "not a finite number", not also "missing".
+    raw = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
+           if target and target != "year"}
+    problems.append(f"case when {key('canonical_model')} is not null or {measured} is not null then nullif("
+                    f"array_to_string(footprint_input_problem_list({', '.join(raw[name] for name in inputs)}), "
+                    f"'; '), '') end")
     checks.append(f"footprint_inputs_valid({given})")
     # Every row is checked with booleans; only the invalid rows, listed on the error path, have
     # their problems described (a string per row would cost more than the footprint itself).
