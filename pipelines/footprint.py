@@ -294,7 +294,8 @@ def _refuse_out_of_range(*, year, **numbers) -> None:
 def estimate_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_invalid: bool = False,
                        columns: str = "full", warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
                        **options) -> BatchResult:
-    """Compute every job of a CSV or Parquet file (or glob, or folder of parts): see pipelines.batch."""
+    """Compute every job of a CSV or Parquet file (or glob, or folder of parts), or of CodeCarbon's or
+    SLURM's usage records (jobs_format=, format_options=): see pipelines.batch.estimate_jobs."""
     return estimate_jobs(jobs_path, out_path, skip_invalid=skip_invalid, columns=columns, warehouse=warehouse,
                          **options)
 

@@ -271,9 +271,9 @@ def test_a_million_line_sacct_export_in_bounded_memory(fixture_warehouse, tmp_pa
             rows, gpu_hours = con.execute(f"select count(*), sum(device_count * hours) from '{out}'").fetchone()
         assert rows == 500_000  # the .batch steps are not jobs
         assert gpu_hours == pytest.approx(10 * sum(1 + j % 8 for j in range(500_000)))
-    # Measured on 2 cores: the CLI about 1.5 GiB (DuckDB's default limit is 80 % of RAM: it keeps the
-    # batch engine's tables in memory; the reader's own table is about 0.43 GiB); with a 512 MB
-    # DuckDB limit 0.85 GiB. Generous guards, not targets.
+    # Measured on 2 cores: the CLI about 0.63 GiB peak RSS (the streaming engine, pipelines/batch.py,
+    # under its default 512MB DuckDB limit; the old engine's tables took about 1.5 GiB); the Python
+    # API on a connection limited to 512 MB likewise. Generous guards, not targets.
     assert peaks["cli"] < 4096, f"peak RSS {peaks['cli']:.0f} MiB"
     assert peaks["limited"] < 1536, f"peak RSS {peaks['limited']:.0f} MiB with memory_limit 512MB"
 
