@@ -273,7 +273,7 @@ def test_a_million_line_sacct_export_in_bounded_memory(fixture_warehouse, tmp_pa
         assert gpu_hours == pytest.approx(10 * sum(1 + j % 8 for j in range(500_000)))
     # Measured on 2 cores: the CLI about 0.63 GiB peak RSS (the streaming engine, pipelines/batch.py,
     # under its default 512MB DuckDB limit; the old engine's tables took about 1.5 GiB); the Python
-    # API on a connection limited to 512 MB likewise. Generous guards, not targets.
+    # API on a connection limited to 512 MB also about 0.63 GiB. Generous guards, not targets.
     assert peaks["cli"] < 4096, f"peak RSS {peaks['cli']:.0f} MiB"
     assert peaks["limited"] < 1536, f"peak RSS {peaks['limited']:.0f} MiB with memory_limit 512MB"
 
