@@ -238,7 +238,7 @@ def _refuse_non_finite(args) -> None:
     for name in _JOB_FLAGS:
         value = getattr(args, name, None)
         if isinstance(value, float) and not math.isfinite(value):
-            raise UsageError(f"--{name.replace('_', '-')} {value} is not a finite number")
+            raise UsageError(f"--{name.replace('_', '-')} {value}: not a finite number")
 
 
 def _check_jobs_flags(args) -> None:
