@@ -139,8 +139,11 @@ def test_memory_stays_flat_as_jobs_grow(warehouse, tmp_path):
                                          1 + i % 8 as count, 1 + i % 100 as hours, 'run-' || i as run,
                                          (['FRA', 'USA', 'France', 'WLD'])[1 + i % 4] as zone, 2020 + i % 4 as year
                                   from range({rows}) t(i)) to '{jobs}' (format parquet)""")
-        code = ("import resource, sys; from pipelines.cli import main; rc = main(sys.argv[1:]); "
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+        # VmHWM is the child's own peak: ru_maxrss keeps the (pytest) parent's across fork + exec, so
+        # after a big test in the same session both sizes read the parent's figure.
+        code = ("import sys; from pipelines.cli import main; rc = main(sys.argv[1:]); "
+                "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM'))); "
+                "sys.exit(rc)")
         run = subprocess.run([sys.executable, "-c", code, "estimate", "--jobs", str(jobs), "--out",
                               str(tmp_path / "out.parquet"), "--memory-limit", "256MB"],
                              env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)},
