@@ -1,4 +1,4 @@
-"""Shared helpers: repeat a measurement, report medians, run the CLI as a child process."""
+"""Shared helpers: repeat a measurement, report medians, run a command as a child process."""
 
 from __future__ import annotations
 
@@ -26,16 +26,21 @@ class ChildRun:
     stderr: str
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> ChildRun:
-    """Run `aifootprint ARGS` in a child process; wall time and the child's peak RSS."""
+def run_child(argv: list[str], env: dict[str, str] | None = None) -> ChildRun:
+    """Run `python ARGV` in a child process; its wall time and peak RSS."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args], env={**os.environ, **env},
+    process = subprocess.Popen([sys.executable, *argv], env={**os.environ, **(env or {})}, cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read()  # read before waiting: a full pipe would block the child
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    stderr = process.stderr.read()
     process.stderr.close()
     return ChildRun(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stderr)
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> ChildRun:
+    """Run `aifootprint ARGS` in a child process."""
+    return run_child(["-m", "pipelines.cli", *args], env)
 
 
 def median(values) -> float:
@@ -51,4 +56,11 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return f"{os.cpu_count()} cores, {cpu}{memory}, Python {sys.version.split()[0]}{load}"

@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from pathlib import Path
 
 from benchmarks.common import archive_dir, median, run_cli
 
 
-def measure(repeats: int = 3) -> dict:
-    full, noop, rss = [], [], []
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as scratch:
-            env = {"AIFOOTPRINT_WAREHOUSE": str(Path(scratch) / "warehouse"),
-                   "DAGSTER_HOME": str(Path(scratch) / "dagster_home")}
-            first = run_cli(["refresh", "--archive", str(archive_dir())], env)
-            if first.returncode != 0:
-                raise SystemExit(f"full refresh failed:\n{first.stderr}")
-            second = run_cli(["refresh", "--archive", str(archive_dir())], env)
-            if second.returncode != 0 or "materialized 0 asset(s)" not in second.stderr:
-                raise SystemExit(f"no-op refresh did work or failed:\n{second.stderr}")
-            full.append(first.seconds)
-            rss.append(first.peak_rss_mib)
-            noop.append(second.seconds)
-    return {"full_s": median(full), "noop_s": median(noop), "full_peak_rss_mib": median(rss)}
+def environment(folder: Path) -> dict[str, str]:
+    return {"AIFOOTPRINT_WAREHOUSE": str(folder / "warehouse"), "DAGSTER_HOME": str(folder / "dagster_home")}
 
 
-if __name__ == "__main__":
-    result = measure()
-    print(f"full_refresh: median {result['full_s']:.2f} s, peak RSS {result['full_peak_rss_mib']:.0f} MiB")
-    print(f"noop_refresh: median {result['noop_s']:.2f} s")
+def measure(scratch: Path, repeats: int = 3) -> dict:
+    """Medians; leaves the last run's warehouse in scratch/refresh-<n> (returned as `env`)."""
+    full, noop, rss, noop_rss = [], [], [], []
+    env = {}
+    for number in range(repeats):
+        folder = scratch / f"refresh-{number}"
+        shutil.rmtree(folder, ignore_errors=True)
+        env = environment(folder)
+        first = run_cli(["refresh", "--archive", str(archive_dir())], env)
+        if first.returncode != 0:
+            raise SystemExit(f"full refresh failed:\n{first.stderr}")
+        second = run_cli(["refresh", "--archive", str(archive_dir())], env)
+        if second.returncode != 0 or "materialized 0 asset(s)" not in second.stderr:
+            raise SystemExit(f"no-op refresh did work or failed:\n{second.stderr}")
+        full.append(first.seconds)
+        rss.append(first.peak_rss_mib)
+        noop.append(second.seconds)
+        noop_rss.append(second.peak_rss_mib)
+        if number < repeats - 1:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {"full_s": median(full), "noop_s": median(noop), "full_peak_rss_mib": max(rss),
+            "noop_peak_rss_mib": max(noop_rss), "env": env}
+
+
+def report(r: dict, floor_s: float) -> list[str]:
+    return [f"full refresh: median {r['full_s']:.2f} s = {r['full_s'] / floor_s:.1f}x floor (target <= 5x, "
+            f"<= 60 s); peak RSS {r['full_peak_rss_mib']:.0f} MiB (target <= 1024)",
+            f"no-op refresh: median {r['noop_s']:.3f} s = {r['noop_s'] / r['full_s']:.1%} of full (target <= 10%); "
+            f"peak RSS {r['noop_peak_rss_mib']:.0f} MiB"]

@@ -1,7 +1,7 @@
 """Footprint of accelerator work: energy, operational and embodied emissions, with provenance.
 
-`estimate()` computes one job and `estimate_jobs_file()` a Parquet or CSV file of jobs. Both
-resolve names here (the accelerator with `pipelines.hardware.resolve_accelerator`, the grid
+`estimate()` computes one job and `estimate_jobs_file()` a Parquet or CSV file of jobs (streamed
+by pipelines/batch.py). Both resolve names here (the accelerator with `pipelines.hardware.resolve_accelerator`, the grid
 zone with `resolve_zone`, once per distinct name) and hand the jobs to the warehouse's
 `footprint(...)` table macro (warehouse/sql/30_footprint.sql): the arithmetic and every
 default live in SQL only, so the API, the CLI and `training_footprint_estimates` agree.
@@ -11,32 +11,30 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from pipelines import settings, zones
-from pipelines.errors import AifootprintError, UnknownHardwareError
-from pipelines.warehouse import Warehouse
+from pipelines.batch import (  # noqa: F401  (the batch API, importable from here as before)
+    JOB_FILE_COLUMNS,
+    MAX_LISTED_BAD_ROWS,
+    REQUIRED_JOB_COLUMNS,
+    BadRow,
+    BatchResult,
+    InvalidInputError,
+    InvalidJobsError,
+    estimate_jobs,
+    file_format,
+)
+from pipelines.errors import AifootprintError
 
 SQL_FILE = "30_footprint.sql"
 ASSUMPTION = "aifootprint default (warehouse/sql/30_footprint.sql)"
-# The most bad rows a batch lists; the count always covers all of them.
-MAX_LISTED_BAD_ROWS = 1000
-
-
-class InvalidInputError(ValueError):
-    """Inputs that cannot describe a job (count <= 0, PUE < 1 ...): bad usage, not bad data."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 class UnknownZoneError(InvalidInputError):
@@ -105,28 +103,6 @@ class Estimate:
             "equivalences": [asdict(e) for e in self.equivalences],
             "notes": list(self.notes),
         }
-
-
-@dataclass(frozen=True)
-class BadRow:
-    location: str  # "line 3" of a CSV (the header is line 1) or "row 2" of a Parquet file
-    reason: str
-
-
-@dataclass
-class BatchResult:
-    rows_written: int
-    bad_row_count: int = 0
-    bad_rows: list[BadRow] = field(default_factory=list)  # at most MAX_LISTED_BAD_ROWS
-
-
-class InvalidJobsError(InvalidInputError):
-    """A jobs file with rows that cannot be computed; nothing was written."""
-
-    def __init__(self, bad_row_count: int, bad_rows: list[BadRow]):
-        self.bad_row_count = bad_row_count
-        self.bad_rows = bad_rows
-        super().__init__([f"{bad_row_count} job(s) cannot be computed"])
 
 
 # --- one job --------------------------------------------------------------------------------------
@@ -315,193 +291,13 @@ def _refuse_out_of_range(*, year, **numbers) -> None:
 
 # --- a file of jobs ---------------------------------------------------------------------------------
 
-# Columns a jobs file may have -> the footprint() input they feed. hardware, count and hours
-# are required; the rest may be absent or blank (= the default).
-JOB_FILE_COLUMNS = {
-    "hardware": None, "count": "device_count", "hours": "hours", "zone": None, "year": "year", "pue": "pue",
-    "power_w": "power_w", "utilization": "utilization", "intensity": "gco2e_per_kwh",
-    "lifetime_years": "lifetime_years", "embodied_kgco2e": "embodied_kgco2e_per_device",
-}
-REQUIRED_JOB_COLUMNS = ("hardware", "count", "hours")
-_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-
-
-def file_format(path: str | Path) -> str:
-    suffixes = Path(path).suffixes
-    suffix = suffixes[-2] if len(suffixes) >= 2 and suffixes[-1] == ".gz" else (suffixes[-1] if suffixes else "")
-    try:
-        return _FORMATS[suffix.lower()]
-    except KeyError:
-        raise InvalidInputError([f"{path}: unknown file type; use .csv (or .csv.gz) or .parquet"]) from None
-
-
 def estimate_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_invalid: bool = False,
-                       warehouse: duckdb.DuckDBPyConnection | str | Path | None = None) -> BatchResult:
-    """Compute every job of a CSV or Parquet file in one query and write the results to `out_path`.
-
-    Each output row holds the job's extra columns (carried through), the resolved value of
-    every input with its source, and energy_kwh, operational_kgco2e, embodied_kgco2e,
-    total_kgco2e. Rows that cannot be computed raise InvalidJobsError listing each one (line
-    and reason) and nothing is written, unless `skip_invalid`, which leaves them out and
-    reports them in the result.
-    """
-    in_format, out_format = file_format(jobs_path), file_format(out_path)
-    if not Path(jobs_path).is_file():
-        raise InvalidInputError([f"{jobs_path}: no such file"])
-    with connect(warehouse, external_access=True) as con:
-        columns = _load_jobs(con, jobs_path, in_format)
-        _resolve_job_names(con, columns)
-        _type_jobs(con, columns)
-        con.execute("create or replace temp table footprint_results as select * from footprint('footprint_jobs')")
-        bad = _bad_rows(con, columns, "line" if in_format == "csv" else "row")
-        bad_count = con.execute("select count(*) from footprint_bad_jobs").fetchall()[0][0]
-        if bad_count and not skip_invalid:
-            raise InvalidJobsError(bad_count, bad)
-        written = _write_results(con, columns, out_path, out_format)
-    return BatchResult(rows_written=written, bad_row_count=bad_count, bad_rows=bad)
-
-
-def _load_jobs(con, path, in_format: str) -> list[str]:
-    reader = ("read_csv(?, header = true, all_varchar = true)" if in_format == "csv" else "read_parquet(?)")
-    try:
-        # row_number() over () follows the file's order: a CSV row's line is __row + 1 (header).
-        # Its own name, so that a job_id column of the user's survives untouched.
-        con.execute(f"create or replace temp table footprint_jobs_raw as "
-                    f"select row_number() over () as __row, * from {reader}", [str(path)])
-    except duckdb.Error as exc:
-        raise InvalidInputError([f"{path}: cannot read as {in_format} ({exc})"]) from None
-    columns = [row[0] for row in con.execute("describe footprint_jobs_raw").fetchall()][1:]
-    missing = [c for c in REQUIRED_JOB_COLUMNS if c not in columns]
-    if missing:
-        raise InvalidInputError([f"{path}: missing column(s) {missing}; columns are {columns}; expected "
-                                 f"{list(REQUIRED_JOB_COLUMNS)} and optionally "
-                                 f"{[c for c in JOB_FILE_COLUMNS if c not in REQUIRED_JOB_COLUMNS]}"])
-    return columns
-
-
-def _resolve_job_names(con, columns: list[str]) -> None:
-    """Resolve each distinct accelerator and zone name once; unknown names carry the reason."""
-    from pipelines.hardware import resolve_accelerator
-
-    hardware = []
-    for (name,) in con.execute("select distinct hardware::varchar from footprint_jobs_raw "
-                               "where nullif(trim(hardware::varchar), '') is not null").fetchall():
-        try:
-            hardware.append((name, resolve_accelerator(con, name).canonical_model, None))
-        except UnknownHardwareError as exc:
-            hardware.append((name, None, str(exc)))
-    zone_names = []
-    if "zone" in columns:
-        index = zone_index(con)
-        for (name,) in con.execute("select distinct zone::varchar from footprint_jobs_raw "
-                                   "where nullif(trim(zone::varchar), '') is not null").fetchall():
-            try:
-                zone_names.append((name, resolve_zone(index, name), None))
-            except UnknownZoneError as exc:
-                zone_names.append((name, None, str(exc)))
-    con.register("footprint_hardware_names", pd.DataFrame(hardware, columns=["name", "canonical_model", "problem"],
-                                                           dtype=object))
-    con.register("footprint_zone_names", pd.DataFrame(zone_names, columns=["name", "zone_id", "problem"],
-                                                      dtype=object))
-
-
-def _number_expression(column: str, columns: list[str]) -> str:
-    if column not in columns:
-        return "null::double"
-    return f"try_cast(nullif(trim({_identifier(column)}::varchar), '') as double)"
-
-
-def _type_jobs(con, columns: list[str]) -> None:
-    typed = [f"{_number_expression(column, columns)} as {target}"
-             for column, target in JOB_FILE_COLUMNS.items() if target and target != "year"]
-    zone = "z.zone_id" if "zone" in columns else "null::varchar"
-    year = _number_expression("year", columns)
-    con.execute(f"""
-        create or replace temp table footprint_jobs as
-        select r.__row as job_id, h.canonical_model, {zone} as zone_id,
-               case when {year} = floor({year}) and {year} between 1 and 9999 then {year}::integer end as year,
-               {', '.join(typed)}
-        from footprint_jobs_raw r
-        left join footprint_hardware_names h on h.name = r.hardware::varchar
-        {"left join footprint_zone_names z on z.name = r.zone::varchar" if "zone" in columns else ""}
-    """)
-
-
-def _bad_rows(con, columns: list[str], unit: str) -> list[BadRow]:
-    checks = ["select __row as job_id, 'hardware is missing' as problem from footprint_jobs_raw "
-              "where nullif(trim(hardware::varchar), '') is null",
-              "select r.__row as job_id, h.problem from footprint_jobs_raw r "
-              "join footprint_hardware_names h on h.name = r.hardware::varchar where h.problem is not null"]
-    if "zone" in columns:
-        checks.append("select r.__row as job_id, z.problem from footprint_jobs_raw r "
-                      "join footprint_zone_names z on z.name = r.zone::varchar where z.problem is not null")
-    for column in JOB_FILE_COLUMNS:
-        if column in columns and JOB_FILE_COLUMNS[column]:
-            value = f"nullif(trim({_identifier(column)}::varchar), '')"
-            # NaN and infinity cast to double; no job input can be either.
-            checks.append(f"select __row as job_id, '{column} ' || {value} || ' is not a finite number' "
-                          f"from footprint_jobs_raw where {value} is not null and "
-                          f"not coalesce(isfinite(try_cast({value} as double)), false)")
-    if "year" in columns:
-        checks.append("select r.__row as job_id, 'year must be a whole number from 1 to 9999, got ' || trim(r.year::varchar) "
-                      "from footprint_jobs_raw r join footprint_jobs j on j.job_id = r.__row "
-                      "where j.year is null and try_cast(nullif(trim(r.year::varchar), '') as double) is not null")
-    # Range and lookup checks in SQL, for the rows whose names resolved (a row with an unknown
-    # accelerator would otherwise also be told it has no TDP). Lookups read the results already
-    # computed once into footprint_results rather than running footprint() a second time.
-    checks.append("select job_id, problem from footprint_input_problems('footprint_jobs') "
-                  "where job_id in (select job_id from footprint_jobs where canonical_model is not null)")
-    checks.append("select job_id, problem from footprint_lookup_problems('footprint_results') "
-                  "where job_id in (select job_id from footprint_jobs where canonical_model is not null)")
-    con.execute(f"""
-        create or replace temp table footprint_bad_jobs as
-        select job_id, string_agg(problem, '; ' order by problem) as reason
-        from ({' union all '.join(checks)}) group by job_id
-    """)
-    offset = 1 if unit == "line" else 0
-    rows = con.execute(f"select job_id + {offset}, reason from footprint_bad_jobs order by job_id limit ?",
-                       [MAX_LISTED_BAD_ROWS]).fetchall()
-    return [BadRow(f"{unit} {number}", reason) for number, reason in rows]
-
-
-def _write_results(con, columns: list[str], out_path, out_format: str) -> int:
-    # The file's own columns (ids, labels ...) ride along; one named like a result column is
-    # renamed input_<name> rather than shadowing the result.
-    # job_id is the internal row number and is not written, so a user's job_id keeps its name.
-    results = {row[0] for row in con.execute("describe footprint_results").fetchall()} - {"job_id"}
-    carried = [c for c in columns if c not in JOB_FILE_COLUMNS or c == "hardware"]
-    carried_sql = "".join(f"r.{_identifier(c)} as {_identifier('input_' + c if c in results else c)}, "
-                          for c in carried)
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    options = "format parquet, compression zstd" if out_format == "parquet" else "format csv, header true"
-    rows = f"""select {carried_sql}f.* exclude (job_id)
-                  from footprint_results f join footprint_jobs_raw r on r.__row = f.job_id
-                  where f.job_id not in (select job_id from footprint_bad_jobs)
-                  order by f.job_id"""
-    if out_format == "csv":  # text cells that a spreadsheet would run as formulas: see output_safety.py
-        from pipelines.output_safety import csv_safe_select
-
-        rows = csv_safe_select(con, rows)
-    try:
-        con.execute(f"""
-            copy ({rows})
-            to '{_sql_string(tmp)}' ({options})
-        """)
-        os.replace(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return con.execute("select count(*) from footprint_results "
-                       "where job_id not in (select job_id from footprint_bad_jobs)").fetchall()[0][0]
-
-
-def _sql_string(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+                       columns: str = "full", warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
+                       **options) -> BatchResult:
+    """Compute every job of a CSV or Parquet file (or glob, or folder of parts), or of CodeCarbon's or
+    SLURM's usage records (jobs_format=, format_options=): see pipelines.batch.estimate_jobs."""
+    return estimate_jobs(jobs_path, out_path, skip_invalid=skip_invalid, columns=columns, warehouse=warehouse,
+                         **options)
 
 
 # --- the warehouse connection -------------------------------------------------------------------------
@@ -514,6 +310,8 @@ def connect(warehouse: duckdb.DuckDBPyConnection | str | Path | None = None, *,
         _require_macros(warehouse)
         yield warehouse
         return
+    from pipelines.warehouse import Warehouse
+
     store = Warehouse(Path(warehouse) if warehouse is not None else settings.warehouse_dir())
     try:
         con = store.connect(allow_external_access=external_access)

@@ -8,6 +8,7 @@ through pipelines/footprint.py.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from pipelines import estimate_modes
@@ -26,7 +27,8 @@ def register(subparsers) -> None:
                     "grid_carbon_intensity_preferred, accelerator_embodied_preferred); the output names the "
                     "source and vintage of each. With --jobs, every row of a CSV or Parquet file is one job "
                     "(columns hardware, count, hours and optionally zone, year, pue, power_w, utilization, "
-                    "intensity, lifetime_years, embodied_kgco2e).")
+                    "intensity, lifetime_years, embodied_kgco2e, measured_energy_kwh, tracker_pue, tracker_kgco2e), "
+                    "or a CodeCarbon emissions.csv, or a `sacct --parsable2` export with a mapping file.")
     job = parser.add_argument_group("one job")
     job.add_argument("--hardware", metavar="NAME", help="accelerator, e.g. 'H100 SXM', 'A100 80GB', 'TPU v3'")
     job.add_argument("--count", type=float, metavar="N", help="number of accelerators (> 0)")
@@ -47,11 +49,37 @@ def register(subparsers) -> None:
                      help="table (default) or json (always valid JSON: no NaN or infinity tokens)")
     estimate_modes.add_arguments(parser)
     batch = parser.add_argument_group("a file of jobs")
-    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row")
+    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row; or a glob "
+                                                        "('logs/*.parquet', quoted) or a folder of Parquet parts; "
+                                                        "or CodeCarbon's emissions.csv, or `sacct --parsable2` output")
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
     batch.add_argument("--skip-invalid", action="store_true",
                        help="compute the valid rows and list the skipped ones (default: compute nothing if any "
                             "row is invalid)")
+    batch.add_argument("--columns", choices=["full", "lean"], default="full",
+                       help="full (default): every input's value, origin, source and vintage; lean: your columns, "
+                            "the keys canonical_model, zone_id, year and the four results (faster; the same data)")
+    batch.add_argument("--memory-limit", dest="memory_limit", metavar="SIZE", default=None,
+                       help="DuckDB's memory for the batch, e.g. 512MB or 4GB (default 512MB); beyond it, disk")
+    batch.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="show progress on stderr (default: when stderr is a terminal)")
+    batch.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                       help="duckdb (default): this machine, streaming; spark: Apache Spark (needs the spark "
+                            "extra and Java 17+), --out is then a folder of Parquet parts")
+    batch.add_argument("--master", metavar="URL", help="Spark master (local[4], spark://host:7077, yarn); default: "
+                                                       "what spark-submit configured, else local[*]")
+    batch.add_argument("--jobs-format", dest="jobs_format", choices=["auto", "plain", "codecarbon", "slurm"],
+                       default="auto", help="what FILE is: a jobs file (plain), CodeCarbon's emissions.csv, or "
+                                            "`sacct --parsable2` output; default: recognised from the header")
+    batch.add_argument("--mapping", metavar="FILE",
+                       help="SLURM: TOML mapping partition / GPU type -> accelerator, cluster -> zone, time zone, "
+                            "PUE (see README)")
+    batch.add_argument("--include-states", dest="include_states", metavar="S,S",
+                       help="SLURM: job states to compute, comma-separated, or 'all'; default: jobs that ended "
+                            "(COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED ...)")
+    batch.add_argument("--timezone", metavar="TZ",
+                       help="CodeCarbon: IANA time zone of the timestamps (e.g. Europe/Paris); default: the "
+                            "run's country")
     from pipelines.cli import add_release_option
 
     add_release_option(parser)
@@ -70,7 +98,11 @@ def run(args) -> int:
             return estimate_modes.run_inference(args)
         if not args.jobs and estimate_modes.wants_start(args):
             return estimate_modes.run_at(args)
-        if estimate_modes.jobs_are_mixed(args) and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]:
+        if args.jobs:
+            _check_jobs_flags(args)
+            if args.jobs_format in ("auto", "plain"):  # before anything reads it: an empty or non-UTF-8
+                _check_jobs_file(args.jobs)             # file gets one line
+        if _is_plain_jobs_file(args) and estimate_modes.jobs_are_mixed(args) and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]:
             return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
@@ -81,12 +113,30 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
 
 
+def _is_plain_jobs_file(args) -> bool:
+    """A jobs file of ours (not CodeCarbon's or SLURM's usage records), which may mix kinds of rows."""
+    from pathlib import Path
+
+    from pipelines.job_formats import detect_format
+
+    if not args.jobs or args.jobs_format not in ("auto", "plain") or not Path(args.jobs).is_file():
+        return False
+    return args.jobs_format == "plain" or detect_format(args.jobs) == "plain"
+
+
 def _run_one(args) -> int:
     from pipelines.cli import UsageError, json_text
     from pipelines.footprint import estimate
 
-    if args.out or args.skip_invalid:
-        raise UsageError("--out and --skip-invalid go with --jobs")
+    if (args.out or args.skip_invalid or args.columns != "full" or args.memory_limit or args.progress is not None
+            or args.engine != "duckdb" or args.master):
+        raise UsageError("--out, --skip-invalid, --columns, --memory-limit, --progress, --engine and --master go "
+                         "with --jobs")
+    format_flags = [flag for flag, value in (("--jobs-format", args.jobs_format != "auto"), ("--mapping", args.mapping),
+                                             ("--include-states", args.include_states),
+                                             ("--timezone", args.timezone)) if value]
+    if format_flags:
+        raise UsageError(f"{', '.join(format_flags)}: only with --jobs FILE")
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
@@ -146,6 +196,8 @@ def _check_jobs_file(path: str) -> None:
     from pipelines.cli import UsageError
 
     file = Path(path)
+    if file.is_dir() or any(ch in str(path) for ch in "*?["):
+        return  # a folder or a glob: pipelines.batch.open_jobs finds and checks its files
     if not file.is_file():
         raise UsageError(f"--jobs {path}: no such file")
     if file.stat().st_size == 0:
@@ -153,16 +205,18 @@ def _check_jobs_file(path: str) -> None:
     if file.suffix.lower() != ".csv":
         return
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    offset, lines = 0, 0
     with file.open("rb") as handle:
         # The whole file, in blocks: a stray byte on line 9 million is as fatal as one on line 2.
         for block in iter(lambda: handle.read(1 << 20), b""):
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
-                raise UsageError(f"--jobs {path}: not UTF-8 text (byte 0x{block[exc.start]:02x} at offset "
-                                 f"{offset + exc.start}); save it as UTF-8") from None
+                line = lines + block.count(b"\n", 0, max(exc.start, 0)) + 1
+                raise UsageError(f"--jobs {path}: not UTF-8 text on line {line} (byte 0x{block[exc.start]:02x} "
+                                 f"at offset {offset + exc.start}); save it as UTF-8") from None
             offset += len(block)
+            lines += block.count(b"\n")
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -187,17 +241,45 @@ def _refuse_non_finite(args) -> None:
             raise UsageError(f"--{name.replace('_', '-')} {value}: not a finite number")
 
 
-def _run_jobs(args) -> int:
+def _check_jobs_flags(args) -> None:
     from pipelines.cli import UsageError
-    from pipelines.footprint import estimate_jobs_file
 
     given = [f"--{name.replace('_', '-')}" for name in _JOB_FLAGS if getattr(args, name) is not None]
     if given:
         raise UsageError(f"--jobs takes every input from the file's columns; drop {', '.join(given)}")
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
-    _check_jobs_file(args.jobs)
-    result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
+
+
+def _run_jobs(args) -> int:
+    from pipelines.cli import UsageError
+    from pipelines.footprint import estimate_jobs_file
+
+    _check_jobs_flags(args)
+    from pipelines.batch import DEFAULT_MEMORY_LIMIT
+    from pipelines.job_formats import FormatOptions
+
+    options = FormatOptions(mapping=args.mapping, include_states=args.include_states, timezone=args.timezone)
+    if args.jobs_format == "plain" and (args.mapping or args.include_states or args.timezone):
+        raise UsageError("--mapping, --include-states and --timezone go with CodeCarbon or SLURM files")
+    if args.engine == "spark":
+        from pipelines.batch_spark import estimate_jobs_spark
+
+        if args.memory_limit:
+            raise UsageError("--memory-limit is for --engine duckdb; size Spark with spark-submit's options")
+        if args.jobs_format not in ("auto", "plain") or args.mapping or args.include_states or args.timezone:
+            raise UsageError("--engine spark reads plain jobs files; CodeCarbon and SLURM logs run on --engine "
+                             "duckdb (or give Spark their measured_energy_kwh, tracker_pue ... columns)")
+        result = estimate_jobs_spark(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                     master=args.master)
+    elif args.master:
+        raise UsageError("--master goes with --engine spark")
+    else:
+        result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
+                                    memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT, progress=args.progress,
+                                    jobs_format=args.jobs_format, format_options=options)
+    for why, rows in result.left_out.items():
+        print(f"left out {rows} row(s): {why}", file=sys.stderr)
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)

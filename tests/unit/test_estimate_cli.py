@@ -52,7 +52,7 @@ def test_json(warehouse, capsys):
     (["--hardware", "H100", "--count", "1"], "missing --hours"),
     (["--jobs", "jobs.csv", "--hardware", "H100", "--out", "o.csv"], "drop --hardware"),
     (["--jobs", "jobs.csv"], "--jobs needs --out"),
-    (["--hardware", "H100", "--count", "1", "--hours", "1", "--out", "o.csv"], "--out and --skip-invalid go with"),
+    (["--hardware", "H100", "--count", "1", "--hours", "1", "--out", "o.csv"], "--out, --skip-invalid, --columns"),
 ])
 def test_bad_input_is_a_usage_error(warehouse, capsys, flags, message):
     assert main(["estimate", *flags]) == 2

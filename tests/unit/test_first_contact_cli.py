@@ -99,7 +99,7 @@ def test_empty_and_non_utf8_jobs_files_get_one_line(warehouse, tmp_path, capsys)
     latin1.write_bytes("hardware,count,hours,site\nH100 SXM,1,2,Z\u00fcrich\n".encode("latin-1"))
     assert main(["estimate", "--jobs", str(latin1), "--out", str(tmp_path / "o.csv")]) == 2
     assert _one_error_line(capsys.readouterr().err) == (
-        f"error: --jobs {latin1}: not UTF-8 text (byte 0xfc at offset 40); save it as UTF-8")
+        f"error: --jobs {latin1}: not UTF-8 text on line 2 (byte 0xfc at offset 40); save it as UTF-8")
     assert not (tmp_path / "o.csv").exists()
 
 
