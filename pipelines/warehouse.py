@@ -264,6 +264,9 @@ class Warehouse:
         if temp_directory is not None:
             config["temp_directory"] = str(temp_directory)
         con = duckdb.connect(str(self.database_path), read_only=True, config=config)
+        # DuckDB draws its progress bar on stdout when it decides the session is interactive,
+        # which would interleave it with the rows a command writes there.
+        con.execute("set enable_progress_bar = false")
         # Read by grid_carbon_intensity_preferred (warehouse/sql/10_grid_preferred.sql).
         con.execute("set variable max_carry_forward_years = ?", [settings.max_carry_forward_years()])
         return con

@@ -56,11 +56,31 @@ class Finished:
     peak_rss_mb: float
 
 
+# The CLI run in a child that records its own peak RSS (VmHWM) when it exits. getrusage's
+# ru_maxrss is no measure here: Linux keeps the parent's high-water mark across fork + exec, so
+# every child of a ~1 GB pytest process would read ~1 GB.
+_MEASURED_CLI = """
+import atexit, sys
+peak_path = sys.argv[1]
+sys.argv = ["aifootprint", *sys.argv[2:]]
+def record_peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+    with open(peak_path, "w") as out:
+        out.write(kib)
+atexit.register(record_peak)
+from pipelines.cli import main
+sys.exit(main())
+"""
+
+
 def run_measured(*args: str, env: dict, stdin_data: bytes | None = None) -> Finished:
     """Run the CLI to completion; return its exit status, output and its own peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(cli_command(*args), env=env, stdout=out, stderr=err,
-                                   stdin=subprocess.DEVNULL)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        peak_path = Path(scratch) / "peak_kib"
+        process = subprocess.Popen([sys.executable, "-c", _MEASURED_CLI, str(peak_path), *args], env=env,
+                                   stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         killer = threading.Timer(CHILD_LIMIT_S, process.kill)
         killer.start()
         try:
@@ -70,8 +90,10 @@ def run_measured(*args: str, env: dict, stdin_data: bytes | None = None) -> Fini
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        # A child killed before its exit handlers ran leaves no figure: fall back to ru_maxrss.
+        peak_kib = int(peak_path.read_text()) if peak_path.exists() else usage.ru_maxrss
         return Finished(process.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024)
+                        err.read().decode("utf-8", "replace"), peak_kib / 1024)
 
 
 def assert_one_line_error(finished: Finished, *fragments: str) -> None:
@@ -232,9 +254,9 @@ def test_a_huge_sparse_file_listed_with_a_small_size_is_refused_before_it_is_rea
     (tmp_path / "warehouse").mkdir()
     (tmp_path / "warehouse" / ".refresh-fingerprint.json").write_text(json.dumps({"run_ids": []}))
     probe = subprocess.run(
-        [sys.executable, "-c", "import resource, sys; from pathlib import Path; from pipelines import fingerprint; "
+        [sys.executable, "-c", "import sys; from pathlib import Path; from pipelines import fingerprint; "
                                "print(fingerprint.unchanged_since_last_refresh(Path(sys.argv[1]), Path(sys.argv[2]))); "
-                               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)",
+                               "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024)",
          str(archive_copy), str(tmp_path / "warehouse")], capture_output=True, text=True, env=env,
         timeout=CHILD_LIMIT_S)
     assert probe.returncode == 0, probe.stderr
