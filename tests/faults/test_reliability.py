@@ -10,7 +10,7 @@
 Plus: the release lock names its holder; killed release builds are cleaned up.
 
 Children run as `python -m pipelines.cli` with the configuration a user would set (environment
-variables, flags); peak memory is the child's own ru_maxrss (os.wait4). Memory and time bounds
+variables, flags); peak memory is the child's own high-water mark (VmHWM). Memory and time bounds
 are generous guards that catch growth with input size, not benchmarks.
 """
 
