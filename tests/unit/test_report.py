@@ -149,9 +149,19 @@ def release(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def public_release(tmp_path_factory):
-    """The same warehouse released as published: rows whose licence forbids redistribution left out."""
+    """The same warehouse released as published: rows whose licence forbids redistribution left out.
+
+    NVIDIA's revenue source is declared redistributable; here it is taken as not, so that one chart
+    has every row withheld (the case of a whole table kept out by its licence)."""
+    import dataclasses
+
+    from pipelines.sources import SOURCES
+
     warehouse = small_warehouse(tmp_path_factory.mktemp("public") / "warehouse")
-    result = build_release(warehouse)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(SOURCES, "nvidia_revenue_by_market",
+                      dataclasses.replace(SOURCES["nvidia_revenue_by_market"], redistributable=False))
+        result = build_release(warehouse)
     return result.path, (result.path / "index.html").read_text(encoding="utf-8")
 
 
@@ -276,7 +286,7 @@ def test_charts_draw_only_released_rows_and_name_the_sources_kept_out_by_licence
             "declared by the source module") in day
     unkept = re.search(r'<figure id="chart-grid_intensity_by_country".*?</figure>', page, re.S).group(0)
     assert "Kept out of this release" not in unkept
-    # NVIDIA's revenue extraction states no licence for the figures: the whole table is withheld.
+    # NVIDIA's revenue source taken as not redistributable (see public_release): the whole table is withheld.
     assert any(line.startswith("NVIDIA Data Center revenue by fiscal quarter: no rows to plot among those this "
                                "release carries; rows kept out by licence: nvidia_revenue_by_market (21 rows of "
                                "chip_revenue_by_market;") for line in left_out_lines(page))
