@@ -64,16 +64,11 @@ def _print_frame(frame, fmt: str) -> None:
 
 def _note_carried_forward(frame) -> None:
     """A table hides nothing a reader needs: say when values are repeated from an earlier year."""
-    if "is_carried_forward" not in frame.columns or not len(frame):
-        return
-    carried = frame["is_carried_forward"].fillna(False).astype(bool)
-    if carried.any():
-        oldest = ""
-        if "years_carried_forward" in frame.columns:
-            oldest = f", up to {int(frame.loc[carried, 'years_carried_forward'].max())} year(s) old"
-        print(f"note: {int(carried.sum())} of {len(frame)} row(s) repeat the value of an earlier data year "
-              f"(is_carried_forward{oldest}; at most {settings.max_carry_forward_years()} years, "
-              "AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)", file=sys.stderr)
+    from pipelines.query import CarriedForward
+
+    seen = CarriedForward()
+    seen.add(frame)
+    seen.note()
 
 
 def cmd_refresh(args) -> int:

@@ -41,11 +41,39 @@ class OutputClosed(Exception):
     """stdout was closed before every row was written (e.g. `| head`)."""
 
 
+class CarriedForward:
+    """Counts rows that repeat an earlier data year's value, for a note under a table."""
+
+    def __init__(self):
+        self.rows = self.carried = 0
+        self.oldest: int | None = None
+
+    def add(self, frame) -> None:
+        self.rows += len(frame)
+        if "is_carried_forward" not in frame.columns or not len(frame):
+            return
+        carried = frame["is_carried_forward"].fillna(False).astype(bool)
+        self.carried += int(carried.sum())
+        if carried.any() and "years_carried_forward" in frame.columns:
+            oldest = int(frame.loc[carried, "years_carried_forward"].max())
+            self.oldest = oldest if self.oldest is None else max(self.oldest, oldest)
+
+    def note(self) -> None:
+        from pipelines import settings
+
+        if self.carried:
+            oldest = f", up to {self.oldest} year(s) old" if self.oldest is not None else ""
+            print(f"note: {self.carried} of {self.rows} row(s) repeat the value of an earlier data year "
+                  f"(is_carried_forward{oldest}; at most {settings.max_carry_forward_years()} years, "
+                  "AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)", file=sys.stderr)
+
+
 class _Writer:
     """Writes Arrow batches to a text stream in one of the CLI's formats."""
 
     def __init__(self, stream, fmt: str):
         self.stream, self.fmt, self.rows = stream, fmt, 0
+        self.carried_forward = CarriedForward()
 
     def batch(self, batch) -> None:
         frame = batch.to_pandas()
@@ -60,6 +88,7 @@ class _Writer:
         else:
             import pandas as pd
 
+            self.carried_forward.add(frame)
             # Column widths are those of each block of ROWS_PER_BATCH rows (the whole result is never held).
             with pd.option_context("display.max_columns", None, "display.width", 200):
                 text = terminal_safe_frame(frame).to_string(index=False, header=first)
@@ -77,6 +106,9 @@ class _Writer:
         elif self.fmt == "table" and not self.rows:
             self.stream.write("(no rows)\n")
         self.stream.flush()
+        if self.fmt == "table":
+            # Only the table format hides the flag column's meaning; CSV and JSON carry it as data.
+            self.carried_forward.note()
 
 
 def run_query(store, sql: str, fmt: str, *, allow_external_access: bool = False,
