@@ -6,18 +6,17 @@ adding a source is adding its module.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import sys
 
+from pipelines import discovery
 from pipelines.sources._base import RawFile, RawSource, Source, SourceFile
 
 SOURCES: dict[str, Source] = {}
-for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if not _module.name.startswith("_"):
-        _source = importlib.import_module(f"{__name__}.{_module.name}").SOURCE
-        if _source.id in SOURCES:
-            raise RuntimeError(f"source id '{_source.id}' is declared twice")
-        SOURCES[_source.id] = _source
+for _module in discovery.modules(sys.modules[__name__]):
+    _source = _module.SOURCE
+    if _source.id in SOURCES:
+        raise RuntimeError(f"source id '{_source.id}' is declared twice")
+    SOURCES[_source.id] = _source
 
 
 def sources_for_table(table_name: str) -> list[Source]:
