@@ -341,12 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="table (fits the terminal; default), csv or json")
     sources.set_defaults(func=cmd_sources)
 
-    import pkgutil
-
     import pipelines.commands
+    from pipelines import discovery
 
-    for info in sorted(pkgutil.iter_modules(pipelines.commands.__path__), key=lambda m: m.name):
-        __import__(f"pipelines.commands.{info.name}", fromlist=["register"]).register(commands)
+    for command in discovery.modules(pipelines.commands):
+        command.register(commands)
     return parser
 
 

@@ -1,32 +1,27 @@
 """The one Dagster code location: assets, checks, jobs, schedules and resources.
 
-Every module in `pipelines/assets/` contributes what it defines in `assets`, `checks`,
-`jobs`, `schedules` and `sensors` lists; the `sources` catalogue depends on every published
-table so it always describes the bytes behind them.
+Every module in `pipelines/assets/` (found by `pipelines.discovery`) contributes what it defines
+in `assets`, `checks`, `jobs`, `schedules` and `sensors` lists. Two assets depend on every
+published table and are built here, once those tables are known: the `sources` catalogue (so it
+always describes the bytes behind them) and the `release`.
 """
-
-import importlib
-import pkgutil
 
 import dagster as dg
 
 import pipelines.assets
-from pipelines import settings
-from pipelines.assets import catalog
+from pipelines import discovery, settings
+from pipelines.assets import catalog, release
 from pipelines.assets.factory import STAGING_IO, all_raw_assets
 from pipelines.io import StagingParquetIOManager
 from pipelines.resources import RawStore, WarehouseResource
+from schemas import TABLES
 
-
-def _asset_modules():
-    for info in sorted(pkgutil.iter_modules(pipelines.assets.__path__), key=lambda m: m.name):
-        if info.name not in {"factory", "catalog"} and not info.name.startswith("_"):
-            yield importlib.import_module(f"pipelines.assets.{info.name}")
-
-
-_MODULES = list(_asset_modules())
+_MODULES = discovery.modules(pipelines.assets)
 _TABLE_ASSETS = [a for m in _MODULES for a in getattr(m, "assets", [])]
-ALL_ASSETS = [*all_raw_assets(), *_TABLE_ASSETS, catalog.sources_asset(_TABLE_ASSETS)]
+_TABLE_KEYS = sorted({key for a in _TABLE_ASSETS for key in a.keys if key.to_user_string() in TABLES},
+                     key=lambda k: k.to_user_string())
+_CATALOG = catalog.sources_asset(_TABLE_KEYS)
+ALL_ASSETS = [*all_raw_assets(), *_TABLE_ASSETS, _CATALOG, release.release_asset([*_TABLE_KEYS, _CATALOG.key])]
 ALL_CHECKS = [c for m in _MODULES for c in getattr(m, "checks", [])]
 
 # Cutting a release is its own decision (the monthly schedule's job, or `aifootprint release`).

@@ -62,14 +62,6 @@ import pandas as pd
 
 from pipelines.errors import UnknownHardwareError
 
-# Source priority for `accelerator_specs_preferred` (lower wins; see warehouse/sql/20_hardware.sql,
-# which holds the same order): ML CO2 Impact cites a datasheet per row and gives TDP, memory and
-# peak FLOP/s; Green Algorithms gives TDP (often the same upstream figures); Boavizta gives no TDP
-# but the physical description (mass, memory) the other two lack; Epoch AI's hardware database
-# covers the ML chips the tool datasets lack (176, with TDP for 153); the hand-curated datasheet
-# figures (pipelines/curated/accelerator_specs_curated.csv) only fill what the open datasets lack.
-SPEC_SOURCE_PRIORITY = ("mlco2_impact", "green_algorithms", "boavizta", "epoch_ml_hardware", "curated_chips")
-
 FAMILY_DEFAULT_FORM = {"h100": "sxm", "h200": "sxm", "a100": "sxm", "v100": "sxm"}
 MEMORY_VARIANTS = {"a100": (40, 80), "v100": (16, 32), "m40": (12, 24), "p100": (12, 16)}
 FAMILY_DEFAULT_MEMORY = {"a100": 80}
@@ -234,7 +226,8 @@ def resolve_accelerator(con_or_frame, name: str) -> AcceleratorMatch:
 
     `con_or_frame` is a DuckDB connection to a warehouse (reads `accelerator_specs_preferred`) or
     a DataFrame of that view's shape. A frame of `accelerator_specs` rows (several per model) is
-    reduced to one row per model by `SPEC_SOURCE_PRIORITY`, without the view's per-column filling.
+    reduced to one row per model by the sources' `accelerator_specs` priority (the ranks the view
+    uses), without the view's per-column filling.
     Raises UnknownHardwareError with the closest keys when nothing fits.
     """
     rows = _preferred_rows(con_or_frame)
@@ -261,8 +254,11 @@ def _preferred_rows(con_or_frame) -> dict[str, Mapping]:
     if isinstance(con_or_frame, pd.DataFrame):
         frame = con_or_frame
         if frame["canonical_model"].duplicated().any():
-            rank = {s: i for i, s in enumerate(SPEC_SOURCE_PRIORITY)}
-            frame = (frame.assign(_rank=frame["source_id"].map(rank).fillna(len(rank)))
+            # Imported here: the source modules import this one for canonical_model().
+            from pipelines.sources import priority_ranks
+
+            rank = priority_ranks("accelerator_specs")
+            frame = (frame.assign(_rank=frame["source_id"].map(rank).fillna(math.inf))
                      .sort_values(["_rank", "model"]).drop_duplicates("canonical_model"))
     else:
         columns = ", ".join(_PREFERRED_COLUMNS)

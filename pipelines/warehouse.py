@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines import settings
+from pipelines import settings, source_priority
 from pipelines.errors import ShrinkRefusedError, WarehouseLockedError
 from schemas import TABLES, table
 
@@ -65,11 +65,14 @@ def sql_digest() -> str:
     digest = hashlib.sha256()
     for path in sql_files():
         digest.update(path.name.encode() + path.read_bytes())
+    digest.update(source_priority.digest())
     return digest.hexdigest()
 
 
 def apply_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every SQL file whose `-- requires:` tables all exist; return the files applied."""
+    """Apply every SQL file whose `-- requires:` tables all exist, after the source ranks they read;
+    return the files applied."""
+    source_priority.create_table(con)
     existing = {row[0] for row in con.execute(
         "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
     applied = []

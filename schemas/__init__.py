@@ -3,16 +3,14 @@
 Each table is a pandera DataFrameModel (column types, checks, descriptions with units)
 registered with its primary key and description. Validation, the Parquet field metadata,
 the data dictionary and datapackage.json are all generated from this registry. Every module
-in this package registers its tables on import.
+in this package registers its tables on import (`registry` and `provenance` register none).
 """
 
-import importlib
-import pkgutil
+import sys
 
+from pipelines import discovery
 from schemas.registry import TABLES, TableSpec, table
 
-for _module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _module.name not in {"registry", "provenance"} and not _module.name.startswith("_"):
-        importlib.import_module(f"{__name__}.{_module.name}")
+discovery.modules(sys.modules[__name__])
 
 __all__ = ["TABLES", "TableSpec", "table"]

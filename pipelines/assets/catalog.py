@@ -16,12 +16,9 @@ from pipelines.code_version import code_version
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.sources import SOURCES
 from pipelines.validation import validate
-from schemas import TABLES
 
 
-def sources_asset(published_assets) -> dg.AssetsDefinition:
-    published_keys = [key for a in published_assets for key in a.keys if key.to_user_string() in TABLES]
-
+def sources_asset(published_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(name="sources", deps=[*(raw_asset_key(s) for s in SOURCES), *published_keys],
               group_name="catalog", kinds={"duckdb", "parquet"},
               code_version=code_version([sys.modules[__name__], archive, validation]),

@@ -8,22 +8,14 @@ changes, so the asset builds a release only when its run config says `build: tru
 it; otherwise the step ends without materializing anything.
 """
 
-import importlib
-import pkgutil
-
 import dagster as dg
 
-import pipelines.assets
 from pipelines import release as release_module
 from pipelines.resources import WarehouseResource
-from schemas import TABLES
 
 RELEASE_JOB = "refresh_and_release"
 # 03:00 UTC on the 1st: after most publishers' month-end updates have landed.
 MONTHLY_CRON = "0 3 1 * *"
-# pipelines/definitions.py builds the `sources` catalogue asset itself (from assets/catalog.py)
-# rather than through a module's `assets` list, so its key is named here.
-CATALOG_TABLE = "sources"
 
 
 class ReleaseConfig(dg.Config):
@@ -31,44 +23,37 @@ class ReleaseConfig(dg.Config):
     version: str | None = None
 
 
-def published_table_keys() -> list[dg.AssetKey]:
-    """The asset key of every table in TABLES that some asset module materializes."""
-    keys = {dg.AssetKey(CATALOG_TABLE)} if CATALOG_TABLE in TABLES else set()
-    for info in sorted(pkgutil.iter_modules(pipelines.assets.__path__), key=lambda m: m.name):
-        if info.name in {"factory", "catalog", __name__.rsplit(".", 1)[-1]} or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"pipelines.assets.{info.name}")
-        for asset in getattr(module, "assets", []):
-            keys |= {key for key in asset.keys if key.to_user_string() in TABLES}
-    return sorted(keys, key=lambda k: k.to_user_string())
+def release_asset(published_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The `release` asset downstream of every published table (pipelines/definitions.py knows them)."""
 
+    @dg.asset(
+        name="release",
+        deps=published_keys,
+        group_name="release",
+        kinds={"parquet", "duckdb"},
+        output_required=False,
+        description="Immutable versioned release of every published table: Parquet, DuckDB views, "
+                    "datapackage.json, CHANGELOG.md, SHA256SUMS (see `aifootprint release`). Built only "
+                    "when the run config sets `build: true` (the refresh_and_release job does).",
+    )
+    def release(context: dg.AssetExecutionContext, config: ReleaseConfig, warehouse: WarehouseResource):
+        if not config.build:
+            context.log.info("release not requested in this run (config build: false); nothing built")
+            return
+        # Runs inside a refresh that already holds the warehouse's refresh lock.
+        result = release_module.build_release(warehouse.warehouse_dir, config.version, hold_refresh_lock=False)
+        for line in result.summary_lines():
+            context.log.info(line)
+        yield dg.MaterializeResult(metadata={
+            "version": result.version,
+            "path": dg.MetadataValue.path(str(result.path)),
+            "explorer_page": dg.MetadataValue.path(str(result.path / "index.html")),
+            "previous": result.previous or "",
+            "rows": dg.MetadataValue.json(result.tables),
+            "changes": dg.MetadataValue.md((result.path / release_module.CHANGELOG_NAME).read_text(encoding="utf-8")),
+        })
 
-@dg.asset(
-    name="release",
-    deps=published_table_keys(),
-    group_name="release",
-    kinds={"parquet", "duckdb"},
-    output_required=False,
-    description="Immutable versioned release of every published table: Parquet, DuckDB views, "
-                "datapackage.json, CHANGELOG.md, SHA256SUMS (see `aifootprint release`). Built only "
-                "when the run config sets `build: true` (the refresh_and_release job does).",
-)
-def release(context: dg.AssetExecutionContext, config: ReleaseConfig, warehouse: WarehouseResource):
-    if not config.build:
-        context.log.info("release not requested in this run (config build: false); nothing built")
-        return
-    # Runs inside a refresh that already holds the warehouse's refresh lock.
-    result = release_module.build_release(warehouse.warehouse_dir, config.version, hold_refresh_lock=False)
-    for line in result.summary_lines():
-        context.log.info(line)
-    yield dg.MaterializeResult(metadata={
-        "version": result.version,
-        "path": dg.MetadataValue.path(str(result.path)),
-        "explorer_page": dg.MetadataValue.path(str(result.path / "index.html")),
-        "previous": result.previous or "",
-        "rows": dg.MetadataValue.json(result.tables),
-        "changes": dg.MetadataValue.md((result.path / release_module.CHANGELOG_NAME).read_text(encoding="utf-8")),
-    })
+    return release
 
 
 refresh_and_release_job = dg.define_asset_job(
@@ -89,6 +74,5 @@ monthly_release_schedule = dg.ScheduleDefinition(
     description="Monthly: refresh from the live sources and publish a new release.",
 )
 
-assets = [release]
 jobs = [refresh_and_release_job]
 schedules = [monthly_release_schedule]

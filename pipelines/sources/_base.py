@@ -41,6 +41,27 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """How old a source's newest data may get before its freshness check warns.
+
+    `max_age_days` follows the publisher's cadence; None means no expectation (a closed vintage),
+    and `reason` says why either way. `one_file_per_year`: the source publishes one file per data
+    year and old years never change, so only the newest file says whether the series is kept up.
+    """
+
+    max_age_days: int | None
+    reason: str
+    one_file_per_year: bool = False
+
+    def __post_init__(self):
+        if self.max_age_days is None and not self.reason:
+            raise ValueError("a source with no freshness expectation must say why (Freshness.reason)")
+
+
+DEFAULT_FRESHNESS = Freshness(730, "default threshold")
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
@@ -57,6 +78,19 @@ class Source:
     # Whether a release may republish the rows: None = decide from the licence text
     # (pipelines.licences); False where the terms forbid or are unclear, True to override.
     redistributable: bool | None = None
+    freshness: Freshness = DEFAULT_FRESHNESS
+    # Published table -> this source's rank among the sources of that table, where the warehouse
+    # picks one value per key (1 wins; see pipelines/source_priority.py). A source with no rank
+    # for a table it feeds comes after every ranked one.
+    priority: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        unfed = sorted(set(self.priority) - set(self.parsers))
+        if unfed:
+            raise ValueError(f"source '{self.id}' ranks table(s) {unfed} it has no parser for")
+        bad = {table: rank for table, rank in self.priority.items() if not (isinstance(rank, int) and rank >= 1)}
+        if bad:
+            raise ValueError(f"source '{self.id}': priority ranks must be whole numbers from 1, got {bad}")
 
     def file(self, name: str) -> SourceFile:
         for f in self.files:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "15878f045bf06bc6ed685c7266c39f7e8498ab94"
 _RAW = f"https://raw.githubusercontent.com/Boavizta/boaviztapi/{_COMMIT}/boaviztapi/data"
@@ -199,4 +199,6 @@ SOURCE = Source(
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity, "accelerator_specs": parse_accelerator_specs,
              "hardware_embodied_emissions": parse_hardware_embodied},
+    freshness=Freshness(1095, "Boavizta's factors change rarely"),
+    priority={"grid_carbon_intensity": 9, "accelerator_specs": 3},
 )

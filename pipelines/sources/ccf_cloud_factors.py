@@ -41,7 +41,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -145,4 +145,6 @@ SOURCE = Source(
         SourceFile("coefficients-gcp-use.csv", f"{_RAW}/output/coefficients-gcp-use.csv", "csv", "2026-04-24"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(1095, "the CCF coefficients change rarely"),
+    priority={"grid_carbon_intensity": 12},
 )

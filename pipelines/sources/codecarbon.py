@@ -6,7 +6,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "b05965e43b690cdc53787c7577adbe6e2caf4ed9"
 _RAW = f"https://raw.githubusercontent.com/mlco2/codecarbon/{_COMMIT}/codecarbon/data"
@@ -191,4 +191,6 @@ SOURCE = Source(
     parsers={"grid_carbon_intensity": parse_grid_intensity,
              "generation_emission_factors": parse_generation_emission_factors,
              "cloud_regions": parse_cloud_regions},
+    freshness=Freshness(730, "CodeCarbon refreshes its bundled data irregularly"),
+    priority={"grid_carbon_intensity": 7},
 )

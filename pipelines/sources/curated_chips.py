@@ -115,4 +115,5 @@ SOURCE = Source(
     parsers={"accelerator_shipments": parse_shipments, "hardware_embodied_emissions": parse_embodied,
              "accelerator_specs": parse_specs, "accelerator_sales_assumptions": parse_sales_assumptions},
     curated=True,
+    priority={"accelerator_specs": 5},
 )

@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "2d0a1c76358a1aad0c530d47794e37465ad029e8"
 
@@ -89,4 +89,6 @@ SOURCE = Source(
                    "csv", "2025-09-08"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(550, "EcoLogits follows OWID's yearly release"),
+    priority={"grid_carbon_intensity": 8},
 )

@@ -17,7 +17,7 @@ import re
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "2f321402954abfd09c467ecb2c475ff6117d7ce1"
 _RAW = f"https://raw.githubusercontent.com/USEPA/ggcapdthemes/{_COMMIT}/data-raw"
@@ -82,4 +82,6 @@ SOURCE = Source(
         SourceFile(US_SUMMARY, f"{_RAW}/summary_data_for_ggplot.xlsx", "xlsx", "2025-02-11"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(730, "EPA releases eGRID about every 1-2 years"),
+    priority={"grid_carbon_intensity": 4},
 )

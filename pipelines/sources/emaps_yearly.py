@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "27cbe8328aeaad0824fb07b3640dc45b72228c7b"
 _RAW = (f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}"
@@ -125,4 +125,7 @@ SOURCE = Source(
                 "Nordic and Italian bidding zones ...), one file per year.",
     files=tuple(SourceFile(name, f"{_RAW}/{name}", "json", "2026-02-04") for name in YEARLY_FILES),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(550, "Electricity Maps publishes each year's averages early the next year",
+                        one_file_per_year=True),
+    priority={"grid_carbon_intensity": 3},
 )

@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "27cbe8328aeaad0824fb07b3640dc45b72228c7b"
 
@@ -83,4 +83,6 @@ SOURCE = Source(
                    "json", "2025-08-03"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(550, "Ember publishes yearly electricity data every spring"),
+    priority={"grid_carbon_intensity": 2},
 )

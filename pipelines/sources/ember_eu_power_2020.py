@@ -24,7 +24,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _OWID_COMMIT = "776e6fb2272c4caac3a4490b4738cf364508f2ed"
 
@@ -99,4 +99,6 @@ SOURCE = Source(
                    f"electricity-bp-ember/{WORKBOOK}", "xlsx", "2021-01-27"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(None, "a closed historical vintage (Europe's power sector in 2020)"),
+    priority={"grid_carbon_intensity": 6},
 )

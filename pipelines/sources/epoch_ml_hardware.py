@@ -165,4 +165,5 @@ SOURCE = Source(
         SourceFile(CLUSTERS, "https://epoch.ai/data/gpu_clusters.csv", "csv"),
     ),
     parsers={"accelerator_specs": parse_accelerator_specs, "gpu_clusters": parse_gpu_clusters},
+    priority={"accelerator_specs": 4},
 )

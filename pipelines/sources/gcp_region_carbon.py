@@ -24,7 +24,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -142,4 +142,6 @@ SOURCE = Source(
     files=tuple(SourceFile(f"{year}.csv", f"{_RAW}/{year}.csv", "csv", data_as_of)
                 for year, data_as_of in YEARLY_FILES.items()),
     parsers={"grid_carbon_intensity": parse_grid_intensity, "cloud_regions": parse_cloud_regions},
+    freshness=Freshness(550, "Google publishes each year's region data the following year", one_file_per_year=True),
+    priority={"grid_carbon_intensity": 5},
 )

@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "30df2feead1c7f5db87a3d86ca1239470a0cd415"
 _RAW = f"https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/{_COMMIT}/data/latest"
@@ -259,4 +259,6 @@ SOURCE = Source(
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity, "datacenter_pue": parse_datacenter_pue,
              "accelerator_specs": parse_accelerator_specs, "cloud_regions": parse_cloud_regions},
+    freshness=Freshness(1095, "the Green Algorithms tables change rarely"),
+    priority={"grid_carbon_intensity": 10, "accelerator_specs": 2},
 )

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "a9c89c471f793423afd4cc3ca8671d6e56fe64cb"
 _RAW = f"https://raw.githubusercontent.com/meta-llama/llama-models/{_COMMIT}/models"
@@ -313,4 +313,5 @@ SOURCE = Source(
                 "hardware, per-device power and location- and market-based training emissions (tCO2eq).",
     files=tuple(SourceFile(name, f"{_RAW}/{path}", "markdown", vintage) for name, (_, path, vintage) in CARDS.items()),
     parsers={"ai_training_runs": parse_training_runs},
+    freshness=Freshness(None, "model cards document finished training runs, not a maintained series"),
 )

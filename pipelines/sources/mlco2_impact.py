@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "d0d3ee5a71ea222ac344a94900642ed2ce649af4"
 _RAW = f"https://raw.githubusercontent.com/mlco2/impact/{_COMMIT}/data"
@@ -141,4 +141,6 @@ SOURCE = Source(
         SourceFile("instances.csv", f"{_RAW}/instances.csv", "csv", "2020-05-09"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity, "accelerator_specs": parse_accelerator_specs},
+    freshness=Freshness(1095, "the ML CO2 Impact data is a research snapshot"),
+    priority={"grid_carbon_intensity": 11, "accelerator_specs": 1},
 )

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 CARBON_INTENSITY = "carbon-intensity-electricity.csv"
 CODEBOOK = "owid-energy-codebook.csv"
@@ -118,4 +118,6 @@ SOURCE = Source(
                    "csv", "2025-05-30"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
+    freshness=Freshness(550, "OWID updates the Ember-based series at least yearly"),
+    priority={"grid_carbon_intensity": 1},
 )

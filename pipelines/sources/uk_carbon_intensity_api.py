@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _API = "https://api.carbonintensity.org.uk"
 WINDOW = "2019-08-25T12:30Z/fw24h"
@@ -146,4 +146,5 @@ SOURCE = Source(
         SourceFile(REGIONAL, f"{_API}/regional/intensity/{WINDOW}", "json", headers={"Accept": "application/json"}),
     ),
     parsers={"grid_intensity_halfhourly": parse_grid_intensity_halfhourly},
+    freshness=Freshness(None, "a fixed recorded 24-hour window, 2019-08-25/26"),
 )

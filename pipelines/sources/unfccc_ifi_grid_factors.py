@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -189,4 +189,5 @@ SOURCE = Source(
         SourceFile(ISO_JSON, f"{_RAW}/output/{ISO_JSON}", "json", "2023-04-05"),
     ),
     parsers={"grid_marginal_emission_factors": parse_grid_marginal_emission_factors},
+    freshness=Freshness(None, "dataset v3.1 for 2021, a closed vintage"),
 )

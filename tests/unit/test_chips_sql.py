@@ -4,7 +4,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import hardware, settings
+from pipelines import hardware, settings, source_priority
+from pipelines.sources import priority_ranks
 
 SPEC_COLUMNS = ["source_id", "source_vintage", "vendor", "model", "canonical_model", "kind", "tdp_w", "memory_gb",
                 "release_year", "peak_tflops_fp32", "peak_tflops_fp16", "process_nm", "die_area_mm2", "mass_kg",
@@ -43,6 +44,7 @@ def con():
     connection.register("embodied_frame", embodied)
     connection.execute("create table accelerator_specs as select * from specs_frame")
     connection.execute("create table hardware_embodied_emissions as select * from embodied_frame")
+    source_priority.create_table(connection)
     for name in ("20_hardware.sql", "21_hardware_embodied.sql"):
         connection.execute((settings.sql_dir() / name).read_text(encoding="utf-8"))
     yield connection
@@ -85,10 +87,12 @@ def test_curated_datasheet_figures_only_fill_gaps(con):
     assert _preferred(con, "l4")["source_id"] == "some_new_source"  # unranked sources still count, last
 
 
-def test_sql_priority_matches_the_python_lookup(con):
-    ranked = [row[0] for row in con.execute("select source_id from accelerator_source_priority "
-                                            "order by priority_rank").fetchall()]
-    assert tuple(ranked) == hardware.SPEC_SOURCE_PRIORITY
+def test_sql_priority_is_the_ranks_the_sources_declare(con):
+    ranked = con.execute("select source_id, priority_rank from accelerator_source_priority "
+                         "order by priority_rank").fetchall()
+    assert ranked == [("mlco2_impact", 1), ("green_algorithms", 2), ("boavizta", 3), ("epoch_ml_hardware", 4),
+                      ("curated_chips", 5)]
+    assert dict(ranked) == priority_ranks("accelerator_specs")
 
 
 def test_resolve_reads_the_view(con):

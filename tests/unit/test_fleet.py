@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from pipelines import cli
+from pipelines import cli, source_priority
 from pipelines.commands.fleet import FleetParameterError, FleetParameters, fleet_frame
 from pipelines.validation import validate
 from pipelines.warehouse import Warehouse
@@ -41,6 +41,7 @@ def connection(shipments, specs=None):
         con.register("spec_rows", pd.DataFrame(specs))
         con.execute("create table specs_input as select * from spec_rows")
         con.execute("create view accelerator_specs_preferred as select * from specs_input")
+    source_priority.create_table(con)
     for name in ("10_grid_preferred.sql", "40_fleet.sql", "41_fleet_specs.sql"):
         if name != "41_fleet_specs.sql" or specs is not None:
             con.execute((SQL / name).read_text())

@@ -10,6 +10,7 @@ from pipelines.archive import write_manifest
 from pipelines.assets import freshness
 from pipelines.resources import RawStore
 from pipelines.sources import SOURCES
+from pipelines.sources._base import DEFAULT_FRESHNESS, Freshness
 
 
 def archive_with_vintages(root, source, vintages: dict[str, str]):
@@ -52,6 +53,23 @@ def test_year_series_is_judged_by_its_newest_file(tmp_path):
     assert evaluate("gcp_region_carbon", tmp_path).passed
 
 
-@pytest.mark.parametrize("source_id", sorted(freshness.MAX_AGE_DAYS))
-def test_thresholds_name_registered_sources(source_id):
-    assert source_id in SOURCES
+def test_a_closed_vintage_never_warns_and_says_why(tmp_path):
+    old = (date.today() - timedelta(days=5000)).isoformat()
+    source = SOURCES["ember_eu_power_2020"]
+    archive_with_vintages(tmp_path, source, {f.name: old for f in source.files})
+    assert evaluate("ember_eu_power_2020", tmp_path).passed
+    check = next(c for c in freshness.checks if c.check_key.asset_key == dg.AssetKey("raw_ember_eu_power_2020"))
+    assert next(iter(check.check_specs)).description == (
+        "No freshness expectation: a closed historical vintage (Europe's power sector in 2020).")
+
+
+def test_every_registered_source_has_one_check_with_its_stated_threshold():
+    assert sorted(c.check_key.asset_key.to_user_string() for c in freshness.checks) == sorted(
+        f"raw_{source_id}" for source_id in SOURCES)
+    assert SOURCES["egrid"].freshness == Freshness(730, "EPA releases eGRID about every 1-2 years")
+    assert SOURCES["ai_energy_score"].freshness == DEFAULT_FRESHNESS == Freshness(730, "default threshold")
+
+
+def test_no_threshold_needs_a_reason():
+    with pytest.raises(ValueError, match="must say why"):
+        Freshness(None, "")

@@ -1,9 +1,12 @@
 -- requires: grid_carbon_intensity
 -- One intensity per zone and year, chosen by source priority (lower rank wins).
 --
--- Why this order: annual, country-level series that are maintained and cover recent years
--- come first (Ember via OWID, then Ember's latest-year compilation, then Electricity Maps);
--- tool-bundled copies of the same upstream data follow; single-vintage snapshots last.
+-- Ranks are declared on each source (`priority={"grid_carbon_intensity": N}` in
+-- pipelines/sources/<source_id>.py; the warehouse writes them to `source_priority`). Why this
+-- order: annual, country-level series that are maintained and cover recent years come first
+-- (Ember via OWID, then Ember's latest-year compilation, then Electricity Maps); tool-bundled
+-- copies of the same upstream data follow; single-vintage snapshots last. A source without a
+-- rank comes after every ranked one.
 -- Lifecycle beats direct for the same source because the footprint methods we follow
 -- (Green Algorithms, EcoLogits) use lifecycle factors.
 -- Years after a zone's latest data are carried forward from its latest year, flagged, for at most
@@ -12,26 +15,14 @@
 -- AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS): a zone whose data stopped in 2016 is not shown as 2024's.
 
 create or replace table grid_source_priority as
-select * from (values
-    ('owid_energy', 1),
-    ('ember_country_intensity', 2),
-    ('emaps_yearly', 3),
-    ('egrid', 4),
-    ('gcp_region_carbon', 5),
-    ('ember_eu_power_2020', 6),
-    ('codecarbon', 7),
-    ('ecologits_electricity_mixes', 8),
-    ('boavizta', 9),
-    ('green_algorithms', 10),
-    ('mlco2_impact', 11),
-    ('ccf_cloud_factors', 12)
-) as t(source_id, priority_rank);
+select source_id, priority_rank from source_priority
+where table_name = 'grid_carbon_intensity' order by priority_rank;
 
 create or replace view grid_carbon_intensity_ranked as
 select g.*,
        row_number() over (
            partition by g.zone_id, g.year
-           order by coalesce(p.priority_rank, 99),
+           order by p.priority_rank nulls last,
                     case g.basis when 'lifecycle' then 0 when 'direct' then 1 else 2 end,
                     g.source_id
        ) as preference

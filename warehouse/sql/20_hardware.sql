@@ -1,7 +1,10 @@
 -- requires: accelerator_specs
 -- One row per accelerator (canonical_model), chosen by source priority (lower rank wins).
 --
--- Why this order (the same as pipelines/hardware.py SPEC_SOURCE_PRIORITY): ML CO2 Impact
+-- Ranks are declared on each source (`priority={"accelerator_specs": N}` in
+-- pipelines/sources/<source_id>.py; the warehouse writes them to `source_priority`, and
+-- pipelines/hardware.py reads the same ranks). A source without a rank comes after every ranked
+-- one. Why this order: ML CO2 Impact
 -- cites a datasheet per row and gives TDP, memory and peak FLOP/s; Green Algorithms gives TDP
 -- (often the same upstream figures); Boavizta gives no TDP but the physical description
 -- (card mass, memory) the others lack; Epoch AI's ML hardware database covers the ML chips
@@ -17,19 +20,14 @@
 -- taken from a source other than `source_id`, and `<field>_source_id` names every field's source.
 
 create or replace table accelerator_source_priority as
-select * from (values
-    ('mlco2_impact', 1),
-    ('green_algorithms', 2),
-    ('boavizta', 3),
-    ('epoch_ml_hardware', 4),
-    ('curated_chips', 5)
-) as t(source_id, priority_rank);
+select source_id, priority_rank from source_priority
+where table_name = 'accelerator_specs' order by priority_rank;
 
 create or replace view accelerator_specs_ranked as
 select s.*,
        row_number() over (
            partition by s.canonical_model
-           order by coalesce(p.priority_rank, 99), s.source_id, s.model
+           order by p.priority_rank nulls last, s.source_id, s.model
        ) as preference
 from accelerator_specs s
 left join accelerator_source_priority p using (source_id);
