@@ -2,14 +2,13 @@
 
 `estimate()` computes one job and `estimate_jobs_file()` a Parquet or CSV file of jobs (streamed
 by pipelines/batch.py). Both resolve names here (the accelerator with `pipelines.hardware.resolve_accelerator`, the grid
-zone with `resolve_zone`, once per distinct name) and hand the jobs to the warehouse's
+zone with `pipelines.zones.resolve_zone`, once per distinct name) and hand the jobs to the warehouse's
 `footprint(...)` table macro (warehouse/sql/30_footprint.sql): the arithmetic and every
 default live in SQL only, so the API, the CLI and `training_footprint_estimates` agree.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines import settings, zones
+from pipelines import settings
 from pipelines.batch import (  # noqa: F401  (the batch API, importable from here as before)
     JOB_FILE_COLUMNS,
     MAX_LISTED_BAD_ROWS,
@@ -32,19 +31,10 @@ from pipelines.batch import (  # noqa: F401  (the batch API, importable from her
     file_format,
 )
 from pipelines.errors import AifootprintError
+from pipelines.zones import resolve_zone, zone_index
 
 SQL_FILE = "30_footprint.sql"
 ASSUMPTION = "aifootprint default (warehouse/sql/30_footprint.sql)"
-
-
-class UnknownZoneError(InvalidInputError):
-    """A zone that is neither a zone id nor a zone name of grid_carbon_intensity_preferred."""
-
-    def __init__(self, zone: str, suggestions: list[str]):
-        self.zone = zone
-        self.suggestions = list(suggestions)
-        hint = f"; closest zones: {', '.join(self.suggestions)}" if self.suggestions else ""
-        super().__init__([f"unknown zone {zone!r}{hint}"])
 
 
 class WarehouseNotReadyError(AifootprintError):
@@ -232,51 +222,6 @@ def _resolve_accelerator(con, name: str):
     if name is None or not str(name).strip():
         raise InvalidInputError(["hardware is missing"])
     return resolve_accelerator(con, str(name))
-
-
-# --- zones ------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ZoneIndex:
-    ids: dict[str, str]  # lower-case zone id -> zone id
-    names: dict[str, set[str]]  # lower-case zone name -> zone ids
-    labels: dict[str, str]  # zone id -> "FRA (France)"
-
-
-def zone_index(con) -> ZoneIndex:
-    rows = con.execute("select distinct zone_id, zone_name from grid_carbon_intensity_preferred").fetchall()
-    ids, names, labels = {}, {}, {}
-    for zone_id, zone_name in rows:
-        ids[zone_id.lower()] = zone_id
-        labels[zone_id] = f"{zone_id} ({zone_name})" if zone_name else zone_id
-        if zone_name:
-            names.setdefault(zone_name.strip().lower(), set()).add(zone_id)
-    return ZoneIndex(ids, names, labels)
-
-
-def resolve_zone(index: ZoneIndex, text: str) -> str:
-    """A zone id from an id in any case ('fra'), an ISO alpha-2 code ('FR') or a name ('France')."""
-    wanted = str(text).strip()
-    folded = wanted.lower()
-    if folded in index.ids:
-        return index.ids[folded]
-    candidates = []
-    if len(wanted) == 2:
-        candidates.append(zones.iso3_from_alpha2(wanted))
-    if len(index.names.get(folded, ())) == 1:
-        candidates.append(next(iter(index.names[folded])))
-    candidates.append(zones.iso3_from_name(wanted) if wanted else None)
-    for candidate in candidates:
-        if candidate and candidate.lower() in index.ids:
-            return index.ids[candidate.lower()]
-    keys = list(index.ids) + list(index.names)
-    close = difflib.get_close_matches(folded, keys, n=5, cutoff=0.6)
-    suggestions = []
-    for key in close:
-        for zone_id in ([index.ids[key]] if key in index.ids else sorted(index.names[key])):
-            if index.labels[zone_id] not in suggestions:
-                suggestions.append(index.labels[zone_id])
-    raise UnknownZoneError(wanted, suggestions[:5])
 
 
 def _refuse_out_of_range(*, year, **numbers) -> None:

@@ -4,9 +4,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, curated_rows
 from pipelines import cli
-from pipelines.commands.fleet import FleetParameterError, FleetParameters, fleet_frame
+from pipelines.fleet import FleetParameterError, FleetParameters, fleet_frame
+from pipelines.sources import curated_calculation_defaults
 from pipelines.validation import validate
 from pipelines.warehouse import Warehouse
 
@@ -37,11 +38,13 @@ def connection(shipments, specs=None):
     con.execute("create table grid_carbon_intensity as select * from grid_rows")
     con.register("shipment_rows", validate("accelerator_shipments", pd.DataFrame(shipments)))
     con.execute("create table accelerator_shipments as select * from shipment_rows")
+    con.register("default_rows", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
+    con.execute("create table calculation_defaults as select * from default_rows")
     if specs is not None:
         con.register("spec_rows", pd.DataFrame(specs))
         con.execute("create table specs_input as select * from spec_rows")
         con.execute("create view accelerator_specs_preferred as select * from specs_input")
-    for name in ("10_grid_preferred.sql", "40_fleet.sql", "41_fleet_specs.sql"):
+    for name in ("05_calculation_defaults.sql", "10_grid_preferred.sql", "40_fleet.sql", "41_fleet_specs.sql"):
         if name != "41_fleet_specs.sql" or specs is not None:
             con.execute((SQL / name).read_text())
     return con
@@ -69,7 +72,7 @@ def test_hand_worked_example_1_5_million_at_700_w():
     assert year["energy_twh_low"] == pytest.approx(9.198)
     assert year["energy_twh_high"] == pytest.approx(9.198)
     # At the 2024 world average of 473.0065 gCO2e/kWh: 9.198 TWh x 473.0065 / 1,000 = 4.3507 Mt.
-    assert year["emissions_mt_co2e_low"] == pytest.approx(9.198 * 473.0065 / 1000)
+    assert year["emissions_mtco2e_low"] == pytest.approx(9.198 * 473.0065 / 1000)
     assert year["intensity_data_year"] == 2024 and not year["intensity_is_carried_forward"]
     assert year["power_basis"] == "parameter power_w"
 
@@ -109,7 +112,7 @@ def test_installed_cohorts_keep_their_own_rated_power():
     # 2.64 M A100 at 400 W and 3.76 M H100 at 700 W, x 0.76 x 1.25 x 8,760 h.
     watts = 2_640_000 * 400 + 3_760_000 * 700
     assert year["energy_twh_low"] == pytest.approx(watts * 0.76 * 1.25 * 8760 / 1e12)
-    assert year["power_w_avg"] == pytest.approx(watts / 6_400_000)
+    assert year["avg_power_w"] == pytest.approx(watts / 6_400_000)
     assert "NVIDIA A100 SXM4" in year["power_basis"] and "NVIDIA H100 SXM5 80GB" in year["power_basis"]
     assert year["intensity_gco2e_per_kwh"] == pytest.approx(484.40286)
 
@@ -149,7 +152,7 @@ def test_later_years_reuse_the_latest_world_intensity():
     assert frame.loc[2027, "intensity_is_carried_forward"]
     assert frame.loc[2027, "units_retired_low"] == 500_000
     # MI300X at 750 W; mass from Boavizta's "Large GPU" archetype (1.69 kg).
-    assert frame.loc[2023, "power_w_avg"] == 750
+    assert frame.loc[2023, "avg_power_w"] == 750
     assert frame.loc[2027, "retired_mass_t_low"] == pytest.approx(845.0)
 
 
@@ -175,7 +178,8 @@ def test_python_defaults_are_the_macros_defaults():
     con = connection(DOUBLING)
     from_macro = con.execute("from accelerator_fleet()").fetchdf()
     pd.testing.assert_frame_equal(from_macro, fleet_frame(con, FleetParameters()))
-    assert (from_macro["lifetime_years"].iloc[0], from_macro["utilization"].iloc[0], from_macro["pue"].iloc[0]) == (
+    assert (from_macro["lifetime_years"].iloc[0], from_macro["utilization_fraction"].iloc[0],
+            from_macro["pue"].iloc[0]) == (
         4, 0.76, 1.25)
 
 
@@ -211,6 +215,7 @@ def warehouse(tmp_path, monkeypatch):
     store = Warehouse(tmp_path)
     store.publish("grid_carbon_intensity", grid_rows())
     store.publish("accelerator_shipments", validate("accelerator_shipments", pd.DataFrame(DOUBLING)))
+    store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path))
     return tmp_path
 
@@ -295,3 +300,10 @@ def test_central_estimates_lie_in_the_range_and_follow_the_arithmetic():
     assert frame.loc["Google", "units_shipped_central"] == 2_000_000 and pd.isna(frame.loc["Google",
                                                                                             "units_shipped_high"])
     validate("accelerator_fleet_footprint", fleet_frame(con, FleetParameters()))
+
+
+def test_macro_defaults_are_read_from_calculation_defaults():
+    con = connection(DOUBLING)
+    con.execute("update calculation_defaults set value_central = 1.5 where parameter = 'pue' and applies_to = 'fleet'")
+    assert con.execute("select distinct pue from accelerator_fleet()").fetchall() == [(1.5,)]
+    assert con.execute("select distinct pue from accelerator_fleet(pue := 1.1)").fetchall() == [(1.1,)]

@@ -7,7 +7,8 @@ import pytest
 from test_footprint_warehouse import LB_TO_KG, build_fixture_warehouse
 
 from pipelines.errors import UnknownHardwareError
-from pipelines.footprint import InvalidInputError, UnknownZoneError, WarehouseNotReadyError, estimate
+from pipelines.footprint import InvalidInputError, WarehouseNotReadyError, estimate
+from pipelines.zones import UnknownZoneError
 
 
 @pytest.fixture(scope="module")

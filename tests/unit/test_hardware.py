@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipelines import hardware
+from pipelines import embodied, hardware
 from pipelines.errors import AifootprintError, UnknownHardwareError
 from pipelines.hardware import canonical_model, resolve_accelerator
 
@@ -153,9 +153,9 @@ def test_effective_area_of_one_l4_vram_die_by_hand():
     # dies per wafer n = S / w^2 - pi x 300 / sqrt(2 w^2) = 2124.797 - 115.544 = 2009.252
     # wafer share S / n = 35.180168 mm2; yield exp(-sqrt(33.267106 / 100 x 0.1)) = 0.833274
     # effective area = 35.180168 / 0.833274 = 42.219206 mm2
-    assert hardware.effective_die_area_mm2(31.0) == pytest.approx(42.219206, rel=1e-6)
+    assert embodied.effective_die_area_mm2(31.0) == pytest.approx(42.219206, rel=1e-6)
     # Boavizta's H100 archetype: an 814 mm2 die costs ~2,808 mm2 of wafer (gpu_specs lists 2810.4).
-    assert hardware.effective_die_area_mm2(814) == pytest.approx(2808.4, abs=0.5)
+    assert embodied.effective_die_area_mm2(814) == pytest.approx(2808.4, abs=0.5)
 
 
 def test_boavizta_l4_cradle_to_gate_by_hand():
@@ -166,7 +166,7 @@ def test_boavizta_l4_cradle_to_gate_by_hand():
     # vram       0.18379  x 12 x 42.219206 mm2 = 0.18379 x 506.630477 = 93.113615
     # upstream   0.25955  x 0.142 kg      =  0.036856
     # total                                 113.333587 kg CO2e
-    result = hardware.boavizta_gpu_embodied(L4, GWP)
+    result = embodied.boavizta_gpu_embodied(L4, GWP)
     assert result.terms_kgco2e["heatsink"] == pytest.approx(0.500059, abs=1e-6)
     assert result.terms_kgco2e["pwb"] == pytest.approx(3.031288, abs=1e-6)
     assert result.terms_kgco2e["gpu"] == pytest.approx(16.651768, abs=1e-6)
@@ -177,15 +177,15 @@ def test_boavizta_l4_cradle_to_gate_by_hand():
 
 def test_boavizta_distribution_and_end_of_life_are_reported_apart():
     # boat 1.33e-5 x 19000 km x 0.142 kg + truck 5.04e-5 x 1000 x 0.142 = 0.035883 + 0.007157 = 0.043040
-    result = hardware.boavizta_gpu_embodied(L4, GWP, {"boat": 1.33e-5, "truck": 5.04e-5, "plane": 2.11e-3}, 1.5062)
+    result = embodied.boavizta_gpu_embodied(L4, GWP, {"boat": 1.33e-5, "truck": 5.04e-5, "plane": 2.11e-3}, 1.5062)
     assert result.distribution_kgco2e == pytest.approx(0.043040, abs=1e-6)
     assert result.end_of_life_kgco2e == pytest.approx(1.5062 * 0.142)
     assert result.cradle_to_gate_kgco2e == pytest.approx(113.333587, abs=1e-5)
 
 
 def test_no_vram_means_no_vram_term():
-    assert hardware.vram_surface_mm2(0, 0) == 0.0
-    assert math.isclose(hardware.vram_surface_mm2(24, 12), 12 * hardware.effective_die_area_mm2(31.0))
+    assert embodied.vram_surface_mm2(0, 0) == 0.0
+    assert math.isclose(embodied.vram_surface_mm2(24, 12), 12 * embodied.effective_die_area_mm2(31.0))
 
 
 def test_epoch_style_names_share_keys_with_the_other_sources():

@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, fixture_source
 
 from pipelines.cli import main
-from pipelines.commands.fleet import FleetParameters, fleet_frame
+from pipelines.fleet import FleetParameters, fleet_frame
 from pipelines.release import build_release, connect_release
 from pipelines.sources import curated_chips
 from pipelines.sources import nvidia_revenue_by_market as nvidia_revenue
