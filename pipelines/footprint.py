@@ -35,6 +35,7 @@ from pipelines.zones import resolve_zone, zone_index
 
 SQL_FILE = "30_footprint.sql"
 ASSUMPTION = "aifootprint default (warehouse/sql/30_footprint.sql)"
+CITED_DEFAULT = "aifootprint default (calculation_defaults, cited)"
 
 
 class WarehouseNotReadyError(AifootprintError):
@@ -160,7 +161,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
         yield Input("tdp_w", r["tdp_w"], "W", "default", f"accelerator_specs_preferred: {r['canonical_model']}",
                     r["tdp_source_id"], r["tdp_source_vintage"])
         yield _given_or_assumed("utilization", r["utilization"], "fraction of TDP", r["utilization_is_default"],
-                                "TDP as average power (an upper bound)")
+                                f"{CITED_DEFAULT}: TDP as average power (an upper bound)")
     if r["pue_is_default"]:
         yield Input("pue", r["pue"], "ratio", "default",
                     f"datacenter_pue_default: {r['pue_entity']}, {r['pue_year']}",
@@ -184,7 +185,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
     else:
         yield Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "given", "given")
     yield _given_or_assumed("lifetime_years", r["lifetime_years"], "years", r["lifetime_is_default"],
-                            "4-year accelerator service life")
+                            f"{CITED_DEFAULT}: {r['lifetime_years']:g}-year accelerator service life")
     if not r["embodied_is_default"]:
         yield Input("embodied_kgco2e_per_device", r["embodied_kgco2e_per_device"], "kgCO2e", "given", "given")
     elif r["embodied_kgco2e_per_device"] is not None:
@@ -198,7 +199,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
 
 def _given_or_assumed(name: str, value, unit: str, is_default: bool, assumption: str) -> Input:
     if is_default:
-        return Input(name, value, unit, "default", f"{ASSUMPTION}: {assumption}")
+        return Input(name, value, unit, "default", assumption)
     return Input(name, value, unit, "given", "given")
 
 
