@@ -16,20 +16,16 @@ from pipelines.sources.curated_reference import read_curated
 
 SOURCE_ID = "curated_calculation_defaults"
 DATA_AS_OF = "2026-12-01"
-COLUMNS = ["parameter", "applies_to", "value_low", "value_central", "value_high", "unit", "publisher", "title", "url",
-           "published", "locator", "note", "via_url"]
+VALUES = ("value_low", "value_central", "value_high")
+# The file's citation columns, published as citation_<name>.
+CITED_AS = ("publisher", "title", "url", "published", "locator", "note")
+COLUMNS = ["parameter", "applies_to", *VALUES, "unit", *CITED_AS, "via_url"]
 
 
 def parse_calculation_defaults(raw: RawSource) -> pd.DataFrame:
-    frame = read_curated(raw, FILE, COLUMNS)
-    return pd.DataFrame({
-        "parameter": frame["parameter"], "applies_to": frame["applies_to"],
-        **{column: raw.to_number(FILE, frame, column) for column in ("value_low", "value_central", "value_high")},
-        "unit": frame["unit"],
-        "citation_publisher": frame["publisher"], "citation_title": frame["title"], "citation_url": frame["url"],
-        "citation_published": frame["published"], "citation_locator": frame["locator"],
-        "citation_note": frame["note"], "via_url": frame["via_url"], "source_file": FILE,
-    }).reset_index(drop=True)
+    frame = read_curated(raw, FILE, COLUMNS).rename(columns={column: f"citation_{column}" for column in CITED_AS})
+    return frame.assign(**{column: raw.to_number(FILE, frame, column) for column in VALUES},
+                        source_file=FILE).reset_index(drop=True)
 
 
 SOURCE = Source(
