@@ -11,14 +11,15 @@ import csv
 from functools import cache
 
 from pipelines import settings
+from pipelines.errors import AifootprintError
 
 FILE = "calculation_defaults.csv"
 # A row for every calculation: used where a calculation has no row of its own.
 EVERY_CALCULATION = "all"
 
 
-class MissingDefaultError(LookupError):
-    """calculation_defaults.csv has no row for a parameter a calculation needs."""
+class CalculationDefaultError(AifootprintError):
+    """calculation_defaults.csv lacks a default a calculation needs, or holds one that is not a number."""
 
 
 def calculation_default(parameter: str, applies_to: str) -> float:
@@ -27,11 +28,20 @@ def calculation_default(parameter: str, applies_to: str) -> float:
     for key in ((parameter, applies_to), (parameter, EVERY_CALCULATION)):
         if key in rows:
             return rows[key]
-    raise MissingDefaultError(f"{settings.curated_dir() / FILE}: no default for {parameter!r} "
+    raise CalculationDefaultError(f"{settings.curated_dir() / FILE}: no default for {parameter!r} "
                               f"(applies_to {applies_to!r} or {EVERY_CALCULATION!r})")
 
 
 @cache
 def _central_values() -> dict[tuple[str, str], float]:
-    with open(settings.curated_dir() / FILE, encoding="utf-8", newline="") as handle:
-        return {(row["parameter"], row["applies_to"]): float(row["value_central"]) for row in csv.DictReader(handle)}
+    path = settings.curated_dir() / FILE
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    values = {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            values[(row["parameter"], row["applies_to"])] = float(row["value_central"])
+        except (KeyError, TypeError, ValueError):
+            raise CalculationDefaultError(f"{path}, line {line}: needs parameter, applies_to and a numeric "
+                                          f"value_central, got {dict(row)}") from None
+    return values

@@ -4,7 +4,7 @@ import pytest
 from conftest import curated_rows
 
 from pipelines import calculation_defaults
-from pipelines.calculation_defaults import MissingDefaultError, calculation_default
+from pipelines.calculation_defaults import CalculationDefaultError, calculation_default
 from pipelines.sources import curated_calculation_defaults
 
 TABLE = "calculation_defaults"
@@ -32,7 +32,7 @@ def test_a_calculation_without_its_own_row_takes_the_row_for_all():
 
 
 def test_a_missing_default_names_the_file_and_parameter():
-    with pytest.raises(MissingDefaultError, match=r"calculation_defaults\.csv: no default for 'grid_loss'"):
+    with pytest.raises(CalculationDefaultError, match=r"calculation_defaults\.csv: no default for 'grid_loss'"):
         calculation_default("grid_loss", "fleet")
 
 
@@ -45,3 +45,16 @@ def test_a_range_out_of_order_is_refused(tmp_path, monkeypatch):
 
     with pytest.raises(ValidationError, match="range_ordered|value_low"):
         curated_rows(curated_calculation_defaults.SOURCE, TABLE)
+
+
+def test_a_value_that_is_not_a_number_names_the_line(tmp_path, monkeypatch):
+    text = (calculation_defaults.settings.curated_dir() / calculation_defaults.FILE).read_text(encoding="utf-8")
+    (tmp_path / calculation_defaults.FILE).write_text(text.replace("pue,fleet,,1.25,", "pue,fleet,,about 1.25,"),
+                                                      encoding="utf-8")
+    monkeypatch.setattr(calculation_defaults.settings, "curated_dir", lambda: tmp_path)
+    calculation_defaults._central_values.cache_clear()
+    try:
+        with pytest.raises(CalculationDefaultError, match=r"calculation_defaults\.csv, line 2: .*numeric value_central"):
+            calculation_default("pue", "fleet")
+    finally:
+        calculation_defaults._central_values.cache_clear()

@@ -32,10 +32,10 @@
 -- of a lower bound) carried through the same arithmetic. 41_fleet_unit_sales.sql feeds that
 -- series in; without the chip revenue tables it is empty.
 --
--- Defaults: lifetime_years, utilization and pue left NULL take calculation_default(..., 'fleet')
--- (05_calculation_defaults.sql: the cited rows of calculation_defaults, which pipelines/fleet.py
--- reads too): 4 years (the 3-5 year range in use), 0.76 (measured H100 training draw), PUE 1.25
--- (IDC's public-cloud average).
+-- Defaults:
+--   lifetime_years, utilization, pue NULL: the cited rows of calculation_defaults for 'fleet'
+--                      (calculation_default() in 05_calculation_defaults.sql; pipelines/fleet.py
+--                      reads the same rows).
 --   power_w NULL       each cohort's reference accelerator's rated power (table below, or
 --                      accelerator_specs_preferred.tdp_w when that view lists the model).
 --   mass_kg NULL       the reference accelerator's mass (accelerator_specs_preferred.mass_kg
