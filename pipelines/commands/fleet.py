@@ -50,6 +50,7 @@ def run(args) -> int:
     from pipelines import dataset
     from pipelines.cli import EXIT_FAILURE, EXIT_OK, UsageError, _print_frame, use_release
     from pipelines.warehouse import Warehouse
+    from schemas.renames import RENAMES
 
     use_release(args)
     for flag in ("utilization", "pue", "power_w", "mass_kg"):
@@ -67,7 +68,8 @@ def run(args) -> int:
         return EXIT_FAILURE
     with con:
         try:
-            frame = fleet_frame(con, parameters)
+            # A release built before the renames (`--release DIR`) has the macro with the old names.
+            frame = fleet_frame(con, parameters).rename(columns=RENAMES["accelerator_fleet_footprint"])
         except duckdb.CatalogException:
             print("error: the warehouse has no accelerator_fleet macro: it needs the accelerator_shipments, "
                   "grid_carbon_intensity and calculation_defaults tables; run `aifootprint refresh`", file=sys.stderr)

@@ -10,6 +10,7 @@ from pipelines.fleet import FleetParameterError, FleetParameters, fleet_frame
 from pipelines.sources import curated_calculation_defaults
 from pipelines.validation import validate
 from pipelines.warehouse import Warehouse
+from schemas.renames import RENAMES
 
 SQL = REPO / "warehouse" / "sql"
 # OWID's world-average intensity for 2023 and 2024 (owid_energy, recorded 2025-07-30).
@@ -229,6 +230,22 @@ def test_cli_prints_every_column_as_csv(warehouse, capsys):
     assert frame.loc[2023, "energy_twh_low"] == pytest.approx(1200 * 700 * 8760 / 1e12)
     assert frame.loc[2023, "units_retired_low"] == 200
     assert "parameters: lifetime 2 y, utilization 1, PUE 1, power 700 W" in err
+
+
+def test_cli_shows_the_new_column_names_on_a_release_built_before_the_renames(warehouse, capsys):
+    old_names = {new: old for old, new in RENAMES["accelerator_fleet_footprint"].items()}
+    with duckdb.connect(str(Warehouse(warehouse).database_path)) as con:
+        renamed = ", ".join(f"{new} as {old}" for new, old in old_names.items())
+        con.execute(f"create table fleet_rows_before_renames as select * rename ({renamed}) from accelerator_fleet()")
+        con.execute("create or replace macro accelerator_fleet(lifetime_years := 4, utilization := 0.76, pue := 1.25, "
+                    "power_w := NULL, mass_kg := NULL) as table from fleet_rows_before_renames")
+    assert cli.main(["fleet", "--format", "csv"]) == 0
+    frame = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("year")
+    # 2020-2022 cohorts (700 units) as A100 at 400 W, 2023's 800 units as H100 at 700 W.
+    watts = 700 * 400 + 800 * 700
+    assert frame.loc[2023, "emissions_mtco2e_low"] == pytest.approx(watts * 0.76 * 1.25 * 8760 / 1e12
+                                                                     * WORLD_INTENSITY[2023] / 1000)
+    assert frame.loc[2023, "utilization_fraction"] == 0.76 and "power_w_avg" not in frame
 
 
 def test_cli_matches_the_macro_on_the_warehouse(warehouse, capsys):
