@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
-from pipelines.errors import UnknownHardwareError
+from pipelines.errors import InvalidInputError, UnknownHardwareError
 
 # Columns a jobs file may have -> the footprint() input they feed. hardware, count and hours
 # are required; the rest may be absent or blank (= the default).
@@ -72,14 +72,6 @@ class BatchResult:
     bad_row_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)  # at most MAX_LISTED_BAD_ROWS
     left_out: dict[str, int] = field(default_factory=dict)  # rows a jobs format leaves out by choice: why -> rows
-
-
-class InvalidInputError(ValueError):
-    """Inputs that cannot describe a job (count <= 0, PUE < 1 ...): bad usage, not bad data."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 class InvalidJobsError(InvalidInputError):
@@ -315,7 +307,7 @@ def _resolve_names(con, has_zone: bool) -> None:
     """Resolve each distinct accelerator and zone name once; unknown names carry the reason."""
     from pipelines.hardware import resolve_accelerator
 
-    from pipelines.footprint import UnknownZoneError, resolve_zone, zone_index
+    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 
     hardware = []
     for (name,) in con.execute("select distinct hardware from batch_keys_raw "

@@ -52,6 +52,14 @@ class ValidationError(AifootprintError):
     """Rows that fail a published table's schema, with the source, column and row sample."""
 
 
+class InvalidInputError(ValueError):
+    """Inputs that cannot describe a job (count <= 0, PUE < 1 ...): bad usage, not bad data."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
 class UnknownHardwareError(AifootprintError):
     """An accelerator name that matches no canonical model; `suggestions` lists the closest keys."""
 

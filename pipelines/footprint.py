@@ -2,14 +2,13 @@
 
 `estimate()` computes one job and `estimate_jobs_file()` a Parquet or CSV file of jobs (streamed
 by pipelines/batch.py). Both resolve names here (the accelerator with `pipelines.hardware.resolve_accelerator`, the grid
-zone with `resolve_zone`, once per distinct name) and hand the jobs to the warehouse's
+zone with `pipelines.zones.resolve_zone`, once per distinct name) and hand the jobs to the warehouse's
 `footprint(...)` table macro (warehouse/sql/30_footprint.sql): the arithmetic and every
 default live in SQL only, so the API, the CLI and `training_footprint_estimates` agree.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines import settings, zones
+from pipelines import settings
 from pipelines.batch import (  # noqa: F401  (the batch API, importable from here as before)
     JOB_FILE_COLUMNS,
     MAX_LISTED_BAD_ROWS,
@@ -32,19 +31,11 @@ from pipelines.batch import (  # noqa: F401  (the batch API, importable from her
     file_format,
 )
 from pipelines.errors import AifootprintError
+from pipelines.zones import resolve_zone, zone_index
 
 SQL_FILE = "30_footprint.sql"
 ASSUMPTION = "aifootprint default (warehouse/sql/30_footprint.sql)"
-
-
-class UnknownZoneError(InvalidInputError):
-    """A zone that is neither a zone id nor a zone name of grid_carbon_intensity_preferred."""
-
-    def __init__(self, zone: str, suggestions: list[str]):
-        self.zone = zone
-        self.suggestions = list(suggestions)
-        hint = f"; closest zones: {', '.join(self.suggestions)}" if self.suggestions else ""
-        super().__init__([f"unknown zone {zone!r}{hint}"])
+CITED_DEFAULT = "aifootprint default (calculation_defaults, cited)"
 
 
 class WarehouseNotReadyError(AifootprintError):
@@ -170,7 +161,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
         yield Input("tdp_w", r["tdp_w"], "W", "default", f"accelerator_specs_preferred: {r['canonical_model']}",
                     r["tdp_source_id"], r["tdp_source_vintage"])
         yield _given_or_assumed("utilization", r["utilization"], "fraction of TDP", r["utilization_is_default"],
-                                "TDP as average power (an upper bound)")
+                                f"{CITED_DEFAULT}: TDP as average power (an upper bound)")
     if r["pue_is_default"]:
         yield Input("pue", r["pue"], "ratio", "default",
                     f"datacenter_pue_default: {r['pue_entity']}, {r['pue_year']}",
@@ -194,7 +185,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
     else:
         yield Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "given", "given")
     yield _given_or_assumed("lifetime_years", r["lifetime_years"], "years", r["lifetime_is_default"],
-                            "4-year accelerator service life")
+                            f"{CITED_DEFAULT}: {r['lifetime_years']:g}-year accelerator service life")
     if not r["embodied_is_default"]:
         yield Input("embodied_kgco2e_per_device", r["embodied_kgco2e_per_device"], "kgCO2e", "given", "given")
     elif r["embodied_kgco2e_per_device"] is not None:
@@ -208,7 +199,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
 
 def _given_or_assumed(name: str, value, unit: str, is_default: bool, assumption: str) -> Input:
     if is_default:
-        return Input(name, value, unit, "default", f"{ASSUMPTION}: {assumption}")
+        return Input(name, value, unit, "default", assumption)
     return Input(name, value, unit, "given", "given")
 
 
@@ -232,51 +223,6 @@ def _resolve_accelerator(con, name: str):
     if name is None or not str(name).strip():
         raise InvalidInputError(["hardware is missing"])
     return resolve_accelerator(con, str(name))
-
-
-# --- zones ------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ZoneIndex:
-    ids: dict[str, str]  # lower-case zone id -> zone id
-    names: dict[str, set[str]]  # lower-case zone name -> zone ids
-    labels: dict[str, str]  # zone id -> "FRA (France)"
-
-
-def zone_index(con) -> ZoneIndex:
-    rows = con.execute("select distinct zone_id, zone_name from grid_carbon_intensity_preferred").fetchall()
-    ids, names, labels = {}, {}, {}
-    for zone_id, zone_name in rows:
-        ids[zone_id.lower()] = zone_id
-        labels[zone_id] = f"{zone_id} ({zone_name})" if zone_name else zone_id
-        if zone_name:
-            names.setdefault(zone_name.strip().lower(), set()).add(zone_id)
-    return ZoneIndex(ids, names, labels)
-
-
-def resolve_zone(index: ZoneIndex, text: str) -> str:
-    """A zone id from an id in any case ('fra'), an ISO alpha-2 code ('FR') or a name ('France')."""
-    wanted = str(text).strip()
-    folded = wanted.lower()
-    if folded in index.ids:
-        return index.ids[folded]
-    candidates = []
-    if len(wanted) == 2:
-        candidates.append(zones.iso3_from_alpha2(wanted))
-    if len(index.names.get(folded, ())) == 1:
-        candidates.append(next(iter(index.names[folded])))
-    candidates.append(zones.iso3_from_name(wanted) if wanted else None)
-    for candidate in candidates:
-        if candidate and candidate.lower() in index.ids:
-            return index.ids[candidate.lower()]
-    keys = list(index.ids) + list(index.names)
-    close = difflib.get_close_matches(folded, keys, n=5, cutoff=0.6)
-    suggestions = []
-    for key in close:
-        for zone_id in ([index.ids[key]] if key in index.ids else sorted(index.names[key])):
-            if index.labels[zone_id] not in suggestions:
-                suggestions.append(index.labels[zone_id])
-    raise UnknownZoneError(wanted, suggestions[:5])
 
 
 def _refuse_out_of_range(*, year, **numbers) -> None:

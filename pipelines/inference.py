@@ -29,7 +29,8 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 
-from pipelines.footprint import InvalidInputError, Input, connect, resolve_zone, zone_index
+from pipelines.footprint import InvalidInputError, Input, connect
+from pipelines.zones import resolve_zone, zone_index
 
 SQL_FILE = "50_inference.sql"
 # Words people use for a task -> the table's task names.

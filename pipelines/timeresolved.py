@@ -30,8 +30,8 @@ import duckdb
 import pandas as pd
 
 from pipelines import zones
-from pipelines.footprint import (Estimate, InvalidInputError, Input, UnknownZoneError, connect, estimate,
-                                 resolve_zone, zone_index)
+from pipelines.footprint import Estimate, InvalidInputError, Input, connect, estimate
+from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 from pipelines.sources.emaps_hourly import zone_place
 
 BASES = ("lifecycle", "direct")

@@ -11,15 +11,23 @@ One scheme, so rows from different publishers line up on `zone_id`:
   publisher's name upper-cased and punctuation folded to `-` (`AGG-EU-EMBER`), except the
   few listed in `_AGGREGATE_IDS`, which several publishers name differently.
 * cloud_region: `<provider>:<region>` in lower case (`gcp:europe-west9`).
+
+`resolve_zone()` turns what a user types (an id in any case, an ISO alpha-2 code, a name) into
+the zone id of a warehouse's grid_carbon_intensity_preferred, or `UnknownZoneError` with the
+closest zones.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
+
+from pipelines.errors import InvalidInputError
 
 ZONE_TYPES = ("country", "subregion", "aggregate", "cloud_region")
 
@@ -207,3 +215,58 @@ def cloud_region_id(provider: str, region: str) -> str:
 
 def us_state_id(state_code: str) -> str:
     return f"USA-{state_code.strip().upper()}"
+
+
+# --- resolving a user's zone against a warehouse --------------------------------------------------
+
+class UnknownZoneError(InvalidInputError):
+    """A zone that is neither a zone id nor a zone name of grid_carbon_intensity_preferred."""
+
+    def __init__(self, zone: str, suggestions: list[str]):
+        self.zone = zone
+        self.suggestions = list(suggestions)
+        hint = f"; closest zones: {', '.join(self.suggestions)}" if self.suggestions else ""
+        super().__init__([f"unknown zone {zone!r}{hint}"])
+
+
+@dataclass(frozen=True)
+class ZoneIndex:
+    ids: dict[str, str]  # lower-case zone id -> zone id
+    names: dict[str, set[str]]  # lower-case zone name -> zone ids
+    labels: dict[str, str]  # zone id -> "FRA (France)"
+
+
+def zone_index(con) -> ZoneIndex:
+    rows = con.execute("select distinct zone_id, zone_name from grid_carbon_intensity_preferred").fetchall()
+    ids, names, labels = {}, {}, {}
+    for zone_id, zone_name in rows:
+        ids[zone_id.lower()] = zone_id
+        labels[zone_id] = f"{zone_id} ({zone_name})" if zone_name else zone_id
+        if zone_name:
+            names.setdefault(zone_name.strip().lower(), set()).add(zone_id)
+    return ZoneIndex(ids, names, labels)
+
+
+def resolve_zone(index: ZoneIndex, text: str) -> str:
+    """A zone id from an id in any case ('fra'), an ISO alpha-2 code ('FR') or a name ('France')."""
+    wanted = str(text).strip()
+    folded = wanted.lower()
+    if folded in index.ids:
+        return index.ids[folded]
+    candidates = []
+    if len(wanted) == 2:
+        candidates.append(iso3_from_alpha2(wanted))
+    if len(index.names.get(folded, ())) == 1:
+        candidates.append(next(iter(index.names[folded])))
+    candidates.append(iso3_from_name(wanted) if wanted else None)
+    for candidate in candidates:
+        if candidate and candidate.lower() in index.ids:
+            return index.ids[candidate.lower()]
+    keys = list(index.ids) + list(index.names)
+    close = difflib.get_close_matches(folded, keys, n=5, cutoff=0.6)
+    suggestions = []
+    for key in close:
+        for zone_id in ([index.ids[key]] if key in index.ids else sorted(index.names[key])):
+            if index.labels[zone_id] not in suggestions:
+                suggestions.append(index.labels[zone_id])
+    raise UnknownZoneError(wanted, suggestions[:5])

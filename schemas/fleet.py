@@ -17,7 +17,7 @@ warehouse macro `accelerator_fleet(lifetime_years, utilization, pue, power_w, ma
 (warehouse/sql/40_fleet.sql) from calendar-year `units_shipped` in accelerator_shipments.
 Units shipped in year S serve `lifetime_years` full years and are retired in year S + L:
 installed base = shipments of years Y-L+1..Y; retired = shipments of year Y-L; energy =
-installed units x rated power x utilization x PUE x 8,760 h; emissions = energy x world-average
+installed units x rated power x utilization_fraction x PUE x 8,760 h; emissions = energy x world-average
 grid intensity (grid_carbon_intensity_preferred, zone WLD); retired mass = units retired x mass
 per unit. Every parameter is a column. Low / central / high follow the shipment estimates'
 range (central: the midpoint of a cited range, the low end of a lower bound, the central
@@ -59,11 +59,11 @@ class AcceleratorFleetFootprint(Provenance):
                                                     description="Accelerators retired in the year (units), central.")
     units_retired_high: Series[float] = pa.Field(nullable=True, ge=0,
                                                          description="Accelerators retired in the year (units), high.")
-    utilization: Series[float] = pa.Field(gt=0, le=1, description="Parameter: average power draw as a share of "
+    utilization_fraction: Series[float] = pa.Field(gt=0, le=1, description="Parameter: average power draw as a share of "
                                                                    "rated power (0-1).")
     pue: Series[float] = pa.Field(ge=1, description="Parameter: data-centre power usage effectiveness "
                                                           "(facility energy / IT energy).")
-    power_w_avg: Series[float] = pa.Field(nullable=True, gt=0,
+    avg_power_w: Series[float] = pa.Field(nullable=True, gt=0,
                                           description="Rated power per installed accelerator, watts, averaged over "
                                                       "the installed cohorts (low-estimate weights).")
     power_basis: Series[str] = pa.Field(description="Where each installed cohort's rated power came from: the "
@@ -84,12 +84,12 @@ class AcceleratorFleetFootprint(Provenance):
                                                           description="Year the grid intensity describes.")
     intensity_is_carried_forward: Series[pd.BooleanDtype] = pa.Field(
         nullable=True, description="True when a later year's row reuses the latest intensity.")
-    emissions_mt_co2e_low: Series[float] = pa.Field(nullable=True, ge=0,
+    emissions_mtco2e_low: Series[float] = pa.Field(nullable=True, ge=0,
                                                     description="Operational emissions, megatonnes CO2e, low "
                                                                 "(energy x intensity).")
-    emissions_mt_co2e_central: Series[float] = pa.Field(nullable=True, ge=0,
+    emissions_mtco2e_central: Series[float] = pa.Field(nullable=True, ge=0,
                                                         description="Operational emissions, Mt CO2e, central.")
-    emissions_mt_co2e_high: Series[float] = pa.Field(nullable=True, ge=0,
+    emissions_mtco2e_high: Series[float] = pa.Field(nullable=True, ge=0,
                                                      description="Operational emissions, Mt CO2e, high.")
     mass_kg_per_unit: Series[float] = pa.Field(nullable=True, gt=0,
                                                description="Mass of one retired accelerator, kg (module with "
@@ -111,7 +111,7 @@ class AcceleratorFleetFootprint(Provenance):
     @pa.dataframe_check(description="low <= central <= high for every range (a missing end is not compared)")
     def ranges_ordered(cls, frame):
         ok = pd.Series(True, index=frame.index)
-        for stem in ("units_shipped", "installed_base", "units_retired", "energy_twh", "emissions_mt_co2e",
+        for stem in ("units_shipped", "installed_base", "units_retired", "energy_twh", "emissions_mtco2e",
                      "retired_mass_t"):
             low, central, high = (frame[f"{stem}_{part}"] for part in ("low", "central", "high"))
             slack = central.abs() * 1e-9

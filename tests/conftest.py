@@ -65,3 +65,14 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
 
     with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def curated_rows(source, table: str):
+    """A curated source's published rows of `table`, parsed from pipelines/curated/ and validated."""
+    from pipelines import settings
+    from pipelines.archive import resolve_curated
+    from pipelines.assets.factory import with_provenance
+    from pipelines.validation import validate
+
+    raw = resolve_curated(settings.curated_dir(), source)
+    return validate(table, with_provenance(source.parsers[table](raw), raw), source_id=source.id)

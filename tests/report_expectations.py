@@ -210,7 +210,7 @@ EXPECTED = {
     "accelerator_unit_sales": _unit_sales,
     "fleet_installed_base": _fleet("installed_base", 1e6),
     "fleet_electricity": _fleet("energy_twh"),
-    "fleet_emissions": _fleet("emissions_mt_co2e"),
+    "fleet_emissions": _fleet("emissions_mtco2e"),
     "datacenter_electricity_world": _datacenter_world,
     "ewaste_generated_recycled": _ewaste,
     "ewaste_recycling_rate_by_country": _recycling_by_country,

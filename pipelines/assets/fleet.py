@@ -1,8 +1,8 @@
 """The accelerator fleet footprint: shipments -> installed base -> energy, emissions, retired mass.
 
-The asset runs the warehouse macro `accelerator_fleet(...)` (warehouse/sql/40_fleet.sql) with its
-run config, validates the rows and publishes them; `aifootprint fleet` runs the same macro with
-the same defaults (pipelines/commands/fleet.py), so the two cannot drift apart.
+The asset runs the fleet model (pipelines/fleet.py) with its run config, validates the rows and
+publishes them; `aifootprint fleet` runs the same model with the same defaults, so the two
+cannot drift apart.
 """
 
 from dataclasses import asdict
@@ -12,8 +12,7 @@ from pydantic import Field
 
 from pipelines.assets.factory import published_code_version
 from pipelines.assets.table_metadata import published_metadata
-from pipelines.commands.fleet import (DEFAULT_LIFETIME_YEARS, DEFAULT_PUE, DEFAULT_UTILIZATION, FleetParameters,
-                                      fleet_frame)
+from pipelines.fleet import DEFAULT_LIFETIME_YEARS, DEFAULT_PUE, DEFAULT_UTILIZATION, FleetParameters, fleet_frame
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import published_tables_behind
 from pipelines.validation import validate

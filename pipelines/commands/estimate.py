@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from pipelines import estimate_modes
+from pipelines.calculation_defaults import calculation_default
 
 # One-job flags that a jobs file replaces with its own columns.
 _JOB_FLAGS = ("hardware", "count", "hours", "zone", "year", "pue", "power_w", "intensity", "utilization",
@@ -40,9 +41,11 @@ def register(subparsers) -> None:
     job.add_argument("--power-w", dest="power_w", type=float, metavar="W",
                      help="average power per accelerator, watts; default: TDP x utilization")
     job.add_argument("--intensity", type=float, metavar="G", help="grid intensity, gCO2e/kWh; default: from zone/year")
-    job.add_argument("--utilization", type=float, metavar="U", help="fraction of TDP drawn, in (0, 1]; default 1.0")
+    job.add_argument("--utilization", type=float, metavar="U",
+                     help=f"fraction of TDP drawn, in (0, 1]; default {calculation_default('utilization', 'estimate'):g}")
     job.add_argument("--lifetime-years", dest="lifetime_years", type=float, metavar="L",
-                     help="service life for embodied emissions, years; default 4")
+                     help="service life for embodied emissions, years; "
+                          f"default {calculation_default('lifetime_years', 'estimate'):g}")
     job.add_argument("--embodied-kgco2e", dest="embodied_kgco2e", type=float, metavar="KG",
                      help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred")
     job.add_argument("--format", choices=["table", "json"], default="table",

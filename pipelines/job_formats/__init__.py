@@ -153,7 +153,7 @@ def to_footprint_jobs(con, jobs: duckdb.DuckDBPyRelation, name: str = "jobs") ->
     zone are not in the table; they come back as (line, why).
     """
     from pipelines.errors import UnknownHardwareError
-    from pipelines.footprint import UnknownZoneError, resolve_zone, zone_index
+    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
     from pipelines.hardware import resolve_accelerator
 
     import pandas as pd
@@ -220,7 +220,7 @@ def _one_line(exc: Exception) -> str:
 def _check_mapping_names(con, mapping: Mapping) -> None:
     """Every accelerator and zone the mapping names must exist: a one-line error naming the key."""
     from pipelines.errors import UnknownHardwareError
-    from pipelines.footprint import UnknownZoneError, resolve_zone, zone_index
+    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
     from pipelines.hardware import resolve_accelerator
 
     try:

@@ -482,10 +482,10 @@ def fleet_electricity(con) -> Drawn | None:
 
 
 @chart("fleet_emissions", "Emissions of the electricity AI accelerators use",
-       needs=_fleet_needs("emissions_mt_co2e"),
+       needs=_fleet_needs("emissions_mtco2e"),
        units="Mt CO2e per year at the world-average grid intensity" + _FLEET_RANGES)
 def fleet_emissions(con) -> Drawn | None:
-    drawn = _fleet_chart(con, "emissions_mt_co2e", "emissions", "Mt CO2e")
+    drawn = _fleet_chart(con, "emissions_mtco2e", "emissions", "Mt CO2e")
     if drawn is not None:
         peak = drawn.data.loc[drawn.data["value_low"].idxmax()]
         drawn.takeaway = (f"At the world-average grid intensity that is about "

@@ -20,9 +20,10 @@ import re
 
 import pandas as pd
 
-from pipelines import hardware, zones
+from pipelines import embodied, hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "15878f045bf06bc6ed685c7266c39f7e8498ab94"
 _RAW = f"https://raw.githubusercontent.com/Boavizta/boaviztapi/{_COMMIT}/boaviztapi/data"
@@ -133,7 +134,7 @@ log = logging.getLogger(__name__)
 def _gpu_specs(raw: RawSource) -> pd.DataFrame:
     frame = raw.csv(GPU_SPECS, dtype=str, keep_default_na=False, na_values=[""])
     raw.require_columns(GPU_SPECS, frame, _GPU_SPEC_COLUMNS)
-    numbers = {column: hardware.numeric_column(raw, GPU_SPECS, frame, column) for column in _GPU_SPEC_COLUMNS[1:]}
+    numbers = {column: numeric_column(raw, GPU_SPECS, frame, column) for column in _GPU_SPEC_COLUMNS[1:]}
     return pd.DataFrame({"name": frame["name"].str.strip(), **numbers, "source": frame.get("source")})
 
 
@@ -143,15 +144,15 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     gpus = _gpu_specs(raw)
     specs = pd.DataFrame({"model": gpus["name"], "kind": gpus["name"].map(hardware.infer_kind),
                           "memory_gb": gpus["vram"], "mass_kg": gpus["mass"], "reference": gpus["source"]})
-    return hardware.finish_specs(specs, GPU_SPECS)
+    return finish_specs(specs, GPU_SPECS)
 
 
 def parse_hardware_embodied(raw: RawSource) -> pd.DataFrame:
     """Cradle-to-gate kg CO2e per GPU of gpu_specs.csv with the factors.yml gpu gwp factors
-    (BoaviztAPI's GPU component model; formula in pipelines/hardware.py)."""
+    (BoaviztAPI's GPU component model; formula in pipelines/embodied.py)."""
     factors = raw.yaml(FACTORS)
     try:
-        manufacture, distribution, end_of_life = hardware.boavizta_gpu_factors(factors)
+        manufacture, distribution, end_of_life = embodied.boavizta_gpu_factors(factors)
     except KeyError as exc:
         raise SourceFormatError(raw.source_id, FACTORS, f"no climate-change factor {exc.args[0]}") from None
     gpus = _gpu_specs(raw)
@@ -162,7 +163,7 @@ def parse_hardware_embodied(raw: RawSource) -> pd.DataFrame:
     gpus = gpus[~incomplete]
     rows = []
     for spec in gpus.to_dict("records"):
-        result = hardware.boavizta_gpu_embodied(spec, manufacture, distribution, end_of_life)
+        result = embodied.boavizta_gpu_embodied(spec, manufacture, distribution, end_of_life)
         terms = ", ".join(f"{component} {value:.2f}" for component, value in result.terms_kgco2e.items())
         rows.append({
             "item": f"{spec['name']} (Boavizta GPU model)",

@@ -24,6 +24,7 @@ import pandas as pd
 from pipelines import hardware
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._specs import finish_specs
 
 SHIPMENTS = "accelerator_shipments.csv"
 EMBODIED = "hardware_embodied_pcf.csv"
@@ -78,7 +79,7 @@ def parse_specs(raw: RawSource) -> pd.DataFrame:
                                 sample_rows=frame[missing_url].to_dict("records"))
     specs = frame[["model", "kind"]].assign(**{column: raw.to_number(SPECS, frame, column) for column in numbers},
                                             reference=frame["url"])
-    return hardware.finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
+    return finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
 
 
 _SALES_CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_published", "citation_locator",

@@ -30,6 +30,7 @@ import pandas as pd
 from pipelines import hardware
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._specs import finish_specs, numeric_column
 
 HARDWARE = "ml_hardware.csv"
 CLUSTERS = "gpu_clusters.csv"
@@ -49,7 +50,7 @@ def _read(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
 
 
 def _numbers(raw: RawSource, name: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    values = hardware.numeric_column(raw, name, frame, column)
+    values = numeric_column(raw, name, frame, column)
     infinite = values.abs() == float("inf")
     if infinite.any():
         raise SourceFormatError(raw.source_id, name, "infinite value", column=column,
@@ -81,7 +82,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         "die_area_mm2": number["Die Size (mm^2)"],
         "reference": frame["Link to datasheet"].str.split().str[0],
     })
-    specs = hardware.finish_specs(specs, HARDWARE)
+    specs = finish_specs(specs, HARDWARE)
     # Epoch lists generic rows ("NVIDIA A100") beside the memory variants and gives their memory
     # in its own column: that memory picks the variant, as a name stating it would.
     specs["canonical_model"] = [hardware.with_stated_memory(key, memory)

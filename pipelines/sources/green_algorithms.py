@@ -23,6 +23,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "30df2feead1c7f5db87a3d86ca1239470a0cd415"
 _RAW = f"https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/{_COMMIT}/data/latest"
@@ -189,14 +190,14 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     specs = pd.DataFrame({
         "model": frame["model"],
         "kind": frame["model"].map(hardware.infer_kind),
-        "tdp_w": hardware.numeric_column(raw, GPU_TDP, frame, "TDP"),
-        "memory_gb": hardware.numeric_column(raw, GPU_TDP, frame, "memory"),
-        "release_year": hardware.numeric_column(raw, GPU_TDP, frame, "Release_year").astype("Int64"),
-        "process_nm": hardware.numeric_column(raw, GPU_TDP, frame, "feature_size"),
-        "die_area_mm2": hardware.numeric_column(raw, GPU_TDP, frame, "die_area") * CM2_TO_MM2,
+        "tdp_w": numeric_column(raw, GPU_TDP, frame, "TDP"),
+        "memory_gb": numeric_column(raw, GPU_TDP, frame, "memory"),
+        "release_year": numeric_column(raw, GPU_TDP, frame, "Release_year").astype("Int64"),
+        "process_nm": numeric_column(raw, GPU_TDP, frame, "feature_size"),
+        "die_area_mm2": numeric_column(raw, GPU_TDP, frame, "die_area") * CM2_TO_MM2,
         "reference": frame["source"].str.strip(),
     })
-    return hardware.finish_specs(specs, GPU_TDP)
+    return finish_specs(specs, GPU_TDP)
 
 
 DATACENTRES = "cloudProviders_datacenters.csv"

@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "d0d3ee5a71ea222ac344a94900642ed2ce649af4"
 _RAW = f"https://raw.githubusercontent.com/mlco2/impact/{_COMMIT}/data"
@@ -106,10 +107,10 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     specs = pd.DataFrame({
         "model": frame["name"],
         "kind": kinds[kinds != "cpu"],
-        "tdp_w": hardware.numeric_column(raw, GPUS, frame, "tdp_watts"),
-        "memory_gb": hardware.numeric_column(raw, GPUS, frame, "memory"),
-        "peak_tflops_fp32": hardware.numeric_column(raw, GPUS, frame, "TFLOPS32"),
-        "peak_tflops_fp16": hardware.numeric_column(raw, GPUS, frame, "TFLOPS16"),
+        "tdp_w": numeric_column(raw, GPUS, frame, "tdp_watts"),
+        "memory_gb": numeric_column(raw, GPUS, frame, "memory"),
+        "peak_tflops_fp32": numeric_column(raw, GPUS, frame, "TFLOPS32"),
+        "peak_tflops_fp16": numeric_column(raw, GPUS, frame, "TFLOPS16"),
         "reference": frame["source"].mask(frame["source"] == ""),
     })
     named_memory = specs["model"].map(hardware.stated_memory_gb)
@@ -123,7 +124,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         if rows.any():
             log.warning("mlco2_impact: %s '%s': %s left out: %s", GPUS, name, column or "row", why)
         specs = specs[~rows] if column is None else specs.assign(**{column: specs[column].mask(rows)})
-    return hardware.finish_specs(specs, GPUS)
+    return finish_specs(specs, GPUS)
 
 
 SOURCE = Source(

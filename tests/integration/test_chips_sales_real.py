@@ -120,7 +120,7 @@ def test_range_columns_are_ordered(built_warehouse):
     for table, stems in [("training_footprint_estimates", ("estimated_energy_mwh", "estimated_operational_tco2e",
                                                            "device_hours")),
                          ("accelerator_unit_sales", ("units",)),
-                         ("accelerator_fleet_footprint", ("installed_base", "energy_twh", "emissions_mt_co2e",
+                         ("accelerator_fleet_footprint", ("installed_base", "energy_twh", "emissions_mtco2e",
                                                           "retired_mass_t"))]:
         for stem in stems:
             (bad,) = query(built_warehouse, f"""select count(*) from {table}

@@ -35,8 +35,8 @@ def test_nvidia_installed_base_and_retirements(built_warehouse):
 
 def test_nvidia_energy_and_emissions_in_2023(built_warehouse):
     energy, emissions, intensity, power = row(built_warehouse, *NVIDIA, 2023,
-                                              "energy_twh_low, emissions_mt_co2e_low, intensity_gco2e_per_kwh, "
-                                              "power_w_avg")
+                                              "energy_twh_low, emissions_mtco2e_low, intensity_gco2e_per_kwh, "
+                                              "avg_power_w")
     expected_twh = (2_640_000 * A100_W + 3_760_000 * H100_W) * 0.76 * 1.25 * HOURS / 1e12
     assert energy == pytest.approx(expected_twh) and energy == pytest.approx(30.6915, abs=1e-4)
     assert intensity == pytest.approx(484.40286)
@@ -71,7 +71,7 @@ def test_retired_mass_from_boavizta_masses(built_warehouse):
 
 
 def test_defaults_are_columns(built_warehouse):
-    assert query(built_warehouse, "select distinct lifetime_years, utilization, pue, grid_zone_id "
+    assert query(built_warehouse, "select distinct lifetime_years, utilization_fraction, pue, grid_zone_id "
                                   "from accelerator_fleet_footprint") == [(4, 0.76, 1.25, "WLD")]
 
 

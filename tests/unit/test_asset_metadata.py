@@ -6,8 +6,11 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from conftest import curated_rows
+
 from pipelines.assets.table_metadata import column_schema, markdown_preview, published_metadata
 from pipelines.resources import WarehouseResource
+from pipelines.sources import curated_calculation_defaults
 from pipelines.warehouse import Warehouse
 from schemas import table
 from test_report import GRID, SHIPMENTS, rows
@@ -52,6 +55,7 @@ def test_a_materialization_carries_the_metadata(tmp_path):
     store = Warehouse(tmp_path)
     store.publish("grid_carbon_intensity", rows("grid_carbon_intensity", GRID))
     store.publish("accelerator_shipments", rows("accelerator_shipments", SHIPMENTS))
+    store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
     result = dg.materialize([accelerator_fleet_footprint],
                             resources={"warehouse": WarehouseResource(warehouse_dir=str(tmp_path))},
                             instance=dg.DagsterInstance.ephemeral())

@@ -4,11 +4,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, curated_rows
 from pipelines import cli, source_priority
-from pipelines.commands.fleet import FleetParameterError, FleetParameters, fleet_frame
+from pipelines.fleet import FleetParameterError, FleetParameters, fleet_frame
+from pipelines.sources import curated_calculation_defaults
 from pipelines.validation import validate
 from pipelines.warehouse import Warehouse
+from schemas.renames import RENAMES
 
 SQL = REPO / "warehouse" / "sql"
 # OWID's world-average intensity for 2023 and 2024 (owid_energy, recorded 2025-07-30).
@@ -37,12 +39,14 @@ def connection(shipments, specs=None):
     con.execute("create table grid_carbon_intensity as select * from grid_rows")
     con.register("shipment_rows", validate("accelerator_shipments", pd.DataFrame(shipments)))
     con.execute("create table accelerator_shipments as select * from shipment_rows")
+    con.register("default_rows", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
+    con.execute("create table calculation_defaults as select * from default_rows")
     if specs is not None:
         con.register("spec_rows", pd.DataFrame(specs))
         con.execute("create table specs_input as select * from spec_rows")
         con.execute("create view accelerator_specs_preferred as select * from specs_input")
     source_priority.create_table(con)
-    for name in ("10_grid_preferred.sql", "40_fleet.sql", "41_fleet_specs.sql"):
+    for name in ("05_calculation_defaults.sql", "10_grid_preferred.sql", "40_fleet.sql", "41_fleet_specs.sql"):
         if name != "41_fleet_specs.sql" or specs is not None:
             con.execute((SQL / name).read_text())
     return con
@@ -70,7 +74,7 @@ def test_hand_worked_example_1_5_million_at_700_w():
     assert year["energy_twh_low"] == pytest.approx(9.198)
     assert year["energy_twh_high"] == pytest.approx(9.198)
     # At the 2024 world average of 473.0065 gCO2e/kWh: 9.198 TWh x 473.0065 / 1,000 = 4.3507 Mt.
-    assert year["emissions_mt_co2e_low"] == pytest.approx(9.198 * 473.0065 / 1000)
+    assert year["emissions_mtco2e_low"] == pytest.approx(9.198 * 473.0065 / 1000)
     assert year["intensity_data_year"] == 2024 and not year["intensity_is_carried_forward"]
     assert year["power_basis"] == "parameter power_w"
 
@@ -110,7 +114,7 @@ def test_installed_cohorts_keep_their_own_rated_power():
     # 2.64 M A100 at 400 W and 3.76 M H100 at 700 W, x 0.76 x 1.25 x 8,760 h.
     watts = 2_640_000 * 400 + 3_760_000 * 700
     assert year["energy_twh_low"] == pytest.approx(watts * 0.76 * 1.25 * 8760 / 1e12)
-    assert year["power_w_avg"] == pytest.approx(watts / 6_400_000)
+    assert year["avg_power_w"] == pytest.approx(watts / 6_400_000)
     assert "NVIDIA A100 SXM4" in year["power_basis"] and "NVIDIA H100 SXM5 80GB" in year["power_basis"]
     assert year["intensity_gco2e_per_kwh"] == pytest.approx(484.40286)
 
@@ -150,7 +154,7 @@ def test_later_years_reuse_the_latest_world_intensity():
     assert frame.loc[2027, "intensity_is_carried_forward"]
     assert frame.loc[2027, "units_retired_low"] == 500_000
     # MI300X at 750 W; mass from Boavizta's "Large GPU" archetype (1.69 kg).
-    assert frame.loc[2023, "power_w_avg"] == 750
+    assert frame.loc[2023, "avg_power_w"] == 750
     assert frame.loc[2027, "retired_mass_t_low"] == pytest.approx(845.0)
 
 
@@ -176,7 +180,8 @@ def test_python_defaults_are_the_macros_defaults():
     con = connection(DOUBLING)
     from_macro = con.execute("from accelerator_fleet()").fetchdf()
     pd.testing.assert_frame_equal(from_macro, fleet_frame(con, FleetParameters()))
-    assert (from_macro["lifetime_years"].iloc[0], from_macro["utilization"].iloc[0], from_macro["pue"].iloc[0]) == (
+    assert (from_macro["lifetime_years"].iloc[0], from_macro["utilization_fraction"].iloc[0],
+            from_macro["pue"].iloc[0]) == (
         4, 0.76, 1.25)
 
 
@@ -212,6 +217,7 @@ def warehouse(tmp_path, monkeypatch):
     store = Warehouse(tmp_path)
     store.publish("grid_carbon_intensity", grid_rows())
     store.publish("accelerator_shipments", validate("accelerator_shipments", pd.DataFrame(DOUBLING)))
+    store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path))
     return tmp_path
 
@@ -225,6 +231,22 @@ def test_cli_prints_every_column_as_csv(warehouse, capsys):
     assert frame.loc[2023, "energy_twh_low"] == pytest.approx(1200 * 700 * 8760 / 1e12)
     assert frame.loc[2023, "units_retired_low"] == 200
     assert "parameters: lifetime 2 y, utilization 1, PUE 1, power 700 W" in err
+
+
+def test_cli_shows_the_new_column_names_on_a_release_built_before_the_renames(warehouse, capsys):
+    old_names = {new: old for old, new in RENAMES["accelerator_fleet_footprint"].items()}
+    with duckdb.connect(str(Warehouse(warehouse).database_path)) as con:
+        renamed = ", ".join(f"{new} as {old}" for new, old in old_names.items())
+        con.execute(f"create table fleet_rows_before_renames as select * rename ({renamed}) from accelerator_fleet()")
+        con.execute("create or replace macro accelerator_fleet(lifetime_years := 4, utilization := 0.76, pue := 1.25, "
+                    "power_w := NULL, mass_kg := NULL) as table from fleet_rows_before_renames")
+    assert cli.main(["fleet", "--format", "csv"]) == 0
+    frame = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("year")
+    # 2020-2022 cohorts (700 units) as A100 at 400 W, 2023's 800 units as H100 at 700 W.
+    watts = 700 * 400 + 800 * 700
+    assert frame.loc[2023, "emissions_mtco2e_low"] == pytest.approx(watts * 0.76 * 1.25 * 8760 / 1e12
+                                                                     * WORLD_INTENSITY[2023] / 1000)
+    assert frame.loc[2023, "utilization_fraction"] == 0.76 and "power_w_avg" not in frame
 
 
 def test_cli_matches_the_macro_on_the_warehouse(warehouse, capsys):
@@ -296,3 +318,10 @@ def test_central_estimates_lie_in_the_range_and_follow_the_arithmetic():
     assert frame.loc["Google", "units_shipped_central"] == 2_000_000 and pd.isna(frame.loc["Google",
                                                                                             "units_shipped_high"])
     validate("accelerator_fleet_footprint", fleet_frame(con, FleetParameters()))
+
+
+def test_macro_defaults_are_read_from_calculation_defaults():
+    con = connection(DOUBLING)
+    con.execute("update calculation_defaults set value_central = 1.5 where parameter = 'pue' and applies_to = 'fleet'")
+    assert con.execute("select distinct pue from accelerator_fleet()").fetchall() == [(1.5,)]
+    assert con.execute("select distinct pue from accelerator_fleet(pue := 1.1)").fetchall() == [(1.1,)]

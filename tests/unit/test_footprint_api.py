@@ -7,7 +7,8 @@ import pytest
 from test_footprint_warehouse import LB_TO_KG, build_fixture_warehouse
 
 from pipelines.errors import UnknownHardwareError
-from pipelines.footprint import InvalidInputError, UnknownZoneError, WarehouseNotReadyError, estimate
+from pipelines.footprint import InvalidInputError, WarehouseNotReadyError, estimate
+from pipelines.zones import UnknownZoneError
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_every_default_names_its_source(warehouse):
     assert sources["embodied_kgco2e_per_device"] == ("default", "curated_chips", "2026-11-25")
     assert sources["zone"][0] == sources["year"][0] == sources["count"][0] == "given"
     assert "Uptime Institute" in result.input("pue").source
-    assert result.input("lifetime_years").value == 4 and "30_footprint.sql" in result.input("lifetime_years").source
+    assert result.input("lifetime_years").value == 4 and "calculation_defaults" in result.input("lifetime_years").source
     assert result.input("hardware").value == "h100-sxm" and "H100 SXM5 80GB" in result.input("hardware").source
     json.dumps(result.to_dict())  # plain values only
 

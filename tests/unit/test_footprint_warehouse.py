@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import curated_rows
 
+from pipelines.sources import curated_calculation_defaults
 from pipelines.warehouse import DATABASE_NAME, apply_sql
 
 LB_TO_KG = 0.45359237
@@ -90,7 +92,9 @@ def build_fixture_warehouse(folder: Path) -> Path:
     with duckdb.connect(str(folder / DATABASE_NAME)) as con:
         for name, frame in {"grid_carbon_intensity": GRID, "accelerator_specs": SPECS,
                             "hardware_embodied_emissions": EMBODIED, "datacenter_pue": PUE,
-                            "equivalences": EQUIVALENCES}.items():
+                            "equivalences": EQUIVALENCES,
+                            "calculation_defaults": curated_rows(curated_calculation_defaults.SOURCE,
+                                                                 "calculation_defaults")}.items():
             con.register("rows", frame)
             con.execute(f"create table {name} as select * from rows")
             con.unregister("rows")
@@ -237,3 +241,15 @@ def test_equivalences_convert_units(con):
     assert rows["flight_ny_sf_roundtrip_passenger_lbco2e"] == pytest.approx(10000 / (1984 * LB_TO_KG))
     assert rows["eu_passenger_car_gco2_per_km"] == pytest.approx(10000 / 0.175)
     assert len(rows) == 8 and all(v > 0 for v in rows.values())
+
+
+def test_assumed_defaults_are_read_from_calculation_defaults(tmp_path):
+    folder = build_fixture_warehouse(tmp_path / "warehouse")
+    with duckdb.connect(str(folder / DATABASE_NAME)) as writable:
+        writable.execute("update calculation_defaults set value_central = 5 where parameter = 'lifetime_years'")
+        writable.execute("update calculation_defaults set value_central = 0.5 "
+                         "where parameter = 'utilization' and applies_to = 'estimate'")
+        row = run_jobs(writable, {"job_id": 1, "canonical_model": "h100-sxm", "device_count": 1, "hours": 10,
+                                  "zone_id": "FRA", "year": 2022}).iloc[0]
+    assert (row["lifetime_years"], row["utilization"], row["power_w"]) == (5.0, 0.5, 350.0)
+    assert row["embodied_kgco2e"] == pytest.approx(164 * 10 / (5 * 8760))

@@ -17,11 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 from pandera.typing import Series
 
+from pipelines import changelog as changelog_module
 from pipelines import release as release_module
 from pipelines.cli import main
 from pipelines.errors import WarehouseLockedError
-from pipelines.release import (ReleaseError, build_release, compare_releases, connect_release, default_version,
-                               read_index, render_changelog)
+from pipelines.changelog import compare_releases, render_changelog
+from pipelines.release import ReleaseError, build_release, connect_release, default_version, read_index
 from pipelines.warehouse import Warehouse
 from schemas import TABLES, TableSpec, table
 
@@ -281,7 +282,7 @@ def test_changelog_lists_changed_added_and_removed_rows_by_primary_key(warehouse
 
 def test_changelog_caps_the_listing_but_not_the_counts(warehouse, monkeypatch):
     build_release(warehouse, version="1.0")
-    monkeypatch.setattr(release_module, "MAX_LISTED_ROWS", 2)
+    monkeypatch.setattr(changelog_module, "MAX_LISTED_ROWS", 2)
     rows = [(f"Z{i:02d}", f"Zone {i}", 2023, 100.0 + i) for i in range(5)]
     Warehouse(warehouse).publish("grid_carbon_intensity", grid_rows(rows))
 

@@ -11,12 +11,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import REPO, fixture_source
+from conftest import REPO, curated_rows, fixture_source
 
 from pipelines.cli import main
-from pipelines.commands.fleet import FleetParameters, fleet_frame
+from pipelines.fleet import FleetParameters, fleet_frame
 from pipelines.release import build_release, connect_release
-from pipelines.sources import curated_chips
+from pipelines.sources import curated_calculation_defaults, curated_chips
 from pipelines.sources import nvidia_revenue_by_market as nvidia_revenue
 from pipelines.report import MAX_PAGE_BYTES, ReportError, build_report, write_report
 from pipelines.report.charts import CHARTS
@@ -121,6 +121,7 @@ def small_warehouse(root, *, with_everything=True, hourly_rows=HOURLY):
     store.publish("grid_intensity_hourly", rows("grid_intensity_hourly", hourly_rows))
     if with_everything:
         store.publish("accelerator_shipments", rows("accelerator_shipments", SHIPMENTS))
+        store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
         revenue = nvidia_revenue.parse_revenue(fixture_source("nvidia_revenue_by_market"))
         store.publish("chip_revenue_by_market", validate("chip_revenue_by_market", revenue.assign(
             source_id="nvidia_revenue_by_market", source_vintage="2026-03-01")))

@@ -1,3 +1,4 @@
+import duckdb
 import pytest
 
 from pipelines import zones
@@ -40,3 +41,14 @@ def test_codes():
     assert zones.normalise_alpha3("ZZZ") is None
     assert zones.cloud_region_id("GCP", "Europe-West9") == "gcp:europe-west9"
     assert zones.us_state_id("ca") == "USA-CA"
+
+
+def test_resolve_zone_against_a_warehouse_by_id_code_or_name():
+    con = duckdb.connect()
+    con.execute("create table grid_carbon_intensity_preferred as select * from (values "
+                "('FRA', 'France'), ('USA-CA', 'California'), ('WLD', 'World')) t(zone_id, zone_name)")
+    index = zones.zone_index(con)
+    assert [zones.resolve_zone(index, text) for text in ("fra", "FR", "France", " california ")] == [
+        "FRA", "FRA", "FRA", "USA-CA"]
+    with pytest.raises(zones.UnknownZoneError, match="unknown zone 'Frnace'; closest zones: FRA \\(France\\)"):
+        zones.resolve_zone(index, "Frnace")

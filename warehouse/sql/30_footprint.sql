@@ -1,4 +1,4 @@
--- requires: grid_carbon_intensity_preferred, accelerator_specs, accelerator_specs_preferred, accelerator_embodied_preferred, datacenter_pue, equivalences
+-- requires: grid_carbon_intensity_preferred, accelerator_specs, accelerator_specs_preferred, accelerator_embodied_preferred, datacenter_pue, equivalences, calculation_defaults
 -- Footprint calculations (DESIGN.md, "Footprint calculations"). The Python API
 -- (pipelines/footprint.py), `aifootprint estimate` (one job or a file of jobs) and the table
 -- training_footprint_estimates all call `footprint(...)` below, so the arithmetic and the
@@ -24,13 +24,11 @@
 -- Every input can be given; a given value always wins over the default, and each result row
 -- says which inputs were defaulted and from which source and vintage.
 
--- Defaults that are assumptions rather than data (the data-backed ones are joined below).
--- Utilization 1.0: TDP is the most a device draws, so TDP-based energy is an upper bound.
-create or replace macro footprint_default_utilization() as 1.0;
--- Four years of service for an accelerator: the middle of the 3-5 year range in use (Boavizta's
--- GPU archetype 3 years, SDIA "three-to-five years", AWS server useful life 5 years), the same
--- life the fleet view assumes (pipelines/commands/fleet.py).
-create or replace macro footprint_default_lifetime_years() as 4.0;
+-- Defaults that are assumptions rather than data (the data-backed ones are joined below), cited
+-- in calculation_defaults: utilization 1.0 (TDP is the most a device draws, so TDP-based energy
+-- is an upper bound) and a four-year accelerator life (the 3-5 year range in use, as the fleet).
+create or replace macro footprint_default_utilization() as calculation_default('utilization', 'estimate');
+create or replace macro footprint_default_lifetime_years() as calculation_default('lifetime_years', 'estimate');
 create or replace macro footprint_hours_per_year() as 8760.0;
 -- The world average when no zone is named: no country is a better guess than any other.
 create or replace macro footprint_default_zone() as 'WLD';
@@ -109,7 +107,9 @@ select p.canonical_model, p.given_zone_id, p.given_year, p.zone_id, p.year,
        e.kgco2e_per_device as default_embodied_kgco2e_per_device, e.boundary as embodied_boundary,
        e.source_id as default_embodied_source_id, e.source_vintage as default_embodied_source_vintage,
        d.pue as default_pue, d.entity as pue_entity, d.year as pue_year,
-       d.source_id as default_pue_source_id, d.source_vintage as default_pue_source_vintage
+       d.source_id as default_pue_source_id, d.source_vintage as default_pue_source_vintage,
+       footprint_default_utilization() as default_utilization,
+       footprint_default_lifetime_years() as default_lifetime_years
 from placed p
 asof left join grid_carbon_intensity_preferred g on g.zone_id = p.zone_id and p.year >= g.year
 left join accelerator_specs_preferred s on s.canonical_model = p.canonical_model
@@ -158,7 +158,9 @@ lookup_lists as (
            list(pue_entity order by lookup_row) as pue_entity,
            list(pue_year order by lookup_row) as pue_year,
            list(default_pue_source_id order by lookup_row) as default_pue_source_id,
-           list(default_pue_source_vintage order by lookup_row) as default_pue_source_vintage
+           list(default_pue_source_vintage order by lookup_row) as default_pue_source_vintage,
+           list(default_utilization order by lookup_row) as default_utilization,
+           list(default_lifetime_years order by lookup_row) as default_lifetime_years
     from lookup_row
 ),
 keyed as (
@@ -187,15 +189,17 @@ gathered as (
            l.pue_entity[lookup_row] as pue_entity,
            l.pue_year[lookup_row] as pue_year,
            l.default_pue_source_id[lookup_row] as default_pue_source_id,
-           l.default_pue_source_vintage[lookup_row] as default_pue_source_vintage
+           l.default_pue_source_vintage[lookup_row] as default_pue_source_vintage,
+           l.default_utilization[lookup_row] as default_utilization,
+           l.default_lifetime_years[lookup_row] as default_lifetime_years
     from keyed cross join lookup_lists l
 ),
 chosen as (
     select job_id, canonical_model, device_count, hours,
-           coalesce(given_power_w, tdp_w * coalesce(given_utilization, footprint_default_utilization())) as power_w,
+           coalesce(given_power_w, tdp_w * coalesce(given_utilization, default_utilization)) as power_w,
            given_power_w is not null as power_w_is_given,
            tdp_w, tdp_source_id, tdp_source_vintage,
-           coalesce(given_utilization, footprint_default_utilization()) as utilization,
+           coalesce(given_utilization, default_utilization) as utilization,
            given_utilization is null as utilization_is_default,
            case when is_pue_applied_by_tracker then tracker_pue else coalesce(given_pue, default_pue) end as pue,
            given_pue is null and not is_pue_applied_by_tracker as pue_is_default,
@@ -217,7 +221,7 @@ chosen as (
            case when given_gco2e_per_kwh is null then grid_is_carried_forward end as intensity_is_carried_forward,
            -- grid_carbon_intensity_preferred holds one value per zone and year.
            case when given_gco2e_per_kwh is null then 'annual' end as intensity_resolution,
-           coalesce(given_lifetime_years, footprint_default_lifetime_years()) as lifetime_years,
+           coalesce(given_lifetime_years, default_lifetime_years) as lifetime_years,
            given_lifetime_years is null as lifetime_is_default,
            coalesce(given_embodied_kgco2e_per_device, default_embodied_kgco2e_per_device)
                as embodied_kgco2e_per_device,

@@ -1,4 +1,4 @@
--- requires: accelerator_shipments, grid_carbon_intensity
+-- requires: accelerator_shipments, grid_carbon_intensity, calculation_defaults
 -- The accelerator fleet: from accelerators shipped to installed base, electricity, emissions
 -- and the mass retired as e-waste, per shipment series (vendor, product family) and year.
 --
@@ -32,14 +32,10 @@
 -- of a lower bound) carried through the same arithmetic. 41_fleet_unit_sales.sql feeds that
 -- series in; without the chip revenue tables it is empty.
 --
--- Defaults (the same in pipelines/commands/fleet.py, where the CLI and the asset take them):
---   lifetime_years 4   middle of the 3-5 year range: Boavizta's GPU archetype serves 3 years
---                      (26,280 h, gpu_archetypes.csv); SDIA: servers last "three-to-five years"
---                      (ComputerWeekly, 2022); AWS server useful life 5 years (2022).
---   utilization 0.76   average draw / rated power: compute-intensive training on 8-GPU H100 nodes
---                      drew 76 % of the 10.2 kW rating (Brookhaven measurements, arXiv:2506.14551).
---   pue 1.25           public-cloud industry average PUE, IDC 2024 (cited by AWS; see
---                      pipelines/curated/datacenter_pue.csv).
+-- Defaults:
+--   lifetime_years, utilization, pue NULL: the cited rows of calculation_defaults for 'fleet'
+--                      (calculation_default() in 05_calculation_defaults.sql; pipelines/fleet.py
+--                      reads the same rows).
 --   power_w NULL       each cohort's reference accelerator's rated power (table below, or
 --                      accelerator_specs_preferred.tdp_w when that view lists the model).
 --   mass_kg NULL       the reference accelerator's mass (accelerator_specs_preferred.mass_kg
@@ -93,25 +89,32 @@ where false;
 
 -- Inside the macro no column may share a parameter's name (lifetime_years, utilization, pue,
 -- power_w, mass_kg): DuckDB would read the parameter instead of the column.
-create or replace macro accelerator_fleet(lifetime_years := 4, utilization := 0.76, pue := 1.25,
+-- A macro parameter's default cannot be a query, so NULL stands for the cited default.
+create or replace macro accelerator_fleet(lifetime_years := NULL, utilization := NULL, pue := NULL,
                                           power_w := NULL, mass_kg := NULL) as table
-with params as (
+with given as (
+    select coalesce(lifetime_years, calculation_default('lifetime_years', 'fleet')) as g_lifetime,
+           coalesce(utilization, calculation_default('utilization', 'fleet')) as g_utilization,
+           coalesce(pue, calculation_default('pue', 'fleet')) as g_pue
+),
+params as (
     select
-        case when lifetime_years is null or lifetime_years < 1 or lifetime_years <> floor(lifetime_years)
+        case when g_lifetime is null or g_lifetime < 1 or g_lifetime <> floor(g_lifetime)
              then error('accelerator_fleet: lifetime_years must be a whole number of years >= 1')
-             else lifetime_years::integer end as p_lifetime,
-        case when utilization is null or utilization <= 0 or utilization > 1
+             else g_lifetime::integer end as p_lifetime,
+        case when g_utilization is null or g_utilization <= 0 or g_utilization > 1
              then error('accelerator_fleet: utilization must be in (0, 1]')
-             else utilization::double end as p_utilization,
-        case when pue is null or pue < 1
+             else g_utilization::double end as p_utilization,
+        case when g_pue is null or g_pue < 1
              then error('accelerator_fleet: pue must be >= 1')
-             else pue::double end as p_pue,
+             else g_pue::double end as p_pue,
         case when power_w is not null and power_w <= 0
              then error('accelerator_fleet: power_w must be > 0')
              else power_w::double end as p_power_w,
         case when mass_kg is not null and mass_kg <= 0
              then error('accelerator_fleet: mass_kg must be > 0')
              else mass_kg::double end as p_mass_kg
+    from given
 ),
 cited_shipments as (
     -- One figure per series and year; where publishers differ, the widest range. A missing
@@ -211,8 +214,8 @@ fleet_rows as (
            i.installed_complete as installed_base_complete,
            retired.units_low as units_retired_low, retired.units_central as units_retired_central,
            retired.units_high as units_retired_high,
-           p.p_utilization as utilization, p.p_pue as pue,
-           case when i.installed_low > 0 and not i.power_missing then i.watts_low / i.installed_low end as power_w_avg,
+           p.p_utilization as utilization_fraction, p.p_pue as pue,
+           case when i.installed_low > 0 and not i.power_missing then i.watts_low / i.installed_low end as avg_power_w,
            coalesce(i.power_basis, 'no units installed') as power_basis,
            case when not i.power_missing then i.watts_low * p.p_utilization * p.p_pue * 8760 / 1e12 end as energy_twh_low,
            case when not i.power_missing then i.watts_central * p.p_utilization * p.p_pue * 8760 / 1e12 end
@@ -234,13 +237,13 @@ fleet_rows as (
 select r.year, r.vendor, r.product_family, r.shipments_recorded, r.units_shipped_low, r.units_shipped_central,
        r.units_shipped_high, r.lifetime_years, r.installed_base_low, r.installed_base_central, r.installed_base_high,
        r.installed_base_complete, r.units_retired_low, r.units_retired_central, r.units_retired_high,
-       r.utilization, r.pue, r.power_w_avg, r.power_basis, r.energy_twh_low, r.energy_twh_central, r.energy_twh_high,
+       r.utilization_fraction, r.pue, r.avg_power_w, r.power_basis, r.energy_twh_low, r.energy_twh_central, r.energy_twh_high,
        'WLD' as grid_zone_id, w.gco2e_per_kwh as intensity_gco2e_per_kwh,
        w.source_id as intensity_source_id, w.data_year as intensity_data_year,
        r.year <> w.data_year as intensity_is_carried_forward,
-       r.energy_twh_low * w.gco2e_per_kwh / 1000 as emissions_mt_co2e_low,
-       r.energy_twh_central * w.gco2e_per_kwh / 1000 as emissions_mt_co2e_central,
-       r.energy_twh_high * w.gco2e_per_kwh / 1000 as emissions_mt_co2e_high,
+       r.energy_twh_low * w.gco2e_per_kwh / 1000 as emissions_mtco2e_low,
+       r.energy_twh_central * w.gco2e_per_kwh / 1000 as emissions_mtco2e_central,
+       r.energy_twh_high * w.gco2e_per_kwh / 1000 as emissions_mtco2e_high,
        r.mass_kg_per_unit, r.mass_basis,
        r.units_retired_low * r.mass_kg_per_unit / 1000 as retired_mass_t_low,
        r.units_retired_central * r.mass_kg_per_unit / 1000 as retired_mass_t_central,
