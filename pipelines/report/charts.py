@@ -87,6 +87,12 @@ def _significant(value: float) -> str:
     return f"{float(f'{value:.3g}'):,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
 
 
+def _year_axis(padding: int = 12) -> dict:
+    """A quantitative x axis of whole years, without a zero baseline."""
+    return {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
+            "scale": {"zero": False, "padding": padding}}
+
+
 def _range(low: float, high: float) -> str:
     """`low-high` with three significant figures, or one number when they agree."""
     low_text, high_text = _significant(low), _significant(high)
@@ -407,92 +413,86 @@ _FLEET_RANGES = ("; the line joins central estimates, a bar spans the low to hig
                  "Series overlap: an 'all' series contains the vendor series, so they do not add up")
 
 
-def _fleet_chart(con, column: str, quantity: str, unit: str, scale: float = 1.0) -> Drawn | None:
-    # Years after a series' last recorded shipments have an installed base of zero: the macro
-    # retires the last cohort, nothing new is recorded. They say nothing about the fleet, so
-    # only years with accelerators in service are drawn.
-    data = con.execute(f"""
-        select {_FLEET_SERIES} as series, year, {column}_low / {scale} as value_low,
-               {column}_central / {scale} as value_central,
-               coalesce({column}_high, {column}_low) / {scale} as value_high, {column}_high is null as is_lower_bound,
-               includes_forecast, source_id, source_vintage
-        from accelerator_fleet_footprint
-        where installed_base_low > 0 and {column}_low is not null
-        order by series, year""").fetchdf()
-    if data.empty:
-        return None
-    peak = data.loc[data["value_high"].idxmax()]
-    spec = {
-        "layer": [
-            {"mark": {"type": "line", "point": {"filled": True, "size": 50}, "strokeWidth": 2},
-             "encoding": {"y": {"field": "value_central", "type": "quantitative", "title": f"{quantity}, {unit}"}}},
-            {"mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.35, "strokeDash": [1, 0]},
-             "encoding": {"y": {"field": "value_low", "type": "quantitative"}, "y2": {"field": "value_high"}}},
-        ],
-        "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": None,
-                  "axis": {"format": "d", "tickMinStep": 1}, "scale": {"zero": False, "padding": 10}},
-            # Colour and dash both tell the series apart, for readers who see colours alike.
-            "color": {"field": "series", "type": "nominal", "title": "shipment series"},
-            "strokeDash": {"field": "series", "type": "nominal", "title": "shipment series"},
-        },
-        "height": 220,
-    }
-    return Drawn(data, spec,
-                 takeaway="",
-                 description=(f"Line chart of the accelerator fleet's {quantity} per year, {unit}, for "
-                              f"{data['series'].nunique()} shipment series, each central estimate joined by a "
-                              f"line with a bar from the low to the high estimate; the largest is {peak.series} "
-                              f"in {peak.year} at {_range(peak.value_low, peak.value_high)} {unit}."))
+@dataclass(frozen=True)
+class FleetChart:
+    """One quantity of accelerator_fleet_footprint drawn as a line of central estimates with range bars.
+
+    `takeaway` is formatted with the series' largest low estimate: {range} (low-high), {year}, {series}.
+    """
+
+    id: str
+    title: str
+    column: str  # the quantity's column stem: <column>_low, _central, _high
+    quantity: str
+    unit: str
+    units: str  # the caption's units, before the shared note on ranges
+    takeaway: str
+    scale: float = 1.0
+
+    def draw(self, con) -> Drawn | None:
+        # Years after a series' last recorded shipments have an installed base of zero: the macro
+        # retires the last cohort, nothing new is recorded. They say nothing about the fleet, so
+        # only years with accelerators in service are drawn.
+        column, scale = self.column, self.scale
+        data = con.execute(f"""
+            select {_FLEET_SERIES} as series, year, {column}_low / {scale} as value_low,
+                   {column}_central / {scale} as value_central,
+                   coalesce({column}_high, {column}_low) / {scale} as value_high,
+                   {column}_high is null as is_lower_bound, includes_forecast, source_id, source_vintage
+            from accelerator_fleet_footprint
+            where installed_base_low > 0 and {column}_low is not null
+            order by series, year""").fetchdf()
+        if data.empty:
+            return None
+        peak = data.loc[data["value_high"].idxmax()]
+        largest_low = data.loc[data["value_low"].idxmax()]
+        spec = {
+            "layer": [
+                {"mark": {"type": "line", "point": {"filled": True, "size": 50}, "strokeWidth": 2},
+                 "encoding": {"y": {"field": "value_central", "type": "quantitative",
+                                    "title": f"{self.quantity}, {self.unit}"}}},
+                {"mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.35, "strokeDash": [1, 0]},
+                 "encoding": {"y": {"field": "value_low", "type": "quantitative"}, "y2": {"field": "value_high"}}},
+            ],
+            "encoding": {
+                "x": _year_axis(padding=10),
+                # Colour and dash both tell the series apart, for readers who see colours alike.
+                "color": {"field": "series", "type": "nominal", "title": "shipment series"},
+                "strokeDash": {"field": "series", "type": "nominal", "title": "shipment series"},
+            },
+            "height": 220,
+        }
+        return Drawn(data, spec,
+                     takeaway=self.takeaway.format(range=_range(largest_low.value_low, largest_low.value_high),
+                                                   year=largest_low.year, series=largest_low.series),
+                     description=(f"Line chart of the accelerator fleet's {self.quantity} per year, {self.unit}, "
+                                  f"for {data['series'].nunique()} shipment series, each central estimate joined "
+                                  f"by a line with a bar from the low to the high estimate; the largest is "
+                                  f"{peak.series} in {peak.year} at {_range(peak.value_low, peak.value_high)} "
+                                  f"{self.unit}."))
 
 
 _FLEET_PROVENANCE = ("vendor", "product_family", "year", "installed_base_low", "includes_forecast", "source_id",
                      "source_vintage")
 
-
-def _fleet_needs(column: str) -> dict[str, tuple[str, ...]]:
-    return {"accelerator_fleet_footprint": (*_FLEET_PROVENANCE, f"{column}_low", f"{column}_central",
-                                            f"{column}_high")}
-
-
-@chart("fleet_installed_base", "AI accelerators in service",
-       needs=_fleet_needs("installed_base"),
-       units="millions of accelerators" + _FLEET_RANGES)
-def fleet_installed_base(con) -> Drawn | None:
-    drawn = _fleet_chart(con, "installed_base", "installed base", "million units", scale=1e6)
-    if drawn is not None:
-        biggest = drawn.data.loc[drawn.data["value_low"].idxmax()]
-        drawn.takeaway = (f"Recorded shipments put {_range(biggest.value_low, biggest.value_high)} million "
-                          f"accelerators in service in "
-                          f"{biggest.year} ({biggest.series}); each retires after the fleet's assumed lifetime.")
-    return drawn
-
-
-@chart("fleet_electricity", "Electricity used by AI accelerators",
-       needs=_fleet_needs("energy_twh"),
-       units="TWh per year incl. data-centre overhead (PUE)" + _FLEET_RANGES)
-def fleet_electricity(con) -> Drawn | None:
-    drawn = _fleet_chart(con, "energy_twh", "electricity", "TWh")
-    if drawn is not None:
-        peak = drawn.data.loc[drawn.data["value_low"].idxmax()]
-        drawn.takeaway = (f"At rated power, average utilisation and PUE the installed accelerators draw about "
-                          f"{_range(peak.value_low, peak.value_high)} TWh in {peak.year} ({peak.series}), every "
-                          "hour of the year.")
-    return drawn
-
-
-@chart("fleet_emissions", "Emissions of the electricity AI accelerators use",
-       needs=_fleet_needs("emissions_mt_co2e"),
-       units="Mt CO2e per year at the world-average grid intensity" + _FLEET_RANGES)
-def fleet_emissions(con) -> Drawn | None:
-    drawn = _fleet_chart(con, "emissions_mt_co2e", "emissions", "Mt CO2e")
-    if drawn is not None:
-        peak = drawn.data.loc[drawn.data["value_low"].idxmax()]
-        drawn.takeaway = (f"At the world-average grid intensity that is about "
-                          f"{_range(peak.value_low, peak.value_high)} Mt CO2e in "
-                          f"{peak.year} ({peak.series}); a cleaner grid or lower utilisation lowers it in "
-                          "proportion.")
-    return drawn
+FLEET_CHARTS = (
+    FleetChart("fleet_installed_base", "AI accelerators in service", "installed_base", "installed base",
+               "million units", units="millions of accelerators", scale=1e6,
+               takeaway=("Recorded shipments put {range} million accelerators in service in {year} ({series}); "
+                         "each retires after the fleet's assumed lifetime.")),
+    FleetChart("fleet_electricity", "Electricity used by AI accelerators", "energy_twh", "electricity", "TWh",
+               units="TWh per year incl. data-centre overhead (PUE)",
+               takeaway=("At rated power, average utilisation and PUE the installed accelerators draw about "
+                         "{range} TWh in {year} ({series}), every hour of the year.")),
+    FleetChart("fleet_emissions", "Emissions of the electricity AI accelerators use", "emissions_mt_co2e",
+               "emissions", "Mt CO2e", units="Mt CO2e per year at the world-average grid intensity",
+               takeaway=("At the world-average grid intensity that is about {range} Mt CO2e in {year} "
+                         "({series}); a cleaner grid or lower utilisation lowers it in proportion.")),
+)
+for _fleet in FLEET_CHARTS:
+    chart(_fleet.id, _fleet.title, units=_fleet.units + _FLEET_RANGES,
+          needs={"accelerator_fleet_footprint": (*_FLEET_PROVENANCE, f"{_fleet.column}_low",
+                                                 f"{_fleet.column}_central", f"{_fleet.column}_high")})(_fleet.draw)
 
 
 @chart("datacenter_electricity_world", "Data-centre electricity, world: estimates and projections, beside the AI fleet",
@@ -544,8 +544,7 @@ def datacenter_electricity_world(con) -> Drawn | None:
                                     "legend": {"orient": "top", "direction": "horizontal"}}}},
         ],
         "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
-                  "scale": {"zero": False, "padding": 12}},
+            "x": _year_axis(),
             "color": {"field": "series", "type": "nominal", "title": "series"},
         },
         "height": 260,
@@ -757,8 +756,7 @@ def training_energy(con) -> Drawn | None:
     spec = {
         "mark": {"type": "point", "size": 70, "strokeWidth": 2},
         "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
-                  "scale": {"zero": False, "padding": 12}},
+            "x": _year_axis(),
             "y": {"field": "energy_mwh", "type": "quantitative", "title": "MWh (log scale)",
                   "scale": {"type": "log"}},
             "color": {"field": "figure", "type": "nominal", "title": None},
@@ -847,8 +845,7 @@ def datacenter_pue(con) -> Drawn | None:
     spec = {
         "mark": {"type": "point", "filled": True, "size": 60, "opacity": 0.85},
         "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d", "tickMinStep": 1},
-                  "scale": {"zero": False, "padding": 12}},
+            "x": _year_axis(),
             "y": {"field": "pue", "type": "quantitative", "title": "PUE", "scale": {"zero": False}},
             "color": {"field": "scope", "type": "nominal", "title": None},
             "shape": {"field": "scope", "type": "nominal", "title": None},
