@@ -31,7 +31,8 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile, present_files
+from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import parse_each_present
 
 _GREEN_DCC = ("https://raw.githubusercontent.com/HewlettPackard/green-dcc/3f6ea95cb835b89ba50b0ef76d66d14b8037643e"
               "/data/carbon_intensity")
@@ -89,8 +90,7 @@ def zone_place(zone_key: str) -> tuple[str, str, str]:
 
 
 def parse_grid_intensity_hourly(raw: RawSource) -> pd.DataFrame:
-    return pd.concat([_zone_year(raw, name) for name in present_files(raw, [f.name for f in FILES])],
-                     ignore_index=True)
+    return parse_each_present(raw, [f.name for f in FILES], lambda name: name, _zone_year)
 
 
 def _layout(raw: RawSource, name: str, frame: pd.DataFrame) -> dict:

@@ -23,6 +23,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import rows_with_intensity
 
 _COMMIT = "30df2feead1c7f5db87a3d86ca1239470a0cd415"
 _RAW = f"https://raw.githubusercontent.com/GreenAlgorithms/green-algorithms-tool/{_COMMIT}/data/latest"
@@ -53,13 +54,8 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
                                 f"expected unit {_UNIT!r} in the first header row, file says {unit!r}",
                                 column="carbonIntensity")
 
-    intensity = raw.to_number(CARBON_INTENSITY, frame, "carbonIntensity")
     # An empty or 0 intensity marks a location without data, not a grid that emits nothing.
-    has_value = intensity.notna() & (intensity != 0)
-    frame, intensity = frame[has_value], intensity[has_value]
-    if frame.empty:
-        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, "no row has a carbon intensity",
-                                column="carbonIntensity")
+    frame, intensity = rows_with_intensity(raw, CARBON_INTENSITY, frame, "carbonIntensity")
 
     zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]))
     staged = pd.DataFrame({

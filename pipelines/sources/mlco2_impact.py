@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import rows_with_intensity
 
 _COMMIT = "d0d3ee5a71ea222ac344a94900642ed2ce649af4"
 _RAW = f"https://raw.githubusercontent.com/mlco2/impact/{_COMMIT}/data"
@@ -29,14 +30,9 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     frame = raw.csv(YEARLY_AVERAGES, dtype={"zone_key": str, "Zone Name": str}, keep_default_na=False,
                     na_values=[""])
     raw.require_columns(YEARLY_AVERAGES, frame, ["zone_key", "year", "Zone Name", "carbon_intensity_avg"])
-    intensity = raw.to_number(YEARLY_AVERAGES, frame, "carbon_intensity_avg")
     # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty; a 0 would be
     # the same placeholder, not a grid that emits nothing.
-    has_value = intensity.notna() & (intensity != 0)
-    frame, intensity = frame[has_value], intensity[has_value]
-    if frame.empty:
-        raise SourceFormatError(raw.source_id, YEARLY_AVERAGES, "no row has a carbon intensity",
-                                column="carbon_intensity_avg")
+    frame, intensity = rows_with_intensity(raw, YEARLY_AVERAGES, frame, "carbon_intensity_avg")
 
     zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]))
     staged = pd.DataFrame({
