@@ -48,3 +48,17 @@ def primary_key_check(table_name: str) -> dg.AssetChecksDefinition:
         return dg.AssetCheckResult(passed=not duplicates, metadata={"duplicates": _sample(duplicates)})
 
     return _check
+
+
+def offending_rows_check(asset: str, name: str, description: str, sql: str, listed_as: str,
+                         severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetChecksDefinition:
+    """A table-specific check that passes when `sql` finds no row; the first rows it finds are listed
+    in the check's metadata under `listed_as`."""
+
+    @dg.asset_check(asset=asset, name=name, description=description)
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.store.connect() as con:
+            rows = con.execute(sql).fetchall()
+        return dg.AssetCheckResult(passed=not rows, severity=severity, metadata={listed_as: _sample(rows)})
+
+    return _check

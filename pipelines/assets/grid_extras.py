@@ -3,7 +3,7 @@ factors, cloud regions and half-hourly intensity, with their checks."""
 
 import dagster as dg
 
-from pipelines.assets.checks import primary_key_check, rows_per_source_check
+from pipelines.assets.checks import offending_rows_check, primary_key_check, rows_per_source_check
 from pipelines.assets.factory import table_assets
 from pipelines.resources import WarehouseResource
 
@@ -21,24 +21,18 @@ CLOUD_INTENSITY_TOLERANCE = 0.25
 assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 
-def _sample(rows) -> dg.MetadataValue:
-    return dg.MetadataValue.json([[str(value) for value in row] for row in rows[:20]])
-
-
-@dg.asset_check(asset=GENERATION_FACTORS,
-                description="A lifecycle factor is never below the direct factor of the same technology, "
-                            "source and date (lifecycle includes combustion).")
-def generation_lifecycle_at_least_direct(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        rows = con.execute(f"""
-            select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct,
-                   l.gco2e_per_kwh as lifecycle
-            from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
-              on d.source_id = l.source_id and d.technology = l.technology
-             and d.valid_from is not distinct from l.valid_from
-            where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
-            order by all""").fetchall()
-    return dg.AssetCheckResult(passed=not rows, metadata={"lifecycle_below_direct": _sample(rows)})
+generation_lifecycle_at_least_direct = offending_rows_check(
+    GENERATION_FACTORS, "generation_lifecycle_at_least_direct",
+    description="A lifecycle factor is never below the direct factor of the same technology, source and date "
+                "(lifecycle includes combustion).",
+    sql=f"""
+        select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct, l.gco2e_per_kwh as lifecycle
+        from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
+          on d.source_id = l.source_id and d.technology = l.technology
+         and d.valid_from is not distinct from l.valid_from
+        where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
+        order by all""",
+    listed_as="lifecycle_below_direct")
 
 
 @dg.asset_check(asset=MARGINAL_FACTORS,
@@ -84,20 +78,17 @@ def cloud_intensity_matches_grid_table(warehouse: WarehouseResource) -> dg.Asset
                   "worst": dg.MetadataValue.json(apart.head(25).astype(str).to_dict("records"))})
 
 
-@dg.asset_check(asset=HALFHOURLY,
-                description="Every period is 30 minutes and each zone's periods follow one another without "
-                            "gaps or overlaps.")
-def halfhourly_periods_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        rows = con.execute(f"""
-            select zone_id, source_id, period_start, period_end, next_start from (
-                select *, lead(period_start) over (partition by zone_id, source_id order by period_start)
-                          as next_start
-                from {HALFHOURLY})
-            where period_end - period_start <> interval 30 minute
-               or (next_start is not null and next_start <> period_end)
-            order by all limit 20""").fetchall()
-    return dg.AssetCheckResult(passed=not rows, metadata={"irregular_periods": _sample(rows)})
+halfhourly_periods_contiguous = offending_rows_check(
+    HALFHOURLY, "halfhourly_periods_contiguous",
+    description="Every period is 30 minutes and each zone's periods follow one another without gaps or overlaps.",
+    sql=f"""
+        select zone_id, source_id, period_start, period_end, next_start from (
+            select *, lead(period_start) over (partition by zone_id, source_id order by period_start) as next_start
+            from {HALFHOURLY})
+        where period_end - period_start <> interval 30 minute
+           or (next_start is not null and next_start <> period_end)
+        order by all limit 20""",
+    listed_as="irregular_periods")
 
 
 checks = [
