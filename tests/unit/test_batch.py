@@ -3,13 +3,12 @@ the per-row checks, and the Spark engine held equal to DuckDB on every kind of d
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from peak_memory import CLI, run_measured_python
 from test_footprint_warehouse import build_fixture_warehouse
 
 from pipelines import batch
@@ -139,16 +138,11 @@ def test_memory_stays_flat_as_jobs_grow(warehouse, tmp_path):
                                          1 + i % 8 as count, 1 + i % 100 as hours, 'run-' || i as run,
                                          (['FRA', 'USA', 'France', 'WLD'])[1 + i % 4] as zone, 2020 + i % 4 as year
                                   from range({rows}) t(i)) to '{jobs}' (format parquet)""")
-        # VmHWM is the child's own peak: ru_maxrss keeps the (pytest) parent's across fork + exec, so
-        # after a big test in the same session both sizes read the parent's figure.
-        code = ("import sys; from pipelines.cli import main; rc = main(sys.argv[1:]); "
-                "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM'))); "
-                "sys.exit(rc)")
-        run = subprocess.run([sys.executable, "-c", code, "estimate", "--jobs", str(jobs), "--out",
-                              str(tmp_path / "out.parquet"), "--memory-limit", "256MB"],
-                             env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)},
-                             capture_output=True, text=True, check=True)
-        peaks[rows] = int(run.stdout.split()[-1]) / 1024
+        run = run_measured_python(CLI, "estimate", "--jobs", str(jobs), "--out", str(tmp_path / "out.parquet"),
+                                  "--memory-limit", "256MB",
+                                  env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)})
+        assert run.returncode == 0, run.stderr
+        peaks[rows] = run.peak_rss_mb
         assert duckdb.sql(f"select count(*) from '{tmp_path / 'out.parquet'}'").fetchall()[0][0] == rows
     # Ten times the jobs; the peak may move with thread buffers, but far less than tenfold.
     assert peaks[2_000_000] < 1.5 * peaks[200_000] + 150, peaks
