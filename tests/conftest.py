@@ -32,13 +32,14 @@ def shared_sources() -> Path:
     return SHARED_SOURCES
 
 
-def real_source(source_id: str) -> RawSource:
-    """The recorded real files of a source, resolved and sha256-checked from ../shared/sources."""
+def real_source(source_id: str, names: list[str] | None = None) -> RawSource:
+    """The recorded real files of a source (or the `names` among them), resolved and sha256-checked
+    from ../shared/sources; the test is skipped, saying so, where that recording is not present."""
     from pipelines.sources import SOURCES
 
-    if not SHARED_SOURCES.is_dir():
-        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id])
+    if not (SHARED_SOURCES / source_id / "SOURCE.toml").is_file():
+        pytest.skip(f"recorded {source_id} files not present under {SHARED_SOURCES}")
+    return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id], names=names)
 
 
 @pytest.fixture(scope="session")

@@ -186,6 +186,21 @@ def spark():
     session.stop()
 
 
+def assert_spark_equals_duckdb(spark_output: Path, duckdb_output: Path) -> pd.DataFrame:
+    """Both engines wrote the same columns and, run by run, the same values (floats to 1e-9); the Spark rows."""
+    duck = pd.read_parquet(duckdb_output).set_index("run").sort_index()
+    on_spark = pd.read_parquet(spark_output).set_index("run").sort_index()
+    assert list(on_spark.columns) == list(duck.columns)
+    for column in duck.columns:
+        left, right = duck[column], on_spark[column]
+        assert (left.isna() == right.isna()).all(), column
+        if pd.api.types.is_float_dtype(left):
+            assert right[left.notna()].to_numpy() == pytest.approx(left[left.notna()].to_numpy(), rel=1e-9), column
+        else:
+            assert left[left.notna()].astype(str).tolist() == right[left.notna()].astype(str).tolist(), column
+    return on_spark
+
+
 @needs_spark
 @pytest.mark.parametrize("suffix, columns", [(".csv", "full"), (".parquet", "full"), (".parquet", "lean")])
 def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark, suffix, columns):
@@ -198,16 +213,7 @@ def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark
                                  warehouse=warehouse)
     assert (result.rows_written, result.bad_row_count) == (len(SAMPLE), 0)
     assert list((tmp_path / "spark").glob("part-*.parquet"))
-    duck = pd.read_parquet(tmp_path / "duck.parquet").set_index("run").sort_index()
-    on_spark = pd.read_parquet(tmp_path / "spark").set_index("run").sort_index()
-    assert list(on_spark.columns) == list(duck.columns)
-    for column in duck.columns:
-        left, right = duck[column], on_spark[column]
-        assert (left.isna() == right.isna()).all(), column
-        if pd.api.types.is_float_dtype(left):
-            assert right[left.notna()].to_numpy() == pytest.approx(left[left.notna()].to_numpy(), rel=1e-9), column
-        else:
-            assert left[left.notna()].astype(str).tolist() == right[left.notna()].astype(str).tolist(), column
+    on_spark = assert_spark_equals_duckdb(tmp_path / "spark", tmp_path / "duck.parquet")
     assert on_spark.loc["given-power", "energy_kwh"] / 1000 == pytest.approx(1287, rel=0.01)
 
 
@@ -251,16 +257,7 @@ def test_spark_equals_duckdb_on_measured_energy(warehouse, tmp_path, spark, suff
     batch.estimate_jobs(jobs, tmp_path / "duck.parquet", warehouse=warehouse)
     result = estimate_jobs_spark(jobs, tmp_path / "spark", spark=spark, warehouse=warehouse)
     assert (result.rows_written, result.bad_row_count) == (len(MEASURED), 0)
-    duck = pd.read_parquet(tmp_path / "duck.parquet").set_index("run").sort_index()
-    on_spark = pd.read_parquet(tmp_path / "spark").set_index("run").sort_index()
-    assert list(on_spark.columns) == list(duck.columns)
-    for column in duck.columns:
-        left, right = duck[column], on_spark[column]
-        assert (left.isna() == right.isna()).all(), column
-        if pd.api.types.is_float_dtype(left):
-            assert right[left.notna()].to_numpy() == pytest.approx(left[left.notna()].to_numpy(), rel=1e-9), column
-        else:
-            assert left[left.notna()].astype(str).tolist() == right[left.notna()].astype(str).tolist(), column
+    on_spark = assert_spark_equals_duckdb(tmp_path / "spark", tmp_path / "duck.parquet")
     # 2.92 kWh of IT energy x the default PUE 1.56; the tracker's 1.2 already in 3.504 kWh.
     assert on_spark.loc["it-energy", "energy_kwh"] == pytest.approx(2.92 * 1.56)
     assert on_spark.loc["tracker-pue", ["energy_kwh", "pue"]].tolist() == pytest.approx([3.504, 1.2])
