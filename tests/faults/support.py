@@ -197,25 +197,6 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def rewrite_archive_file(archive: Path, source_id: str, name: str, data: bytes) -> None:
-    """Replace one archived file and fix its sha256 and size in SOURCE.toml, so only the
-    parser and the schemas stand between these bytes and the published tables."""
-    source_dir = archive / source_id
-    manifest = source_dir / "SOURCE.toml"
-    old_sha = sha256_hex((source_dir / name).read_bytes())
-    (source_dir / name).write_bytes(data)
-    head, *blocks = manifest.read_text(encoding="utf-8").split("[[files]]")
-    updated = []
-    for block in blocks:
-        entry = tomllib.loads(block)
-        if entry.get("path") == name:
-            assert entry["sha256"] == old_sha, f"{source_id}/{name}: archive copy already modified"
-            block = block.replace(old_sha, sha256_hex(data))
-            block = block.replace(f"bytes = {entry['bytes']}\n", f"bytes = {len(data)}\n")
-        updated.append(block)
-    manifest.write_text("[[files]]".join([head, *updated]), encoding="utf-8")
-
-
 def manifest_entry(source_dir: Path, name: str) -> dict:
     manifest = tomllib.loads((source_dir / "SOURCE.toml").read_text(encoding="utf-8"))
     return next(entry for entry in manifest["files"] if entry["path"] == name)

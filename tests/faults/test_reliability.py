@@ -37,8 +37,10 @@ from peak_memory import CLI, Finished, run_measured_python
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import Warehouse
 
+from conftest import SHARED_SOURCES, rewrite_archive_file
+
 from .support import (FAST_FETCH, cli_command, cli_env, copy_warehouse, published_digests,
-                      rewrite_archive_file, table_rows)
+                      table_rows)
 
 pytestmark = pytest.mark.faults
 
@@ -386,8 +388,7 @@ def test_refresh_from_an_archive_lacking_most_sources_keeps_every_published_row(
     # An archive that holds one small source and lacks every other (an empty folder is refused
     # outright as "not a raw archive").
     empty = tmp_path / "sparse_archive"
-    shutil.copytree(Path(__file__).resolve().parents[2].parent / "shared" / "sources" / "ecologits_electricity_mixes",
-                    empty / "ecologits_electricity_mixes")
+    shutil.copytree(SHARED_SOURCES / "ecologits_electricity_mixes", empty / "ecologits_electricity_mixes")
     specs_before = table_rows(warehouse, "accelerator_specs")
     sources_before = {row[0] for row in specs_before}
     assert len(sources_before) >= 3 and len(specs_before) > 50
