@@ -73,8 +73,10 @@ def csv_safe_select(con, query: str) -> str:
     for name, column_type, *_ in described:
         quoted = '"' + str(name).replace('"', '""') + '"'
         if str(column_type).upper() == "VARCHAR":
-            columns.append(f"case when regexp_matches({quoted}, '^[=+\\-@\\t\\r]') "
-                           f"then '''' || {quoted} else {quoted} end as {quoted}")
+            columns.append(
+                f"case when regexp_matches({quoted}, '^[=+\\-@\\t\\r]') "
+                f"then '''' || {quoted} else {quoted} end as {quoted}"
+            )
         else:
             columns.append(quoted)
     return f"select {', '.join(columns)} from ({query})"

@@ -22,8 +22,15 @@ def fixture_source(source_id: str, vintage: str = "2024-01-01", folder: Path | N
     for path in sorted(folder.iterdir()):
         if path.is_file():
             data = path.read_bytes()
-            files[path.name] = RawFile(source_id, path.name, path, f"https://example.invalid/{path.name}",
-                                       hashlib.sha256(data).hexdigest(), len(data), vintage)
+            files[path.name] = RawFile(
+                source_id,
+                path.name,
+                path,
+                f"https://example.invalid/{path.name}",
+                hashlib.sha256(data).hexdigest(),
+                len(data),
+                vintage,
+            )
     return RawSource(source_id, files)
 
 
@@ -73,7 +80,6 @@ def rewrite_archive_file(archive: Path, source_id: str, name: str, data: bytes) 
     manifest.write_text("[[files]]".join([head, *updated]), encoding="utf-8")
 
 
-
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory) -> Path:
     """A warehouse refreshed once per test session from the recorded sources (archive mode).
@@ -87,8 +93,7 @@ def built_warehouse(tmp_path_factory) -> Path:
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
     warehouse = tmp_path_factory.mktemp("warehouse")
-    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse,
-                          instance=dg.DagsterInstance.ephemeral())
+    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse, instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, "\n".join(outcome.report_lines())
     return warehouse
 

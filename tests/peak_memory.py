@@ -48,8 +48,13 @@ def run_measured_python(code: str, *args: str, env: dict | None = None, timeout_
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as scratch:
         peak_path = Path(scratch) / "peak_kib"
         script = _RECORD_PEAK_AT_EXIT + "import sys\n" + textwrap.dedent(code)
-        process = subprocess.Popen([sys.executable, "-c", script, str(peak_path), *args], env=env,
-                                   stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, str(peak_path), *args],
+            env=env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
@@ -58,5 +63,6 @@ def run_measured_python(code: str, *args: str, env: dict | None = None, timeout_
         out.seek(0)
         err.seek(0)
         peak_mb = int(peak_path.read_text()) / 1024 if peak_path.exists() else None
-        return Finished(process.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), peak_mb)
+        return Finished(
+            process.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), peak_mb
+        )

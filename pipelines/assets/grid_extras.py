@@ -22,9 +22,10 @@ assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 
 generation_lifecycle_at_least_direct = offending_rows_check(
-    GENERATION_FACTORS, "generation_lifecycle_at_least_direct",
+    GENERATION_FACTORS,
+    "generation_lifecycle_at_least_direct",
     description="A lifecycle factor is never below the direct factor of the same technology, source and date "
-                "(lifecycle includes combustion).",
+    "(lifecycle includes combustion).",
     sql=f"""
         select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct, l.gco2e_per_kwh as lifecycle
         from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
@@ -32,33 +33,45 @@ generation_lifecycle_at_least_direct = offending_rows_check(
          and d.valid_from is not distinct from l.valid_from
         where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
         order by all""",
-    listed_as="lifecycle_below_direct")
+    listed_as="lifecycle_below_direct",
+)
 
 
-@dg.asset_check(asset=MARGINAL_FACTORS,
-                description="Per zone, firm-energy <= intermittent-energy combined margin <= operating margin, "
-                            "as the IFI weighting (50/50 and 75/25 of operating and build margin) gives when "
-                            "the build margin is cleaner than the operating margin (a warning: it need not be).")
+@dg.asset_check(
+    asset=MARGINAL_FACTORS,
+    description="Per zone, firm-energy <= intermittent-energy combined margin <= operating margin, "
+    "as the IFI weighting (50/50 and 75/25 of operating and build margin) gives when "
+    "the build margin is cleaner than the operating margin (a warning: it need not be).",
+)
 def marginal_factor_ordering(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute(f"""
             pivot (select zone_id, source_id, energy_project_type, gco2_per_kwh from {MARGINAL_FACTORS})
             on energy_project_type in ('firm_energy', 'intermittent_energy', 'operating_margin')
             using first(gco2_per_kwh)""").fetchdf()
-    out_of_order = rows[~((rows["firm_energy"] <= rows["intermittent_energy"])
-                          & (rows["intermittent_energy"] <= rows["operating_margin"]))]
-    return dg.AssetCheckResult(passed=out_of_order.empty, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"zones_compared": len(rows), "out_of_order": len(out_of_order),
-                                         "sample": dg.MetadataValue.json(
-                                             out_of_order.head(20).astype(str).to_dict("records"))})
+    out_of_order = rows[
+        ~(
+            (rows["firm_energy"] <= rows["intermittent_energy"])
+            & (rows["intermittent_energy"] <= rows["operating_margin"])
+        )
+    ]
+    return dg.AssetCheckResult(
+        passed=out_of_order.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "zones_compared": len(rows),
+            "out_of_order": len(out_of_order),
+            "sample": dg.MetadataValue.json(out_of_order.head(20).astype(str).to_dict("records")),
+        },
+    )
 
 
 @dg.asset_check(
     asset=CLOUD_REGIONS,
     additional_deps=["grid_carbon_intensity"],
     description=f"Provider-reported intensity against grid_carbon_intensity for the same cloud zone_id and year, "
-                f"every source pair; pairs further apart than {CLOUD_INTENSITY_TOLERANCE:.0%} of their mean are "
-                "listed (a warning: sources differ in basis and method).",
+    f"every source pair; pairs further apart than {CLOUD_INTENSITY_TOLERANCE:.0%} of their mean are "
+    "listed (a warning: sources differ in basis and method).",
 )
 def cloud_intensity_matches_grid_table(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
@@ -73,13 +86,19 @@ def cloud_intensity_matches_grid_table(warehouse: WarehouseResource) -> dg.Asset
             order by relative_difference desc, c.zone_id, c.year""").fetchdf()
     apart = pairs[pairs["relative_difference"] > CLOUD_INTENSITY_TOLERANCE]
     return dg.AssetCheckResult(
-        passed=apart.empty, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"pairs_compared": len(pairs), "pairs_apart": len(apart),
-                  "worst": dg.MetadataValue.json(apart.head(25).astype(str).to_dict("records"))})
+        passed=apart.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "pairs_compared": len(pairs),
+            "pairs_apart": len(apart),
+            "worst": dg.MetadataValue.json(apart.head(25).astype(str).to_dict("records")),
+        },
+    )
 
 
 halfhourly_periods_contiguous = offending_rows_check(
-    HALFHOURLY, "halfhourly_periods_contiguous",
+    HALFHOURLY,
+    "halfhourly_periods_contiguous",
     description="Every period is 30 minutes and each zone's periods follow one another without gaps or overlaps.",
     sql=f"""
         select zone_id, source_id, period_start, period_end, next_start from (
@@ -88,7 +107,8 @@ halfhourly_periods_contiguous = offending_rows_check(
         where period_end - period_start <> interval 30 minute
            or (next_start is not null and next_start <> period_end)
         order by all limit 20""",
-    listed_as="irregular_periods")
+    listed_as="irregular_periods",
+)
 
 
 checks = [

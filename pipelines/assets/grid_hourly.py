@@ -24,24 +24,37 @@ def hourly_series_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResul
     with warehouse.store.connect() as con:
         rows = con.execute("from grid_hourly_gaps order by all limit 20").fetchall()
         count = con.execute("select count(*) from grid_hourly_gaps").fetchall()[0][0]
-    return dg.AssetCheckResult(passed=count == 0, metadata={
-        "gaps": count, "sample": dg.MetadataValue.json([[str(v) for v in r] for r in rows])})
+    return dg.AssetCheckResult(
+        passed=count == 0,
+        metadata={"gaps": count, "sample": dg.MetadataValue.json([[str(v) for v in r] for r in rows])},
+    )
 
 
 @dg.asset_check(
-    asset=HOURLY, additional_deps=["grid_carbon_intensity", MONTHLY],
+    asset=HOURLY,
+    additional_deps=["grid_carbon_intensity", MONTHLY],
     description=f"Each zone-year's hourly mean (per basis) against the annual figure of other sources for the same "
-                f"zone (or its country) and year; gaps above {ANNUAL_GAP_TOLERANCE:.0%} are listed (a warning: bases "
-                "and vintages differ).")
+    f"zone (or its country) and year; gaps above {ANNUAL_GAP_TOLERANCE:.0%} are listed (a warning: bases "
+    "and vintages differ).",
+)
 def hourly_mean_matches_annual(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         pairs = con.execute("from grid_hourly_vs_annual").fetchdf()
     apart = pairs[pairs["relative_gap"].abs() > ANNUAL_GAP_TOLERANCE]
     return dg.AssetCheckResult(
-        passed=apart.empty, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"pairs_compared": len(pairs), "pairs_apart": len(apart),
-                  "apart": dg.MetadataValue.json(apart.head(40).astype(str).to_dict("records"))})
+        passed=apart.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "pairs_compared": len(pairs),
+            "pairs_apart": len(apart),
+            "apart": dg.MetadataValue.json(apart.head(40).astype(str).to_dict("records")),
+        },
+    )
 
 
-checks = [*(rows_per_source_check(name) for name in TABLES), *(primary_key_check(name) for name in TABLES),
-          hourly_series_contiguous, hourly_mean_matches_annual]
+checks = [
+    *(rows_per_source_check(name) for name in TABLES),
+    *(primary_key_check(name) for name in TABLES),
+    hourly_series_contiguous,
+    hourly_mean_matches_annual,
+]

@@ -32,8 +32,9 @@ def read_grapher_csv(raw: RawSource, name: str, entity: str, code: str, year: st
     raw.require_columns(name, frame, keys)
     values = [c for c in frame.columns if c not in keys]
     if len(values) != 1:
-        raise SourceFormatError(raw.source_id, name,
-                                f"expected one value column after {', '.join(keys)}; found {values}")
+        raise SourceFormatError(
+            raw.source_id, name, f"expected one value column after {', '.join(keys)}; found {values}"
+        )
     frame = frame.assign(**{year: raw.to_number(name, frame, year), value: raw.to_number(name, frame, values[0])})
     return GrapherRows(frame[frame[value].notna()], values[0])
 
@@ -47,9 +48,12 @@ def grapher_zones(raw: RawSource, name: str, frame: pd.DataFrame, entity: str, c
         elif isinstance(entity_code, str) and entity_code.strip():
             iso3 = zones.normalise_alpha3(entity_code.strip())
             if iso3 is None:
-                raise SourceFormatError(raw.source_id, name,
-                                        f"{entity_name!r} has code {entity_code!r}, not ISO 3166-1 alpha-3",
-                                        column=code)
+                raise SourceFormatError(
+                    raw.source_id,
+                    name,
+                    f"{entity_name!r} has code {entity_code!r}, not ISO 3166-1 alpha-3",
+                    column=code,
+                )
             zone_ids.append(iso3), zone_types.append("country")
         else:
             zone_ids.append(zones.aggregate_id(entity_name)), zone_types.append("aggregate")

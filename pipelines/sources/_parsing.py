@@ -13,8 +13,12 @@ from pipelines.sources._base import RawSource, present_files
 Part = TypeVar("Part")
 
 
-def parse_each_present(raw: RawSource, parts: Iterable[Part], file_name: Callable[[Part], str],
-                       parse_part: Callable[[RawSource, Part], pd.DataFrame]) -> pd.DataFrame:
+def parse_each_present(
+    raw: RawSource,
+    parts: Iterable[Part],
+    file_name: Callable[[Part], str],
+    parse_part: Callable[[RawSource, Part], pd.DataFrame],
+) -> pd.DataFrame:
     """The rows of a source made of one file per part (zone, task ...): each part whose file the
     snapshot holds, parsed and stacked in declared order (see `present_files`)."""
     parts = list(parts)

@@ -57,7 +57,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # An empty or 0 intensity marks a location without data, not a grid that emits nothing.
     frame, intensity = rows_with_intensity(raw, CARBON_INTENSITY, frame, "carbonIntensity")
 
-    zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]))
+    zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]), strict=True)
     staged = pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": [_zone_name(row) for row in frame.itertuples()],
@@ -151,7 +151,7 @@ def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
         "scope": ["industry" if default else "provider" for default in is_default],
         "entity": [f"{publisher} global average (Green Algorithms default for an unknown provider)" if default
                    else _PUE_PROVIDER_NAMES.get(provider, provider)
-                   for provider, publisher, default in zip(providers, publishers, is_default)],
+                   for provider, publisher, default in zip(providers, publishers, is_default, strict=True)],
         "year": years,
         "pue": raw.to_number(PUE_DEFAULTS, frame, "PUE"),
         "publisher": publishers,
@@ -224,7 +224,7 @@ def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
         "provider": providers,
         "region": regions,
         "location": frame["location_freeForm"].str.strip().replace("", None),
-        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions)],
+        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions, strict=True)],
         "country_zone_id": [zones.iso3_from_alpha2(code.split("-")[0]) for code in frame["location"].str.strip()],
         "year": cited.astype(int),
         "grid_gco2e_per_kwh": float("nan"),

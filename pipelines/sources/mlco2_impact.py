@@ -34,7 +34,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # the same placeholder, not a grid that emits nothing.
     frame, intensity = rows_with_intensity(raw, YEARLY_AVERAGES, frame, "carbon_intensity_avg")
 
-    zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]))
+    zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]), strict=True)
     staged = pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": frame["Zone Name"],
@@ -91,7 +91,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         if len(row) != len(header):
             raise SourceFormatError(raw.source_id, GPUS, f"line {line_number} has {len(row)} fields, "
                                     f"the header {len(header)}", sample_rows=[row])
-        records.append(dict(zip(header, (cell.strip() for cell in row))))
+        records.append(dict(zip(header, (cell.strip() for cell in row), strict=False)))
     frame = pd.DataFrame(records)
     kinds = frame["type"].str.lower()
     unknown = ~kinds.isin(["gpu", "tpu", "cpu"])
@@ -109,7 +109,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         "reference": frame["source"].mask(frame["source"] == ""),
     })
     named_memory = specs["model"].map(hardware.stated_memory_gb)
-    for name, stated, named in zip(specs["model"], specs["memory_gb"], named_memory):
+    for name, stated, named in zip(specs["model"], specs["memory_gb"], named_memory, strict=True):
         if pd.notna(named) and pd.notna(stated) and stated != named:
             log.warning("mlco2_impact: %s '%s': memory %g GB contradicts the name; %g GB used", GPUS, name, stated,
                         named)

@@ -56,8 +56,8 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     has_value = values.notna() & (values != 0)
     frame, values, years = frame[has_value], values[has_value], years[has_value]
 
-    placed = [_zone(code, entity) for code, entity in zip(frame["Code"], frame["Entity"])]
-    unplaced = [i for i, zone in zip(frame.index, placed) if zone is None]
+    placed = [_zone(code, entity) for code, entity in zip(frame["Code"], frame["Entity"], strict=True)]
+    unplaced = [i for i, zone in zip(frame.index, placed, strict=True) if zone is None]
     if unplaced:
         raise SourceFormatError(
             raw.source_id, CARBON_INTENSITY,
