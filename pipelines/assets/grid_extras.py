@@ -3,7 +3,12 @@ factors, cloud regions and half-hourly intensity, with their checks."""
 
 import dagster as dg
 
-from pipelines.assets.checks import offending_rows_check, primary_key_check, rows_per_source_check
+from pipelines.assets.checks import (
+    offending_rows_check,
+    pairs_apart_check,
+    primary_key_check,
+    rows_per_source_check,
+)
 from pipelines.assets.factory import table_assets
 from pipelines.resources import WarehouseResource
 
@@ -66,34 +71,27 @@ def marginal_factor_ordering(warehouse: WarehouseResource) -> dg.AssetCheckResul
     )
 
 
-@dg.asset_check(
-    asset=CLOUD_REGIONS,
-    additional_deps=["grid_carbon_intensity"],
+cloud_intensity_matches_grid_table = pairs_apart_check(
+    CLOUD_REGIONS,
+    "cloud_intensity_matches_grid_table",
     description=f"Provider-reported intensity against grid_carbon_intensity for the same cloud zone_id and year, "
     f"every source pair; pairs further apart than {CLOUD_INTENSITY_TOLERANCE:.0%} of their mean are "
     "listed (a warning: sources differ in basis and method).",
+    sql=f"""
+        select c.zone_id, c.year, c.source_id as cloud_source, c.grid_gco2e_per_kwh as provider_value,
+               c.grid_intensity_basis as provider_basis, g.source_id as grid_source,
+               g.gco2e_per_kwh as grid_value, g.basis as grid_basis,
+               abs(c.grid_gco2e_per_kwh - g.gco2e_per_kwh)
+                   / ((c.grid_gco2e_per_kwh + g.gco2e_per_kwh) / 2) as relative_difference
+        from {CLOUD_REGIONS} c join grid_carbon_intensity g on c.zone_id = g.zone_id and c.year = g.year
+        where c.grid_gco2e_per_kwh is not null
+        order by relative_difference desc, c.zone_id, c.year""",
+    gap_column="relative_difference",
+    tolerance=CLOUD_INTENSITY_TOLERANCE,
+    listed_as="worst",
+    listed_rows=25,
+    additional_deps=["grid_carbon_intensity"],
 )
-def cloud_intensity_matches_grid_table(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        pairs = con.execute(f"""
-            select c.zone_id, c.year, c.source_id as cloud_source, c.grid_gco2e_per_kwh as provider_value,
-                   c.grid_intensity_basis as provider_basis, g.source_id as grid_source,
-                   g.gco2e_per_kwh as grid_value, g.basis as grid_basis,
-                   abs(c.grid_gco2e_per_kwh - g.gco2e_per_kwh)
-                       / ((c.grid_gco2e_per_kwh + g.gco2e_per_kwh) / 2) as relative_difference
-            from {CLOUD_REGIONS} c join grid_carbon_intensity g on c.zone_id = g.zone_id and c.year = g.year
-            where c.grid_gco2e_per_kwh is not null
-            order by relative_difference desc, c.zone_id, c.year""").fetchdf()
-    apart = pairs[pairs["relative_difference"] > CLOUD_INTENSITY_TOLERANCE]
-    return dg.AssetCheckResult(
-        passed=apart.empty,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "pairs_compared": len(pairs),
-            "pairs_apart": len(apart),
-            "worst": dg.MetadataValue.json(apart.head(25).astype(str).to_dict("records")),
-        },
-    )
 
 
 halfhourly_periods_contiguous = offending_rows_check(

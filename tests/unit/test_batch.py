@@ -32,20 +32,9 @@ SAMPLE = pd.DataFrame(
         ("given-embodied-no-figure", "V100", 1, 1, "FRA", 2020, None, None, None, None, 3, 80),
         ("fractional", "H100 SXM", 0.5, 0.25, "USA", 2020, 1.05, None, 0.9, None, 6, None),
     ],
-    columns=[
-        "run",
-        "hardware",
-        "count",
-        "hours",
-        "zone",
-        "year",
-        "pue",
-        "power_w",
-        "utilization",
-        "intensity",
-        "lifetime_years",
-        "embodied_kgco2e",
-    ],
+    columns=(
+        "run hardware count hours zone year pue power_w utilization intensity lifetime_years embodied_kgco2e"
+    ).split(),
 )
 
 
@@ -183,36 +172,10 @@ def test_memory_stays_flat_as_jobs_grow(warehouse, tmp_path):
 def test_cli_lean_columns(warehouse, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse))
     write_sample(tmp_path / "jobs.csv")
-    assert (
-        main(
-            [
-                "estimate",
-                "--jobs",
-                str(tmp_path / "jobs.csv"),
-                "--out",
-                str(tmp_path / "o.parquet"),
-                "--columns",
-                "lean",
-                "--no-progress",
-            ]
-        )
-        == 0
-    )
+    estimate = ["estimate", "--jobs", str(tmp_path / "jobs.csv"), "--out", str(tmp_path / "o.parquet")]
+    assert main([*estimate, "--columns", "lean", "--no-progress"]) == 0
     assert capsys.readouterr().err.strip().startswith(f"wrote {len(SAMPLE)} row(s) to {tmp_path / 'o.parquet'} using ")
-    assert (
-        main(
-            [
-                "estimate",
-                "--jobs",
-                str(tmp_path / "jobs.csv"),
-                "--out",
-                str(tmp_path / "o.parquet"),
-                "--memory-limit",
-                "lots",
-            ]
-        )
-        == 2
-    )
+    assert main([*estimate, "--memory-limit", "lots"]) == 2
     assert "memory limit 'lots'" in capsys.readouterr().err
 
 
@@ -302,18 +265,7 @@ MEASURED = pd.DataFrame(
         ("our-pue", "H100 SXM", 1, 2, "USA", 2023, 1.1, 5, None, None),
         ("modelled", "H100 SXM", 1, 2, "FRA", 2022, None, None, None, None),
     ],
-    columns=[
-        "run",
-        "hardware",
-        "count",
-        "hours",
-        "zone",
-        "year",
-        "pue",
-        "measured_energy_kwh",
-        "tracker_pue",
-        "tracker_kgco2e",
-    ],
+    columns="run hardware count hours zone year pue measured_energy_kwh tracker_pue tracker_kgco2e".split(),
 )
 
 
