@@ -13,7 +13,11 @@ Adding a chart (e.g. once a new table is published):
            units="percent of world production")
     def mineral_top_producer(con) -> Drawn:
         rows = con.execute("select ... from mineral_top_producers where producer_rank = 1").fetchdf()
-        return Drawn(rows, {"mark": "bar", "encoding": {...}}, takeaway=..., description=...)
+        spec = _single({"type": "bar"}, height=200, x={...}, y={...})
+        return Drawn(rows, spec, takeaway=..., description=...)
+
+Charts that differ only in the quantity they draw are declared as data (`FleetChart`: one line of
+central estimates with range bars per accelerator_fleet_footprint quantity).
 
 Every plotted row must carry `source_id` and `source_vintage` (the caption lists them). Return
 None when the tables hold no rows to plot. Summarise dense series (a year of hourly values per
