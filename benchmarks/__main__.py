@@ -33,12 +33,21 @@ def main(argv: list[str] | None = None) -> None:
             print(line, flush=True)
         env = r["env"]
         for rows in sizes:
-            b = batch_estimate.measure(scratch, env, rows, repeats=repeats if rows <= 10_000_000 else 1,
-                                       spark=not args.no_spark and rows == sizes[0])
+            b = batch_estimate.measure(
+                scratch,
+                env,
+                rows,
+                repeats=repeats if rows <= 10_000_000 else 1,
+                spark=not args.no_spark and rows == sizes[0],
+            )
             for line in batch_estimate.report(b):
                 print(line, flush=True)
-        g = hourly_growth.measure(Path(env["AIFOOTPRINT_WAREHOUSE"]), scratch,
-                                  base_rows=10_000 if args.quick else 100_000, repeats=1 if args.quick else 2)
+        g = hourly_growth.measure(
+            Path(env["AIFOOTPRINT_WAREHOUSE"]),
+            scratch,
+            base_rows=10_000 if args.quick else 100_000,
+            repeats=1 if args.quick else 2,
+        )
         for line in hourly_growth.report(g):
             print(line, flush=True)
 

@@ -37,10 +37,15 @@ def generate_jobs(path: Path, rows: int) -> None:
 def lookup_tables(database: Path) -> dict:
     with duckdb.connect(str(database), read_only=True) as con:
         tdp = dict(con.execute("select canonical_model, tdp_w from accelerator_specs_preferred").fetchall())
-        embodied = dict(con.execute(
-            "select canonical_model, kgco2e_per_device from accelerator_embodied_preferred").fetchall())
-        intensity = {(z, y): g for z, y, g in con.execute(
-            "select zone_id, year, gco2e_per_kwh from grid_carbon_intensity_preferred").fetchall()}
+        embodied = dict(
+            con.execute("select canonical_model, kgco2e_per_device from accelerator_embodied_preferred").fetchall()
+        )
+        intensity = {
+            (z, y): g
+            for z, y, g in con.execute(
+                "select zone_id, year, gco2e_per_kwh from grid_carbon_intensity_preferred"
+            ).fetchall()
+        }
         (pue,) = con.execute("select pue from datacenter_pue_default").fetchone()
     return {"tdp": tdp, "embodied": embodied, "intensity": intensity, "pue": pue}
 
@@ -51,12 +56,14 @@ def pandas_apply_seconds(jobs: Path, database: Path, sample_rows: int, total_row
 
     def one_job(row):
         energy = row["count"] * t["tdp"][row["hardware"]] * row["hours"] * t["pue"] / 1000
-        return (energy, energy * t["intensity"][(row["zone"], row["year"])] / 1000,
-                row["count"] * t["embodied"].get(row["hardware"], 0.0) * row["hours"] / (4 * 8760))
+        return (
+            energy,
+            energy * t["intensity"][(row["zone"], row["year"])] / 1000,
+            row["count"] * t["embodied"].get(row["hardware"], 0.0) * row["hours"] / (4 * 8760),
+        )
 
     started = time.perf_counter()
-    frame[["energy_kwh", "operational_kgco2e", "embodied_kgco2e"]] = frame.apply(
-        one_job, axis=1, result_type="expand")
+    frame[["energy_kwh", "operational_kgco2e", "embodied_kgco2e"]] = frame.apply(one_job, axis=1, result_type="expand")
     return (time.perf_counter() - started) * total_rows / sample_rows
 
 
@@ -64,8 +71,9 @@ def _fail(what: str, run) -> None:
     raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.stderr[-3000:]}")
 
 
-def measure(scratch: Path, env: dict, rows: int, repeats: int = 3, pandas_sample: int = 100_000,
-            spark: bool = False) -> dict:
+def measure(
+    scratch: Path, env: dict, rows: int, repeats: int = 3, pandas_sample: int = 100_000, spark: bool = False
+) -> dict:
     """Medians (seconds) and peak RSS (MiB) of lean, full, hand-written and, if asked, Spark."""
     database = Path(env["AIFOOTPRINT_WAREHOUSE"]) / "aifootprint.duckdb"
     jobs = scratch / f"jobs-{rows}.parquet"
@@ -89,13 +97,30 @@ def measure(scratch: Path, env: dict, rows: int, repeats: int = 3, pandas_sample
         rss["hand"].append(run.peak_rss_mib)
     ((written,),) = duckdb.sql(f"select count(*) from read_parquet('{out}')").fetchall()
     assert written == rows, (written, rows)
-    result = {"rows": rows, **{f"{k}_s": median(v) for k, v in times.items()},
-              **{f"{k}_peak_rss_mib": max(v) for k, v in rss.items()},
-              "pandas_s": pandas_apply_seconds(jobs, database, min(pandas_sample, rows), rows)}
+    result = {
+        "rows": rows,
+        **{f"{k}_s": median(v) for k, v in times.items()},
+        **{f"{k}_peak_rss_mib": max(v) for k, v in rss.items()},
+        "pandas_s": pandas_apply_seconds(jobs, database, min(pandas_sample, rows), rows),
+    }
     if spark:
         spark_out = scratch / "spark-out"
-        run = run_cli(["estimate", "--jobs", str(jobs), "--out", str(spark_out), "--columns", "lean",
-                       "--engine", "spark", "--master", f"local[{os.cpu_count()}]"], env)
+        run = run_cli(
+            [
+                "estimate",
+                "--jobs",
+                str(jobs),
+                "--out",
+                str(spark_out),
+                "--columns",
+                "lean",
+                "--engine",
+                "spark",
+                "--master",
+                f"local[{os.cpu_count()}]",
+            ],
+            env,
+        )
         if run.returncode != 0:
             _fail("estimate --engine spark", run)
         result["spark_s"] = run.seconds
@@ -105,14 +130,18 @@ def measure(scratch: Path, env: dict, rows: int, repeats: int = 3, pandas_sample
 
 
 def report(r: dict) -> list[str]:
-    lines = [f"batch {r['rows']:,} jobs (whole processes, median): lean {r['lean_s']:.2f} s = "
-             f"{r['lean_s'] / r['hand_s']:.2f}x hand-written (target <= 1.5x); full {r['full_s']:.2f} s = "
-             f"{r['full_s'] / r['hand_s']:.2f}x (target <= 3x); hand-written {r['hand_s']:.2f} s",
-             f"  pandas row-wise apply (scaled from a sample): {r['pandas_s']:.1f} s; lean is "
-             f"{r['pandas_s'] / r['lean_s']:.0f}x faster (target >= 100x)",
-             f"  peak RSS: lean {r['lean_peak_rss_mib']:.0f} MiB, full {r['full_peak_rss_mib']:.0f} MiB, "
-             f"hand-written {r['hand_peak_rss_mib']:.0f} MiB (target <= 1024 MiB)"]
+    lines = [
+        f"batch {r['rows']:,} jobs (whole processes, median): lean {r['lean_s']:.2f} s = "
+        f"{r['lean_s'] / r['hand_s']:.2f}x hand-written (target <= 1.5x); full {r['full_s']:.2f} s = "
+        f"{r['full_s'] / r['hand_s']:.2f}x (target <= 3x); hand-written {r['hand_s']:.2f} s",
+        f"  pandas row-wise apply (scaled from a sample): {r['pandas_s']:.1f} s; lean is "
+        f"{r['pandas_s'] / r['lean_s']:.0f}x faster (target >= 100x)",
+        f"  peak RSS: lean {r['lean_peak_rss_mib']:.0f} MiB, full {r['full_peak_rss_mib']:.0f} MiB, "
+        f"hand-written {r['hand_peak_rss_mib']:.0f} MiB (target <= 1024 MiB)",
+    ]
     if "spark_s" in r:
-        lines.append(f"  local Spark (--engine spark, lean, start-up included): {r['spark_s']:.1f} s = "
-                     f"{r['spark_s'] / r['lean_s']:.1f}x DuckDB lean")
+        lines.append(
+            f"  local Spark (--engine spark, lean, start-up included): {r['spark_s']:.1f} s = "
+            f"{r['spark_s'] / r['lean_s']:.1f}x DuckDB lean"
+        )
     return lines

@@ -29,8 +29,14 @@ class ChildRun:
 def run_child(argv: list[str], env: dict[str, str] | None = None) -> ChildRun:
     """Run `python ARGV` in a child process; its wall time and peak RSS."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *argv], env={**os.environ, **(env or {})}, cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, *argv],
+        env={**os.environ, **(env or {})},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     stderr = process.stderr.read()  # read before waiting: a full pipe would block the child
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started

@@ -23,8 +23,11 @@ def read_every_file(archive: Path) -> int:
             path = manifest.parent / entry["path"]
             suffix = path.suffix.lower()
             if suffix == ".csv":
-                rows += con.execute("select count(*) from read_csv(?, all_varchar=true, null_padding=true, "
-                                    "ignore_errors=true, header=false, parallel=false, strict_mode=false)", [str(path)]).fetchone()[0]
+                rows += con.execute(
+                    "select count(*) from read_csv(?, all_varchar=true, null_padding=true, "
+                    "ignore_errors=true, header=false, parallel=false, strict_mode=false)",
+                    [str(path)],
+                ).fetchone()[0]
             elif suffix == ".json":
                 data = json.loads(path.read_bytes())
                 rows += len(data) if hasattr(data, "__len__") else 1

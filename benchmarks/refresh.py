@@ -32,12 +32,19 @@ def measure(scratch: Path, repeats: int = 3) -> dict:
         noop_rss.append(second.peak_rss_mib)
         if number < repeats - 1:
             shutil.rmtree(folder, ignore_errors=True)
-    return {"full_s": median(full), "noop_s": median(noop), "full_peak_rss_mib": max(rss),
-            "noop_peak_rss_mib": max(noop_rss), "env": env}
+    return {
+        "full_s": median(full),
+        "noop_s": median(noop),
+        "full_peak_rss_mib": max(rss),
+        "noop_peak_rss_mib": max(noop_rss),
+        "env": env,
+    }
 
 
 def report(r: dict, floor_s: float) -> list[str]:
-    return [f"full refresh: median {r['full_s']:.2f} s = {r['full_s'] / floor_s:.1f}x floor (target <= 5x, "
-            f"<= 60 s); peak RSS {r['full_peak_rss_mib']:.0f} MiB (target <= 1024)",
-            f"no-op refresh: median {r['noop_s']:.3f} s = {r['noop_s'] / r['full_s']:.1%} of full (target <= 10%); "
-            f"peak RSS {r['noop_peak_rss_mib']:.0f} MiB"]
+    return [
+        f"full refresh: median {r['full_s']:.2f} s = {r['full_s'] / floor_s:.1f}x floor (target <= 5x, "
+        f"<= 60 s); peak RSS {r['full_peak_rss_mib']:.0f} MiB (target <= 1024)",
+        f"no-op refresh: median {r['noop_s']:.3f} s = {r['noop_s'] / r['full_s']:.1%} of full (target <= 10%); "
+        f"peak RSS {r['noop_peak_rss_mib']:.0f} MiB",
+    ]

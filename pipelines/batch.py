@@ -14,8 +14,8 @@ A jobs reader is a function returning the SQL of a relation with the standard co
 (hardware, count, hours and optionally zone, year, pue, ...; see JOB_FILE_COLUMNS) plus any of
 the user's own columns, which ride along to the output. CSV and Parquet are the readers here;
 a tracker's usage records (CodeCarbon's emissions.csv, SLURM sacct: pipelines/job_formats/) are
-another SELECT in `JobsInput.reader_sql`, and everything after it is the same pipeline. The Spark engine (pipelines/batch_spark.py) shares the key pass and
-footprint_from_lookups() itself, transpiled.
+another SELECT in `JobsInput.reader_sql`, and everything after it is the same pipeline. The Spark
+engine (pipelines/batch_spark.py) shares the key pass and footprint_from_lookups() itself, transpiled.
 """
 
 from __future__ import annotations
@@ -38,11 +38,21 @@ from pipelines.errors import InvalidInputError, UnknownHardwareError
 # Columns a jobs file may have -> the footprint() input they feed. hardware, count and hours
 # are required; the rest may be absent or blank (= the default).
 JOB_FILE_COLUMNS = {
-    "hardware": None, "count": "device_count", "hours": "hours", "zone": None, "year": "year", "pue": "pue",
-    "power_w": "power_w", "utilization": "utilization", "intensity": "gco2e_per_kwh",
-    "lifetime_years": "lifetime_years", "embodied_kgco2e": "embodied_kgco2e_per_device",
+    "hardware": None,
+    "count": "device_count",
+    "hours": "hours",
+    "zone": None,
+    "year": "year",
+    "pue": "pue",
+    "power_w": "power_w",
+    "utilization": "utilization",
+    "intensity": "gco2e_per_kwh",
+    "lifetime_years": "lifetime_years",
+    "embodied_kgco2e": "embodied_kgco2e_per_device",
     # A tracker's measurement (pipelines/job_formats/): energy in place of power x hours x PUE.
-    "measured_energy_kwh": "measured_energy_kwh", "tracker_pue": "tracker_pue", "tracker_kgco2e": "tracker_kgco2e",
+    "measured_energy_kwh": "measured_energy_kwh",
+    "tracker_pue": "tracker_pue",
+    "tracker_kgco2e": "tracker_kgco2e",
 }
 # A usage-record reader's own finding about a row (pipelines/job_formats/): it replaces the checks'.
 READER_REASON = "__unusable_reason"
@@ -84,6 +94,7 @@ class InvalidJobsError(InvalidInputError):
 
 
 # --- readers ----------------------------------------------------------------------------------------
+
 
 def file_format(path: str | Path) -> str:
     suffixes = Path(path).suffixes
@@ -142,9 +153,11 @@ def open_jobs(given: str | Path) -> JobsInput:
         raise InvalidInputError([f"{text}: folder holds no .parquet or .csv files"])
     fmt = file_format(text)
     if any(ch in text for ch in "*?["):
-        files = sorted(str(p) for p in Path(path.anchor or ".").glob(str(path.relative_to(path.anchor)))
-                       if p.is_file()) if path.is_absolute() else sorted(str(p) for p in Path().glob(text)
-                                                                       if p.is_file())
+        files = (
+            sorted(str(p) for p in Path(path.anchor or ".").glob(str(path.relative_to(path.anchor))) if p.is_file())
+            if path.is_absolute()
+            else sorted(str(p) for p in Path().glob(text) if p.is_file())
+        )
         if not files:
             raise InvalidInputError([f"{text}: no file matches"])
         return JobsInput(text, tuple(files), fmt)
@@ -155,10 +168,19 @@ def open_jobs(given: str | Path) -> JobsInput:
 
 # --- the engine --------------------------------------------------------------------------------------
 
-def estimate_jobs(jobs: str | Path | JobsInput, out_path: str | Path, *, skip_invalid: bool = False,
-                  columns: str = "full", memory_limit: str = DEFAULT_MEMORY_LIMIT,
-                  warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
-                  progress: bool | None = None, jobs_format: str = "plain", format_options=None) -> BatchResult:
+
+def estimate_jobs(
+    jobs: str | Path | JobsInput,
+    out_path: str | Path,
+    *,
+    skip_invalid: bool = False,
+    columns: str = "full",
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
+    progress: bool | None = None,
+    jobs_format: str = "plain",
+    format_options=None,
+) -> BatchResult:
     """Compute every job and write the results to `out_path` (.parquet or .csv).
 
     Each output row holds the job's own extra columns (carried through) and, with
@@ -242,8 +264,10 @@ class Plan:
 
 # A result row is valid when the checks on its given values found nothing and every default it
 # needed was found (footprint_lookup_problem_list: TDP, PUE, grid intensity).
-_LOOKUP_PROBLEMS = ("list_filter(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, "
-                    "year, zone_id, measured_energy_kwh), lambda p: p is not null)")
+_LOOKUP_PROBLEMS = (
+    "list_filter(footprint_lookup_problem_list(canonical_model, power_w, pue, gco2e_per_kwh, "
+    "year, zone_id, measured_energy_kwh), lambda p: p is not null)"
+)
 _VALID_ROW = "job_id.problems is null and footprint_lookups_found(power_w, pue, gco2e_per_kwh, measured_energy_kwh)"
 
 
@@ -263,9 +287,13 @@ def prepare(con, source: JobsInput, *, select_sql: str | None = None) -> Plan:
     numeric = frozenset(row[0] for row in described if str(row[1]).upper() in _NUMERIC_TYPES)
     missing = [c for c in REQUIRED_JOB_COLUMNS if c not in columns]
     if missing:
-        raise InvalidInputError([f"{source.given}: missing column(s) {missing}; columns are {columns}; expected "
-                                 f"{list(REQUIRED_JOB_COLUMNS)} and optionally "
-                                 f"{[c for c in JOB_FILE_COLUMNS if c not in REQUIRED_JOB_COLUMNS]}"])
+        raise InvalidInputError(
+            [
+                f"{source.given}: missing column(s) {missing}; columns are {columns}; expected "
+                f"{list(REQUIRED_JOB_COLUMNS)} and optionally "
+                f"{[c for c in JOB_FILE_COLUMNS if c not in REQUIRED_JOB_COLUMNS]}"
+            ]
+        )
     zone = f"{_identifier('zone')}::varchar" if "zone" in columns else "null::varchar"
     year = f"{_identifier('year')}::varchar" if "year" in columns else "null::varchar"
     try:
@@ -288,30 +316,35 @@ def resolve_keys(con, columns: list[str]) -> dict[str, str]:
     con.execute(_key_table_sql("zone" in columns, "year" in columns, "measured_energy_kwh" in columns))
     con.execute("create or replace temp table batch_lookups as from footprint_lookups('batch_jobs_keys')")
     result_names = _footprint_columns(con)
-    return {c: ("input_" + c if c in result_names else c) for c in columns
-            if (c not in JOB_FILE_COLUMNS or c == "hardware") and c != READER_REASON}
+    return {
+        c: ("input_" + c if c in result_names else c)
+        for c in columns
+        if (c not in JOB_FILE_COLUMNS or c == "hardware") and c != READER_REASON
+    }
 
 
 def _footprint_columns(con) -> set[str]:
     """Names of footprint()'s output columns, read from the macro over an empty relation."""
-    con.execute("create or replace temp table batch_empty_jobs as select null::bigint as job_id, "
-                "null::varchar as canonical_model, null::double as device_count, null::double as hours, "
-                "null::varchar as zone_id, null::integer as year, null::double as pue, null::double as power_w, "
-                "null::double as utilization, null::double as gco2e_per_kwh, null::double as lifetime_years, "
-                "null::double as embodied_kgco2e_per_device, null::double as measured_energy_kwh, "
-                "null::double as tracker_pue, null::double as tracker_kgco2e limit 0")
+    con.execute(
+        "create or replace temp table batch_empty_jobs as select null::bigint as job_id, "
+        "null::varchar as canonical_model, null::double as device_count, null::double as hours, "
+        "null::varchar as zone_id, null::integer as year, null::double as pue, null::double as power_w, "
+        "null::double as utilization, null::double as gco2e_per_kwh, null::double as lifetime_years, "
+        "null::double as embodied_kgco2e_per_device, null::double as measured_energy_kwh, "
+        "null::double as tracker_pue, null::double as tracker_kgco2e limit 0"
+    )
     return {row[0] for row in con.execute("describe from footprint('batch_empty_jobs')").fetchall()} - {"job_id"}
 
 
 def _resolve_names(con, has_zone: bool) -> None:
     """Resolve each distinct accelerator and zone name once; unknown names carry the reason."""
     from pipelines.hardware import resolve_accelerator
-
     from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 
     hardware = []
-    for (name,) in con.execute("select distinct hardware from batch_keys_raw "
-                               "where nullif(trim(hardware), '') is not null").fetchall():
+    for (name,) in con.execute(
+        "select distinct hardware from batch_keys_raw where nullif(trim(hardware), '') is not null"
+    ).fetchall():
         try:
             hardware.append((name, resolve_accelerator(con, name).canonical_model, None))
         except UnknownHardwareError as exc:
@@ -319,22 +352,36 @@ def _resolve_names(con, has_zone: bool) -> None:
     zones = []
     if has_zone:
         index = zone_index(con)
-        for (name,) in con.execute("select distinct zone from batch_keys_raw "
-                                   "where nullif(trim(zone), '') is not null").fetchall():
+        for (name,) in con.execute(
+            "select distinct zone from batch_keys_raw where nullif(trim(zone), '') is not null"
+        ).fetchall():
             try:
                 zones.append((name, resolve_zone(index, name), None))
             except UnknownZoneError as exc:
                 zones.append((name, None, str(exc)))
-    for table, target, rows in (("batch_hardware_names", "canonical_model", hardware),
-                                ("batch_zone_names", "zone_id", zones)):
+    for table, target, rows in (
+        ("batch_hardware_names", "canonical_model", hardware),
+        ("batch_zone_names", "zone_id", zones),
+    ):
         con.execute(f"create or replace temp table {table} (name varchar, {target} varchar, problem varchar)")
         if rows:
             con.executemany(f"insert into {table} values (?, ?, ?)", rows)
 
 
 # Column types of the input that are numbers already (Parquet): cast directly, no text parsing.
-_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                  "UBIGINT", "FLOAT", "DOUBLE")
+_NUMERIC_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "FLOAT",
+    "DOUBLE",
+)
 
 
 def _number(column: str, columns: list[str], numeric: frozenset[str] = frozenset()) -> str:
@@ -369,21 +416,28 @@ def _key_table_sql(has_zone: bool, has_year: bool, has_measured: bool = False) -
     hardware is a problem then depends on the row, and is checked per row (_typed_jobs_sql).
     """
     year = _year(["year"] if has_year else [])
-    problems = ["h.problem"] if has_measured else [
-        "case when nullif(trim(r.hardware), '') is null then 'hardware is missing' end", "h.problem"]
+    problems = (
+        ["h.problem"]
+        if has_measured
+        else ["case when nullif(trim(r.hardware), '') is null then 'hardware is missing' end", "h.problem"]
+    )
     if has_zone:
         problems.append("z.problem")
     if has_year:
         value = "nullif(trim(r.year), '')"
-        problems.append(f"case when {value} is not null and try_cast({value} as double) is null "
-                        f"then 'year ' || {value} || ' is not a number' end")
-        problems.append(f"case when {year} is null and try_cast({value} as double) is not null "
-                        f"then 'year must be a whole number from 1 to 9999, got ' || trim(r.year) end")
+        problems.append(
+            f"case when {value} is not null and try_cast({value} as double) is null "
+            f"then 'year ' || {value} || ' is not a number' end"
+        )
+        problems.append(
+            f"case when {year} is null and try_cast({value} as double) is not null "
+            f"then 'year must be a whole number from 1 to 9999, got ' || trim(r.year) end"
+        )
     return f"""
         create or replace temp table batch_keys as
-        select row_number() over () as key_row, {_raw_key('r.hardware', 'r.zone', 'r.year')} as raw_key,
-               h.canonical_model, {'z.zone_id' if has_zone else 'null::varchar'} as zone_id, {year} as year,
-               nullif(concat_ws('; ', {', '.join(problems)}), '') as problem
+        select row_number() over () as key_row, {_raw_key("r.hardware", "r.zone", "r.year")} as raw_key,
+               h.canonical_model, {"z.zone_id" if has_zone else "null::varchar"} as zone_id, {year} as year,
+               nullif(concat_ws('; ', {", ".join(problems)}), '') as problem
         from batch_keys_raw r
         left join batch_hardware_names h on h.name = r.hardware
         {"left join batch_zone_names z on z.name = r.zone" if has_zone else ""};
@@ -397,20 +451,30 @@ def _key_table_sql(has_zone: bool, has_year: bool, has_measured: bool = False) -
     """
 
 
-def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozenset[str], *,
-                    describe_problems: bool = False, joined_keys: bool = False,
-                    row_problem: str | None = None) -> str:
+def _typed_jobs_sql(
+    columns: list[str],
+    carried: dict[str, str],
+    numeric: frozenset[str],
+    *,
+    describe_problems: bool = False,
+    joined_keys: bool = False,
+    row_problem: str | None = None,
+) -> str:
     """footprint()'s input relation over batch_jobs_raw, with the row's own columns and problems in job_id.
 
     Each row finds its raw (hardware, zone, year) in batch_key_lists (one map lookup, then a
     pick from one-row lists): names were resolved per key, and unlike a join this keeps the
     jobs in their order.
     """
-    typed = {target: _finite(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
-             if target and target != "year"}
+    typed = {
+        target: _finite(column, columns, numeric)
+        for column, target in JOB_FILE_COLUMNS.items()
+        if target and target != "year"
+    }
 
     def key(column: str) -> str:
         return f"k.{column}" if joined_keys else f"k.{column}[r.__key_row]"
+
     problems = [key("problem")]
     checks = [f"{key('problem')} is null"]
     if row_problem:  # a reader's own finding about the row (Spark's malformed CSV record)
@@ -424,44 +488,70 @@ def _typed_jobs_sql(columns: list[str], carried: dict[str, str], numeric: frozen
     for column, target in JOB_FILE_COLUMNS.items():
         if column in columns and target and target != "year":
             # Text that is no number, and NaN or infinity however stored, is named, not computed.
-            value = (f"r.{_identifier(column)}::varchar" if column in numeric
-                     else f"nullif(trim(r.{_identifier(column)}::varchar), '')")
-            problems.append(f"case when {value} is not null and {typed[target]} is null "
-                            f"then '{column} ' || {value} || ' is not a finite number' end")
+            value = (
+                f"r.{_identifier(column)}::varchar"
+                if column in numeric
+                else f"nullif(trim(r.{_identifier(column)}::varchar), '')"
+            )
+            problems.append(
+                f"case when {value} is not null and {typed[target]} is null "
+                f"then '{column} ' || {value} || ' is not a finite number' end"
+            )
             checks.append(f"({value} is null or {typed[target]} is not null)")
     # Checks of the given values only for rows whose accelerator resolved (a row with an
     # unknown accelerator would otherwise also be told it has no TDP).
-    inputs = ("device_count", "hours", "pue", "utilization", "power_w", "gco2e_per_kwh", "lifetime_years",
-              "embodied_kgco2e_per_device", "measured_energy_kwh", "tracker_pue")
+    inputs = (
+        "device_count",
+        "hours",
+        "pue",
+        "utilization",
+        "power_w",
+        "gco2e_per_kwh",
+        "lifetime_years",
+        "embodied_kgco2e_per_device",
+        "measured_energy_kwh",
+        "tracker_pue",
+    )
     given = ", ".join(typed[name] for name in inputs)
     # Described from the values as written: a NaN count is "not a finite number", not also "missing".
-    raw = {target: _number(column, columns, numeric) for column, target in JOB_FILE_COLUMNS.items()
-           if target and target != "year"}
-    problems.append(f"case when {key('canonical_model')} is not null or {measured} is not null then nullif("
-                    f"array_to_string(footprint_input_problem_list({', '.join(raw[name] for name in inputs)}), "
-                    f"'; '), '') end")
+    raw = {
+        target: _number(column, columns, numeric)
+        for column, target in JOB_FILE_COLUMNS.items()
+        if target and target != "year"
+    }
+    problems.append(
+        f"case when {key('canonical_model')} is not null or {measured} is not null then nullif("
+        f"array_to_string(footprint_input_problem_list({', '.join(raw[name] for name in inputs)}), "
+        f"'; '), '') end"
+    )
     checks.append(f"footprint_inputs_valid({given})")
     # Every row is checked with booleans; only the invalid rows, listed on the error path, have
     # their problems described (a string per row would cost more than the footprint itself).
-    problems_sql = (f"nullif(concat_ws('; ', {', '.join(problems)}), '')" if describe_problems
-                    else f"case when not coalesce({' and '.join(checks)}, false) then 'invalid' end")
+    problems_sql = (
+        f"nullif(concat_ws('; ', {', '.join(problems)}), '')"
+        if describe_problems
+        else f"case when not coalesce({' and '.join(checks)}, false) then 'invalid' end"
+    )
     if READER_REASON in columns:  # the reader's reason replaces the checks' findings
         problems_sql = f"coalesce(r.{READER_REASON}, {problems_sql})"
     carried_sql = ", ".join(f"{_identifier(out)} := r.{_identifier(name)}" for name, out in carried.items())
-    job_id = (f"struct_pack({'carried := struct_pack(' + carried_sql + '), ' if carried else ''}"
-              f"problems := {problems_sql})")
+    job_id = (
+        f"struct_pack({'carried := struct_pack(' + carried_sql + '), ' if carried else ''}problems := {problems_sql})"
+    )
     zone = f"r.{_identifier('zone')}" if "zone" in columns else "null"
     year = f"r.{_identifier('year')}" if "year" in columns else "null"
     # joined_keys (the Spark engine): batch_keys joined on the raw key, order being no concern there.
-    source = (f"batch_jobs_raw r left join batch_keys k on k.raw_key = {_raw_key('r.hardware', zone, year)}"
-              if joined_keys else
-              f"""(select r.*, k.row_by_key[{_raw_key('r.hardware', zone, year)}] as __key_row
+    source = (
+        f"batch_jobs_raw r left join batch_keys k on k.raw_key = {_raw_key('r.hardware', zone, year)}"
+        if joined_keys
+        else f"""(select r.*, k.row_by_key[{_raw_key("r.hardware", zone, year)}] as __key_row
                    from batch_jobs_raw r cross join batch_key_lists k) r
-                  cross join batch_key_lists k""")
+                  cross join batch_key_lists k"""
+    )
     return f"""
-        select {job_id} as job_id, {key('canonical_model')} as canonical_model,
-               {key('zone_id')} as zone_id, {key('year')} as year,
-               {', '.join(f'{sql} as {target}' for target, sql in typed.items())}
+        select {job_id} as job_id, {key("canonical_model")} as canonical_model,
+               {key("zone_id")} as zone_id, {key("year")} as year,
+               {", ".join(f"{sql} as {target}" for target, sql in typed.items())}
         from {source}
     """
 
@@ -470,28 +560,37 @@ def list_bad_rows(con, plan: Plan) -> list[BadRow]:
     """Where the invalid rows are, file by file (at most MAX_LISTED_BAD_ROWS)."""
     source, bad = plan.source, []
     # A default cannot be looked up for an accelerator that did not resolve: say only the latter.
-    problems = (f"concat_ws('; ', job_id.problems, case when (canonical_model is not null "
-                f"or measured_energy_kwh is not null) "
-                f"then nullif(array_to_string({_LOOKUP_PROBLEMS}, '; '), '') end)")
+    problems = (
+        f"concat_ws('; ', job_id.problems, case when (canonical_model is not null "
+        f"or measured_energy_kwh is not null) "
+        f"then nullif(array_to_string({_LOOKUP_PROBLEMS}, '; '), '') end)"
+    )
     for file in source.files:
         if len(bad) >= MAX_LISTED_BAD_ROWS:
             break
-        con.execute(f"create or replace temp view batch_jobs_raw as "
-                    f"{source.select_sql((file,), with_location=True)}")
+        con.execute(f"create or replace temp view batch_jobs_raw as {source.select_sql((file,), with_location=True)}")
         # __location rides to the output in job_id.carried, under its own name.
-        described = _typed_jobs_sql(plan.columns + ["__location"], {**plan.carried, "__location": "__location"},
-                                    plan.numeric, describe_problems=True)
+        described = _typed_jobs_sql(
+            plan.columns + ["__location"],
+            {**plan.carried, "__location": "__location"},
+            plan.numeric,
+            describe_problems=True,
+        )
         con.execute(f"create or replace temp view batch_jobs as {described}")
-        rows = con.execute(f"""
+        rows = con.execute(
+            f"""
             select job_id.carried.__location, {problems}
             from footprint_from_lookups('batch_jobs', 'batch_lookups')
-            where not ({_VALID_ROW}) order by 1 limit ?""", [MAX_LISTED_BAD_ROWS - len(bad)]).fetchall()
+            where not ({_VALID_ROW}) order by 1 limit ?""",
+            [MAX_LISTED_BAD_ROWS - len(bad)],
+        ).fetchall()
         prefix = f"{file} " if len(source.files) > 1 else ""
         bad += [BadRow(f"{prefix}{source.location_word()} {number}", reason) for number, reason in rows]
     return bad
 
 
 # --- plumbing -----------------------------------------------------------------------------------------
+
 
 class _Connection:
     def __init__(self, warehouse, memory_limit: str):
@@ -509,14 +608,17 @@ class _Connection:
             if not database.exists():
                 raise WarehouseNotReadyError(f"no warehouse database at {database}; run `aifootprint refresh` first")
             self.spill = tempfile.mkdtemp(prefix="aifootprint-batch-")
-            config = {"memory_limit": self.memory_limit, "temp_directory": self.spill,
-                      "preserve_insertion_order": True}
+            config = {"memory_limit": self.memory_limit, "temp_directory": self.spill, "preserve_insertion_order": True}
             try:
                 self.con = duckdb.connect(str(database), read_only=True, config=config)
             except duckdb.Error as exc:
                 shutil.rmtree(self.spill, ignore_errors=True)
-                raise InvalidInputError([f"cannot open the warehouse at {database} with memory limit "
-                                         f"{self.memory_limit!r} ({_first_line(exc)})"]) from None
+                raise InvalidInputError(
+                    [
+                        f"cannot open the warehouse at {database} with memory limit "
+                        f"{self.memory_limit!r} ({_first_line(exc)})"
+                    ]
+                ) from None
         _require_macros(self.con)
         return self.con
 
@@ -539,6 +641,7 @@ def _show_progress(progress: bool | None) -> Callable[[float], None] | None:
     def show(percent: float) -> None:
         sys.stderr.write(f"\rcomputing footprints: {percent:5.1f} % of the input read")
         sys.stderr.flush()
+
     return show
 
 
@@ -555,6 +658,7 @@ def _run_with_progress(con, query: str, show: Callable[[float], None] | None, ev
             outcome["rows"] = con.execute(query).fetchall()
         except BaseException as exc:  # re-raised in the caller's thread
             outcome["error"] = exc
+
     worker = threading.Thread(target=work, daemon=True)
     started = time.monotonic()
     worker.start()

@@ -23,7 +23,6 @@ import duckdb
 from pipelines import batch
 from pipelines.batch import BatchResult, InvalidInputError, InvalidJobsError, JobsInput
 
-
 # The jobs columns that hold numbers (year apart: it is checked as a whole number with the keys).
 JOB_NUMBERS = {column: target for column, target in batch.JOB_FILE_COLUMNS.items() if target and target != "year"}
 
@@ -37,8 +36,9 @@ def _imports():
         import sqlglot
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise SparkUnavailableError([f"--engine spark needs the spark extra ({exc.name} is not installed): "
-                                     "pip install 'aifootprint[spark]'"]) from None
+        raise SparkUnavailableError(
+            [f"--engine spark needs the spark extra ({exc.name} is not installed): pip install 'aifootprint[spark]'"]
+        ) from None
     return sqlglot, SparkSession
 
 
@@ -51,15 +51,22 @@ def spark_session(master: str | None = None, app_name: str = "aifootprint"):
     try:
         return builder.getOrCreate()
     except Exception as exc:  # the JVM failed to start: no java, wrong version ...
-        raise SparkUnavailableError([f"cannot start Spark ({str(exc).strip().splitlines()[0] if str(exc) else exc}); "
-                                     "Spark needs Java 17 or later on PATH or in JAVA_HOME"]) from None
+        raise SparkUnavailableError(
+            [
+                f"cannot start Spark ({str(exc).strip().splitlines()[0] if str(exc) else exc}); "
+                "Spark needs Java 17 or later on PATH or in JAVA_HOME"
+            ]
+        ) from None
 
 
 # --- DuckDB SQL -> Spark SQL -------------------------------------------------------------------------
 
+
 def _scalar_macros(con) -> dict[str, tuple[list[str], str]]:
-    rows = con.execute("select function_name, parameters, macro_definition from duckdb_functions() "
-                       "where function_type = 'macro' and function_name like 'footprint%'").fetchall()
+    rows = con.execute(
+        "select function_name, parameters, macro_definition from duckdb_functions() "
+        "where function_type = 'macro' and function_name like 'footprint%'"
+    ).fetchall()
     return {name: (list(parameters), definition) for name, parameters, definition in rows}
 
 
@@ -72,14 +79,16 @@ def _inline_macros(tree, macros: dict[str, tuple[list[str], str]]):
         if isinstance(node, exp.Anonymous) and node.name.lower() in macros:
             parameters, definition = macros[node.name.lower()]
             body = sqlglot.parse_one(definition, read="duckdb")
-            arguments = dict(zip(parameters, node.expressions))
+            arguments = dict(zip(parameters, node.expressions, strict=False))
 
             def substitute(inner):
                 if isinstance(inner, exp.Column) and not inner.table and inner.name in arguments:
                     return exp.Paren(this=arguments[inner.name].copy())
                 return inner
+
             return exp.Paren(this=_inline_macros(body.transform(substitute), macros))
         return node
+
     return tree.transform(replace)
 
 
@@ -94,8 +103,9 @@ def footprint_sql(con, jobs_view: str, lookups_view: str) -> str:
     import sqlglot
     from sqlglot import exp
 
-    ((definition,),) = con.execute("select macro_definition from duckdb_functions() "
-                                   "where function_name = 'footprint_from_lookups'").fetchall()
+    ((definition,),) = con.execute(
+        "select macro_definition from duckdb_functions() where function_name = 'footprint_from_lookups'"
+    ).fetchall()
     tree = sqlglot.parse_one(definition, read="duckdb")
     ctes = {cte.alias: cte for cte in tree.find(exp.With).expressions}
     job = ctes["job"].this.copy()
@@ -105,22 +115,34 @@ def footprint_sql(con, jobs_view: str, lookups_view: str) -> str:
     # The default columns each job takes from its key: the names the macro's own gathered step gives.
     picked = [e.alias_or_name for e in ctes["gathered"].this.expressions if "*" not in e.sql()]
     on = " and ".join(f"l.{key} <=> job.{key}" for key in ("canonical_model", "given_zone_id", "given_year"))
-    gathered = sqlglot.parse_one(f"select job.*, {', '.join('l.' + c for c in picked)} "
-                                 f"from job left join {lookups_view} l on {on}", read="spark")
+    gathered = sqlglot.parse_one(
+        f"select job.*, {', '.join('l.' + c for c in picked)} from job left join {lookups_view} l on {on}", read="spark"
+    )
     if tree.args.get("from_", tree.args.get("from")).sql().lower() != "from chosen":
-        raise RuntimeError("footprint_from_lookups no longer ends with a SELECT from chosen; "
-                           "update pipelines/batch_spark.py")
+        raise RuntimeError(
+            "footprint_from_lookups no longer ends with a SELECT from chosen; update pipelines/batch_spark.py"
+        )
     final = ", ".join(e.sql(dialect="duckdb") for e in tree.expressions)
-    query = (f"with job as ({job.sql(dialect='duckdb')}), gathered as ({gathered.sql(dialect='duckdb')}), "
-             f"chosen as ({ctes['chosen'].this.sql(dialect='duckdb')}) select {final} from chosen")
+    query = (
+        f"with job as ({job.sql(dialect='duckdb')}), gathered as ({gathered.sql(dialect='duckdb')}), "
+        f"chosen as ({ctes['chosen'].this.sql(dialect='duckdb')}) select {final} from chosen"
+    )
     return _spark_sql(query, _scalar_macros(con))
 
 
 # --- the engine ---------------------------------------------------------------------------------------
 
-def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, skip_invalid: bool = False,
-                        columns: str = "full", master: str | None = None, spark=None,
-                        warehouse: duckdb.DuckDBPyConnection | str | Path | None = None) -> BatchResult:
+
+def estimate_jobs_spark(
+    jobs: str | Path | JobsInput,
+    out_path: str | Path,
+    *,
+    skip_invalid: bool = False,
+    columns: str = "full",
+    master: str | None = None,
+    spark=None,
+    warehouse: duckdb.DuckDBPyConnection | str | Path | None = None,
+) -> BatchResult:
     """estimate_jobs() on Spark: results as a folder of Parquet parts at `out_path`.
 
     Invalid rows are counted and, for the first MAX_LISTED_BAD_ROWS, listed with the file
@@ -130,41 +152,58 @@ def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, s
     if columns not in batch.COLUMN_MODES:
         raise InvalidInputError([f"--columns must be one of {list(batch.COLUMN_MODES)}, got {columns!r}"])
     if batch.usage_record_format(jobs) is not None or getattr(jobs, "reader_sql", None) is not None:
-        raise InvalidInputError([f"{jobs}: --engine spark reads plain jobs files; CodeCarbon and SLURM "
-                                 "logs run on --engine duckdb (or give their measured_energy_kwh, tracker_pue, "
-                                 "tracker_kgco2e as columns of a jobs file)"])
+        raise InvalidInputError(
+            [
+                f"{jobs}: --engine spark reads plain jobs files; CodeCarbon and SLURM "
+                "logs run on --engine duckdb (or give their measured_energy_kwh, tracker_pue, "
+                "tracker_kgco2e as columns of a jobs file)"
+            ]
+        )
     source = jobs if isinstance(jobs, JobsInput) else batch.open_jobs(jobs)
     out_path = Path(out_path)
     if out_path.suffix.lower() in (".csv", ".gz"):
         raise InvalidInputError([f"{out_path}: the Spark engine writes a folder of Parquet parts; name a folder"])
     spark = spark or spark_session(master)
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
+    from pyspark.sql import functions as F, types as T
 
     row_problem = None
     try:
         if source.format == "csv":
             # Number columns are parsed by Spark's CSV reader, a malformed row flagged in
             # _corrupt_record: parsing text in SQL per column makes Spark's optimizer blow up.
-            reader = (spark.read.option("header", True).option("ignoreLeadingWhiteSpace", True)
-                      .option("ignoreTrailingWhiteSpace", True))
+            reader = (
+                spark.read.option("header", True)
+                .option("ignoreLeadingWhiteSpace", True)
+                .option("ignoreTrailingWhiteSpace", True)
+            )
             header = reader.csv(list(source.files)).columns
-            schema = T.StructType([T.StructField(c, T.DoubleType() if JOB_NUMBERS.get(c) else T.StringType())
-                                   for c in header] + [T.StructField("_corrupt_record", T.StringType())])
-            frame = (reader.schema(schema).option("mode", "PERMISSIVE")
-                     .option("columnNameOfCorruptRecord", "_corrupt_record").csv(list(source.files)))
-            row_problem = ("case when _corrupt_record is not null then 'a number column holds text: ' "
-                           "|| _corrupt_record end")
+            schema = T.StructType(
+                [T.StructField(c, T.DoubleType() if JOB_NUMBERS.get(c) else T.StringType()) for c in header]
+                + [T.StructField("_corrupt_record", T.StringType())]
+            )
+            frame = (
+                reader.schema(schema)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", "_corrupt_record")
+                .csv(list(source.files))
+            )
+            row_problem = (
+                "case when _corrupt_record is not null then 'a number column holds text: ' || _corrupt_record end"
+            )
         else:
             frame = spark.read.parquet(*source.files)
     except Exception as exc:
-        raise InvalidInputError([f"{source.given}: Spark cannot read it as {source.format} ({_first_line(exc)})"]) \
-            from None
+        raise InvalidInputError(
+            [f"{source.given}: Spark cannot read it as {source.format} ({_first_line(exc)})"]
+        ) from None
     frame = frame.withColumn("__file", F.input_file_name())
     frame.createOrReplaceTempView("batch_jobs_raw")
     input_columns = [c for c in frame.columns if c not in ("__file", "_corrupt_record")]
-    numeric = frozenset(f.name for f in frame.schema.fields
-                        if f.dataType.typeName() in ("byte", "short", "integer", "long", "float", "double"))
+    numeric = frozenset(
+        f.name
+        for f in frame.schema.fields
+        if f.dataType.typeName() in ("byte", "short", "integer", "long", "float", "double")
+    )
     missing = [c for c in batch.REQUIRED_JOB_COLUMNS if c not in input_columns]
     if missing:
         raise InvalidInputError([f"{source.given}: missing column(s) {missing}; columns are {input_columns}"])
@@ -173,19 +212,28 @@ def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, s
         macros = _scalar_macros(con)
         zone = "cast(zone as string)" if "zone" in input_columns else "cast(null as string)"
         year = "cast(year as string)" if "year" in input_columns else "cast(null as string)"
-        keys = spark.sql(f"select cast(hardware as string) as hardware, {zone} as zone, {year} as year, "
-                         f"count(*) as jobs from batch_jobs_raw group by 1, 2, 3").collect()
+        keys = spark.sql(
+            f"select cast(hardware as string) as hardware, {zone} as zone, {year} as year, "
+            f"count(*) as jobs from batch_jobs_raw group by 1, 2, 3"
+        ).collect()
         total_rows = sum(row["jobs"] for row in keys)
-        con.execute("create or replace temp table batch_keys_raw "
-                    "(hardware varchar, zone varchar, year varchar, jobs bigint)")
+        con.execute(
+            "create or replace temp table batch_keys_raw (hardware varchar, zone varchar, year varchar, jobs bigint)"
+        )
         if keys:
             con.executemany("insert into batch_keys_raw values (?, ?, ?, ?)", [tuple(row) for row in keys])
         carried = batch.resolve_keys(con, input_columns)
         lookups = con.sql("from batch_lookups").to_arrow_table()
         key_rows = con.sql("select raw_key, canonical_model, zone_id, year, problem from batch_keys").to_arrow_table()
         jobs_sql = batch._typed_jobs_sql(input_columns, carried, numeric, joined_keys=True, row_problem=row_problem)
-        described_sql = batch._typed_jobs_sql(input_columns + ["__file"], {**carried, "__file": "__file"}, numeric,
-                                              joined_keys=True, describe_problems=True, row_problem=row_problem)
+        described_sql = batch._typed_jobs_sql(
+            input_columns + ["__file"],
+            {**carried, "__file": "__file"},
+            numeric,
+            joined_keys=True,
+            describe_problems=True,
+            row_problem=row_problem,
+        )
         results = footprint_sql(con, "batch_jobs", "batch_lookups")
         valid = _spark_sql(f"select * from t where {batch._VALID_ROW}", macros).split(" WHERE ", 1)[1]
         lookup_problems = _spark_sql(f"select {batch._LOOKUP_PROBLEMS} from t", macros)
@@ -194,9 +242,9 @@ def estimate_jobs_spark(jobs: str | Path | JobsInput, out_path: str | Path, *, s
     F.broadcast(_frame(spark, key_rows)).createOrReplaceTempView("batch_keys")
     spark.sql(_spark_sql(jobs_sql, macros)).createOrReplaceTempView("batch_jobs")
     computed = spark.sql(results)
-    chosen = ([F.col(f"job_id.carried.`{name}`").alias(name) for name in carried.values()]
-              + [F.col(c) for c in (batch.LEAN_COLUMNS if columns == "lean"
-                                     else [c for c in computed.columns if c != "job_id"])])
+    chosen = [F.col(f"job_id.carried.`{name}`").alias(name) for name in carried.values()] + [
+        F.col(c) for c in (batch.LEAN_COLUMNS if columns == "lean" else [c for c in computed.columns if c != "job_id"])
+    ]
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     try:

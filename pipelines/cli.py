@@ -281,8 +281,8 @@ def _print_fitted(frame, shrink_first: tuple[str, ...] = ("status", "origin")) -
         widths[i] = max(len(name), 12, widths[i] - overflow)
     lines = []
     for row in cells:
-        fitted = [cell if len(cell) <= w else cell[:max(w - 1, 0)] + "…" for cell, w in zip(row, widths)]
-        lines.append("  ".join(c.ljust(w) for c, w in zip(fitted, widths)).rstrip())
+        fitted = [cell if len(cell) <= w else cell[:max(w - 1, 0)] + "…" for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(c.ljust(w) for c, w in zip(fitted, widths, strict=True)).rstrip())
     _write_stdout("\n".join(lines) + "\n")
 
 

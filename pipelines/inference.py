@@ -29,24 +29,42 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 
-from pipelines.footprint import InvalidInputError, Input, connect
+from pipelines.footprint import Input, InvalidInputError, connect
 from pipelines.zones import resolve_zone, zone_index
 
 SQL_FILE = "50_inference.sql"
 # Words people use for a task -> the table's task names.
 TASK_ALIASES = {
-    "chat": "chat", "chatbot": "chat", "conversation": "chat", "lm-arena-chat": "chat",
-    "reasoning": "reasoning", "gpqa": "reasoning",
-    "code": "code_completion", "code-completion": "code_completion", "fim": "code_completion",
-    "image-chat": "image_chat", "video-chat": "video_chat",
-    "image": "text_to_image", "image-generation": "text_to_image", "text-to-image": "text_to_image",
-    "video": "text_to_video", "video-generation": "text_to_video", "text-to-video": "text_to_video",
-    "text-generation": "text_generation", "generation": "text_generation",
-    "summarisation": "summarization", "summarization": "summarization", "qa": "question_answering",
-    "question-answering": "question_answering", "asr": "speech_recognition",
-    "speech-recognition": "speech_recognition", "text-classification": "text_classification",
-    "sentence-similarity": "sentence_similarity", "image-classification": "image_classification",
-    "image-captioning": "image_captioning", "object-detection": "object_detection",
+    "chat": "chat",
+    "chatbot": "chat",
+    "conversation": "chat",
+    "lm-arena-chat": "chat",
+    "reasoning": "reasoning",
+    "gpqa": "reasoning",
+    "code": "code_completion",
+    "code-completion": "code_completion",
+    "fim": "code_completion",
+    "image-chat": "image_chat",
+    "video-chat": "video_chat",
+    "image": "text_to_image",
+    "image-generation": "text_to_image",
+    "text-to-image": "text_to_image",
+    "video": "text_to_video",
+    "video-generation": "text_to_video",
+    "text-to-video": "text_to_video",
+    "text-generation": "text_generation",
+    "generation": "text_generation",
+    "summarisation": "summarization",
+    "summarization": "summarization",
+    "qa": "question_answering",
+    "question-answering": "question_answering",
+    "asr": "speech_recognition",
+    "speech-recognition": "speech_recognition",
+    "text-classification": "text_classification",
+    "sentence-similarity": "sentence_similarity",
+    "image-classification": "image_classification",
+    "image-captioning": "image_captioning",
+    "object-detection": "object_detection",
 }
 # Measured hardware -> the accelerator_specs name whose embodied emissions apply (ML.ENERGY ran
 # SXM parts: H100 80GB HBM3, B200).
@@ -97,11 +115,14 @@ def _fold(text: str) -> str:
 
 
 def _models(con, task: str) -> list[tuple]:
-    return con.execute("""
+    return con.execute(
+        """
         select model, any_value(model_name), max(total_params_billions), list(distinct hardware order by hardware)
         from inference_energy_measurements
         where task = ? and measurement_scope = 'gpu_only'
-        group by model order by model""", [task]).fetchall()
+        group by model order by model""",
+        [task],
+    ).fetchall()
 
 
 def resolve_model(con, task: str, name: str | None = None, params_billions: float | None = None) -> ModelMatch:
@@ -118,12 +139,16 @@ def resolve_model(con, task: str, name: str | None = None, params_billions: floa
             if wanted in names:
                 return ModelMatch(model, model_name, params, f"'{name}' is the measured model {model}")
         words = [_fold(w) for w in re.split(r"[\s/_-]+", str(name)) if _fold(w)]
-        containing = [(len(_fold(model)), model, model_name, params) for model, model_name, params, _ in models
-                      if all(w in _fold(model) + _fold(model_name or "") for w in words)]
+        containing = [
+            (len(_fold(model)), model, model_name, params)
+            for model, model_name, params, _ in models
+            if all(w in _fold(model) + _fold(model_name or "") for w in words)
+        ]
         if containing:
             _, model, model_name, params = min(containing)
-            return ModelMatch(model, model_name, params,
-                              f"'{name}' matched {model} (every word of the name appears in it)")
+            return ModelMatch(
+                model, model_name, params, f"'{name}' matched {model} (every word of the name appears in it)"
+            )
         labels = {model.lower(): model for model, *_ in models}
         labels.update({(n or "").lower(): model for model, n, *_ in models if n})
         close = difflib.get_close_matches(str(name).strip().lower(), list(labels), n=5, cutoff=0.3)
@@ -132,28 +157,41 @@ def resolve_model(con, task: str, name: str | None = None, params_billions: floa
         raise InvalidInputError(["give a model name or a parameter count (billions)"])
     if not params_billions > 0:
         raise InvalidInputError([f"parameter count must be > 0 billion, got {params_billions:g}"])
-    sized = [(abs(math.log(params / params_billions)), model, model_name, params)
-             for model, model_name, params, _ in models if params]
+    sized = [
+        (abs(math.log(params / params_billions)), model, model_name, params)
+        for model, model_name, params, _ in models
+        if params
+    ]
     distance, model, model_name, params = min(sized)
     ties = [m for d, m, _, _ in sized if d == distance and m != model]
     also = f"; equally close: {', '.join(ties)}" if ties else ""
-    return ModelMatch(model, model_name, params,
-                      f"{params_billions:g}B parameters asked: closest measured model by parameter count is {model} "
-                      f"({params:g}B){also}")
+    return ModelMatch(
+        model,
+        model_name,
+        params,
+        f"{params_billions:g}B parameters asked: closest measured model by parameter count is {model} "
+        f"({params:g}B){also}",
+    )
 
 
 def resolve_hardware(con, model: str, task: str, hardware: str | None) -> str | None:
     if hardware is None or not str(hardware).strip():
         return None
-    measured = [row[0] for row in con.execute(
-        "select distinct hardware from inference_energy_measurements where model = ? and task = ? "
-        "and hardware is not null order by 1", [model, task]).fetchall()]
+    measured = [
+        row[0]
+        for row in con.execute(
+            "select distinct hardware from inference_energy_measurements where model = ? and task = ? "
+            "and hardware is not null order by 1",
+            [model, task],
+        ).fetchall()
+    ]
     wanted = _fold(hardware)
     for item in measured:
         if _fold(item) in wanted or wanted in _fold(item):
             return item
-    raise InvalidInputError([f"{model} was not measured on {hardware!r} for task {task}; measured on: "
-                             f"{', '.join(measured) or 'nothing'}"])
+    raise InvalidInputError(
+        [f"{model} was not measured on {hardware!r} for task {task}; measured on: {', '.join(measured) or 'nothing'}"]
+    )
 
 
 def _embodied_model(con, hardware: str | None) -> str | None:
@@ -168,18 +206,41 @@ def _embodied_model(con, hardware: str | None) -> str | None:
         return None
 
 
-_JOB_COLUMNS = (("job_id", "bigint"), ("model", "varchar"), ("task", "varchar"), ("hardware", "varchar"),
-                ("batch", "double"), ("requests", "double"), ("tokens", "double"), ("zone_id", "varchar"),
-                ("year", "integer"), ("pue", "double"), ("gco2e_per_kwh", "double"), ("lifetime_years", "double"),
-                ("embodied_kgco2e_per_device", "double"), ("embodied_canonical_model", "varchar"))
+_JOB_COLUMNS = (
+    ("job_id", "bigint"),
+    ("model", "varchar"),
+    ("task", "varchar"),
+    ("hardware", "varchar"),
+    ("batch", "double"),
+    ("requests", "double"),
+    ("tokens", "double"),
+    ("zone_id", "varchar"),
+    ("year", "integer"),
+    ("pue", "double"),
+    ("gco2e_per_kwh", "double"),
+    ("lifetime_years", "double"),
+    ("embodied_kgco2e_per_device", "double"),
+    ("embodied_canonical_model", "varchar"),
+)
 
 
-def estimate_inference(model: str | None = None, *, params_billions: float | None = None, task: str | None = None,
-                       requests: float | None = None, tokens: float | None = None, hardware: str | None = None,
-                       batch: float | None = None, zone: str | None = None, year: int | None = None,
-                       pue: float | None = None, intensity: float | None = None,
-                       lifetime_years: float | None = None, embodied_kgco2e: float | None = None,
-                       warehouse: duckdb.DuckDBPyConnection | str | None = None) -> InferenceEstimate:
+def estimate_inference(
+    model: str | None = None,
+    *,
+    params_billions: float | None = None,
+    task: str | None = None,
+    requests: float | None = None,
+    tokens: float | None = None,
+    hardware: str | None = None,
+    batch: float | None = None,
+    zone: str | None = None,
+    year: int | None = None,
+    pue: float | None = None,
+    intensity: float | None = None,
+    lifetime_years: float | None = None,
+    embodied_kgco2e: float | None = None,
+    warehouse: duckdb.DuckDBPyConnection | str | None = None,
+) -> InferenceEstimate:
     """Energy and emissions of `requests` requests (or `tokens` output tokens) to a model.
 
     Results are low/central/high (batch, GPU-to-server factor); see the module docstring for the
@@ -191,10 +252,22 @@ def estimate_inference(model: str | None = None, *, params_billions: float | Non
         match = resolve_model(con, task_name, model, params_billions)
         measured_hardware = resolve_hardware(con, match.model, task_name, hardware)
         zone_id = resolve_zone(zone_index(con), zone) if zone is not None else None
-        values = [1, match.model, task_name, measured_hardware, batch, requests, tokens, zone_id, year, pue,
-                  intensity, lifetime_years, embodied_kgco2e, _embodied_model(con, measured_hardware or
-                                                                               _only_hardware(con, match.model,
-                                                                                              task_name))]
+        values = [
+            1,
+            match.model,
+            task_name,
+            measured_hardware,
+            batch,
+            requests,
+            tokens,
+            zone_id,
+            year,
+            pue,
+            intensity,
+            lifetime_years,
+            embodied_kgco2e,
+            _embodied_model(con, measured_hardware or _only_hardware(con, match.model, task_name)),
+        ]
         select = ", ".join(f"?::{sql_type} as {name}" for name, sql_type in _JOB_COLUMNS)
         con.execute(f"create or replace temp table inference_job as select {select}", values)
         problems = [row[0] for row in con.execute("select problem from inference_problems('inference_job')").fetchall()]
@@ -202,20 +275,33 @@ def estimate_inference(model: str | None = None, *, params_billions: float | Non
             raise InvalidInputError(problems)
         cursor = con.execute("from inference_footprint('inference_job')")
         names = [c[0] for c in cursor.description]
-        result = dict(zip(names, cursor.fetchone()))
-    return InferenceEstimate(results=_results(result), inputs=tuple(_inputs(result, match, zone)),
-                             notes=tuple(_notes(result)))
+        result = dict(zip(names, cursor.fetchone(), strict=True))
+    return InferenceEstimate(
+        results=_results(result), inputs=tuple(_inputs(result, match, zone)), notes=tuple(_notes(result))
+    )
 
 
 def _only_hardware(con, model: str, task: str) -> str | None:
-    rows = con.execute("select distinct hardware from inference_energy_measurements where model = ? and task = ? "
-                       "and measurement_scope = 'gpu_only'", [model, task]).fetchall()
+    rows = con.execute(
+        "select distinct hardware from inference_energy_measurements where model = ? and task = ? "
+        "and measurement_scope = 'gpu_only'",
+        [model, task],
+    ).fetchall()
     return rows[0][0] if len(rows) == 1 else None
 
 
-RESULT_COLUMNS = [f"{q}_{r}" for q in ("gpu_energy_kwh", "server_energy_kwh", "energy_kwh", "operational_kgco2e",
-                                         "embodied_kgco2e", "total_kgco2e") for r in ("low", "central", "high")] + [
-    "energy_wh_per_request_central", "energy_wh_per_1000_tokens_central", "gco2e_per_request_central"]
+RESULT_COLUMNS = [
+    f"{q}_{r}"
+    for q in (
+        "gpu_energy_kwh",
+        "server_energy_kwh",
+        "energy_kwh",
+        "operational_kgco2e",
+        "embodied_kgco2e",
+        "total_kgco2e",
+    )
+    for r in ("low", "central", "high")
+] + ["energy_wh_per_request_central", "energy_wh_per_1000_tokens_central", "gco2e_per_request_central"]
 
 
 def _results(r: dict) -> dict:
@@ -223,68 +309,124 @@ def _results(r: dict) -> dict:
 
 
 def _inputs(r: dict, match: ModelMatch, zone: str | None):
-    yield Input("model", r["model"], "model", "given", match.how, r["measurement_source_id"],
-                r["measurement_source_vintage"])
+    yield Input(
+        "model", r["model"], "model", "given", match.how, r["measurement_source_id"], r["measurement_source_vintage"]
+    )
     yield Input("task", r["task"], "task", "given", "given")
     if r["requests"] is not None:
         yield Input("requests", r["requests"], "requests", "given", "given")
     if r["tokens"] is not None:
         yield Input("tokens", r["tokens"], "output tokens", "given", "given")
     hardware_how = "given" if r["given_hardware"] else "not given: every accelerator the model was measured on"
-    yield Input("hardware", r["measured_hardware"], "accelerator", "given" if r["given_hardware"] else "default",
-                hardware_how)
-    yield Input("gpu_count", r["gpu_count"], "GPUs", "default", "fewest GPUs the model was measured with",
-                r["measurement_source_id"], r["measurement_source_vintage"])
+    yield Input(
+        "hardware", r["measured_hardware"], "accelerator", "given" if r["given_hardware"] else "default", hardware_how
+    )
+    yield Input(
+        "gpu_count",
+        r["gpu_count"],
+        "GPUs",
+        "default",
+        "fewest GPUs the model was measured with",
+        r["measurement_source_id"],
+        r["measurement_source_vintage"],
+    )
     if r["batch"] is not None:
-        yield Input("batch", r["batch"], "requests in flight", "given",
-                    f"closest measured batch limit: {r['batch_low']:g} ({r['measurement_id_low']})")
+        yield Input(
+            "batch",
+            r["batch"],
+            "requests in flight",
+            "given",
+            f"closest measured batch limit: {r['batch_low']:g} ({r['measurement_id_low']})",
+        )
     else:
-        yield Input("batch", f"{r['batch_low']:g}-{r['batch_high']:g}", "requests in flight", "default",
-                    f"not given: low/central/high over {r['configurations_compared']} measured configuration(s) "
-                    f"(low {r['measurement_id_low']}, high {r['measurement_id_high']})")
+        yield Input(
+            "batch",
+            f"{r['batch_low']:g}-{r['batch_high']:g}",
+            "requests in flight",
+            "default",
+            f"not given: low/central/high over {r['configurations_compared']} measured configuration(s) "
+            f"(low {r['measurement_id_low']}, high {r['measurement_id_high']})",
+        )
     per = "token" if r["tokens"] is not None else "request"
-    yield Input(f"gpu_energy_wh_per_{per}",
-                f"{r['gpu_wh_per_unit_low']:.4g} / {r['gpu_wh_per_unit_central']:.4g} / {r['gpu_wh_per_unit_high']:.4g}",
-                "Wh (low / central / high), GPU only", "default", "inference_energy_measurements (measured)",
-                r["measurement_source_id"], r["measurement_source_vintage"])
-    yield Input("gpu_to_server_factor", f"{r['factor_low']:g} / {r['factor_central']:g} / {r['factor_high']:g}",
-                "ratio (low / central / high)", "default", "inference_overhead_factors: gpu_to_server",
-                r["factor_source_id"], r["factor_source_vintage"])
-    yield (Input("pue", r["pue"], "ratio", "default", f"datacenter_pue_default: {r['pue_source']}",
-                 r["pue_source_id"], r["pue_source_vintage"]) if r["pue_is_default"]
-           else Input("pue", r["pue"], "ratio", "given", "given"))
+    yield Input(
+        f"gpu_energy_wh_per_{per}",
+        f"{r['gpu_wh_per_unit_low']:.4g} / {r['gpu_wh_per_unit_central']:.4g} / {r['gpu_wh_per_unit_high']:.4g}",
+        "Wh (low / central / high), GPU only",
+        "default",
+        "inference_energy_measurements (measured)",
+        r["measurement_source_id"],
+        r["measurement_source_vintage"],
+    )
+    yield Input(
+        "gpu_to_server_factor",
+        f"{r['factor_low']:g} / {r['factor_central']:g} / {r['factor_high']:g}",
+        "ratio (low / central / high)",
+        "default",
+        "inference_overhead_factors: gpu_to_server",
+        r["factor_source_id"],
+        r["factor_source_vintage"],
+    )
+    yield (
+        Input(
+            "pue",
+            r["pue"],
+            "ratio",
+            "default",
+            f"datacenter_pue_default: {r['pue_source']}",
+            r["pue_source_id"],
+            r["pue_source_vintage"],
+        )
+        if r["pue_is_default"]
+        else Input("pue", r["pue"], "ratio", "given", "given")
+    )
     if r["intensity_is_default"]:
-        where = "world average (no zone given)" if r["zone_is_default"] else (
-            f"given as '{zone}'" if zone and zone != r["zone_id"] else "given")
+        where = (
+            "world average (no zone given)"
+            if r["zone_is_default"]
+            else (f"given as '{zone}'" if zone and zone != r["zone_id"] else "given")
+        )
         yield Input("zone", r["zone_id"], "zone id", "default" if r["zone_is_default"] else "given", where)
-        yield Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "default",
-                    f"grid_carbon_intensity_preferred: {r['zone_id']} {r['year']}, {r['intensity_basis']}, "
-                    f"data year {r['intensity_data_year']}", r["intensity_source_id"], r["intensity_source_vintage"])
+        yield Input(
+            "intensity",
+            r["gco2e_per_kwh"],
+            "gCO2e/kWh",
+            "default",
+            f"grid_carbon_intensity_preferred: {r['zone_id']} {r['year']}, {r['intensity_basis']}, "
+            f"data year {r['intensity_data_year']}",
+            r["intensity_source_id"],
+            r["intensity_source_vintage"],
+        )
     else:
         yield Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "given", "given")
     if r["embodied_kgco2e_per_device"] is not None:
-        yield Input("embodied_kgco2e_per_device", r["embodied_kgco2e_per_device"], "kgCO2e",
-                    "default" if r["embodied_source_id"] else "given",
-                    "accelerator_embodied_preferred" if r["embodied_source_id"] else "given",
-                    r["embodied_source_id"], r["embodied_source_vintage"])
+        yield Input(
+            "embodied_kgco2e_per_device",
+            r["embodied_kgco2e_per_device"],
+            "kgCO2e",
+            "default" if r["embodied_source_id"] else "given",
+            "accelerator_embodied_preferred" if r["embodied_source_id"] else "given",
+            r["embodied_source_id"],
+            r["embodied_source_vintage"],
+        )
         yield Input("lifetime_years", r["lifetime_years"], "years", "default", "4-year accelerator service life")
 
 
 def _notes(r: dict):
-    yield ("GPU-only measurements scaled to the server by the cited gpu_to_server factor, then to the facility by "
-           "PUE; ranges come from the batch (when not given) and the factor's bounds")
+    yield (
+        "GPU-only measurements scaled to the server by the cited gpu_to_server factor, then to the facility by "
+        "PUE; ranges come from the batch (when not given) and the factor's bounds"
+    )
     if r["embodied_kgco2e_low"] is None:
         yield "no device time or embodied figure for this measurement: total is operational only"
 
 
 def _require_inference_macros(con) -> None:
-    found = con.execute("select count(*) from duckdb_functions() where function_name = 'inference_footprint'"
-                        ).fetchall()[0][0]
+    found = con.execute(
+        "select count(*) from duckdb_functions() where function_name = 'inference_footprint'"
+    ).fetchall()[0][0]
     if not found:
         from pipelines.footprint import WarehouseNotReadyError
 
-        raise WarehouseNotReadyError(f"the warehouse has no inference macros (warehouse/sql/{SQL_FILE}); run "
-                                     "`aifootprint refresh` first")
-
-
-
+        raise WarehouseNotReadyError(
+            f"the warehouse has no inference macros (warehouse/sql/{SQL_FILE}); run `aifootprint refresh` first"
+        )

@@ -71,8 +71,9 @@ def _number(value, column: str, problems: list[str]) -> float | None:
         return None
 
 
-def estimate_mixed_jobs_file(jobs_path: str | Path, out_path: str | Path, *, skip_invalid: bool = False,
-                             warehouse=None) -> BatchResult:
+def estimate_mixed_jobs_file(
+    jobs_path: str | Path, out_path: str | Path, *, skip_invalid: bool = False, warehouse=None
+) -> BatchResult:
     if not Path(jobs_path).is_file():
         raise InvalidInputError([f"{jobs_path}: no such file"])
     in_format, out_format = footprint.file_format(jobs_path), footprint.file_format(out_path)
@@ -96,10 +97,10 @@ def estimate_mixed_jobs_file(jobs_path: str | Path, out_path: str | Path, *, ski
 
     listed = [BadRow(f"{unit} {index + offset}", "; ".join(reasons)) for index, reasons in sorted(bad.items())]
     if bad and not skip_invalid:
-        raise InvalidJobsError(len(bad), listed[:footprint.MAX_LISTED_BAD_ROWS])
+        raise InvalidJobsError(len(bad), listed[: footprint.MAX_LISTED_BAD_ROWS])
     rows = [results[i] for i in sorted(results) if i not in bad]
     _write(pd.DataFrame(rows), out_path, out_format)
-    return BatchResult(rows_written=len(rows), bad_row_count=len(bad), bad_rows=listed[:footprint.MAX_LISTED_BAD_ROWS])
+    return BatchResult(rows_written=len(rows), bad_row_count=len(bad), bad_rows=listed[: footprint.MAX_LISTED_BAD_ROWS])
 
 
 def _inference(rows: pd.DataFrame, bad: dict, warehouse) -> dict[int, dict]:
@@ -108,36 +109,62 @@ def _inference(rows: pd.DataFrame, bad: dict, warehouse) -> dict[int, dict]:
     out = {}
     for index, row in rows.iterrows():
         problems: list[str] = []
-        numbers = {c: _number(row.get(c), c, problems) for c in
-                   ("params_b", "requests", "tokens", "batch", "pue", "intensity", "lifetime_years", "embodied_kgco2e")}
+        numbers = {
+            c: _number(row.get(c), c, problems)
+            for c in (
+                "params_b",
+                "requests",
+                "tokens",
+                "batch",
+                "pue",
+                "intensity",
+                "lifetime_years",
+                "embodied_kgco2e",
+            )
+        }
         year = _number(row.get("year"), "year", problems)
         if problems:
             bad[index] = problems
             continue
         try:
             result = estimate_inference(
-                _text(row.get("model")), params_billions=numbers["params_b"], task=_text(row.get("task")),
-                requests=numbers["requests"], tokens=numbers["tokens"], hardware=_text(row.get("hardware")),
-                batch=numbers["batch"], zone=_text(row.get("zone")), year=int(year) if year is not None else None,
-                pue=numbers["pue"], intensity=numbers["intensity"], lifetime_years=numbers["lifetime_years"],
-                embodied_kgco2e=numbers["embodied_kgco2e"], warehouse=warehouse)
+                _text(row.get("model")),
+                params_billions=numbers["params_b"],
+                task=_text(row.get("task")),
+                requests=numbers["requests"],
+                tokens=numbers["tokens"],
+                hardware=_text(row.get("hardware")),
+                batch=numbers["batch"],
+                zone=_text(row.get("zone")),
+                year=int(year) if year is not None else None,
+                pue=numbers["pue"],
+                intensity=numbers["intensity"],
+                lifetime_years=numbers["lifetime_years"],
+                embodied_kgco2e=numbers["embodied_kgco2e"],
+                warehouse=warehouse,
+            )
         except InvalidInputError as exc:
             bad[index] = list(exc.problems)
             continue
         inputs = {i.name: i for i in result.inputs}
-        out[index] = {**{k: v for k, v in row.items()}, "job_kind": "inference",
-                      "resolved_model": inputs["model"].value, "model_match": inputs["model"].source,
-                      "measurement_source_id": inputs["model"].source_id,
-                      "energy_kwh": result.results["energy_kwh_central"],
-                      "operational_kgco2e": result.results["operational_kgco2e_central"],
-                      "embodied_kgco2e": result.results["embodied_kgco2e_central"],
-                      "total_kgco2e": result.results["total_kgco2e_central"],
-                      **result.results}
+        out[index] = {
+            **{k: v for k, v in row.items()},
+            "job_kind": "inference",
+            "resolved_model": inputs["model"].value,
+            "model_match": inputs["model"].source,
+            "measurement_source_id": inputs["model"].source_id,
+            "energy_kwh": result.results["energy_kwh_central"],
+            "operational_kgco2e": result.results["operational_kgco2e_central"],
+            "embodied_kgco2e": result.results["embodied_kgco2e_central"],
+            "total_kgco2e": result.results["total_kgco2e_central"],
+            **result.results,
+        }
     return out
 
 
-def _training(rows: pd.DataFrame, columns: list[str], bad: dict, skip_invalid: bool, warehouse, unit: str,
-              offset: int) -> dict[int, dict]:
+def _training(
+    rows: pd.DataFrame, columns: list[str], bad: dict, skip_invalid: bool, warehouse, unit: str, offset: int
+) -> dict[int, dict]:
     from pipelines.timeresolved import intensity_over, parse_start, resolve_time_zone
 
     rows = rows.copy()
@@ -164,10 +191,14 @@ def _training(rows: pd.DataFrame, columns: list[str], bad: dict, skip_invalid: b
                     continue
                 rows.at[index, "intensity"] = str(window.gco2e_per_kwh)
                 rows.at[index, "zone"] = None  # the intensity is the zone's own hours, not its annual value
-                resolution[index] = {"zone_id": zone_id, "intensity_resolution": window.resolution,
-                                     "intensity_basis": window.basis, "intensity_source_id": window.source_id,
-                                     "intensity_source_vintage": window.source_vintage,
-                                     "annual_mean_gco2e_per_kwh": window.annual_mean_gco2e_per_kwh}
+                resolution[index] = {
+                    "zone_id": zone_id,
+                    "intensity_resolution": window.resolution,
+                    "intensity_basis": window.basis,
+                    "intensity_source_id": window.source_id,
+                    "intensity_source_vintage": window.source_vintage,
+                    "annual_mean_gco2e_per_kwh": window.annual_mean_gco2e_per_kwh,
+                }
     rows = rows.drop(index=[i for i in rows.index if i in bad])
     if rows.empty:
         return {}

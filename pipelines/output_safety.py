@@ -17,6 +17,7 @@ touched, so -3.5 stays a number. Parquet and JSON output carry the values unchan
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -38,15 +39,20 @@ def terminal_safe(text: object, *, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(_escape, str(text))
 
 
-def terminal_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with control characters escaped in its text cells (for the `table` format)."""
+def _map_text_columns(frame: pd.DataFrame, cell: Callable[[object], object]) -> pd.DataFrame:
+    """The frame with `cell` applied to every value of its text columns; the same frame when it has none."""
     text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     if not text_columns:
         return frame
     frame = frame.copy()
     for column in text_columns:
-        frame[column] = frame[column].map(lambda v: terminal_safe(v) if isinstance(v, str) else v)
+        frame[column] = frame[column].map(cell)
     return frame
+
+
+def terminal_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with control characters escaped in its text cells (for the `table` format)."""
+    return _map_text_columns(frame, lambda v: terminal_safe(v) if isinstance(v, str) else v)
 
 
 def csv_safe_cell(value: object) -> object:
@@ -57,13 +63,7 @@ def csv_safe_cell(value: object) -> object:
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the formula-injection policy applied to its text columns only."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-    if not text_columns:
-        return frame
-    frame = frame.copy()
-    for column in text_columns:
-        frame[column] = frame[column].map(csv_safe_cell)
-    return frame
+    return _map_text_columns(frame, csv_safe_cell)
 
 
 def csv_safe_select(con, query: str) -> str:
@@ -73,8 +73,10 @@ def csv_safe_select(con, query: str) -> str:
     for name, column_type, *_ in described:
         quoted = '"' + str(name).replace('"', '""') + '"'
         if str(column_type).upper() == "VARCHAR":
-            columns.append(f"case when regexp_matches({quoted}, '^[=+\\-@\\t\\r]') "
-                           f"then '''' || {quoted} else {quoted} end as {quoted}")
+            columns.append(
+                f"case when regexp_matches({quoted}, '^[=+\\-@\\t\\r]') "
+                f"then '''' || {quoted} else {quoted} end as {quoted}"
+            )
         else:
             columns.append(quoted)
     return f"select {', '.join(columns)} from ({query})"

@@ -25,11 +25,25 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 # Generous: a cold Chromium start on a loaded two-core machine takes seconds, not minutes.
 START_TIMEOUT_S = 60
 COMMAND_TIMEOUT_S = 60
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-         "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-         "--disable-component-update", "--disable-default-apps", "--disable-extensions", "--disable-sync",
-         "--disable-domain-reliability", "--metrics-recording-only", "--mute-audio",
-         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+    "--mute-audio",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+]
 
 
 def chromium_or_skip() -> str:
@@ -38,8 +52,7 @@ def chromium_or_skip() -> str:
         found = shutil.which(name)
         if found:
             return found
-    reason = ("no Chromium on PATH (Debian: apt-get install -y chromium); the explorer page's browser test "
-              "needs one")
+    reason = "no Chromium on PATH (Debian: apt-get install -y chromium); the explorer page's browser test needs one"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(reason + "; CI=true, so this test may not skip")
     pytest.skip(reason)
@@ -61,8 +74,11 @@ class Browser:
         from websockets.sync.client import connect
 
         self.profile = Path(tempfile.mkdtemp(prefix="aifootprint-chromium-"))
-        self.process = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [binary, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = self.profile / "DevToolsActivePort"
         deadline = time.monotonic() + START_TIMEOUT_S
         while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
@@ -108,26 +124,38 @@ class Browser:
         self.events.clear()
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=session)
-        self.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
-                                                       "uploadThroughput": -1}, session)
-        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1,
-                                                         "mobile": width < 600}, session)
+        self.send(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+            session,
+        )
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
+            session,
+        )
         self.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
         self.wait_for("Page.loadEventFired", session)
         report = PageReport(width)
-        report.svgs = self.evaluate(session, """
+        report.svgs = self.evaluate(
+            session,
+            """
             [...document.querySelectorAll('figure svg')]
               .filter(svg => svg.getBoundingClientRect().width > 0)
               .map(svg => ({title: svg.querySelector('title')?.textContent || '',
                             role: svg.getAttribute('role'),
                             width: Math.round(svg.getBoundingClientRect().width),
                             natural_width: svg.width.baseVal.value,
-                            height: Math.round(svg.getBoundingClientRect().height)}))""")
+                            height: Math.round(svg.getBoundingClientRect().height)}))""",
+        )
         report.scroll_width = self.evaluate(session, "document.documentElement.scrollWidth")
         if screenshot is not None:
             height = self.evaluate(session, "document.documentElement.scrollHeight")
-            self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": min(height, 16000),
-                                                             "deviceScaleFactor": 1, "mobile": width < 600}, session)
+            self.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": min(height, 16000), "deviceScaleFactor": 1, "mobile": width < 600},
+                session,
+            )
             data = self.send("Page.captureScreenshot", {"format": "png"}, session)["data"]
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(data))
@@ -135,8 +163,9 @@ class Browser:
         for event in self.events:
             method, params = event.get("method"), event.get("params", {})
             if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                report.console_errors.append(" ".join(str(a.get("value", a.get("description", "")))
-                                                      for a in params.get("args", [])))
+                report.console_errors.append(
+                    " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+                )
             elif method == "Runtime.exceptionThrown":
                 report.console_errors.append(params["exceptionDetails"].get("text", "exception"))
             elif method == "Log.entryAdded" and params["entry"].get("level") == "error":

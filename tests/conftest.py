@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,15 @@ def fixture_source(source_id: str, vintage: str = "2024-01-01", folder: Path | N
     for path in sorted(folder.iterdir()):
         if path.is_file():
             data = path.read_bytes()
-            files[path.name] = RawFile(source_id, path.name, path, f"https://example.invalid/{path.name}",
-                                       hashlib.sha256(data).hexdigest(), len(data), vintage)
+            files[path.name] = RawFile(
+                source_id,
+                path.name,
+                path,
+                f"https://example.invalid/{path.name}",
+                hashlib.sha256(data).hexdigest(),
+                len(data),
+                vintage,
+            )
     return RawSource(source_id, files)
 
 
@@ -32,13 +41,43 @@ def shared_sources() -> Path:
     return SHARED_SOURCES
 
 
-def real_source(source_id: str) -> RawSource:
-    """The recorded real files of a source, resolved and sha256-checked from ../shared/sources."""
+def real_source(source_id: str, names: list[str] | None = None) -> RawSource:
+    """The recorded real files of a source (or the `names` among them), resolved and sha256-checked
+    from ../shared/sources; the test is skipped, saying so, where that recording is not present."""
     from pipelines.sources import SOURCES
 
+    if not (SHARED_SOURCES / source_id / "SOURCE.toml").is_file():
+        pytest.skip(f"recorded {source_id} files not present under {SHARED_SOURCES}")
+    return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id], names=names)
+
+
+def writable_archive_copy(destination: Path) -> Path:
+    """A copy of the recorded archive at `destination` that tests may change (the recording is read-only)."""
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id])
+    shutil.copytree(SHARED_SOURCES, destination)
+    for path in destination.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return destination
+
+
+def rewrite_archive_file(archive: Path, source_id: str, name: str, data: bytes) -> None:
+    """Replace one archived file and fix its sha256 and size in SOURCE.toml, so only the
+    parser and the schemas stand between these bytes and the published tables."""
+    source_dir = archive / source_id
+    manifest = source_dir / "SOURCE.toml"
+    old_sha = hashlib.sha256((source_dir / name).read_bytes()).hexdigest()
+    (source_dir / name).write_bytes(data)
+    head, *blocks = manifest.read_text(encoding="utf-8").split("[[files]]")
+    updated = []
+    for block in blocks:
+        entry = tomllib.loads(block)
+        if entry.get("path") == name:
+            assert entry["sha256"] == old_sha, f"{source_id}/{name}: archive copy already modified"
+            block = block.replace(old_sha, hashlib.sha256(data).hexdigest())
+            block = block.replace(f"bytes = {entry['bytes']}\n", f"bytes = {len(data)}\n")
+        updated.append(block)
+    manifest.write_text("[[files]]".join([head, *updated]), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +93,7 @@ def built_warehouse(tmp_path_factory) -> Path:
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
     warehouse = tmp_path_factory.mktemp("warehouse")
-    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse,
-                          instance=dg.DagsterInstance.ephemeral())
+    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse, instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, "\n".join(outcome.report_lines())
     return warehouse
 

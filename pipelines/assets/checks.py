@@ -48,3 +48,36 @@ def primary_key_check(table_name: str) -> dg.AssetChecksDefinition:
         return dg.AssetCheckResult(passed=not duplicates, metadata={"duplicates": _sample(duplicates)})
 
     return _check
+
+
+def offending_rows_check(asset: str, name: str, description: str, sql: str, listed_as: str,
+                         severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetChecksDefinition:
+    """A table-specific check that passes when `sql` finds no row; the first rows it finds are listed
+    in the check's metadata under `listed_as`."""
+
+    @dg.asset_check(asset=asset, name=name, description=description)
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.store.connect() as con:
+            rows = con.execute(sql).fetchall()
+        return dg.AssetCheckResult(passed=not rows, severity=severity, metadata={listed_as: _sample(rows)})
+
+    return _check
+
+
+def pairs_apart_check(asset: str, name: str, description: str, sql: str, gap_column: str, tolerance: float,
+                      listed_as: str, listed_rows: int, additional_deps: list[str]) -> dg.AssetChecksDefinition:
+    """A warning that compares pairs of figures: `sql` returns one row per pair with its relative gap in
+    `gap_column`; pairs further apart than `tolerance` (either way) are counted and the first `listed_rows`
+    of them listed under `listed_as`."""
+
+    @dg.asset_check(asset=asset, name=name, description=description, additional_deps=additional_deps)
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.store.connect() as con:
+            pairs = con.execute(sql).fetchdf()
+        apart = pairs[pairs[gap_column].abs() > tolerance]
+        return dg.AssetCheckResult(
+            passed=apart.empty, severity=dg.AssetCheckSeverity.WARN,
+            metadata={"pairs_compared": len(pairs), "pairs_apart": len(apart),
+                      listed_as: dg.MetadataValue.json(apart.head(listed_rows).astype(str).to_dict("records"))})
+
+    return _check

@@ -17,8 +17,8 @@ assets = table_assets(TABLE, group="ewaste")
 @dg.asset_check(
     asset=TABLE,
     description=f"Total and per-capita series whose per-capita value differs from total / population by more "
-                f"than {PER_CAPITA_TOLERANCE:.0%} (a warning listing them: the publishers' figures are kept "
-                "as published).",
+    f"than {PER_CAPITA_TOLERANCE:.0%} (a warning listing them: the publishers' figures are kept "
+    "as published).",
 )
 def ewaste_per_capita_consistency(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
@@ -64,24 +64,35 @@ def rankings_mixing_rate_definitions(con) -> list[dict]:
                 group by year, rate_definition
                 having min("{rank_column}") <> 1 or max("{rank_column}") > count(*)
                 order by year, rate_definition""").fetchall()
-            mixed += [{"view": view, "rank_column": rank_column, "year": year, "rate_definition": definition,
-                       "first_rank": first, "last_rank": last, "rows_ranked": count}
-                      for year, definition, first, last, count in rows]
+            mixed += [
+                {
+                    "view": view,
+                    "rank_column": rank_column,
+                    "year": year,
+                    "rate_definition": definition,
+                    "first_rank": first,
+                    "last_rank": last,
+                    "rows_ranked": count,
+                }
+                for year, definition, first, last, count in rows
+            ]
     return mixed
 
 
 @dg.asset_check(
     asset=TABLE,
     description="Fails if a warehouse view ranks recycling rates of different definitions (recycled / generated "
-                "and recycled / collected) together: each definition's ranks must start at 1 within a year.",
+    "and recycled / collected) together: each definition's ranks must start at 1 within a year.",
 )
 def ewaste_rate_definitions_ranked_apart(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         mixed = rankings_mixing_rate_definitions(con)
     return dg.AssetCheckResult(
         passed=not mixed,
-        metadata={"mixed_rankings": len(mixed), "listed": dg.MetadataValue.json([{k: str(v) for k, v in m.items()}
-                                                                                   for m in mixed[:50]])},
+        metadata={
+            "mixed_rankings": len(mixed),
+            "listed": dg.MetadataValue.json([{k: str(v) for k, v in m.items()} for m in mixed[:50]]),
+        },
     )
 
 

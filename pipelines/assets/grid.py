@@ -1,6 +1,5 @@
 """Grid carbon intensity: one staging asset per source, the published table and its checks."""
 
-
 import dagster as dg
 
 from pipelines.assets.checks import primary_key_check, rows_per_source_check
@@ -16,7 +15,7 @@ assets = table_assets(TABLE, group="grid")
 @dg.asset_check(
     asset=TABLE,
     description=f"Zone-years where sources disagree by more than {DISAGREEMENT_THRESHOLD:.0%} of their "
-                "mean (a warning to read, not a failure: sources differ in basis and method).",
+    "mean (a warning to read, not a failure: sources differ in basis and method).",
 )
 def grid_cross_source_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:

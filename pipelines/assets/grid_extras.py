@@ -3,7 +3,12 @@ factors, cloud regions and half-hourly intensity, with their checks."""
 
 import dagster as dg
 
-from pipelines.assets.checks import primary_key_check, rows_per_source_check
+from pipelines.assets.checks import (
+    offending_rows_check,
+    pairs_apart_check,
+    primary_key_check,
+    rows_per_source_check,
+)
 from pipelines.assets.factory import table_assets
 from pipelines.resources import WarehouseResource
 
@@ -21,83 +26,87 @@ CLOUD_INTENSITY_TOLERANCE = 0.25
 assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 
-def _sample(rows) -> dg.MetadataValue:
-    return dg.MetadataValue.json([[str(value) for value in row] for row in rows[:20]])
+generation_lifecycle_at_least_direct = offending_rows_check(
+    GENERATION_FACTORS,
+    "generation_lifecycle_at_least_direct",
+    description="A lifecycle factor is never below the direct factor of the same technology, source and date "
+    "(lifecycle includes combustion).",
+    sql=f"""
+        select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct, l.gco2e_per_kwh as lifecycle
+        from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
+          on d.source_id = l.source_id and d.technology = l.technology
+         and d.valid_from is not distinct from l.valid_from
+        where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
+        order by all""",
+    listed_as="lifecycle_below_direct",
+)
 
 
-@dg.asset_check(asset=GENERATION_FACTORS,
-                description="A lifecycle factor is never below the direct factor of the same technology, "
-                            "source and date (lifecycle includes combustion).")
-def generation_lifecycle_at_least_direct(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        rows = con.execute(f"""
-            select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct,
-                   l.gco2e_per_kwh as lifecycle
-            from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
-              on d.source_id = l.source_id and d.technology = l.technology
-             and d.valid_from is not distinct from l.valid_from
-            where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
-            order by all""").fetchall()
-    return dg.AssetCheckResult(passed=not rows, metadata={"lifecycle_below_direct": _sample(rows)})
-
-
-@dg.asset_check(asset=MARGINAL_FACTORS,
-                description="Per zone, firm-energy <= intermittent-energy combined margin <= operating margin, "
-                            "as the IFI weighting (50/50 and 75/25 of operating and build margin) gives when "
-                            "the build margin is cleaner than the operating margin (a warning: it need not be).")
+@dg.asset_check(
+    asset=MARGINAL_FACTORS,
+    description="Per zone, firm-energy <= intermittent-energy combined margin <= operating margin, "
+    "as the IFI weighting (50/50 and 75/25 of operating and build margin) gives when "
+    "the build margin is cleaner than the operating margin (a warning: it need not be).",
+)
 def marginal_factor_ordering(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute(f"""
             pivot (select zone_id, source_id, energy_project_type, gco2_per_kwh from {MARGINAL_FACTORS})
             on energy_project_type in ('firm_energy', 'intermittent_energy', 'operating_margin')
             using first(gco2_per_kwh)""").fetchdf()
-    out_of_order = rows[~((rows["firm_energy"] <= rows["intermittent_energy"])
-                          & (rows["intermittent_energy"] <= rows["operating_margin"]))]
-    return dg.AssetCheckResult(passed=out_of_order.empty, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"zones_compared": len(rows), "out_of_order": len(out_of_order),
-                                         "sample": dg.MetadataValue.json(
-                                             out_of_order.head(20).astype(str).to_dict("records"))})
-
-
-@dg.asset_check(
-    asset=CLOUD_REGIONS,
-    additional_deps=["grid_carbon_intensity"],
-    description=f"Provider-reported intensity against grid_carbon_intensity for the same cloud zone_id and year, "
-                f"every source pair; pairs further apart than {CLOUD_INTENSITY_TOLERANCE:.0%} of their mean are "
-                "listed (a warning: sources differ in basis and method).",
-)
-def cloud_intensity_matches_grid_table(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        pairs = con.execute(f"""
-            select c.zone_id, c.year, c.source_id as cloud_source, c.grid_gco2e_per_kwh as provider_value,
-                   c.grid_intensity_basis as provider_basis, g.source_id as grid_source,
-                   g.gco2e_per_kwh as grid_value, g.basis as grid_basis,
-                   abs(c.grid_gco2e_per_kwh - g.gco2e_per_kwh)
-                       / ((c.grid_gco2e_per_kwh + g.gco2e_per_kwh) / 2) as relative_difference
-            from {CLOUD_REGIONS} c join grid_carbon_intensity g on c.zone_id = g.zone_id and c.year = g.year
-            where c.grid_gco2e_per_kwh is not null
-            order by relative_difference desc, c.zone_id, c.year""").fetchdf()
-    apart = pairs[pairs["relative_difference"] > CLOUD_INTENSITY_TOLERANCE]
+    out_of_order = rows[
+        ~(
+            (rows["firm_energy"] <= rows["intermittent_energy"])
+            & (rows["intermittent_energy"] <= rows["operating_margin"])
+        )
+    ]
     return dg.AssetCheckResult(
-        passed=apart.empty, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"pairs_compared": len(pairs), "pairs_apart": len(apart),
-                  "worst": dg.MetadataValue.json(apart.head(25).astype(str).to_dict("records"))})
+        passed=out_of_order.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "zones_compared": len(rows),
+            "out_of_order": len(out_of_order),
+            "sample": dg.MetadataValue.json(out_of_order.head(20).astype(str).to_dict("records")),
+        },
+    )
 
 
-@dg.asset_check(asset=HALFHOURLY,
-                description="Every period is 30 minutes and each zone's periods follow one another without "
-                            "gaps or overlaps.")
-def halfhourly_periods_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.store.connect() as con:
-        rows = con.execute(f"""
-            select zone_id, source_id, period_start, period_end, next_start from (
-                select *, lead(period_start) over (partition by zone_id, source_id order by period_start)
-                          as next_start
-                from {HALFHOURLY})
-            where period_end - period_start <> interval 30 minute
-               or (next_start is not null and next_start <> period_end)
-            order by all limit 20""").fetchall()
-    return dg.AssetCheckResult(passed=not rows, metadata={"irregular_periods": _sample(rows)})
+cloud_intensity_matches_grid_table = pairs_apart_check(
+    CLOUD_REGIONS,
+    "cloud_intensity_matches_grid_table",
+    description=f"Provider-reported intensity against grid_carbon_intensity for the same cloud zone_id and year, "
+    f"every source pair; pairs further apart than {CLOUD_INTENSITY_TOLERANCE:.0%} of their mean are "
+    "listed (a warning: sources differ in basis and method).",
+    sql=f"""
+        select c.zone_id, c.year, c.source_id as cloud_source, c.grid_gco2e_per_kwh as provider_value,
+               c.grid_intensity_basis as provider_basis, g.source_id as grid_source,
+               g.gco2e_per_kwh as grid_value, g.basis as grid_basis,
+               abs(c.grid_gco2e_per_kwh - g.gco2e_per_kwh)
+                   / ((c.grid_gco2e_per_kwh + g.gco2e_per_kwh) / 2) as relative_difference
+        from {CLOUD_REGIONS} c join grid_carbon_intensity g on c.zone_id = g.zone_id and c.year = g.year
+        where c.grid_gco2e_per_kwh is not null
+        order by relative_difference desc, c.zone_id, c.year""",
+    gap_column="relative_difference",
+    tolerance=CLOUD_INTENSITY_TOLERANCE,
+    listed_as="worst",
+    listed_rows=25,
+    additional_deps=["grid_carbon_intensity"],
+)
+
+
+halfhourly_periods_contiguous = offending_rows_check(
+    HALFHOURLY,
+    "halfhourly_periods_contiguous",
+    description="Every period is 30 minutes and each zone's periods follow one another without gaps or overlaps.",
+    sql=f"""
+        select zone_id, source_id, period_start, period_end, next_start from (
+            select *, lead(period_start) over (partition by zone_id, source_id order by period_start) as next_start
+            from {HALFHOURLY})
+        where period_end - period_start <> interval 30 minute
+           or (next_start is not null and next_start <> period_end)
+        order by all limit 20""",
+    listed_as="irregular_periods",
+)
 
 
 checks = [

@@ -19,7 +19,7 @@ published source.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -94,8 +94,7 @@ class FormatOptions:
     timezone: str | None = None  # CodeCarbon timestamps' zone; default: the country's
 
 
-def read_jobs(con, path: str | Path, jobs_format: str, options: FormatOptions | None = None
-              ) -> duckdb.DuckDBPyRelation:
+def read_jobs(con, path: str | Path, jobs_format: str, options: FormatOptions | None = None) -> duckdb.DuckDBPyRelation:
     """The relation of a usage-record file in the named format ('codecarbon' or 'slurm')."""
     return con.sql(_jobs_sql(con, path, jobs_format, options))
 
@@ -133,12 +132,17 @@ def jobs_input(con, path: str | Path, jobs_format: str, options: FormatOptions |
         query = _jobs_sql(con, path, jobs_format, options)  # CodeCarbon's reads the file's locations
         left_out = {}
         if has_left_out:
-            left_out = dict(con.execute(f"select left_out, count(*) from ({query}) where left_out is not null "
-                                        "group by 1 order by 2 desc, 1").fetchall())
+            left_out = dict(
+                con.execute(
+                    f"select left_out, count(*) from ({query}) where left_out is not null group by 1 order by 2 desc, 1"
+                ).fetchall()
+            )
     except duckdb.Error as exc:
         raise JobFormatError(f"{path}: cannot read as {jobs_format} ({_one_line(exc)})") from None
-    reader_sql = (f"select * exclude (reason{', left_out' if has_left_out else ''}), reason as {READER_REASON} "
-                  f"from ({query}){' where left_out is null' if has_left_out else ''}")
+    reader_sql = (
+        f"select * exclude (reason{', left_out' if has_left_out else ''}), reason as {READER_REASON} "
+        f"from ({query}){' where left_out is null' if has_left_out else ''}"
+    )
     return JobsInput(str(path), (str(path),), jobs_format, reader_sql=reader_sql), left_out
 
 
@@ -152,53 +156,65 @@ def to_footprint_jobs(con, jobs: duckdb.DuckDBPyRelation, name: str = "jobs") ->
     job_id is the file's line. Rows with a reason, left out, or naming an unknown accelerator or
     zone are not in the table; they come back as (line, why).
     """
+    import pandas as pd
+
     from pipelines.errors import UnknownHardwareError
     from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
     from pipelines.hardware import resolve_accelerator
-
-    import pandas as pd
 
     columns = set(jobs.columns)
     skip = (["left_out"] if "left_out" in columns else []) + ["reason"]  # left out by choice first
     con.register("job_format_input", jobs)
     try:
-        problems = [(line, why) for line, why in con.execute(
-            f"select source_line, coalesce({', '.join(skip)}) from job_format_input "
-            f"where coalesce({', '.join(skip)}) is not null order by source_line").fetchall()]
+        problems = [
+            (line, why)
+            for line, why in con.execute(
+                f"select source_line, coalesce({', '.join(skip)}) from job_format_input "
+                f"where coalesce({', '.join(skip)}) is not null order by source_line"
+            ).fetchall()
+        ]
         names = []
-        for (hardware,) in con.execute("select distinct hardware from job_format_input where hardware is not null "
-                                       f"and coalesce({', '.join(skip)}) is null").fetchall():
+        for (hardware,) in con.execute(
+            "select distinct hardware from job_format_input where hardware is not null "
+            f"and coalesce({', '.join(skip)}) is null"
+        ).fetchall():
             try:
                 names.append(("hardware", hardware, resolve_accelerator(con, hardware).canonical_model, None))
             except UnknownHardwareError as exc:
                 names.append(("hardware", hardware, None, str(exc)))
         index = zone_index(con)
-        for (zone,) in con.execute("select distinct zone from job_format_input where zone is not null "
-                                   f"and coalesce({', '.join(skip)}) is null").fetchall():
+        for (zone,) in con.execute(
+            f"select distinct zone from job_format_input where zone is not null and coalesce({', '.join(skip)}) is null"
+        ).fetchall():
             try:
                 names.append(("zone", zone, resolve_zone(index, zone), None))
             except UnknownZoneError as exc:
                 names.append(("zone", zone, None, str(exc)))
-        con.register("job_format_names", pd.DataFrame(names, columns=["kind", "name", "resolved", "problem"],
-                                                      dtype=object))
+        con.register(
+            "job_format_names", pd.DataFrame(names, columns=["kind", "name", "resolved", "problem"], dtype=object)
+        )
         problems += con.execute(f"""
             select j.source_line, n.problem from job_format_input j
             join job_format_names n on (n.kind = 'hardware' and n.name = j.hardware)
                                     or (n.kind = 'zone' and n.name = j.zone)
-            where n.problem is not null and coalesce({', '.join('j.' + c for c in skip)}) is null
+            where n.problem is not null and coalesce({", ".join("j." + c for c in skip)}) is null
         """).fetchall()
+        # A tracker's measured energy where the format has it, else null.
+        measured = {
+            c: f"j.{c}" if c in columns else "null::double"
+            for c in ("measured_energy_kwh", "tracker_pue", "tracker_kgco2e")
+        }
         con.execute(f"""
             create or replace temp table {name} as
             select j.source_line::bigint as job_id, h.resolved as canonical_model, j.count as device_count, j.hours,
                    z.resolved as zone_id, j.year::integer as year, j.pue, j.power_w, j.utilization,
                    j.intensity as gco2e_per_kwh, j.lifetime_years, j.embodied_kgco2e as embodied_kgco2e_per_device,
-                   {"j.measured_energy_kwh" if "measured_energy_kwh" in columns else "null::double"} as measured_energy_kwh,
-                   {"j.tracker_pue" if "tracker_pue" in columns else "null::double"} as tracker_pue,
-                   {"j.tracker_kgco2e" if "tracker_kgco2e" in columns else "null::double"} as tracker_kgco2e
+                   {measured["measured_energy_kwh"]} as measured_energy_kwh,
+                   {measured["tracker_pue"]} as tracker_pue, {measured["tracker_kgco2e"]} as tracker_kgco2e
             from job_format_input j
             left join job_format_names h on h.kind = 'hardware' and h.name = j.hardware
             left join job_format_names z on z.kind = 'zone' and z.name = j.zone
-            where coalesce({', '.join('j.' + c for c in skip)}) is null
+            where coalesce({", ".join("j." + c for c in skip)}) is null
               and (j.hardware is null or h.resolved is not null) and (j.zone is null or z.resolved is not null)
         """)
     finally:
@@ -243,5 +259,17 @@ def _check_mapping_names(con, mapping: Mapping) -> None:
                 raise JobFormatError(f"{mapping.path}: {key}: {exc}") from None
 
 
-__all__ = ["FORMATS", "DEFAULT_STATES", "FormatOptions", "JobFormatError", "Mapping",
-           "detect_format", "jobs_input", "to_footprint_jobs", "load_mapping", "read_codecarbon", "read_jobs", "read_sacct"]
+__all__ = [
+    "FORMATS",
+    "DEFAULT_STATES",
+    "FormatOptions",
+    "JobFormatError",
+    "Mapping",
+    "detect_format",
+    "jobs_input",
+    "to_footprint_jobs",
+    "load_mapping",
+    "read_codecarbon",
+    "read_jobs",
+    "read_sacct",
+]

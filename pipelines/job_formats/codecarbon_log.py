@@ -29,9 +29,22 @@ import pandas as pd
 from pipelines import zones
 
 REQUIRED_COLUMNS = ("timestamp", "duration", "emissions", "energy_consumed", "country_iso_code")
-OPTIONAL_COLUMNS = ("project_name", "run_id", "experiment_id", "cpu_energy", "gpu_energy", "ram_energy",
-                    "country_name", "region", "cloud_provider", "cloud_region", "codecarbon_version", "gpu_count",
-                    "gpu_model", "pue")
+OPTIONAL_COLUMNS = (
+    "project_name",
+    "run_id",
+    "experiment_id",
+    "cpu_energy",
+    "gpu_energy",
+    "ram_energy",
+    "country_name",
+    "region",
+    "cloud_provider",
+    "cloud_region",
+    "codecarbon_version",
+    "gpu_count",
+    "gpu_model",
+    "pue",
+)
 # Major versions whose columns this reader has been checked against (1.x had no version column).
 KNOWN_MAJOR_VERSIONS = (1, 2, 3)
 HEADER_MARKERS = ("energy_consumed", "emissions", "duration")
@@ -41,8 +54,9 @@ def looks_like(header: list[str]) -> bool:
     return all(marker in header for marker in HEADER_MARKERS)
 
 
-def read_codecarbon(path: str | Path, *, con: duckdb.DuckDBPyConnection | None = None,
-                    timezone: str | None = None) -> duckdb.DuckDBPyRelation:
+def read_codecarbon(
+    path: str | Path, *, con: duckdb.DuckDBPyConnection | None = None, timezone: str | None = None
+) -> duckdb.DuckDBPyRelation:
     """The runs of a CodeCarbon emissions.csv as a jobs relation (columns: see module docstring).
 
     `con` is a warehouse connection (for cloud regions; an in-memory one is used otherwise);
@@ -59,9 +73,11 @@ def codecarbon_sql(path: str | Path, con: duckdb.DuckDBPyConnection, timezone: s
     header = read_header(path, delimiter=",")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise JobFormatError(f"{path}: not a CodeCarbon emissions.csv this reader knows: missing column(s) "
-                             f"{missing} (it reads {list(REQUIRED_COLUMNS)} and optionally "
-                             f"{list(OPTIONAL_COLUMNS)})")
+        raise JobFormatError(
+            f"{path}: not a CodeCarbon emissions.csv this reader knows: missing column(s) "
+            f"{missing} (it reads {list(REQUIRED_COLUMNS)} and optionally "
+            f"{list(OPTIONAL_COLUMNS)})"
+        )
     if timezone is not None:
         validate_timezone(timezone, "--timezone")
 
@@ -80,24 +96,24 @@ def codecarbon_sql(path: str | Path, con: duckdb.DuckDBPyConnection, timezone: s
         ),
         parsed as (
             select source_line,
-                   {column('project_name')} as project_name, {column('run_id')} as run_id,
-                   {column('codecarbon_version')} as codecarbon_version,
-                   {column('timestamp')} as timestamp_text,
-                   try_strptime({column('timestamp')}, ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f',
+                   {column("project_name")} as project_name, {column("run_id")} as run_id,
+                   {column("codecarbon_version")} as codecarbon_version,
+                   {column("timestamp")} as timestamp_text,
+                   try_strptime({column("timestamp")}, ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f',
                                                         '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
                        as stopped_local,
-                   {column('duration')} as duration_text, {number('duration')} as duration_s,
-                   {column('energy_consumed')} as energy_text, {number('energy_consumed')} as energy_kwh,
-                   {number('cpu_energy')} as cpu_energy_kwh, {number('gpu_energy')} as gpu_energy_kwh,
-                   {number('ram_energy')} as ram_energy_kwh,
-                   {column('emissions')} as emissions_text, {number('emissions')} as emissions_kgco2e,
-                   {column('pue')} as pue_text, {number('pue')} as codecarbon_pue,
-                   {number('gpu_count')} as gpu_count,
-                   coalesce({column('gpu_model')}, '') as gpu_model,
-                   coalesce(upper({column('country_iso_code')}), '') as country_iso_code,
-                   coalesce(lower({column('region')}), '') as region,
-                   coalesce(lower({column('cloud_provider')}), '') as cloud_provider,
-                   coalesce(lower({column('cloud_region')}), '') as cloud_region
+                   {column("duration")} as duration_text, {number("duration")} as duration_s,
+                   {column("energy_consumed")} as energy_text, {number("energy_consumed")} as energy_kwh,
+                   {number("cpu_energy")} as cpu_energy_kwh, {number("gpu_energy")} as gpu_energy_kwh,
+                   {number("ram_energy")} as ram_energy_kwh,
+                   {column("emissions")} as emissions_text, {number("emissions")} as emissions_kgco2e,
+                   {column("pue")} as pue_text, {number("pue")} as codecarbon_pue,
+                   {number("gpu_count")} as gpu_count,
+                   coalesce({column("gpu_model")}, '') as gpu_model,
+                   coalesce(upper({column("country_iso_code")}), '') as country_iso_code,
+                   coalesce(lower({column("region")}), '') as region,
+                   coalesce(lower({column("cloud_provider")}), '') as cloud_provider,
+                   coalesce(lower({column("cloud_region")}), '') as cloud_region
             from run
         ),
         located as (
@@ -130,7 +146,7 @@ def codecarbon_sql(path: str | Path, con: duckdb.DuckDBPyConnection, timezone: s
                project_name, run_id, codecarbon_version, gpu_model,
                case
                  when codecarbon_version is not null and (major_version is null
-                      or major_version not in ({', '.join(map(str, KNOWN_MAJOR_VERSIONS))}))
+                      or major_version not in ({", ".join(map(str, KNOWN_MAJOR_VERSIONS))}))
                    then 'CodeCarbon version ' || codecarbon_version || ' is not one this reader knows (1.x to 3.x): '
                         || 'its columns may mean something else'
                  when stopped_local is null
@@ -159,9 +175,13 @@ def _locations(con, path, header: list[str], timezone: str | None) -> pd.DataFra
     keys = [c for c in ("country_iso_code", "region", "cloud_provider", "cloud_region")]
     selected = ", ".join(
         f"coalesce({'upper' if c == 'country_iso_code' else 'lower'}(nullif(trim(\"{c}\"), '')), '') as {c}"
-        if c in header else f"'' as {c}" for c in keys)
-    distinct = con.execute(f"select distinct {selected} from read_csv('{_sql_string(path)}', header = true, "
-                           "all_varchar = true)").fetchall()
+        if c in header
+        else f"'' as {c}"
+        for c in keys
+    )
+    distinct = con.execute(
+        f"select distinct {selected} from read_csv('{_sql_string(path)}', header = true, all_varchar = true)"
+    ).fetchall()
     zone_ids = _known_zone_ids(con)
     cloud_countries = _cloud_region_countries(con)
     rows = []
@@ -172,8 +192,14 @@ def _locations(con, path, header: list[str], timezone: str | None) -> pd.DataFra
     return pd.DataFrame(rows, columns=[*keys, "zone", "zone_basis", "timezone", "timezone_basis"], dtype=object)
 
 
-def _zone(country: str, region: str, provider: str, cloud_region: str, zone_ids: set[str] | None,
-          cloud_countries: dict[str, str]) -> tuple[str | None, str | None]:
+def _zone(
+    country: str,
+    region: str,
+    provider: str,
+    cloud_region: str,
+    zone_ids: set[str] | None,
+    cloud_countries: dict[str, str],
+) -> tuple[str | None, str | None]:
     iso3 = zones.normalise_alpha3(country) if country else None
     if provider and cloud_region:
         cloud_zone = zones.cloud_region_id(provider, cloud_region)
@@ -219,23 +245,29 @@ def _timezone(country: str, timezone: str | None) -> tuple[str, str]:
     if len(candidates) == 1:
         return candidates[0], f"country {iso3}"
     if candidates:
-        return candidates[0], (f"country {iso3}: first of its {len(candidates)} time zones (give --timezone "
-                               "for another)")
+        return candidates[0], (
+            f"country {iso3}: first of its {len(candidates)} time zones (give --timezone for another)"
+        )
     return "UTC", "UTC: no time zone known for the country (give --timezone)"
 
 
 def _known_zone_ids(con) -> set[str] | None:
     try:
-        return {row[0] for row in con.execute("select distinct zone_id from grid_carbon_intensity_preferred")
-                .fetchall()}
+        return {
+            row[0] for row in con.execute("select distinct zone_id from grid_carbon_intensity_preferred").fetchall()
+        }
     except duckdb.Error:
         return None
 
 
 def _cloud_region_countries(con) -> dict[str, str]:
     try:
-        return dict(con.execute("select zone_id, any_value(country_zone_id) from cloud_regions "
-                                "where country_zone_id is not null group by zone_id").fetchall())
+        return dict(
+            con.execute(
+                "select zone_id, any_value(country_zone_id) from cloud_regions "
+                "where country_zone_id is not null group by zone_id"
+            ).fetchall()
+        )
     except duckdb.Error:
         return {}
 

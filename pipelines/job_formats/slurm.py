@@ -31,8 +31,17 @@ REQUIRED_COLUMNS = ("JobID", "Start", "End", "Elapsed", "AllocTRES")
 OPTIONAL_COLUMNS = ("Partition", "Cluster", "NodeList", "State", "JobName", "User", "Account")
 # Jobs that have ended and used their allocation; RUNNING (its Elapsed is still growing),
 # PENDING and REQUEUED are left out unless asked for.
-DEFAULT_STATES = ("COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY", "NODE_FAIL", "PREEMPTED",
-                  "BOOT_FAIL", "DEADLINE")
+DEFAULT_STATES = (
+    "COMPLETED",
+    "FAILED",
+    "TIMEOUT",
+    "CANCELLED",
+    "OUT_OF_MEMORY",
+    "NODE_FAIL",
+    "PREEMPTED",
+    "BOOT_FAIL",
+    "DEADLINE",
+)
 
 
 def looks_like(header: list[str]) -> bool:
@@ -47,8 +56,13 @@ def parse_states(text: str | None) -> tuple[str, ...] | None:
     return None if states == ("ALL",) else states
 
 
-def read_sacct(path: str | Path, mapping: Mapping | None = None, *, con: duckdb.DuckDBPyConnection | None = None,
-               include_states: tuple[str, ...] | None = DEFAULT_STATES) -> duckdb.DuckDBPyRelation:
+def read_sacct(
+    path: str | Path,
+    mapping: Mapping | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    include_states: tuple[str, ...] | None = DEFAULT_STATES,
+) -> duckdb.DuckDBPyRelation:
     """The allocations of a `sacct --parsable2` export as a jobs relation (see the module docstring).
 
     `include_states=None` keeps every state. The relation has a `left_out` column (why a row is
@@ -60,8 +74,9 @@ def read_sacct(path: str | Path, mapping: Mapping | None = None, *, con: duckdb.
     return con.sql(sacct_sql(path, mapping if mapping is not None else load_mapping(None), con, include_states))
 
 
-def sacct_sql(path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection,
-              include_states: tuple[str, ...] | None) -> str:
+def sacct_sql(
+    path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection, include_states: tuple[str, ...] | None
+) -> str:
     """The reader's query; it reads the mapping tables it registers on `con`."""
     from pipelines.job_formats import JobFormatError, read_header
 
@@ -69,16 +84,21 @@ def sacct_sql(path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection
     folded = {name.lower(): name for name in header}
     missing = [c for c in REQUIRED_COLUMNS if c.lower() not in folded]
     if missing:
-        raise JobFormatError(f"{path}: not a `sacct --parsable2` export this reader knows: missing column(s) "
-                             f"{missing} (it reads {list(REQUIRED_COLUMNS)} and optionally "
-                             f"{list(OPTIONAL_COLUMNS)}); columns are {header}")
+        raise JobFormatError(
+            f"{path}: not a `sacct --parsable2` export this reader knows: missing column(s) "
+            f"{missing} (it reads {list(REQUIRED_COLUMNS)} and optionally "
+            f"{list(OPTIONAL_COLUMNS)}); columns are {header}"
+        )
 
     def column(name: str) -> str:
         return f"nullif(trim(\"{folded[name.lower()]}\"), '')" if name.lower() in folded else "null::varchar"
 
     _register_mapping(con, mapping)
-    states = "true" if include_states is None else \
-        "state_name in (" + ", ".join("'" + s.replace("'", "''") + "'" for s in include_states) + ")"
+    states = (
+        "true"
+        if include_states is None
+        else "state_name in (" + ", ".join("'" + s.replace("'", "''") + "'" for s in include_states) + ")"
+    )
     state_list = "all" if include_states is None else ",".join(include_states)
     elapsed = r"^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$"
     return f"""
@@ -86,16 +106,16 @@ def sacct_sql(path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection
             select row_number() over () + 1 as source_line, *
             from read_csv('{str(path).replace("'", "''")}', delim = '|', header = true, all_varchar = true,
                           quote = '', escape = '', null_padding = true, auto_detect = false,
-                          columns = {{{', '.join(f"'{c}': 'VARCHAR'" for c in header)}}})
+                          columns = {{{", ".join(f"'{c}': 'VARCHAR'" for c in header)}}})
         ),
         allocation as (
-            select source_line, {column('JobID')} as slurm_job_id, {column('Start')} as start_text,
-                   {column('End')} as end_text, {column('Elapsed')} as elapsed_text,
-                   coalesce({column('AllocTRES')}, '') as alloc_tres, {column('Partition')} as partition,
-                   {column('Cluster')} as cluster, {column('NodeList')} as node_list,
-                   {column('State')} as state
+            select source_line, {column("JobID")} as slurm_job_id, {column("Start")} as start_text,
+                   {column("End")} as end_text, {column("Elapsed")} as elapsed_text,
+                   coalesce({column("AllocTRES")}, '') as alloc_tres, {column("Partition")} as partition,
+                   {column("Cluster")} as cluster, {column("NodeList")} as node_list,
+                   {column("State")} as state
             from line
-            where {column('JobID')} is null or not contains({column('JobID')}, '.')
+            where {column("JobID")} is null or not contains({column("JobID")}, '.')
         ),
         parsed as (
             select *,
@@ -159,7 +179,8 @@ def sacct_sql(path: str | Path, mapping: Mapping, con: duckdb.DuckDBPyConnection
                    then 'no accelerator for ' || concat_ws(' or ',
                         case when gpu_type is not null then 'GPU type ''' || gpu_type || '''' end,
                         case when partition is not null then 'partition ''' || partition || '''' end,
-                        case when gpu_type is null and partition is null then 'this job (no partition, no GPU type)' end)
+                        case when gpu_type is null and partition is null
+                             then 'this job (no partition, no GPU type)' end)
                         || ' in the mapping file ([gpu_types.<type>] or [partitions.<name>] hardware = ...)'
                end as reason,
                case
@@ -180,6 +201,9 @@ def _register_mapping(con, mapping: Mapping) -> None:
     con.register("slurm_mapping_gpu_types", frame(mapping.gpu_types, ("hardware", "pue")))
     con.register("slurm_mapping_partitions", frame(mapping.partitions, ("hardware", "pue")))
     con.register("slurm_mapping_clusters", frame(mapping.clusters, ("zone", "timezone", "pue")))
-    con.register("slurm_mapping_default", pd.DataFrame([(mapping.zone, mapping.timezone, mapping.pue)],
-                                                       columns=["zone", "timezone", "pue"]).astype(
-        {"zone": object, "timezone": object, "pue": "float64"}))
+    con.register(
+        "slurm_mapping_default",
+        pd.DataFrame([(mapping.zone, mapping.timezone, mapping.pue)], columns=["zone", "timezone", "pue"]).astype(
+            {"zone": object, "timezone": object, "pue": "float64"}
+        ),
+    )

@@ -59,8 +59,7 @@ def write_report(release_dir: Path | str, out_dir: Path | str | None = None) -> 
     out_dir = Path(out_dir) if out_dir is not None else release_dir
     package_path = release_dir / DATAPACKAGE_NAME
     if not package_path.is_file() or not (release_dir / DATABASE_NAME).is_file():
-        raise ReportError(f"{release_dir} is not a release folder: it has no {DATAPACKAGE_NAME} and "
-                          f"{DATABASE_NAME}")
+        raise ReportError(f"{release_dir} is not a release folder: it has no {DATAPACKAGE_NAME} and {DATABASE_NAME}")
     try:
         package = json.loads(package_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -68,11 +67,15 @@ def write_report(release_dir: Path | str, out_dir: Path | str | None = None) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     files_prefix = os.path.relpath(release_dir.resolve(), out_dir.resolve())
     with connect_release(release_dir) as con:
-        page, shown, left_out = render_page(package, con, files_prefix="" if files_prefix == "." else files_prefix + "/")
+        page, shown, left_out = render_page(
+            package, con, files_prefix="" if files_prefix == "." else files_prefix + "/"
+        )
     data = page.encode("utf-8")
     if len(data) > MAX_PAGE_BYTES:
-        raise ReportError(f"explorer page would be {len(data) / 1e6:.1f} MB, over the {MAX_PAGE_BYTES / 1e6:.0f} MB "
-                          "limit: summarise the densest chart's data")
+        raise ReportError(
+            f"explorer page would be {len(data) / 1e6:.1f} MB, over the {MAX_PAGE_BYTES / 1e6:.0f} MB "
+            "limit: summarise the densest chart's data"
+        )
     target = out_dir / PAGE_NAME
     temporary = target.with_name(f".{PAGE_NAME}.tmp")
     try:
@@ -98,6 +101,8 @@ def build_report(release_dir: Path | str, out_dir: Path | str) -> ReportResult:
     out = Path(out_dir).resolve()
     published = published_release_above(out)
     if published is not None:
-        raise ReportError(f"refusing to write into the published release {published}: releases are immutable "
-                          "(their files are listed in SHA256SUMS); choose another --out folder")
+        raise ReportError(
+            f"refusing to write into the published release {published}: releases are immutable "
+            "(their files are listed in SHA256SUMS); choose another --out folder"
+        )
     return write_report(release_dir, out)

@@ -18,11 +18,12 @@ from pipelines.report.render import NARROW_WIDTH, WIDE_WIDTH, RenderError, full_
 log = logging.getLogger(__name__)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-EXTRA_DOWNLOADS = [("aifootprint.duckdb", "DuckDB database: views over the Parquet files, with the warehouse's "
-                                          "views and macros"),
-                   ("datapackage.json", "Frictionless Data Package: types, descriptions, keys, licences"),
-                   ("CHANGELOG.md", "what changed since the previous release"),
-                   ("SHA256SUMS", "checksums of every file (sha256sum -c SHA256SUMS)")]
+EXTRA_DOWNLOADS = [
+    ("aifootprint.duckdb", "DuckDB database: views over the Parquet files, with the warehouse's views and macros"),
+    ("datapackage.json", "Frictionless Data Package: types, descriptions, keys, licences"),
+    ("CHANGELOG.md", "what changed since the previous release"),
+    ("SHA256SUMS", "checksums of every file (sha256sum -c SHA256SUMS)"),
+]
 
 STYLE = """
 :root { --ink: #1b1b1b; --muted: #555; --line: #d8d8d8; --accent: #0072B2; --paper: #fff; }
@@ -81,8 +82,14 @@ def render_page(package: dict, con, *, files_prefix: str = "") -> tuple[str, lis
         except Exception as exc:  # a chart whose tables are present must draw; name it
             raise ReportError(f"chart {chart.id} failed on this release: {type(exc).__name__}: {exc}") from None
         if drawn is None or drawn.data.empty:
-            left_out[chart.id] = ("no rows to plot among those this release carries; rows kept out by licence: "
-                                  + _withheld_text(kept_out)) if kept_out else "no rows to plot in this release"
+            left_out[chart.id] = (
+                (
+                    "no rows to plot among those this release carries; rows kept out by licence: "
+                    + _withheld_text(kept_out)
+                )
+                if kept_out
+                else "no rows to plot in this release"
+            )
             continue
         try:
             figures.append(_figure(chart, drawn, resources, sources, kept_out))
@@ -92,13 +99,19 @@ def render_page(package: dict, con, *, files_prefix: str = "") -> tuple[str, lis
     version = package.get("version", "")
     title = f"aifootprint {version}: release explorer"
     body = [
-        "<header>", f"<h1>{_e(title)}</h1>",
+        "<header>",
+        f"<h1>{_e(title)}</h1>",
         f'<p class="lede">{_code_spans(package.get("description", ""))}</p>',
         f'<p class="lede">Released {_e(package.get("created", ""))}{_build_note(package.get("build") or {})}; '
-        f'{len(resources)} tables, {sum(r.get("rows", 0) for r in resources.values()):,} rows.</p>',
+        f"{len(resources)} tables, {sum(r.get('rows', 0) for r in resources.values()):,} rows.</p>",
         '<nav><a href="#charts">Charts</a><a href="#tables">Tables and downloads</a>'
-        '<a href="#sources">Sources and licences</a></nav>', "</header>", "<main>",
-        '<h2 id="charts">Charts</h2>', '<div class="charts">', *figures, "</div>",
+        '<a href="#sources">Sources and licences</a></nav>',
+        "</header>",
+        "<main>",
+        '<h2 id="charts">Charts</h2>',
+        '<div class="charts">',
+        *figures,
+        "</div>",
     ]
     if left_out:
         titles = {c.id: c.title for c in CHARTS}
@@ -107,21 +120,38 @@ def render_page(package: dict, con, *, files_prefix: str = "") -> tuple[str, lis
         body.append("</ul>")
     body += _tables_section(resources, files_prefix)
     body += _sources_section(sources)
-    body += ["</main>", "<footer>Built by aifootprint from the files of this release; every chart is drawn at "
-             "release time from the tables listed above, and every plotted row carries its source_id and "
-             "source_vintage.</footer>"]
-    page = "\n".join([
-        "<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<link rel="icon" href="data:,">', f"<title>{_e(title)}</title>", f"<style>{STYLE}</style>", "</head>",
-        "<body>", *body, "</body>", "</html>", ""])
+    body += [
+        "</main>",
+        "<footer>Built by aifootprint from the files of this release; every chart is drawn at "
+        "release time from the tables listed above, and every plotted row carries its source_id and "
+        "source_vintage.</footer>",
+    ]
+    page = "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+            '<link rel="icon" href="data:,">',
+            f"<title>{_e(title)}</title>",
+            f"<style>{STYLE}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
     return page, shown, left_out
 
 
 def _release_columns(con) -> dict[str, set[str]]:
-    rows = con.execute("select table_name, column_name from information_schema.columns "
-                       "where table_schema = 'main'").fetchall()
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = 'main'"
+    ).fetchall()
     columns: dict[str, set[str]] = {}
     for table_name, column_name in rows:
         columns.setdefault(table_name, set()).add(column_name)
@@ -131,8 +161,12 @@ def _release_columns(con) -> dict[str, set[str]]:
 def _withheld_for(chart: Chart, resources: dict) -> list[tuple[str, dict]]:
     """(table, {source_id, rows, reason}) for each source whose rows of the chart's tables the
     release leaves out for licence reasons (datapackage.json: `resources[i].withheld`)."""
-    return [(table_name, entry) for table_name in chart.needs
-            for entry in resources.get(table_name, {}).get("withheld", []) if isinstance(entry, dict)]
+    return [
+        (table_name, entry)
+        for table_name in chart.needs
+        for entry in resources.get(table_name, {}).get("withheld", [])
+        if isinstance(entry, dict)
+    ]
 
 
 def _withheld_text(kept_out: list[tuple[str, dict]]) -> str:
@@ -155,84 +189,128 @@ def _missing(chart: Chart, columns: dict[str, set[str]]) -> str | None:
     return None
 
 
-def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict,
-            kept_out: list[tuple[str, dict]] = ()) -> str:
+def _figure(chart: Chart, drawn: Drawn, resources: dict, sources: dict, kept_out: list[tuple[str, dict]] = ()) -> str:
     rows = json.loads(drawn.data.to_json(orient="records", date_format="iso", double_precision=15))
-    svgs = [to_svg(full_spec(drawn.spec, rows, width=width, narrow=variant == "narrow"), chart_id=chart.id,
-                   title=chart.title, description=drawn.description, variant=variant)
-            for variant, width in (("wide", WIDE_WIDTH), ("narrow", NARROW_WIDTH))]
-    vintages = (drawn.data.groupby("source_id")["source_vintage"]
-                .agg(lambda v: ", ".join(sorted({str(x) for x in v if pd.notna(x)}))).to_dict())
+    svgs = [
+        to_svg(
+            full_spec(drawn.spec, rows, width=width, narrow=variant == "narrow"),
+            chart_id=chart.id,
+            title=chart.title,
+            description=drawn.description,
+            variant=variant,
+        )
+        for variant, width in (("wide", WIDE_WIDTH), ("narrow", NARROW_WIDTH))
+    ]
+    vintages = (
+        drawn.data.groupby("source_id")["source_vintage"]
+        .agg(lambda v: ", ".join(sorted({str(x) for x in v if pd.notna(x)})))
+        .to_dict()
+    )
     credits = []
     for source_id, source_vintages in sorted(vintages.items()):
         source = sources.get(source_id, {})
         name = source.get("publisher") or source_id
         label = f"{name}, {source['title']}" if source.get("title") else name
-        credits.append(f'<a href="#source-{_e(source_id)}">{_e(label)}</a> (<code>{_e(source_id)}</code>, '
-                       f"vintage {_e(source_vintages)})")
+        credits.append(
+            f'<a href="#source-{_e(source_id)}">{_e(label)}</a> (<code>{_e(source_id)}</code>, '
+            f"vintage {_e(source_vintages)})"
+        )
     tables = [t for t in chart.needs if t in resources] or list(chart.needs)
     table_links = ", ".join(f'<a href="#table-{_e(t)}"><code>{_e(t)}</code></a>' for t in tables)
-    data_json = json.dumps({"chart": chart.id, "tables": list(chart.needs), "rows": rows}, ensure_ascii=False,
-                           separators=(",", ":")).replace("</", "<\\/")
-    return "\n".join([
-        f'<figure id="chart-{_e(chart.id)}" aria-labelledby="chart-{_e(chart.id)}-heading">',
-        f'<h3 id="chart-{_e(chart.id)}-heading">{_e(chart.title)}</h3>', *svgs,
-        "<figcaption>", f'<p class="takeaway">{_e(drawn.takeaway)}</p>',
-        f'<p class="meta">Units: {_e(chart.units)}. Data: {table_links}.</p>',
-        f'<p class="meta">Sources: {"; ".join(credits)}.</p>',
-        *([f'<p class="meta withheld">Kept out of this release by licence, so not drawn: '
-           f'{_e(_withheld_text(kept_out))}.</p>'] if kept_out else []),
-        "</figcaption>",
-        f'<script type="application/json" class="chart-data" data-chart="{_e(chart.id)}">{data_json}</script>',
-        "</figure>"])
+    data_json = json.dumps(
+        {"chart": chart.id, "tables": list(chart.needs), "rows": rows}, ensure_ascii=False, separators=(",", ":")
+    ).replace("</", "<\\/")
+    return "\n".join(
+        [
+            f'<figure id="chart-{_e(chart.id)}" aria-labelledby="chart-{_e(chart.id)}-heading">',
+            f'<h3 id="chart-{_e(chart.id)}-heading">{_e(chart.title)}</h3>',
+            *svgs,
+            "<figcaption>",
+            f'<p class="takeaway">{_e(drawn.takeaway)}</p>',
+            f'<p class="meta">Units: {_e(chart.units)}. Data: {table_links}.</p>',
+            f'<p class="meta">Sources: {"; ".join(credits)}.</p>',
+            *(
+                [
+                    f'<p class="meta withheld">Kept out of this release by licence, so not drawn: '
+                    f"{_e(_withheld_text(kept_out))}.</p>"
+                ]
+                if kept_out
+                else []
+            ),
+            "</figcaption>",
+            f'<script type="application/json" class="chart-data" data-chart="{_e(chart.id)}">{data_json}</script>',
+            "</figure>",
+        ]
+    )
 
 
 def _tables_section(resources: dict, prefix: str) -> list[str]:
-    lines = ['<h2 id="tables">Tables and downloads</h2>',
-             "<p>Every table as Parquet (descriptions and units in the field metadata), all of them in one DuckDB "
-             "database, and the metadata:</p>", "<ul>"]
-    lines += [f'<li><a href="{_e(prefix + name)}"><code>{_e(name)}</code></a>: {_e(what)}</li>'
-              for name, what in EXTRA_DOWNLOADS]
-    lines += ["</ul>", '<div class="table-wrap"><table>',
-              '<thead><tr><th scope="col">table</th><th scope="col" class="num">rows</th>'
-              '<th scope="col">download</th><th scope="col">what</th></tr></thead><tbody>']
+    lines = [
+        '<h2 id="tables">Tables and downloads</h2>',
+        "<p>Every table as Parquet (descriptions and units in the field metadata), all of them in one DuckDB "
+        "database, and the metadata:</p>",
+        "<ul>",
+    ]
+    lines += [
+        f'<li><a href="{_e(prefix + name)}"><code>{_e(name)}</code></a>: {_e(what)}</li>'
+        for name, what in EXTRA_DOWNLOADS
+    ]
+    lines += [
+        "</ul>",
+        '<div class="table-wrap"><table>',
+        '<thead><tr><th scope="col">table</th><th scope="col" class="num">rows</th>'
+        '<th scope="col">download</th><th scope="col">what</th></tr></thead><tbody>',
+    ]
     for name, resource in resources.items():
-        lines.append(f'<tr><td><a href="#table-{_e(name)}"><code>{_e(name)}</code></a></td>'
-                     f'<td class="num">{resource.get("rows", 0):,}</td>'
-                     f'<td><a href="{_e(prefix + resource.get("path", name + ".parquet"))}">Parquet</a> '
-                     f'({_size(resource.get("bytes"))})</td><td>{_code_spans(_first_sentence(resource.get("description", "")))}'
-                     "</td></tr>")
+        lines.append(
+            f'<tr><td><a href="#table-{_e(name)}"><code>{_e(name)}</code></a></td>'
+            f'<td class="num">{resource.get("rows", 0):,}</td>'
+            f'<td><a href="{_e(prefix + resource.get("path", name + ".parquet"))}">Parquet</a> '
+            f"({_size(resource.get('bytes'))})</td><td>{_code_spans(_first_sentence(resource.get('description', '')))}"
+            "</td></tr>"
+        )
     lines += ["</tbody></table></div>", '<div class="dictionary">']
     for name, resource in resources.items():
         schema = resource.get("schema", {})
         fields = schema.get("fields", [])
         key = ", ".join(schema.get("primaryKey", []))
-        lines += [f'<section id="table-{_e(name)}">', f"<h3><code>{_e(name)}</code></h3>",
-                  f"<p>{_code_spans(resource.get('description', ''))}</p>",
-                  f'<p class="meta">{resource.get("rows", 0):,} rows; primary key ({_e(key)}); '
-                  f'<a href="{_e(prefix + resource.get("path", ""))}">download Parquet</a>.</p>',
-                  f"<details><summary>{len(fields)} columns</summary>", '<div class="table-wrap"><table>',
-                  '<thead><tr><th scope="col">column</th><th scope="col">type</th>'
-                  '<th scope="col">description</th></tr></thead><tbody>']
-        lines += [f"<tr><td><code>{_e(f['name'])}</code></td><td>{_e(f.get('type', ''))}</td>"
-                  f"<td>{_e(f.get('description', ''))}</td></tr>" for f in fields]
+        lines += [
+            f'<section id="table-{_e(name)}">',
+            f"<h3><code>{_e(name)}</code></h3>",
+            f"<p>{_code_spans(resource.get('description', ''))}</p>",
+            f'<p class="meta">{resource.get("rows", 0):,} rows; primary key ({_e(key)}); '
+            f'<a href="{_e(prefix + resource.get("path", ""))}">download Parquet</a>.</p>',
+            f"<details><summary>{len(fields)} columns</summary>",
+            '<div class="table-wrap"><table>',
+            '<thead><tr><th scope="col">column</th><th scope="col">type</th>'
+            '<th scope="col">description</th></tr></thead><tbody>',
+        ]
+        lines += [
+            f"<tr><td><code>{_e(f['name'])}</code></td><td>{_e(f.get('type', ''))}</td>"
+            f"<td>{_e(f.get('description', ''))}</td></tr>"
+            for f in fields
+        ]
         lines += ["</tbody></table></div></details>", "</section>"]
     lines.append("</div>")
     return lines
 
 
 def _sources_section(sources: dict) -> list[str]:
-    lines = ['<h2 id="sources">Sources and licences</h2>',
-             "<p>Each source's licence applies to the rows with its <code>source_id</code>.</p>",
-             '<div class="table-wrap"><table><thead><tr><th scope="col">source_id</th><th scope="col">source</th>'
-             '<th scope="col">licence</th></tr></thead><tbody>']
+    lines = [
+        '<h2 id="sources">Sources and licences</h2>',
+        "<p>Each source's licence applies to the rows with its <code>source_id</code>.</p>",
+        '<div class="table-wrap"><table><thead><tr><th scope="col">source_id</th><th scope="col">source</th>'
+        '<th scope="col">licence</th></tr></thead><tbody>',
+    ]
     for source_id, source in sorted(sources.items(), key=lambda item: str(item[0])):
         title = source.get("title", "")
         link = source.get("path")
         named = f'<a href="{_e(link)}" rel="external">{_e(title)}</a>' if link else _e(title)
         publisher = f"{_e(source['publisher'])}: " if source.get("publisher") else ""
-        lines.append(f'<tr id="source-{_e(source_id)}"><td><code>{_e(source_id)}</code></td>'
-                     f"<td>{publisher}{named}</td><td>{_e(source.get('license', ''))}</td></tr>")
+        lines.append(
+            f'<tr id="source-{_e(source_id)}"><td><code>{_e(source_id)}</code></td>'
+            f"<td>{publisher}{named}</td><td>{_e(source.get('license', ''))}</td></tr>"
+        )
     lines.append("</tbody></table></div>")
     return lines
 
@@ -245,7 +323,7 @@ def _build_note(build: dict) -> str:
 def _first_sentence(text: str) -> str:
     text = " ".join(text.split())
     end = text.find(". ")
-    return text if end < 0 else text[:end + 1]
+    return text if end < 0 else text[: end + 1]
 
 
 def _size(count) -> str:

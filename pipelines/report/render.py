@@ -37,13 +37,31 @@ class RenderError(Exception):
 def full_spec(spec: dict, rows: list[dict], *, width: int, narrow: bool) -> dict:
     """The chart's spec with its data, width and shared styling (title and caption are HTML)."""
     # Legends go under the plot: series names are long, and the plot keeps the full width.
-    config = {**_CONFIG, "legend": {**_CONFIG["legend"], "orient": "bottom", "direction": "vertical",
-                                    "columns": 1 if narrow else 2, "labelLimit": 260 if narrow else 420}}
+    config = {
+        **_CONFIG,
+        "legend": {
+            **_CONFIG["legend"],
+            "orient": "bottom",
+            "direction": "vertical",
+            "columns": 1 if narrow else 2,
+            "labelLimit": 260 if narrow else 420,
+        },
+    }
     if "facet" in spec:  # a faceted chart sizes each panel, not the whole
-        return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec,
-                "spec": {**spec["spec"], "width": width}, "data": {"values": rows}, "config": config}
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec, "width": width,
-            "data": {"values": rows}, "config": config}
+        return {
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            **spec,
+            "spec": {**spec["spec"], "width": width},
+            "data": {"values": rows},
+            "config": config,
+        }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        **spec,
+        "width": width,
+        "data": {"values": rows},
+        "config": config,
+    }
 
 
 def to_svg(spec: dict, *, chart_id: str, title: str, description: str, variant: str) -> str:
@@ -58,9 +76,12 @@ def to_svg(spec: dict, *, chart_id: str, title: str, description: str, variant: 
     if opening is None:
         raise RenderError(f"chart {chart_id}: the renderer returned no <svg> element")
     base = f"{chart_id}-{variant}"
-    tag = opening.group(0)[:-1] + (f' role="img" aria-labelledby="{base}-title {base}-desc"'
-                                   f' class="chart chart-{variant}" preserveAspectRatio="xMinYMin meet">')
+    tag = opening.group(0)[:-1] + (
+        f' role="img" aria-labelledby="{base}-title {base}-desc"'
+        f' class="chart chart-{variant}" preserveAspectRatio="xMinYMin meet">'
+    )
     tag = tag.replace('class="marks" ', "")
-    labels = (f'<title id="{base}-title">{html.escape(title)}</title>'
-              f'<desc id="{base}-desc">{html.escape(description)}</desc>')
-    return svg[:opening.start()] + tag + labels + svg[opening.end():]
+    labels = (
+        f'<title id="{base}-title">{html.escape(title)}</title><desc id="{base}-desc">{html.escape(description)}</desc>'
+    )
+    return svg[: opening.start()] + tag + labels + svg[opening.end() :]

@@ -106,7 +106,7 @@ def _company(raw: RawSource, name: str) -> pd.DataFrame:
         "company": data["entityName"],
         "cik": f"{int(data['cik']):010d}",
         "fiscal_year": rows["fy"].astype(int),
-        "fiscal_period": [_fiscal_period(is_year, fp) for is_year, fp in zip(rows["is_year"], rows["fp"])],
+        "fiscal_period": [_fiscal_period(is_year, fp) for is_year, fp in zip(rows["is_year"], rows["fp"], strict=True)],
         "period_start": rows["start"],
         "period_end": rows["end"],
         "metric": rows["metric"],

@@ -20,7 +20,8 @@ import logging
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile, present_files
+from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import parse_each_present
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,7 @@ _COLUMNS = ["model", "total_gpu_energy", "energy_score"]
 
 
 def parse_inference_energy(raw: RawSource) -> pd.DataFrame:
-    names = present_files(raw, [f"{stem}.csv" for stem in TASKS])
-    return pd.concat([_task(raw, stem) for stem in TASKS if f"{stem}.csv" in names], ignore_index=True)
+    return parse_each_present(raw, TASKS, lambda stem: f"{stem}.csv", _task)
 
 
 def _task(raw: RawSource, stem: str) -> pd.DataFrame:

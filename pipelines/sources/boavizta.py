@@ -92,7 +92,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
                                 "two gwp rows of the same priority give a value for the same zone",
                                 column=chosen.loc[tied, "code"].iloc[0], sample_rows=chosen[tied].to_dict("records"))
 
-    zone_ids, zone_types = zip(*(_zone(code, zone_names[code]) for code in chosen["code"]))
+    zone_ids, zone_types = zip(*(_zone(code, zone_names[code]) for code in chosen["code"]), strict=True)
     return pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": [zone_names[code] for code in chosen["code"]],

@@ -151,7 +151,7 @@ def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
                                 f"rows of provider(s) {sorted(set(frame.loc[other, 'provider']))}, whose data "
                                 f"year this parser cannot state", column="provider",
                                 sample_rows=frame[other].head(5).to_dict("records"))
-    regions = [CLOUD_REGION_CORRECTIONS.get((p, r), r) for p, r in zip(frame["provider"], frame["region"])]
+    regions = [CLOUD_REGION_CORRECTIONS.get((p, r), r) for p, r in zip(frame["provider"], frame["region"], strict=True)]
     intensity = raw.to_number(CLOUD_IMPACT, frame, "impact").astype("float64")
     location = frame["city"].where(frame["city"] != "", frame["state"]).where(
         lambda cells: cells != "", frame["country_name"])
@@ -159,7 +159,7 @@ def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
         "provider": frame["provider"],
         "region": regions,
         "location": location.replace("", None),
-        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(frame["provider"], regions)],
+        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(frame["provider"], regions, strict=True)],
         "country_zone_id": [zones.normalise_alpha3(c) if c else None for c in frame["countryIsoCode"]],
         "year": CLOUD_IMPACT_DATA_YEAR,
         "grid_gco2e_per_kwh": intensity,

@@ -40,7 +40,7 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
         raise SourceFormatError(SOURCE_ID, FILE, f"'value' must be an array of {math.prod(sizes)} cells")
     dimensions = dataset.get("dimension") or {}
     time_id = ((dataset.get("role") or {}).get("time") or [None])[0]
-    codes = {dim: _codes(dimensions.get(dim), dim, size) for dim, size in zip(ids, sizes)}
+    codes = {dim: _codes(dimensions.get(dim), dim, size) for dim, size in zip(ids, sizes, strict=True)}
     if time_id not in codes:
         raise SourceFormatError(SOURCE_ID, FILE, "no time dimension (role.time)", column="role.time")
     category_dim = next((d for d in ids if d != time_id and len(codes[d]) > 1), None)
@@ -59,7 +59,7 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
     cells = {}
     for index, value in enumerate(values):
         coordinates, remainder = {}, index
-        for dim, size in reversed(list(zip(ids, sizes))):
+        for dim, size in reversed(list(zip(ids, sizes, strict=True))):
             remainder, position = divmod(remainder, size)
             coordinates[dim] = codes[dim][position]
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))

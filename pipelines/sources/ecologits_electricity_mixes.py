@@ -64,7 +64,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
         "zone_id": zone_ids.to_numpy(),
         # The file carries codes only.
         "zone_name": [("World" if world else zones.country_name(zone_id))
-                      for zone_id, world in zip(zone_ids, is_world)],
+                      for zone_id, world in zip(zone_ids, is_world, strict=True)],
         "zone_type": is_world.map({True: "aggregate", False: "country"}).to_numpy(),
         "year": [_data_year(zone_id) for zone_id in zone_ids],
         "gco2e_per_kwh": (gwp_kg * KG_TO_G).to_numpy(),

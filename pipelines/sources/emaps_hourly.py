@@ -31,7 +31,8 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile, present_files
+from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import parse_each_present
 
 _GREEN_DCC = ("https://raw.githubusercontent.com/HewlettPackard/green-dcc/3f6ea95cb835b89ba50b0ef76d66d14b8037643e"
               "/data/carbon_intensity")
@@ -89,8 +90,7 @@ def zone_place(zone_key: str) -> tuple[str, str, str]:
 
 
 def parse_grid_intensity_hourly(raw: RawSource) -> pd.DataFrame:
-    return pd.concat([_zone_year(raw, name) for name in present_files(raw, [f.name for f in FILES])],
-                     ignore_index=True)
+    return parse_each_present(raw, [f.name for f in FILES], lambda name: name, _zone_year)
 
 
 def _layout(raw: RawSource, name: str, frame: pd.DataFrame) -> dict:
@@ -112,13 +112,15 @@ def _zone_year(raw: RawSource, name: str) -> pd.DataFrame:
                                 sample_rows=frame[hours.isna()].head(5).to_dict("records"))
     keys = frame[layout["zone"]].str.strip()
     if keys.isna().any() or keys.nunique() != 1:
-        raise SourceFormatError(raw.source_id, name, f"expected one zone per file, found {sorted(keys.dropna().unique())[:5]}",
+        raise SourceFormatError(raw.source_id, name,
+                                f"expected one zone per file, found {sorted(keys.dropna().unique())[:5]}",
                                 column=layout["zone"])
     key = keys.iloc[0]
     try:
         zone_id, zone_type, country = zone_place(key)
     except KeyError:
-        raise SourceFormatError(raw.source_id, name, f"zone key {key!r} has no known country", column=layout["zone"]) from None
+        raise SourceFormatError(raw.source_id, name, f"zone key {key!r} has no known country",
+                                column=layout["zone"]) from None
     direct = raw.to_number(name, frame, layout["direct"])
     lifecycle = raw.to_number(name, frame, layout["lifecycle"])
     no_value = direct.isna() & lifecycle.isna()
@@ -134,7 +136,8 @@ def _zone_year(raw: RawSource, name: str) -> pd.DataFrame:
                  and layout["estimated"] in frame else pd.Series(False, index=frame.index))
     if estimated.isna().any():
         raise SourceFormatError(raw.source_id, name, "'Data Estimated' is neither true nor false",
-                                column=layout["estimated"], sample_rows=frame[estimated.isna()].head(5).to_dict("records"))
+                                column=layout["estimated"],
+                                sample_rows=frame[estimated.isna()].head(5).to_dict("records"))
     method = (frame[layout["method"]].str.strip() if "method" in layout and layout["method"] in frame
               else pd.Series(None, index=frame.index, dtype=object))
     zone_name = ZONE_NAMES.get(key) or (frame[layout["zone_name"]].iloc[0].strip() if "zone_name" in layout

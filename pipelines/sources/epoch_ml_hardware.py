@@ -72,7 +72,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     specs = pd.DataFrame({
         "model": frame["Hardware name"],
         "kind": [_KINDS.get(kind, "tpu" if "tpu" in str(name).lower() else "other")
-                 for kind, name in zip(frame["Type"], frame["Hardware name"])],
+                 for kind, name in zip(frame["Type"], frame["Hardware name"], strict=True)],
         "tdp_w": number["TDP (W)"],
         "memory_gb": number["Memory (bytes)"] / 1e9,
         "release_year": released.dt.year.astype("Int64"),
@@ -86,7 +86,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     # Epoch lists generic rows ("NVIDIA A100") beside the memory variants and gives their memory
     # in its own column: that memory picks the variant, as a name stating it would.
     specs["canonical_model"] = [hardware.with_stated_memory(key, memory)
-                                for key, memory in zip(specs["canonical_model"], specs["memory_gb"])]
+                                for key, memory in zip(specs["canonical_model"], specs["memory_gb"], strict=True)]
     # Epoch names the maker; the name-based guess knows only NVIDIA, AMD, Intel and Google and
     # takes an "MT-3000" for an NVIDIA part.
     maker = frame["Manufacturer"].str.strip().reset_index(drop=True)

@@ -75,7 +75,7 @@ def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
         if len(fields) != len(years) + 1:
             raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number} has {len(fields)} tab-separated fields, "
                                                      f"the header {len(years) + 1}")
-        key = dict(zip(key_names, fields[0].strip().split(",")))
+        key = dict(zip(key_names, fields[0].strip().split(","), strict=False))
         if len(key) != len(key_names):
             raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number}: key {fields[0]!r} does not have the "
                                                      f"header's {len(key_names)} parts", column=key_names[0])
@@ -88,7 +88,7 @@ def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
                                                      "TOTAL or an EE_* code", column="waste")
         metric, unit, factor, rate_definition = measure
         zone_id, zone_type = _zone(key["geo"])
-        for year, cell in zip(years, fields[1:]):
+        for year, cell in zip(years, fields[1:], strict=False):
             match = CELL.match(cell)
             if match is None:
                 raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number}, year {year}: cell {cell.strip()!r} is "
@@ -116,7 +116,7 @@ def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
         raise SourceFormatError(SOURCE_ID, FILE, "no values for any known operation and unit")
     frame = pd.DataFrame(rows)
     frame["zone_name"] = [zones.country_name(z) if t == "country" else name
-                          for z, t, name in zip(frame["zone_id"], frame["zone_type"], frame["zone_name"])]
+                          for z, t, name in zip(frame["zone_id"], frame["zone_type"], frame["zone_name"], strict=True)]
     return frame.assign(citation_publisher=None, citation_title=None, citation_url=None,
                         citation_published=None, citation_note=None)
 

@@ -115,7 +115,7 @@ def _yearly_regions(raw: RawSource, name: str) -> pd.DataFrame:
         "location": frame[LOCATION_COLUMN].replace("", None),
         "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
         "country_zone_id": [_country(region, location)
-                            for region, location in zip(frame[REGION_COLUMN], frame[LOCATION_COLUMN])],
+                            for region, location in zip(frame[REGION_COLUMN], frame[LOCATION_COLUMN], strict=True)],
         "year": year,
         "grid_gco2e_per_kwh": intensity,
         "grid_intensity_basis": [basis if pd.notna(v) else None for v in intensity],

@@ -23,6 +23,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._parsing import rows_with_intensity
 from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "30df2feead1c7f5db87a3d86ca1239470a0cd415"
@@ -54,15 +55,10 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
                                 f"expected unit {_UNIT!r} in the first header row, file says {unit!r}",
                                 column="carbonIntensity")
 
-    intensity = raw.to_number(CARBON_INTENSITY, frame, "carbonIntensity")
     # An empty or 0 intensity marks a location without data, not a grid that emits nothing.
-    has_value = intensity.notna() & (intensity != 0)
-    frame, intensity = frame[has_value], intensity[has_value]
-    if frame.empty:
-        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, "no row has a carbon intensity",
-                                column="carbonIntensity")
+    frame, intensity = rows_with_intensity(raw, CARBON_INTENSITY, frame, "carbonIntensity")
 
-    zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]))
+    zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]), strict=True)
     staged = pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": [_zone_name(row) for row in frame.itertuples()],
@@ -156,7 +152,7 @@ def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
         "scope": ["industry" if default else "provider" for default in is_default],
         "entity": [f"{publisher} global average (Green Algorithms default for an unknown provider)" if default
                    else _PUE_PROVIDER_NAMES.get(provider, provider)
-                   for provider, publisher, default in zip(providers, publishers, is_default)],
+                   for provider, publisher, default in zip(providers, publishers, is_default, strict=True)],
         "year": years,
         "pue": raw.to_number(PUE_DEFAULTS, frame, "PUE"),
         "publisher": publishers,
@@ -229,7 +225,7 @@ def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
         "provider": providers,
         "region": regions,
         "location": frame["location_freeForm"].str.strip().replace("", None),
-        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions)],
+        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions, strict=True)],
         "country_zone_id": [zones.iso3_from_alpha2(code.split("-")[0]) for code in frame["location"].str.strip()],
         "year": cited.astype(int),
         "grid_gco2e_per_kwh": float("nan"),

@@ -106,7 +106,7 @@ def _card_runs(raw: RawSource, name: str) -> list[dict]:
     columns = _columns(raw, name, header)
     runs = []
     for row in rows:
-        cells = dict(zip(columns, row + [""] * (len(columns) - len(row))))
+        cells = dict(zip(columns, row + [""] * (len(columns) - len(row)), strict=False))
         model = cells.get("model", "").strip()
         if not model or model.lower() == "total":
             continue

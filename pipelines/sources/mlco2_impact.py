@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._parsing import rows_with_intensity
 from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "d0d3ee5a71ea222ac344a94900642ed2ce649af4"
@@ -30,16 +31,11 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     frame = raw.csv(YEARLY_AVERAGES, dtype={"zone_key": str, "Zone Name": str}, keep_default_na=False,
                     na_values=[""])
     raw.require_columns(YEARLY_AVERAGES, frame, ["zone_key", "year", "Zone Name", "carbon_intensity_avg"])
-    intensity = raw.to_number(YEARLY_AVERAGES, frame, "carbon_intensity_avg")
     # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty; a 0 would be
     # the same placeholder, not a grid that emits nothing.
-    has_value = intensity.notna() & (intensity != 0)
-    frame, intensity = frame[has_value], intensity[has_value]
-    if frame.empty:
-        raise SourceFormatError(raw.source_id, YEARLY_AVERAGES, "no row has a carbon intensity",
-                                column="carbon_intensity_avg")
+    frame, intensity = rows_with_intensity(raw, YEARLY_AVERAGES, frame, "carbon_intensity_avg")
 
-    zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]))
+    zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]), strict=True)
     staged = pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": frame["Zone Name"],
@@ -96,7 +92,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         if len(row) != len(header):
             raise SourceFormatError(raw.source_id, GPUS, f"line {line_number} has {len(row)} fields, "
                                     f"the header {len(header)}", sample_rows=[row])
-        records.append(dict(zip(header, (cell.strip() for cell in row))))
+        records.append(dict(zip(header, (cell.strip() for cell in row), strict=False)))
     frame = pd.DataFrame(records)
     kinds = frame["type"].str.lower()
     unknown = ~kinds.isin(["gpu", "tpu", "cpu"])
@@ -114,7 +110,7 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         "reference": frame["source"].mask(frame["source"] == ""),
     })
     named_memory = specs["model"].map(hardware.stated_memory_gb)
-    for name, stated, named in zip(specs["model"], specs["memory_gb"], named_memory):
+    for name, stated, named in zip(specs["model"], specs["memory_gb"], named_memory, strict=True):
         if pd.notna(named) and pd.notna(stated) and stated != named:
             log.warning("mlco2_impact: %s '%s': memory %g GB contradicts the name; %g GB used", GPUS, name, stated,
                         named)

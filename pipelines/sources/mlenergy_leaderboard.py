@@ -19,7 +19,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile, present_files
+from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import parse_each_present
 
 _COMMIT = "0cd52dab897c5d91a45f4d413038f3b8b4251b0f"
 _RAW = f"https://raw.githubusercontent.com/ml-energy/leaderboard/{_COMMIT}/public/data"
@@ -46,8 +47,7 @@ def task_file(task: str) -> str:
 
 
 def parse_inference_energy(raw: RawSource) -> pd.DataFrame:
-    names = present_files(raw, [task_file(task) for task in TASKS])
-    return pd.concat([_task(raw, task) for task in TASKS if task_file(task) in names], ignore_index=True)
+    return parse_each_present(raw, TASKS, task_file, _task)
 
 
 def _task(raw: RawSource, task: str) -> pd.DataFrame:

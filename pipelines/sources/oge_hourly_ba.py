@@ -22,7 +22,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.errors import SourceFormatError
-from pipelines.sources._base import RawSource, Source, SourceFile, present_files
+from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._parsing import parse_each_present
 
 _RAW = ("https://raw.githubusercontent.com/SumanVSarawad/test/16c04185548b1d90b11786f138ecd77c05f10c10"
         "/data/ba_carbon_accounting")
@@ -44,8 +45,7 @@ def file_name(ba: str) -> str:
 
 
 def parse_grid_intensity_hourly(raw: RawSource) -> pd.DataFrame:
-    names = present_files(raw, [file_name(ba) for ba in BALANCING_AUTHORITIES])
-    return pd.concat([_ba(raw, ba) for ba in BALANCING_AUTHORITIES if file_name(ba) in names], ignore_index=True)
+    return parse_each_present(raw, BALANCING_AUTHORITIES, file_name, _ba)
 
 
 def _ba(raw: RawSource, ba: str) -> pd.DataFrame:

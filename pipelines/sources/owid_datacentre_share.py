@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._owid import grapher_zones, read_grapher_csv
 
 SOURCE_ID = "owid_datacentre_share"
 FILE = "data-centers-share-electricity-demand.csv"
@@ -28,29 +28,13 @@ SERIES = "OWID data-centers-share-electricity-demand (IEA Energy and AI / Ember)
 
 
 def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
-    frame = raw.csv(FILE, dtype={"entity": str, "code": str}, keep_default_na=False, na_values=[""])
-    raw.require_columns(FILE, frame, ["entity", "code", "year"])
-    values = [c for c in frame.columns if c not in ("entity", "code", "year")]
-    if len(values) != 1:
-        raise SourceFormatError(SOURCE_ID, FILE, f"expected one value column after entity, code, year; found {values}")
-    frame = frame.assign(year=raw.to_number(FILE, frame, "year"), share=raw.to_number(FILE, frame, values[0]))
-    frame = frame[frame["share"].notna()]
+    rows = read_grapher_csv(raw, FILE, "entity", "code", "year", value="share")
+    frame = rows.frame
     if (frame["share"] < 0).any() or (frame["share"] > 100).any():
-        raise SourceFormatError(SOURCE_ID, FILE, "a share outside 0-100 %", column=values[0],
+        raise SourceFormatError(SOURCE_ID, FILE, "a share outside 0-100 %", column=rows.value_column,
                                 sample_rows=frame[(frame["share"] < 0) | (frame["share"] > 100)].head(5)
                                 .to_dict("records"))
-    zone_ids, zone_types = [], []
-    for entity, code in zip(frame["entity"], frame["code"]):
-        if code == "OWID_WRL":
-            zone_ids.append("WLD"), zone_types.append("aggregate")
-        elif isinstance(code, str) and code.strip():
-            iso3 = zones.normalise_alpha3(code.strip())
-            if iso3 is None:
-                raise SourceFormatError(SOURCE_ID, FILE, f"{entity!r} has code {code!r}, not ISO 3166-1 alpha-3",
-                                        column="code")
-            zone_ids.append(iso3), zone_types.append("country")
-        else:
-            zone_ids.append(zones.aggregate_id(entity)), zone_types.append("aggregate")
+    zone_ids, zone_types = grapher_zones(raw, FILE, frame, "entity", "code")
     return pd.DataFrame({
         "zone_id": zone_ids, "zone_name": frame["entity"].str.strip().tolist(), "zone_type": zone_types,
         "year": frame["year"].astype(int).tolist(), "quarter": pd.array([None] * len(frame), dtype="Int64"),

@@ -25,6 +25,7 @@ import pandas as pd
 from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._owid import WORLD_CODE
 
 CARBON_INTENSITY = "carbon-intensity-electricity.csv"
 CODEBOOK = "owid-energy-codebook.csv"
@@ -35,7 +36,6 @@ _ENERGY_DATA_COMMIT = "873ea63d7b27e54d86c733bedd44a96b0352dbf0"
 
 # OWID codes its world total outside ISO 3166-1; other OWID_ codes (OWID_KOS) are countries
 # that zones.normalise_alpha3 already knows.
-_OWID_WORLD_CODE = "OWID_WRL"
 # The value column's title has changed across OWID releases ("Carbon intensity of
 # electricity - gCO2/kWh" in the archived export); its unit has not.
 _VALUE_UNIT_MARKER = "gco2"
@@ -56,13 +56,13 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     has_value = values.notna() & (values != 0)
     frame, values, years = frame[has_value], values[has_value], years[has_value]
 
-    placed = [_zone(code, entity) for code, entity in zip(frame["Code"], frame["Entity"])]
-    unplaced = [i for i, zone in zip(frame.index, placed) if zone is None]
+    placed = [_zone(code, entity) for code, entity in zip(frame["Code"], frame["Entity"], strict=True)]
+    unplaced = [i for i, zone in zip(frame.index, placed, strict=True) if zone is None]
     if unplaced:
         raise SourceFormatError(
             raw.source_id, CARBON_INTENSITY,
             f"{len(unplaced)} row(s) with a Code that is neither ISO 3166-1 alpha-3 nor "
-            f"{_OWID_WORLD_CODE} (add an alias to pipelines/zones.py)",
+            f"{WORLD_CODE} (add an alias to pipelines/zones.py)",
             column="Code", sample_rows=frame.loc[unplaced].head(5).to_dict("records"))
 
     return pd.DataFrame({
@@ -93,7 +93,7 @@ def _zone(code, entity) -> tuple[str, str] | None:
     if pd.isna(code):
         # OWID leaves Code empty for regions and income groups.
         return (zones.aggregate_id(entity), "aggregate") if isinstance(entity, str) else None
-    if code.strip().upper() == _OWID_WORLD_CODE:
+    if code.strip().upper() == WORLD_CODE:
         return zones.aggregate_id(code), "aggregate"
     country = zones.normalise_alpha3(code)
     return (country, "country") if country else None

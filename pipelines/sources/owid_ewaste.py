@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import zones
-from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._owid import grapher_zones, read_grapher_csv
 
 SOURCE_ID = "owid_ewaste"
 FILE = "electronic-waste-recycling-rate.csv"
@@ -37,7 +36,6 @@ EUROSTAT_WEEE_REPORTERS = frozenset({
     "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
     "GBR", "NOR", "ISL", "LIE",
 })
-WORLD_CODE = "OWID_WRL"
 
 
 def rate_definition(zone_id: str) -> str:
@@ -45,26 +43,8 @@ def rate_definition(zone_id: str) -> str:
 
 
 def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
-    frame = raw.csv(FILE, dtype={"Entity": str, "Code": str}, keep_default_na=False, na_values=[""])
-    raw.require_columns(FILE, frame, ["Entity", "Code", "Year"])
-    values = [c for c in frame.columns if c not in ("Entity", "Code", "Year")]
-    if len(values) != 1:
-        raise SourceFormatError(SOURCE_ID, FILE, f"expected one value column after Entity, Code, Year; found {values}")
-    value_column = values[0]
-    frame = frame.assign(Year=raw.to_number(FILE, frame, "Year"), value=raw.to_number(FILE, frame, value_column))
-    frame = frame[frame["value"].notna()]
-    zone_ids, zone_types = [], []
-    for entity, code in zip(frame["Entity"], frame["Code"]):
-        if code == WORLD_CODE:
-            zone_ids.append("WLD"), zone_types.append("aggregate")
-        elif isinstance(code, str) and code.strip():
-            iso3 = zones.normalise_alpha3(code.strip())
-            if iso3 is None:
-                raise SourceFormatError(SOURCE_ID, FILE, f"{entity!r} has code {code!r}, not ISO 3166-1 alpha-3",
-                                        column="Code")
-            zone_ids.append(iso3), zone_types.append("country")
-        else:
-            zone_ids.append(zones.aggregate_id(entity)), zone_types.append("aggregate")
+    frame = read_grapher_csv(raw, FILE, "Entity", "Code", "Year", value="value").frame
+    zone_ids, zone_types = grapher_zones(raw, FILE, frame, "Entity", "Code")
     return pd.DataFrame({
         "zone_id": zone_ids,
         "zone_name": frame["Entity"].str.strip().tolist(),

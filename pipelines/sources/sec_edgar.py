@@ -8,8 +8,14 @@ archive; a live refresh fetches each company's full response (parser: _sec_compa
 from __future__ import annotations
 
 from pipelines.sources._base import Source
-from pipelines.sources._sec_companyfacts import (API, COMPANIES, NVIDIA_CIK, companyfacts_file, file_name,
-                                                 parse_financials)
+from pipelines.sources._sec_companyfacts import (
+                                                 API,
+                                                 COMPANIES,
+                                                 NVIDIA_CIK,
+                                                 companyfacts_file,
+                                                 file_name,
+                                                 parse_financials,
+)
 
 OTHER_COMPANIES = {cik: name for cik, name in COMPANIES.items() if cik != NVIDIA_CIK}
 

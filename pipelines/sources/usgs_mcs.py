@@ -107,7 +107,7 @@ def _world_rows(raw: RawSource, abbr: str) -> list[dict]:
                                 column="Prod_t_<year>")
     latest_year = max(int(m["year"]) for m in production.values())
     rows = []
-    for line, record in zip(frame.index + 2, frame.to_dict("records")):
+    for line, record in zip(frame.index + 2, frame.to_dict("records"), strict=True):
         where = f"{name} line {line}"
         zone_id, zone_name, zone_type, name_estimated, footnote = _zone(record["Country"], where)
         usgs_type = " ".join(record["Type"].split())
@@ -149,7 +149,7 @@ def _salient_rows(raw: RawSource, abbr: str) -> list[dict]:
             mineral, form = pgm, form.removeprefix(pgm).strip("_")
         measure = _salient_measure(match["flow"], form)
         unit = match["unit"]
-        for line, year, record in zip(frame.index + 2, years, frame.to_dict("records")):
+        for line, year, record in zip(frame.index + 2, years, frame.to_dict("records"), strict=True):
             where = f"{name} line {line}"
             rows.append(_row(mineral, "USA", "United States", "country", int(year), measure, record[column],
                              "pct" if unit in ("pct", "ct") else unit, False, f"US salient statistics: {column}",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import writable_archive_copy
+
 from .support import FAST_FETCH, ArchiveMirror, live_buildable_assets, require_shared_sources
 
 
@@ -41,8 +43,4 @@ def live_warehouse(built_warehouse, tmp_path_factory) -> Path:
 @pytest.fixture
 def archive_copy(tmp_path) -> Path:
     """A writable copy of the recorded archive."""
-    copy = tmp_path / "archive"
-    shutil.copytree(require_shared_sources(), copy)
-    for path in copy.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return copy
+    return writable_archive_copy(tmp_path / "archive")

@@ -28,8 +28,13 @@ from conftest import SHARED_SOURCES
 from http_server import FaultServer, Reply
 
 # Short enough that a fault costs well under a second, long enough for 127.0.0.1 to answer.
-FAST_FETCH = {"connect_timeout_s": 1.0, "read_timeout_s": 0.5, "max_attempts": 3, "backoff_initial_s": 0.01,
-              "backoff_max_s": 0.05}
+FAST_FETCH = {
+    "connect_timeout_s": 1.0,
+    "read_timeout_s": 0.5,
+    "max_attempts": 3,
+    "backoff_initial_s": 0.01,
+    "backoff_max_s": 0.05,
+}
 # Longer than FAST_FETCH's read timeout, so a stalled reply times out.
 STALL_S = 1.2
 # How long a "hold" reply waits for the test to release it before answering anyway, so a
@@ -83,24 +88,31 @@ def live_buildable_assets() -> list[str]:
     whose raw inputs comes from an unrecorded source."""
     graph = asset_graph()
     unrecorded = {f"raw_{source.id}" for source in unrecorded_sources()}
-    return sorted(key.to_user_string() for key in graph.get_all_asset_keys()
-                  if not raw_ancestors(graph, key) & unrecorded)
+    return sorted(
+        key.to_user_string() for key in graph.get_all_asset_keys() if not raw_ancestors(graph, key) & unrecorded
+    )
 
 
 def staging_assets_of(source_ids) -> set[str]:
     """The parse-and-validate assets fed by nothing but one of these sources' raw snapshots."""
     graph = asset_graph()
     wanted = {f"raw_{source_id}" for source_id in source_ids}
-    return {key.to_user_string() for key in graph.get_all_asset_keys()
-            if graph.get(key).is_materializable
-            and {p.to_user_string() for p in graph.get(key).parent_keys} in ({raw} for raw in wanted)}
+    return {
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable
+        and {p.to_user_string() for p in graph.get(key).parent_keys} in ({raw} for raw in wanted)
+    }
 
 
 def largest_recorded_file() -> int:
     """Bytes of the largest file a live refresh fetches (size-cap tests set the cap above it)."""
-    return max((SHARED_SOURCES / source.id / declared.name).stat().st_size
-               for source in fetched_sources() for declared in source.files
-               if (SHARED_SOURCES / source.id / declared.name).is_file())
+    return max(
+        (SHARED_SOURCES / source.id / declared.name).stat().st_size
+        for source in fetched_sources()
+        for declared in source.files
+        if (SHARED_SOURCES / source.id / declared.name).is_file()
+    )
 
 
 class ArchiveMirror(FaultServer):
@@ -184,7 +196,7 @@ class ArchiveMirror(FaultServer):
         handler.send_header("Connection", "close")
         handler.end_headers()
         for start in range(0, len(reply.body), 1 << 16):
-            handler.wfile.write(reply.body[start:start + (1 << 16)])
+            handler.wfile.write(reply.body[start : start + (1 << 16)])
         handler.close_connection = True
 
 
@@ -195,25 +207,6 @@ def copy_warehouse(source: Path, destination: Path) -> Path:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def rewrite_archive_file(archive: Path, source_id: str, name: str, data: bytes) -> None:
-    """Replace one archived file and fix its sha256 and size in SOURCE.toml, so only the
-    parser and the schemas stand between these bytes and the published tables."""
-    source_dir = archive / source_id
-    manifest = source_dir / "SOURCE.toml"
-    old_sha = sha256_hex((source_dir / name).read_bytes())
-    (source_dir / name).write_bytes(data)
-    head, *blocks = manifest.read_text(encoding="utf-8").split("[[files]]")
-    updated = []
-    for block in blocks:
-        entry = tomllib.loads(block)
-        if entry.get("path") == name:
-            assert entry["sha256"] == old_sha, f"{source_id}/{name}: archive copy already modified"
-            block = block.replace(old_sha, sha256_hex(data))
-            block = block.replace(f"bytes = {entry['bytes']}\n", f"bytes = {len(data)}\n")
-        updated.append(block)
-    manifest.write_text("[[files]]".join([head, *updated]), encoding="utf-8")
 
 
 def manifest_entry(source_dir: Path, name: str) -> dict:
@@ -247,8 +240,11 @@ def table_rows(warehouse: Path, table_name: str) -> list[tuple]:
 
 
 def cli_env(warehouse: Path, dagster_home: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"AIFOOTPRINT_ARCHIVE", "AIFOOTPRINT_SOURCE_MIRROR", "AIFOOTPRINT_WAREHOUSE"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"AIFOOTPRINT_ARCHIVE", "AIFOOTPRINT_SOURCE_MIRROR", "AIFOOTPRINT_WAREHOUSE"}
+    }
     env.update({"AIFOOTPRINT_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(dagster_home), **extra})
     return env
 
@@ -258,5 +254,10 @@ def cli_command(*args: str) -> list[str]:
 
 
 def start_cli(*args: str, warehouse: Path, dagster_home: Path, **extra_env: str) -> subprocess.Popen:
-    return subprocess.Popen(cli_command(*args), env=cli_env(warehouse, dagster_home, **extra_env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        cli_command(*args),
+        env=cli_env(warehouse, dagster_home, **extra_env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -18,7 +18,9 @@ from http_server import Reply
 from pipelines.cli import main as cli_main
 from pipelines.warehouse import Warehouse
 
-from .support import copy_warehouse, published_digests, rewrite_archive_file, start_cli, table_rows
+from conftest import rewrite_archive_file
+
+from .support import copy_warehouse, published_digests, start_cli, table_rows
 
 pytestmark = pytest.mark.faults
 

@@ -20,8 +20,9 @@ from pipelines.cli import main as cli_main
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import Warehouse
 
-from .support import (FAST_FETCH, copy_warehouse, folder_digests, published_digests, rewrite_archive_file,
-                      start_cli, table_rows)
+from conftest import rewrite_archive_file
+
+from .support import (FAST_FETCH, copy_warehouse, folder_digests, published_digests, start_cli, table_rows)
 
 pytestmark = pytest.mark.faults
 

@@ -22,7 +22,9 @@ from pipelines.cli import main as cli_main
 from pipelines.io import read_staging
 from pipelines.refresh import run_refresh
 
-from .support import copy_warehouse, published_digests, rewrite_archive_file
+from conftest import rewrite_archive_file
+
+from .support import copy_warehouse, published_digests
 
 pytestmark = pytest.mark.faults
 

@@ -23,10 +23,8 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -35,11 +33,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from http_server import FaultServer, Reply
+from peak_memory import CLI, Finished, run_measured_python
 from pipelines.refresh import run_refresh
 from pipelines.warehouse import Warehouse
 
+from conftest import SHARED_SOURCES, rewrite_archive_file
+
 from .support import (FAST_FETCH, cli_command, cli_env, copy_warehouse, published_digests,
-                      rewrite_archive_file, table_rows)
+                      table_rows)
 
 pytestmark = pytest.mark.faults
 
@@ -48,52 +49,9 @@ MB = 1024 * 1024
 CHILD_LIMIT_S = 300
 
 
-@dataclass
-class Finished:
-    returncode: int
-    stdout: str
-    stderr: str
-    peak_rss_mb: float
-
-
-# The CLI run in a child that records its own peak RSS (VmHWM) when it exits. getrusage's
-# ru_maxrss is no measure here: Linux keeps the parent's high-water mark across fork + exec, so
-# every child of a ~1 GB pytest process would read ~1 GB.
-_MEASURED_CLI = """
-import atexit, sys
-peak_path = sys.argv[1]
-sys.argv = ["aifootprint", *sys.argv[2:]]
-def record_peak():
-    with open("/proc/self/status") as status:
-        kib = next(line.split()[1] for line in status if line.startswith("VmHWM"))
-    with open(peak_path, "w") as out:
-        out.write(kib)
-atexit.register(record_peak)
-from pipelines.cli import main
-sys.exit(main())
-"""
-
-
-def run_measured(*args: str, env: dict, stdin_data: bytes | None = None) -> Finished:
+def run_measured(*args: str, env: dict) -> Finished:
     """Run the CLI to completion; return its exit status, output and its own peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.TemporaryDirectory() as scratch:
-        peak_path = Path(scratch) / "peak_kib"
-        process = subprocess.Popen([sys.executable, "-c", _MEASURED_CLI, str(peak_path), *args], env=env,
-                                   stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        killer = threading.Timer(CHILD_LIMIT_S, process.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            killer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        # A child killed before its exit handlers ran leaves no figure: fall back to ru_maxrss.
-        peak_kib = int(peak_path.read_text()) if peak_path.exists() else usage.ru_maxrss
-        return Finished(process.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), peak_kib / 1024)
+    return run_measured_python(CLI, *args, env=env, timeout_s=CHILD_LIMIT_S)
 
 
 def assert_one_line_error(finished: Finished, *fragments: str) -> None:
@@ -253,15 +211,15 @@ def test_a_huge_sparse_file_listed_with_a_small_size_is_refused_before_it_is_rea
     # The no-op fingerprint reads the same archive before any refresh: neither reads it whole.
     (tmp_path / "warehouse").mkdir()
     (tmp_path / "warehouse" / ".refresh-fingerprint.json").write_text(json.dumps({"run_ids": []}))
-    probe = subprocess.run(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from pipelines import fingerprint; "
-                               "print(fingerprint.unchanged_since_last_refresh(Path(sys.argv[1]), Path(sys.argv[2]))); "
-                               "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024)",
-         str(archive_copy), str(tmp_path / "warehouse")], capture_output=True, text=True, env=env,
-        timeout=CHILD_LIMIT_S)
+    probe = run_measured_python(
+        """
+        from pathlib import Path
+        from pipelines import fingerprint
+        print(fingerprint.unchanged_since_last_refresh(Path(sys.argv[1]), Path(sys.argv[2])))
+        """, str(archive_copy), str(tmp_path / "warehouse"), env=env, timeout_s=CHILD_LIMIT_S)
     assert probe.returncode == 0, probe.stderr
-    verdict, peak_mb = probe.stdout.split()
-    assert verdict == "None" and int(peak_mb) < 1024
+    assert probe.stdout.split() == ["None"]
+    assert probe.peak_rss_mb < 1024
 
 
 # --- 4. queries that can be stopped -------------------------------------------------------------
@@ -430,8 +388,7 @@ def test_refresh_from_an_archive_lacking_most_sources_keeps_every_published_row(
     # An archive that holds one small source and lacks every other (an empty folder is refused
     # outright as "not a raw archive").
     empty = tmp_path / "sparse_archive"
-    shutil.copytree(Path(__file__).resolve().parents[2].parent / "shared" / "sources" / "ecologits_electricity_mixes",
-                    empty / "ecologits_electricity_mixes")
+    shutil.copytree(SHARED_SOURCES / "ecologits_electricity_mixes", empty / "ecologits_electricity_mixes")
     specs_before = table_rows(warehouse, "accelerator_specs")
     sources_before = {row[0] for row in specs_before}
     assert len(sources_before) >= 3 and len(specs_before) > 50

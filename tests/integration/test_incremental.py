@@ -1,12 +1,10 @@
 """Only what changed recomputes: asserted on Dagster's event log, not on timing."""
 
-import hashlib
-import shutil
 
 import dagster as dg
 import pytest
 
-from conftest import SHARED_SOURCES
+from conftest import SHARED_SOURCES, rewrite_archive_file, writable_archive_copy
 from pipelines.refresh import run_refresh
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:Use fetch_materializations")]
@@ -21,13 +19,8 @@ def materializations(instance) -> list[str]:
 
 @pytest.fixture(scope="module")
 def incremental(tmp_path_factory):
-    if not SHARED_SOURCES.is_dir():
-        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
     root = tmp_path_factory.mktemp("incremental")
-    archive = root / "archive"
-    shutil.copytree(SHARED_SOURCES, archive)
-    for path in archive.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    archive = writable_archive_copy(root / "archive")
     instance = dg.DagsterInstance.ephemeral()
     first = run_refresh(archive_dir=archive, warehouse_dir=root / "warehouse", instance=instance)
     assert first.success, first.report_lines()
@@ -47,12 +40,8 @@ def test_noop_refresh_materializes_nothing(incremental):
 
 def test_changed_source_recomputes_only_its_downstream(incremental):
     archive, warehouse, instance = incremental
-    source_dir = archive / "egrid"
-    target = source_dir / "CO2_total_output_emission_rate_by_eGRID_subregion_2022.csv"
-    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
-    target.write_bytes(target.read_bytes().replace(b"823.149", b"820.000"))
-    manifest = source_dir / "SOURCE.toml"
-    manifest.write_text(manifest.read_text().replace(old_sha, hashlib.sha256(target.read_bytes()).hexdigest()))
+    name = "CO2_total_output_emission_rate_by_eGRID_subregion_2022.csv"
+    rewrite_archive_file(archive, "egrid", name, (archive / "egrid" / name).read_bytes().replace(b"823.149", b"820.000"))
     before = len(materializations(instance))
 
     outcome = run_refresh(archive_dir=archive, warehouse_dir=warehouse, instance=instance)

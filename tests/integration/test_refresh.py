@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_SOURCES
+from conftest import SHARED_SOURCES, rewrite_archive_file, writable_archive_copy
 from pipelines.sources import SOURCES, sources_for_table
 
 pytestmark = pytest.mark.integration
@@ -127,19 +127,10 @@ def _cli(args, home: Path):
                           text=True, timeout=300)
 
 
-def _writable_copy(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return target
-
-
 @pytest.fixture(scope="module")
 def cli_built(tmp_path_factory):
-    if not SHARED_SOURCES.is_dir():
-        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
     root = tmp_path_factory.mktemp("cli_built")
-    archive = _writable_copy(SHARED_SOURCES, root / "archive")
+    archive = writable_archive_copy(root / "archive")
     result = _cli(["refresh", "--archive", str(archive)], root)
     assert result.returncode == 0, result.stderr
     return root
@@ -154,18 +145,14 @@ def home(cli_built, tmp_path):
 
 
 def _rewrite(home: Path, source_id: str, file: str, old: bytes, new: bytes, fix_manifest: bool = True):
-    source_dir = home / "archive" / source_id
-    target = source_dir / file
-    old_sha = hashlib.sha256(target.read_bytes()).hexdigest()
-    old_size = target.stat().st_size
+    """Replace `old` by `new` in an archived file; with `fix_manifest`, SOURCE.toml describes the new bytes."""
+    target = home / "archive" / source_id / file
     assert old in target.read_bytes()
-    target.write_bytes(target.read_bytes().replace(old, new, 1))
+    data = target.read_bytes().replace(old, new, 1)
     if fix_manifest:
-        # The manifest's sha256 and bytes both describe the new file (the size is checked first).
-        manifest = source_dir / "SOURCE.toml"
-        head, _, rest = manifest.read_text().partition(old_sha)
-        rest = rest.replace(f"bytes = {old_size}\n", f"bytes = {target.stat().st_size}\n", 1)
-        manifest.write_text(head + hashlib.sha256(target.read_bytes()).hexdigest() + rest)
+        rewrite_archive_file(home / "archive", source_id, file, data)
+    else:
+        target.write_bytes(data)
 
 
 def test_corrupted_archive_file_fails_refresh_and_keeps_outputs(home):

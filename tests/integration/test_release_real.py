@@ -13,7 +13,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import SHARED_SOURCES, query
+from conftest import query, rewrite_archive_file, writable_archive_copy
 from pipelines.refresh import run_refresh
 from pipelines.release import build_release
 from pipelines.warehouse import published_tables_behind
@@ -107,17 +107,12 @@ def test_datapackage_of_the_real_release_validates_and_credits_every_source(rele
 def test_changelog_after_a_changed_source_lists_the_changed_rows(released, tmp_path):
     warehouse, first = released
     # The same archive with one value changed in one file, its manifest updated to match.
-    archive = tmp_path / "archive"
-    shutil.copytree(SHARED_SOURCES, archive)
-    changed_file = archive / "codecarbon" / "global_energy_mix.json"
-    before = changed_file.read_bytes()
+    archive = writable_archive_copy(tmp_path / "archive")
+    before = (archive / "codecarbon" / "global_energy_mix.json").read_bytes()
     after = before.replace(b'"carbon_intensity": 56.039', b'"carbon_intensity": 60.5')
     assert after != before
-    changed_file.write_bytes(after)
-    manifest = archive / "codecarbon" / "SOURCE.toml"
+    rewrite_archive_file(archive, "codecarbon", "global_energy_mix.json", after)
     old_sha, new_sha = hashlib.sha256(before).hexdigest(), hashlib.sha256(after).hexdigest()
-    manifest.write_text(manifest.read_text().replace(old_sha, new_sha).replace(
-        f"bytes = {len(before)}", f"bytes = {len(after)}"))
     outcome = run_refresh(archive_dir=archive, warehouse_dir=warehouse, instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, "\n".join(outcome.report_lines())
 

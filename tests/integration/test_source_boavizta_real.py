@@ -1,8 +1,7 @@
 import pytest
 import yaml
-from conftest import SHARED_SOURCES
 
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import boavizta
 from pipelines.validation import validate
 
@@ -11,9 +10,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def raw():
-    if not SHARED_SOURCES.is_dir():
-        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, boavizta.SOURCE)
+    return real_source(boavizta.SOURCE.id)
 
 
 @pytest.fixture(scope="module")

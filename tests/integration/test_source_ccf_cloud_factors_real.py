@@ -1,23 +1,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHARED_SOURCES
 
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import ccf_cloud_factors, gcp_region_carbon
 from pipelines.validation import validate
 
 SOURCE = ccf_cloud_factors.SOURCE
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (SHARED_SOURCES / SOURCE.id).is_dir(),
-                       reason=f"recorded {SOURCE.id} files not present under {SHARED_SOURCES}"),
-]
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return resolve_from_archive(SHARED_SOURCES, SOURCE)
+    return real_source(SOURCE.id)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +57,7 @@ def test_gcp_factors_are_googles_2019_figures_where_google_measured_hourly(rows)
     # Supports data year 2019: CCF's GCP factors equal Google's 2019 file for every region
     # that had a CFE figure in 2019; the 8 without one differ.
     google = gcp_region_carbon.parse_grid_intensity(
-        resolve_from_archive(SHARED_SOURCES, gcp_region_carbon.SOURCE, names=["2019.csv"]))
+        real_source(gcp_region_carbon.SOURCE.id, names=["2019.csv"]))
     ccf = rows[rows["zone_id"].str.startswith("gcp:")].set_index("zone_id")["gco2e_per_kwh"].round(3)
     joined = google.set_index("zone_id")["gco2e_per_kwh"].to_frame("google").join(ccf.rename("ccf"), how="inner")
     assert len(joined) == 24

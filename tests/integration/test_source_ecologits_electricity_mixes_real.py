@@ -2,10 +2,8 @@
 
 import pytest
 
-from conftest import SHARED_SOURCES
-from pipelines.archive import resolve_from_archive
-from pipelines.sources import ecologits_electricity_mixes as ecologits
-from pipelines.sources import owid_energy
+from conftest import real_source
+from pipelines.sources import ecologits_electricity_mixes as ecologits, owid_energy
 from pipelines.validation import validate
 
 pytestmark = pytest.mark.integration
@@ -13,15 +11,9 @@ pytestmark = pytest.mark.integration
 SOURCE_ID = "ecologits_electricity_mixes"
 
 
-def recorded(source):
-    if not (SHARED_SOURCES / source.id / "SOURCE.toml").is_file():
-        pytest.skip(f"recorded {source.id} files not present under {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, source)
-
-
 @pytest.fixture(scope="module")
 def raw():
-    return recorded(ecologits.SOURCE)
+    return real_source(ecologits.SOURCE.id)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +45,7 @@ def test_counts(parsed):
 
 def test_years_match_the_owid_series_ecologits_copied(parsed):
     """Each gwp is OWID's value for the year we assign it, /1000 rounded to 5 decimals."""
-    owid = owid_energy.parse_grid_intensity(recorded(owid_energy.SOURCE))
+    owid = owid_energy.parse_grid_intensity(real_source(owid_energy.SOURCE.id))
     owid_values = owid.set_index(["zone_id", "year"])["gco2e_per_kwh"]
     for zone_id, year, grams in parsed[["zone_id", "year", "gco2e_per_kwh"]].itertuples(index=False):
         assert (zone_id, year) in owid_values.index, f"OWID has no {zone_id} {year}"

@@ -1,22 +1,17 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHARED_SOURCES
 
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import egrid
 from pipelines.validation import validate
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (SHARED_SOURCES / egrid.SOURCE.id).is_dir(),
-                       reason=f"recorded egrid files not present under {SHARED_SOURCES}"),
-]
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def rows():
-    return egrid.parse_grid_intensity(resolve_from_archive(SHARED_SOURCES, egrid.SOURCE))
+    return egrid.parse_grid_intensity(real_source(egrid.SOURCE.id))
 
 
 def _value(rows, zone_id):
@@ -39,6 +34,6 @@ def test_real_rates_in_grams_per_kwh(rows):
 
 
 def test_schema_valid(rows):
-    vintage = resolve_from_archive(SHARED_SOURCES, egrid.SOURCE).file(egrid.SUBREGION_RATES).vintage
+    vintage = real_source(egrid.SOURCE.id).file(egrid.SUBREGION_RATES).vintage
     frame = rows.assign(source_id=egrid.SOURCE.id, source_vintage=vintage)
     assert len(validate("grid_carbon_intensity", frame, source_id=egrid.SOURCE.id)) == 28

@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import SHARED_SOURCES
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import emaps_yearly as emaps
 from pipelines.validation import validate
 
@@ -15,9 +14,7 @@ ZONES_PER_FILE = 352
 
 @pytest.fixture(scope="module")
 def raw():
-    if not (SHARED_SOURCES / SOURCE_ID / "SOURCE.toml").is_file():
-        pytest.skip(f"recorded {SOURCE_ID} files not present under {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, emaps.SOURCE)
+    return real_source(emaps.SOURCE.id)
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import SHARED_SOURCES
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import ember_country_intensity as ember
 from pipelines.validation import validate
 
@@ -14,9 +13,7 @@ SOURCE_ID = "ember_country_intensity"
 
 @pytest.fixture(scope="module")
 def raw():
-    if not (SHARED_SOURCES / SOURCE_ID / "SOURCE.toml").is_file():
-        pytest.skip(f"recorded {SOURCE_ID} files not present under {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, ember.SOURCE)
+    return real_source(ember.SOURCE.id)
 
 
 @pytest.fixture(scope="module")

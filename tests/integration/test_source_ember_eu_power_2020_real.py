@@ -1,23 +1,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHARED_SOURCES
 
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import ember_eu_power_2020
 from pipelines.validation import validate
 
 SOURCE = ember_eu_power_2020.SOURCE
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (SHARED_SOURCES / SOURCE.id).is_dir(),
-                       reason=f"recorded {SOURCE.id} files not present under {SHARED_SOURCES}"),
-]
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def rows():
-    return ember_eu_power_2020.parse_grid_intensity(resolve_from_archive(SHARED_SOURCES, SOURCE))
+    return ember_eu_power_2020.parse_grid_intensity(real_source(SOURCE.id))
 
 
 def _value(rows, zone_id, year):

@@ -1,23 +1,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHARED_SOURCES
 
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import gcp_region_carbon
 from pipelines.validation import validate
 
 SOURCE = gcp_region_carbon.SOURCE
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not (SHARED_SOURCES / SOURCE.id).is_dir(),
-                       reason=f"recorded {SOURCE.id} files not present under {SHARED_SOURCES}"),
-]
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return resolve_from_archive(SHARED_SOURCES, SOURCE)
+    return real_source(SOURCE.id)
 
 
 @pytest.fixture(scope="module")

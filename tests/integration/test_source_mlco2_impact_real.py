@@ -1,7 +1,6 @@
 import pytest
-from conftest import SHARED_SOURCES
 
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import mlco2_impact
 from pipelines.validation import validate
 
@@ -10,9 +9,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def grid():
-    if not SHARED_SOURCES.is_dir():
-        pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    raw = resolve_from_archive(SHARED_SOURCES, mlco2_impact.SOURCE)
+    raw = real_source(mlco2_impact.SOURCE.id)
     return mlco2_impact.parse_grid_intensity(raw)
 
 

@@ -1,8 +1,8 @@
 """nvidia_revenue_by_market on the recorded extraction (../shared/sources)."""
 
 import pytest
-from conftest import real_source
 
+from conftest import real_source
 from pipelines.sources import nvidia_revenue_by_market, sec_companyfacts_nvidia
 from pipelines.validation import validate
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import SHARED_SOURCES
-from pipelines.archive import resolve_from_archive
+from conftest import real_source
 from pipelines.sources import owid_energy
 from pipelines.validation import validate
 
@@ -14,9 +13,7 @@ SOURCE_ID = "owid_energy"
 
 @pytest.fixture(scope="module")
 def raw():
-    if not (SHARED_SOURCES / SOURCE_ID / "SOURCE.toml").is_file():
-        pytest.skip(f"recorded {SOURCE_ID} files not present under {SHARED_SOURCES}")
-    return resolve_from_archive(SHARED_SOURCES, owid_energy.SOURCE)
+    return real_source(owid_energy.SOURCE.id)
 
 
 @pytest.fixture(scope="module")

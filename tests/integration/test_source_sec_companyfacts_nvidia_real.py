@@ -1,8 +1,8 @@
 """sec_companyfacts_nvidia on the recorded real response (../shared/sources)."""
 
 import pytest
-from conftest import real_source
 
+from conftest import real_source
 from pipelines.sources import sec_companyfacts_nvidia
 
 pytestmark = pytest.mark.integration

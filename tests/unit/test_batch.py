@@ -3,8 +3,6 @@ the per-row checks, and the Spark engine held equal to DuckDB on every kind of d
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -12,27 +10,32 @@ import pandas as pd
 import pytest
 from test_footprint_warehouse import build_fixture_warehouse
 
+from peak_memory import CLI, run_measured_python
 from pipelines import batch
 from pipelines.cli import main
 
 # One row per kind of input: every default taken, and every default overridden, once.
-SAMPLE = pd.DataFrame([
-    # run, hardware, count, hours, zone, year, pue, power_w, utilization, intensity, lifetime, embodied
-    ("all-defaults", "H100 SXM", 8, 24, None, None, None, None, None, None, None, None),
-    ("zone-id-year", "H100 SXM", 8, 24, "FRA", 2022, None, None, None, None, None, None),
-    ("zone-name-carried-forward", "h100", 1, 1, "France", 2021, None, None, None, None, None, None),
-    ("alpha2-latest-year", "A100 80GB", 4, 10, "US", None, None, None, None, None, None, None),
-    ("subregion", "A100 80GB", 2, 5, "USA-CA", 2022, None, None, None, None, None, None),
-    ("given-pue", "A100 80GB", 4, 10, "USA", 2023, 1.1, None, None, None, None, None),
-    ("given-power", "V100", 10000, 355.2, None, None, 1.1, 330, None, 429, None, None),
-    ("given-utilization", "H100 SXM", 3, 7, "WLD", 2023, None, None, 0.5, None, None, None),
-    ("given-intensity", "H100 SXM", 1, 1, "FRA", 2022, None, None, None, 12.5, None, None),
-    ("given-lifetime-embodied", "H100 SXM", 2, 10, None, None, 1.2, 500, None, 100, 5, 200),
-    ("no-embodied-figure", "V100", 1, 1, "FRA", 2020, None, None, None, None, None, None),
-    ("given-embodied-no-figure", "V100", 1, 1, "FRA", 2020, None, None, None, None, 3, 80),
-    ("fractional", "H100 SXM", 0.5, 0.25, "USA", 2020, 1.05, None, 0.9, None, 6, None),
-], columns=["run", "hardware", "count", "hours", "zone", "year", "pue", "power_w", "utilization", "intensity",
-            "lifetime_years", "embodied_kgco2e"])
+SAMPLE = pd.DataFrame(
+    [
+        # run, hardware, count, hours, zone, year, pue, power_w, utilization, intensity, lifetime, embodied
+        ("all-defaults", "H100 SXM", 8, 24, None, None, None, None, None, None, None, None),
+        ("zone-id-year", "H100 SXM", 8, 24, "FRA", 2022, None, None, None, None, None, None),
+        ("zone-name-carried-forward", "h100", 1, 1, "France", 2021, None, None, None, None, None, None),
+        ("alpha2-latest-year", "A100 80GB", 4, 10, "US", None, None, None, None, None, None, None),
+        ("subregion", "A100 80GB", 2, 5, "USA-CA", 2022, None, None, None, None, None, None),
+        ("given-pue", "A100 80GB", 4, 10, "USA", 2023, 1.1, None, None, None, None, None),
+        ("given-power", "V100", 10000, 355.2, None, None, 1.1, 330, None, 429, None, None),
+        ("given-utilization", "H100 SXM", 3, 7, "WLD", 2023, None, None, 0.5, None, None, None),
+        ("given-intensity", "H100 SXM", 1, 1, "FRA", 2022, None, None, None, 12.5, None, None),
+        ("given-lifetime-embodied", "H100 SXM", 2, 10, None, None, 1.2, 500, None, 100, 5, 200),
+        ("no-embodied-figure", "V100", 1, 1, "FRA", 2020, None, None, None, None, None, None),
+        ("given-embodied-no-figure", "V100", 1, 1, "FRA", 2020, None, None, None, None, 3, 80),
+        ("fractional", "H100 SXM", 0.5, 0.25, "USA", 2020, 1.05, None, 0.9, None, 6, None),
+    ],
+    columns=(
+        "run hardware count hours zone year pue power_w utilization intensity lifetime_years embodied_kgco2e"
+    ).split(),
+)
 
 
 @pytest.fixture(scope="module")
@@ -109,15 +112,23 @@ def test_bad_rows_of_a_folder_name_their_part(warehouse, tmp_path):
 
 def test_row_checks_agree_with_the_problem_list(warehouse):
     """footprint_inputs_valid() is the boolean twin of footprint_input_problem_list()."""
-    values = {"device_count": [None, -1, 0, 1], "hours": [None, 0, 2], "pue": [None, 0.9, 1, 1.5],
-              "utilization": [None, 0, 0.5, 1, 1.5], "power_w": [None, -5, 300],
-              "gco2e_per_kwh": [None, -1, 0, 400], "lifetime_years": [None, 0, 4],
-              "embodied_kgco2e_per_device": [None, -1, 0, 150],
-              "measured_energy_kwh": [None, -1, 10], "tracker_pue": [None, 0.9, 1, 1.3]}
+    values = {
+        "device_count": [None, -1, 0, 1],
+        "hours": [None, 0, 2],
+        "pue": [None, 0.9, 1, 1.5],
+        "utilization": [None, 0, 0.5, 1, 1.5],
+        "power_w": [None, -5, 300],
+        "gco2e_per_kwh": [None, -1, 0, 400],
+        "lifetime_years": [None, 0, 4],
+        "embodied_kgco2e_per_device": [None, -1, 0, 150],
+        "measured_energy_kwh": [None, -1, 10],
+        "tracker_pue": [None, 0.9, 1, 1.3],
+    }
     with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
         grid = " cross join ".join(
             f"(select unnest([{', '.join('null' if v is None else str(v) for v in vs)}]::double[]) as {k})"
-            for k, vs in values.items())
+            for k, vs in values.items()
+        )
         args = ", ".join(values)
         disagreements, combinations = con.execute(f"""
             select count(*) filter (where footprint_inputs_valid({args}) is distinct from
@@ -139,16 +150,19 @@ def test_memory_stays_flat_as_jobs_grow(warehouse, tmp_path):
                                          1 + i % 8 as count, 1 + i % 100 as hours, 'run-' || i as run,
                                          (['FRA', 'USA', 'France', 'WLD'])[1 + i % 4] as zone, 2020 + i % 4 as year
                                   from range({rows}) t(i)) to '{jobs}' (format parquet)""")
-        # VmHWM is the child's own peak: ru_maxrss keeps the (pytest) parent's across fork + exec, so
-        # after a big test in the same session both sizes read the parent's figure.
-        code = ("import sys; from pipelines.cli import main; rc = main(sys.argv[1:]); "
-                "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM'))); "
-                "sys.exit(rc)")
-        run = subprocess.run([sys.executable, "-c", code, "estimate", "--jobs", str(jobs), "--out",
-                              str(tmp_path / "out.parquet"), "--memory-limit", "256MB"],
-                             env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)},
-                             capture_output=True, text=True, check=True)
-        peaks[rows] = int(run.stdout.split()[-1]) / 1024
+        run = run_measured_python(
+            CLI,
+            "estimate",
+            "--jobs",
+            str(jobs),
+            "--out",
+            str(tmp_path / "out.parquet"),
+            "--memory-limit",
+            "256MB",
+            env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)},
+        )
+        assert run.returncode == 0, run.stderr
+        peaks[rows] = run.peak_rss_mb
         assert duckdb.sql(f"select count(*) from '{tmp_path / 'out.parquet'}'").fetchall()[0][0] == rows
     # Ten times the jobs; the peak may move with thread buffers, but far less than tenfold.
     assert peaks[2_000_000] < 1.5 * peaks[200_000] + 150, peaks
@@ -158,15 +172,15 @@ def test_memory_stays_flat_as_jobs_grow(warehouse, tmp_path):
 def test_cli_lean_columns(warehouse, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse))
     write_sample(tmp_path / "jobs.csv")
-    assert main(["estimate", "--jobs", str(tmp_path / "jobs.csv"), "--out", str(tmp_path / "o.parquet"),
-                 "--columns", "lean", "--no-progress"]) == 0
+    estimate = ["estimate", "--jobs", str(tmp_path / "jobs.csv"), "--out", str(tmp_path / "o.parquet")]
+    assert main([*estimate, "--columns", "lean", "--no-progress"]) == 0
     assert capsys.readouterr().err.strip().startswith(f"wrote {len(SAMPLE)} row(s) to {tmp_path / 'o.parquet'} using ")
-    assert main(["estimate", "--jobs", str(tmp_path / "jobs.csv"), "--out", str(tmp_path / "o.parquet"),
-                 "--memory-limit", "lots"]) == 2
+    assert main([*estimate, "--memory-limit", "lots"]) == 2
     assert "memory limit 'lots'" in capsys.readouterr().err
 
 
 # --- Spark ------------------------------------------------------------------------------------------
+
 
 def _spark_skip_reason() -> str | None:
     try:
@@ -192,20 +206,10 @@ def spark():
     session.stop()
 
 
-@needs_spark
-@pytest.mark.parametrize("suffix, columns", [(".csv", "full"), (".parquet", "full"), (".parquet", "lean")])
-def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark, suffix, columns):
-    from pipelines.batch_spark import estimate_jobs_spark
-
-    jobs = tmp_path / f"jobs{suffix}"
-    write_sample(jobs)
-    batch.estimate_jobs(jobs, tmp_path / "duck.parquet", columns=columns, warehouse=warehouse)
-    result = estimate_jobs_spark(jobs, tmp_path / "spark", columns=columns, spark=spark,
-                                 warehouse=warehouse)
-    assert (result.rows_written, result.bad_row_count) == (len(SAMPLE), 0)
-    assert list((tmp_path / "spark").glob("part-*.parquet"))
-    duck = pd.read_parquet(tmp_path / "duck.parquet").set_index("run").sort_index()
-    on_spark = pd.read_parquet(tmp_path / "spark").set_index("run").sort_index()
+def assert_spark_equals_duckdb(spark_output: Path, duckdb_output: Path) -> pd.DataFrame:
+    """Both engines wrote the same columns and, run by run, the same values (floats to 1e-9); the Spark rows."""
+    duck = pd.read_parquet(duckdb_output).set_index("run").sort_index()
+    on_spark = pd.read_parquet(spark_output).set_index("run").sort_index()
     assert list(on_spark.columns) == list(duck.columns)
     for column in duck.columns:
         left, right = duck[column], on_spark[column]
@@ -214,6 +218,21 @@ def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark
             assert right[left.notna()].to_numpy() == pytest.approx(left[left.notna()].to_numpy(), rel=1e-9), column
         else:
             assert left[left.notna()].astype(str).tolist() == right[left.notna()].astype(str).tolist(), column
+    return on_spark
+
+
+@needs_spark
+@pytest.mark.parametrize("suffix, columns", [(".csv", "full"), (".parquet", "full"), (".parquet", "lean")])
+def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark, suffix, columns):
+    from pipelines.batch_spark import estimate_jobs_spark
+
+    jobs = tmp_path / f"jobs{suffix}"
+    write_sample(jobs)
+    batch.estimate_jobs(jobs, tmp_path / "duck.parquet", columns=columns, warehouse=warehouse)
+    result = estimate_jobs_spark(jobs, tmp_path / "spark", columns=columns, spark=spark, warehouse=warehouse)
+    assert (result.rows_written, result.bad_row_count) == (len(SAMPLE), 0)
+    assert list((tmp_path / "spark").glob("part-*.parquet"))
+    on_spark = assert_spark_equals_duckdb(tmp_path / "spark", tmp_path / "duck.parquet")
     assert on_spark.loc["given-power", "energy_kwh"] / 1000 == pytest.approx(1287, rel=0.01)
 
 
@@ -221,29 +240,33 @@ def test_spark_equals_duckdb_on_every_kind_of_default(warehouse, tmp_path, spark
 def test_spark_counts_bad_rows_and_writes_nothing(warehouse, tmp_path, spark):
     from pipelines.batch_spark import estimate_jobs_spark
 
-    (tmp_path / "jobs.csv").write_text("run,hardware,count,hours,zone\nok,H100,1,1,FRA\nbad,H1000,1,1,FRA\n"
-                                       "neg,H100,-3,1,FRA\n", encoding="utf-8")
+    (tmp_path / "jobs.csv").write_text(
+        "run,hardware,count,hours,zone\nok,H100,1,1,FRA\nbad,H1000,1,1,FRA\nneg,H100,-3,1,FRA\n", encoding="utf-8"
+    )
     with pytest.raises(batch.InvalidJobsError) as caught:
         estimate_jobs_spark(tmp_path / "jobs.csv", tmp_path / "spark", spark=spark, warehouse=warehouse)
     assert caught.value.bad_row_count == 2 and not (tmp_path / "spark").exists()
     reasons = sorted(row.reason for row in caught.value.bad_rows)
     assert reasons[0].startswith("count must be > 0") and "unknown accelerator 'H1000'" in reasons[1]
-    result = estimate_jobs_spark(tmp_path / "jobs.csv", tmp_path / "spark", spark=spark, warehouse=warehouse,
-                                 skip_invalid=True)
+    result = estimate_jobs_spark(
+        tmp_path / "jobs.csv", tmp_path / "spark", spark=spark, warehouse=warehouse, skip_invalid=True
+    )
     assert (result.rows_written, result.bad_row_count) == (1, 2)
     assert pd.read_parquet(tmp_path / "spark")["run"].tolist() == ["ok"]
 
 
 # Measured energy (a tracker's log, pipelines/job_formats/): the PUE rule, a CPU-only run, the ratio.
-MEASURED = pd.DataFrame([
-    # run, hardware, count, hours, zone, year, pue, measured_energy_kwh, tracker_pue, tracker_kgco2e
-    ("it-energy", "A100 80GB", 4, 2, "FRA", 2022, None, 2.92, 1, 0.0896),
-    ("tracker-pue", "A100 80GB", 4, 2, "FRA", 2022, None, 3.504, 1.2, 0.1075),
-    ("cpu-only", None, None, 2, "FRA", 2022, None, 10, None, None),
-    ("our-pue", "H100 SXM", 1, 2, "USA", 2023, 1.1, 5, None, None),
-    ("modelled", "H100 SXM", 1, 2, "FRA", 2022, None, None, None, None),
-], columns=["run", "hardware", "count", "hours", "zone", "year", "pue", "measured_energy_kwh", "tracker_pue",
-            "tracker_kgco2e"])
+MEASURED = pd.DataFrame(
+    [
+        # run, hardware, count, hours, zone, year, pue, measured_energy_kwh, tracker_pue, tracker_kgco2e
+        ("it-energy", "A100 80GB", 4, 2, "FRA", 2022, None, 2.92, 1, 0.0896),
+        ("tracker-pue", "A100 80GB", 4, 2, "FRA", 2022, None, 3.504, 1.2, 0.1075),
+        ("cpu-only", None, None, 2, "FRA", 2022, None, 10, None, None),
+        ("our-pue", "H100 SXM", 1, 2, "USA", 2023, 1.1, 5, None, None),
+        ("modelled", "H100 SXM", 1, 2, "FRA", 2022, None, None, None, None),
+    ],
+    columns="run hardware count hours zone year pue measured_energy_kwh tracker_pue tracker_kgco2e".split(),
+)
 
 
 @needs_spark
@@ -257,24 +280,19 @@ def test_spark_equals_duckdb_on_measured_energy(warehouse, tmp_path, spark, suff
     batch.estimate_jobs(jobs, tmp_path / "duck.parquet", warehouse=warehouse)
     result = estimate_jobs_spark(jobs, tmp_path / "spark", spark=spark, warehouse=warehouse)
     assert (result.rows_written, result.bad_row_count) == (len(MEASURED), 0)
-    duck = pd.read_parquet(tmp_path / "duck.parquet").set_index("run").sort_index()
-    on_spark = pd.read_parquet(tmp_path / "spark").set_index("run").sort_index()
-    assert list(on_spark.columns) == list(duck.columns)
-    for column in duck.columns:
-        left, right = duck[column], on_spark[column]
-        assert (left.isna() == right.isna()).all(), column
-        if pd.api.types.is_float_dtype(left):
-            assert right[left.notna()].to_numpy() == pytest.approx(left[left.notna()].to_numpy(), rel=1e-9), column
-        else:
-            assert left[left.notna()].astype(str).tolist() == right[left.notna()].astype(str).tolist(), column
+    on_spark = assert_spark_equals_duckdb(tmp_path / "spark", tmp_path / "duck.parquet")
     # 2.92 kWh of IT energy x the default PUE 1.56; the tracker's 1.2 already in 3.504 kWh.
     assert on_spark.loc["it-energy", "energy_kwh"] == pytest.approx(2.92 * 1.56)
     assert on_spark.loc["tracker-pue", ["energy_kwh", "pue"]].tolist() == pytest.approx([3.504, 1.2])
     assert on_spark.loc["our-pue", "energy_kwh"] == pytest.approx(5 * 1.1)
     assert pd.isna(on_spark.loc["cpu-only", "embodied_kgco2e"])
-    assert on_spark["energy_basis"].to_dict() == {"cpu-only": "measured", "it-energy": "measured",
-                                                 "modelled": "modelled", "our-pue": "measured",
-                                                 "tracker-pue": "measured"}
+    assert on_spark["energy_basis"].to_dict() == {
+        "cpu-only": "measured",
+        "it-energy": "measured",
+        "modelled": "modelled",
+        "our-pue": "measured",
+        "tracker-pue": "measured",
+    }
 
 
 def test_spark_refuses_usage_record_files_in_one_line(warehouse, tmp_path):

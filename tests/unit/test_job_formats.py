@@ -6,18 +6,16 @@ in the same layout), codecarbon_v1.csv (the older layout: no split, no version, 
 sacct.txt (`sacct --parsable2` with steps, an array task, a heterogeneous job, bad rows).
 """
 
-import subprocess
-import sys
 import textwrap
 
 import duckdb
 import pandas as pd
 import pytest
+from peak_memory import run_measured_python
 from test_footprint_warehouse import build_fixture_warehouse
 
 from pipelines import job_formats
 from pipelines.cli import main
-from pipelines.footprint import estimate_jobs_file
 
 from conftest import FIXTURES
 
@@ -260,13 +258,9 @@ def test_a_million_line_sacct_export_in_bounded_memory(fixture_warehouse, tmp_pa
     peaks = {}
     for name, body in {"cli": cli, "limited": limited}.items():
         out = tmp_path / f"{name}.parquet"
-        # VmHWM is this process's own peak: getrusage's ru_maxrss keeps the parent's across fork + exec.
-        script = f"import sys\nOUT = {str(out)!r}\n" + textwrap.dedent(body) + \
-            "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')))\n" \
-            "sys.exit(code)\n"
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+        done = run_measured_python(f"OUT = {str(out)!r}\n" + textwrap.dedent(body) + "sys.exit(code)\n")
         assert done.returncode == 0, done.stderr
-        peaks[name] = int(done.stdout.strip().splitlines()[-1]) / 1024
+        peaks[name] = done.peak_rss_mb
         with duckdb.connect() as con:
             rows, gpu_hours = con.execute(f"select count(*), sum(device_count * hours) from '{out}'").fetchone()
         assert rows == 500_000  # the .batch steps are not jobs
