@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Date, Series
+from pandera.typing import Date
 
+from schemas import fields
+from schemas.fields import column
 from schemas.provenance import Provenance
 from schemas.registry import register
 
@@ -34,31 +36,26 @@ discharge factors are the mean grid intensity while the storage charged, so they
 """,
 )
 class GenerationEmissionFactors(Provenance):
-    technology: Series[str] = pa.Field(
-        isin=list(TECHNOLOGIES),
+    technology = column(
+        str, isin=list(TECHNOLOGIES),
         description="Normalised technology (Electricity Maps production-mode names): " + ", ".join(TECHNOLOGIES)
                     + ". `fossil` is a mix of fossil technologies given as one figure.")
-    technology_as_published: Series[str] = pa.Field(
-        str_length={"min_value": 1}, description="Technology name exactly as the source writes it (e.g. natural_gas).")
-    basis: Series[str] = pa.Field(
-        isin=["direct", "lifecycle"],
+    technology_as_published = column(
+        str, str_length={"min_value": 1}, description="Technology name exactly as the source writes it (e.g. natural_gas).")
+    basis = column(
+        str, isin=["direct", "lifecycle"],
         description="direct = combustion emissions at the plant; lifecycle = including construction, fuel "
                     "supply chain and decommissioning.")
-    gco2e_per_kwh: Series[float] = pa.Field(
-        ge=0, le=2000, description="Emission factor, grams of CO2-equivalent per kWh of electricity generated.")
-    valid_from: Series[Date] = pa.Field(
-        nullable=True,
+    gco2e_per_kwh = column(
+        float, ge=0, le=2000, description="Emission factor, grams of CO2-equivalent per kWh of electricity generated.")
+    valid_from = column(
+        Date, nullable=True,
         description="First day (YYYY-MM-DD) a time-varying factor applies, until the next row's date; "
                     "empty for factors the source gives without a date.")
-    source_note: Series[str] = pa.Field(
-        str_length={"min_value": 1},
+    source_note = column(
+        str, str_length={"min_value": 1},
         description="The reference the source cites for this factor, as written (e.g. 'IPCC 2014', a URL).")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["source_id", "technology", "basis", "valid_from"]
+    source_file = fields.SOURCE_FILE
 
 
 @register(
@@ -75,37 +72,31 @@ energy. Zones the dataset lists with 0 (no data) are left out.
 """,
 )
 class GridMarginalEmissionFactors(Provenance):
-    zone_id: Series[str] = pa.Field(
-        str_length={"min_value": 3},
+    zone_id = column(
+        str, str_length={"min_value": 3},
         description="ISO 3166-1 alpha-3 for countries and territories; <alpha-3>-<ISO 3166-2 code> for "
                     "islands that are subdivisions (ESP-CN Canary Islands, PRT-20 Azores, PRT-30 Madeira); "
                     "EU27 and AGG-<NAME> for groups (AGG-CHANNEL-ISLANDS).")
-    zone_name: Series[str] = pa.Field(description="Country, territory or island name as the source gives it.")
-    zone_type: Series[str] = pa.Field(isin=["country", "subregion", "aggregate"],
-                                      description="country | subregion | aggregate.")
-    margin: Series[str] = pa.Field(
-        isin=list(MARGINS),
+    zone_name = column(str, description="Country, territory or island name as the source gives it.")
+    zone_type = fields.zone_type("country", "subregion", "aggregate")
+    margin = column(
+        str, isin=list(MARGINS),
         description="combined = operating and build margin weighted by project type; operating = operating "
                     "margin only (also the factor PCAF uses for financed emissions).")
-    energy_project_type: Series[str] = pa.Field(
-        isin=list(ENERGY_PROJECT_TYPES),
+    energy_project_type = column(
+        str, isin=list(ENERGY_PROJECT_TYPES),
         description="The project type the combined-margin factor is for: firm_energy (hydro, geothermal ...), "
                     "intermittent_energy (solar, wind, tidal), energy_efficiency, electricity_consumption; "
                     "operating_margin for the operating-margin rows, which apply to every type.")
-    year: Series[int] = pa.Field(ge=1990, le=2100, description="Year the dataset describes (2021 for v3.1).")
-    gco2_per_kwh: Series[float] = pa.Field(
-        gt=0, lt=2500, description="Marginal grid emission factor, grams of CO2 (not CO2e) per kWh.")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+    year = column(int, ge=1990, le=2100, description="Year the dataset describes (2021 for v3.1).")
+    gco2_per_kwh = column(
+        float, gt=0, lt=2500, description="Marginal grid emission factor, grams of CO2 (not CO2e) per kWh.")
+    source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="Operating-margin rows and only those have energy_project_type "
                                     "operating_margin.")
     def operating_margin_rows_are_labelled(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["margin"] == "operating") == (frame["energy_project_type"] == "operating_margin")
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["zone_id", "margin", "energy_project_type", "year", "source_id"]
 
 
 @register(
@@ -119,37 +110,36 @@ region's id in grid_carbon_intensity, so the two tables join on it.
 """,
 )
 class CloudRegions(Provenance):
-    provider: Series[str] = pa.Field(str_matches=r"^[a-z0-9]+$",
-                                     description="Cloud provider id in lower case: gcp, aws, azure ...")
-    region: Series[str] = pa.Field(str_length={"min_value": 1},
-                                   description="Region id as the provider names it (us-central1).")
-    location: Series[str] = pa.Field(nullable=True, description="Where the region is, as the source writes it "
-                                                                "(city, state or country).")
-    zone_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9]+:[a-z0-9-]+$",
-                                    description="<provider>:<region>, the cloud zone id used in "
-                                                "grid_carbon_intensity.")
-    country_zone_id: Series[str] = pa.Field(
-        nullable=True, str_matches=r"^[A-Z]{3}$",
+    provider = column(str, str_matches=r"^[a-z0-9]+$",
+                      description="Cloud provider id in lower case: gcp, aws, azure ...")
+    region = column(str, str_length={"min_value": 1},
+                    description="Region id as the provider names it (us-central1).")
+    location = column(str, nullable=True, description="Where the region is, as the source writes it "
+                                                 "(city, state or country).")
+    zone_id = column(str, str_matches=r"^[a-z0-9]+:[a-z0-9-]+$",
+                     description="<provider>:<region>, the cloud zone id used in "
+                                 "grid_carbon_intensity.")
+    country_zone_id = column(
+        str, nullable=True, str_matches=r"^[A-Z]{3}$",
         description="ISO 3166-1 alpha-3 of the region's country where the source states or implies it "
                     "(a country code or name, or Google's `us-` region prefix); empty otherwise.")
-    year: Series[int] = pa.Field(ge=1990, le=2100, description="Data year the figures describe.")
-    grid_gco2e_per_kwh: Series[float] = pa.Field(
-        nullable=True, ge=0, lt=2000,
+    year = column(int, ge=1990, le=2100, description="Data year the figures describe.")
+    grid_gco2e_per_kwh = column(
+        float, nullable=True, ge=0, lt=2000,
         description="Average carbon intensity of the region's local grid as the provider reports it, grams "
                     "of CO2-equivalent per kWh (Google rounds to whole grams before 2024, so 0 means below "
                     "0.5); empty where not given.")
-    grid_intensity_basis: Series[str] = pa.Field(
-        nullable=True, isin=["direct", "lifecycle", "unknown"],
+    grid_intensity_basis = column(
+        str, nullable=True, isin=["direct", "lifecycle", "unknown"],
         description="Basis of grid_gco2e_per_kwh: direct (operational) or lifecycle, as the source labels "
                     "it; empty where there is no intensity.")
-    cfe_fraction: Series[float] = pa.Field(
-        nullable=True, ge=0, le=1,
+    cfe_fraction = column(
+        float, nullable=True, ge=0, le=1,
         description="Provider's carbon-free-energy share, 0-1 (Google CFE: hourly share of consumption "
                     "matched by carbon-free energy, its procurement included); empty where not given.")
-    pue: Series[float] = pa.Field(nullable=True, ge=1, le=3,
-                                  description="Power usage effectiveness of the region's data centres "
-                                              "(dimensionless, >= 1); empty where not given.")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+    pue = fields.PUE.but(description="Power usage effectiveness of the region's data centres "
+                                                 "(dimensionless, >= 1); empty where not given.")
+    source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="zone_id is <provider>:<region>.")
     def zone_id_is_provider_and_region(cls, frame: pd.DataFrame) -> pd.Series:
@@ -158,11 +148,6 @@ class CloudRegions(Provenance):
     @pa.dataframe_check(description="A basis is stated exactly where there is an intensity.")
     def basis_goes_with_intensity(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["grid_gco2e_per_kwh"].isna() == frame["grid_intensity_basis"].isna()
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["zone_id", "year", "source_id"]
 
 
 @register(
@@ -176,33 +161,29 @@ regions.
 """,
 )
 class GridIntensityHalfhourly(Provenance):
-    zone_id: Series[str] = pa.Field(
-        str_length={"min_value": 3},
+    zone_id = column(
+        str, str_length={"min_value": 3},
         description="GBR for Great Britain as the national endpoint reports it (the API's scope excludes "
                     "Northern Ireland); GBR-ENG, GBR-SCT, GBR-WLS for England, Scotland and Wales (ISO "
                     "3166-2); GBR-<SHORTNAME> for the 14 distribution-network regions (GBR-NORTH-SCOTLAND, "
                     "GBR-LONDON ...); GBR-GB for the regional endpoint's own Great Britain total.")
-    zone_name: Series[str] = pa.Field(description="Region name as the API gives it (shortname); "
-                                                  "'Great Britain' for the national endpoint.")
-    period_start: Series[pd.DatetimeTZDtype] = pa.Field(
-        dtype_kwargs={"unit": "us", "tz": "UTC"}, description="Start of the half-hour, UTC.")
-    period_end: Series[pd.DatetimeTZDtype] = pa.Field(
-        dtype_kwargs={"unit": "us", "tz": "UTC"}, description="End of the half-hour, UTC.")
-    forecast_gco2_per_kwh: Series[float] = pa.Field(
-        ge=0, lt=2000, description="Forecast carbon intensity, grams of CO2 per kWh.")
-    actual_gco2_per_kwh: Series[float] = pa.Field(
-        nullable=True, ge=0, lt=2000,
+    zone_name = column(str, description="Region name as the API gives it (shortname); "
+                                   "'Great Britain' for the national endpoint.")
+    period_start = column(
+        pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="Start of the half-hour, UTC.")
+    period_end = column(
+        pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="End of the half-hour, UTC.")
+    forecast_gco2_per_kwh = column(
+        float, ge=0, lt=2000, description="Forecast carbon intensity, grams of CO2 per kWh.")
+    actual_gco2_per_kwh = column(
+        float, nullable=True, ge=0, lt=2000,
         description="Estimated actual carbon intensity, grams of CO2 per kWh; empty where not published "
                     "(regional data, and periods not yet estimated).")
-    intensity_index: Series[str] = pa.Field(isin=list(INTENSITY_INDEX),
-                                            description="The API's band: " + ", ".join(INTENSITY_INDEX) + ".")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+    intensity_index = column(str, isin=list(INTENSITY_INDEX),
+                             description="The API's band: " + ", ".join(INTENSITY_INDEX) + ".")
+    source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="Each period ends after it starts.")
     def period_ends_after_start(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["period_end"] > frame["period_start"]
 
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["zone_id", "period_start", "source_id"]
