@@ -144,7 +144,7 @@ class AcceleratorShipments(Cited):
 Income-statement facts of chip makers by fiscal quarter and year, from SEC EDGAR XBRL company
 facts (us-gaap concepts as reported in 10-K and 10-Q filings and their amendments). One row per
 company, concept, unit and period: where later filings restate a period's value (every 10-K
-repeats prior years), the value from the latest filing (greatest `filed`, then accession
+repeats prior years), the value from the latest filing (greatest `filed_date`, then accession
 number) is kept. fiscal_year and fiscal_period are those the company gave the period in the
 filing that reported it as its current period; quarters and full years only (year-to-date
 six- and nine-month figures are left out). Long format on purpose (`value` in `unit`, as XBRL
@@ -164,7 +164,7 @@ class ChipCompanyFinancials(Provenance):
     value = column(float, description="Reported value, in `unit`.")
     unit = column(str, description="XBRL unit of measure, e.g. USD (US dollars, nominal).")
     form = column(str, description="Form of the filing the value comes from (10-K, 10-Q, 10-K/A ...).")
-    filed = column(str, str_matches=_DATE, description="Date that filing was filed, YYYY-MM-DD.")
+    filed_date = column(str, str_matches=_DATE, description="Date that filing was filed, YYYY-MM-DD.")
     accn = column(str, str_matches=r"^\d{10}-\d{2}-\d{6}$",
                   description="EDGAR accession number of that filing.")
     source_file = fields.SOURCE_FILE

@@ -191,7 +191,7 @@ class TrainingFootprintEstimates(Provenance):
     pue_source_vintage = column(str, nullable=True,
                                 description="Vintage (YYYY-MM-DD) of the default PUE's source.")
     zone_id = column(str, description="Grid zone used: the run's zone, else WLD (world average).")
-    zone_is_assumed = column(bool, description="True when the run states no zone and the world average "
+    is_zone_assumed = column(bool, description="True when the run states no zone and the world average "
                                          "was used.")
     gco2e_per_kwh = column(float, nullable=True, gt=0,
                            description="Preferred grid intensity used, gCO2e/kWh.")

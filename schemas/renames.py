@@ -17,4 +17,8 @@ RENAMES: dict[str, dict[str, str]] = {
     "datacenter_pue": dict(_CITATION),
     "equivalences": dict(_CITATION),
     "hardware_embodied_emissions": {**_CITATION, "kgco2e": "embodied_kgco2e"},
+    "chip_company_financials": {"filed": "filed_date"},
+    "generation_emission_factors": {"valid_from": "valid_from_date"},
+    "grid_intensity_halfhourly": {"period_start": "period_start_utc", "period_end": "period_end_utc"},
+    "training_footprint_estimates": {"zone_is_assumed": "is_zone_assumed"},
 }

@@ -31,11 +31,11 @@ def _sample(rows) -> dg.MetadataValue:
 def generation_lifecycle_at_least_direct(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute(f"""
-            select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct,
+            select d.source_id, d.technology, d.valid_from_date, d.gco2e_per_kwh as direct,
                    l.gco2e_per_kwh as lifecycle
             from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
               on d.source_id = l.source_id and d.technology = l.technology
-             and d.valid_from is not distinct from l.valid_from
+             and d.valid_from_date is not distinct from l.valid_from_date
             where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
             order by all""").fetchall()
     return dg.AssetCheckResult(passed=not rows, metadata={"lifecycle_below_direct": _sample(rows)})
@@ -90,12 +90,12 @@ def cloud_intensity_matches_grid_table(warehouse: WarehouseResource) -> dg.Asset
 def halfhourly_periods_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute(f"""
-            select zone_id, source_id, period_start, period_end, next_start from (
-                select *, lead(period_start) over (partition by zone_id, source_id order by period_start)
+            select zone_id, source_id, period_start_utc, period_end_utc, next_start from (
+                select *, lead(period_start_utc) over (partition by zone_id, source_id order by period_start_utc)
                           as next_start
                 from {HALFHOURLY})
-            where period_end - period_start <> interval 30 minute
-               or (next_start is not null and next_start <> period_end)
+            where period_end_utc - period_start_utc <> interval 30 minute
+               or (next_start is not null and next_start <> period_end_utc)
             order by all limit 20""").fetchall()
     return dg.AssetCheckResult(passed=not rows, metadata={"irregular_periods": _sample(rows)})
 

@@ -88,7 +88,7 @@ def test_training_runs_resolve_their_hardware(built_warehouse):
 
 def test_training_footprint_estimates_list_the_llama_runs_with_ratios(built_warehouse):
     rows = {r[0]: r[1:] for r in query(built_warehouse, """
-        select model, device_hours_central, tdp_w, pue, zone_id, zone_is_assumed, estimated_operational_tco2e_central,
+        select model, device_hours_central, tdp_w, pue, zone_id, is_zone_assumed, estimated_operational_tco2e_central,
                reported_tco2e, tco2e_ratio
         from training_footprint_estimates where source_id = 'llama_model_cards'""")}
     assert len(rows) == 19

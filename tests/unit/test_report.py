@@ -61,7 +61,7 @@ EWASTE = [{"zone_id": "WLD", "zone_name": "World", "zone_type": "aggregate", "ye
           for year, metric, value, series in ((2019, "generated", 53600, "GEM 2020"), (2022, "generated", 62000, "GEM 2024"),
                                               (2022, "collected_recycled", 13800, "GEM 2024"),
                                               (2030, "projected_generated", 82000, "GEM 2024"))]
-RUNS = [{"model": model, "organization": "Lab", "year": year, "zone_id": "WLD", "zone_is_assumed": True,
+RUNS = [{"model": model, "organization": "Lab", "year": year, "zone_id": "WLD", "is_zone_assumed": True,
          "estimated_energy_mwh_low": estimated and estimated * 0.8, "estimated_energy_mwh_central": estimated,
          "estimated_energy_mwh_high": estimated and estimated * 1.25, "reported_energy_mwh": reported, **CURATED,
          "source_id": "curated_training_runs"}
