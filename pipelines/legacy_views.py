@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from pipelines import generated_file, settings
-from schemas import table
 from schemas.renames import RENAMES
 
 
@@ -20,7 +19,7 @@ def legacy_sql_path() -> Path:
 
 
 def render_legacy_sql() -> str:
-    """The `legacy` views: each renamed table with its old column names, in published column order."""
+    """The `legacy` views: each renamed table, its columns in published order, renamed ones under their old names."""
     lines = [
         "-- requires: " + ", ".join(RENAMES),
         "-- Generated from schemas/renames.py by `python -m pipelines.legacy_views`; edit that, not this file.",
@@ -30,10 +29,8 @@ def render_legacy_sql() -> str:
         "create schema if not exists legacy;",
     ]
     for name, renames in RENAMES.items():
-        old_name = {new: old for old, new in renames.items()}
-        columns = ",\n       ".join(f"{column} as {old_name[column]}" if column in old_name else column
-                                   for column in table(name).columns)
-        lines += ["", f"create or replace view legacy.{name} as", f"select {columns}", f"from main.{name};"]
+        old_names = ", ".join(f"{new} as {old}" for old, new in renames.items())
+        lines += ["", f"create or replace view legacy.{name} as", f"select * rename ({old_names})", f"from main.{name};"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,10 @@
 """The base of every published table's model: provenance columns, strictness, and `Column`s.
 
-A table's model lists `schemas.fields.Column`s as class attributes; `Provenance` turns each
-into the pandera field and annotation it stands for, in the order written, after the
-provenance columns every published row carries.
+A table's model lists `schemas.fields.Column`s (and `Columns` groups such as the citation) as
+class attributes; `Provenance` turns each into the pandera field and annotation it stands for,
+in the order written, after the provenance columns every published row carries. Every table is
+strict (no column the model does not list) and coerced; its unique key is its primary key
+(`schemas.registry.register`).
 """
 
 from __future__ import annotations
