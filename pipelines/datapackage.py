@@ -1,12 +1,12 @@
 """Frictionless Data Package descriptors generated from the schema registry (`schemas/`).
 
 A release's `datapackage.json` describes every Parquet file as a resource: its columns with
-their Table Schema types, descriptions (units included) and constraints, its primary key,
+their Table Schema types, descriptions, units and constraints, its primary key,
 and the licence and attribution of every source whose rows it holds. Nothing here is written
 by hand, so the descriptor cannot drift from the pandera models that validate the data.
 
 The descriptor follows Data Package v1 (no `$schema`), which every Frictionless tool reads;
-properties the standard does not define (`rows`, per-source `publisher`, `license`,
+properties the standard does not define (`rows`, a field's `unit`, per-source `publisher`, `license`,
 `attribution`, the build's `git_commit`) are allowed by the spec as custom properties.
 """
 
@@ -97,8 +97,11 @@ def field_constraints(column) -> dict:
 
 def table_schema(spec: TableSpec) -> dict:
     fields = []
+    units = spec.column_units()
     for name, column in spec.schema.columns.items():
         field = {"name": name, "type": table_schema_type(column.dtype), "description": column.description or ""}
+        if units[name]:
+            field["unit"] = units[name]
         constraints = field_constraints(column)
         if constraints:
             field["constraints"] = constraints

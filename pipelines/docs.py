@@ -1,18 +1,17 @@
 """The data dictionary, `docs/data-dictionary.md`, generated from the schema registry.
 
 One section per published table: its description, primary key, every column with its type,
-whether it may be empty, its checks and its description (units included), and the sources
+unit, whether it may be empty, its checks and its description, and the sources
 that feed it with their licences. `python -m pipelines.docs` rewrites the file;
 `python -m pipelines.docs --check` exits 1 when the committed file is out of date.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from pipelines import settings
+from pipelines import generated_file, settings
 from pipelines.datapackage import table_schema_type
 from pipelines.sources import sources_for_table
 from schemas import TABLES, TableSpec
@@ -83,9 +82,10 @@ def render_table(spec: TableSpec) -> list[str]:
     lines += [spec.description, ""]
     if spec.primary_key:
         lines += ["Primary key: " + ", ".join(f"`{k}`" for k in spec.primary_key), ""]
-    lines += ["| column | type | required | checks | description (with unit) |", "|---|---|---|---|---|"]
+    lines += ["| column | type | unit | required | checks | description |", "|---|---|---|---|---|---|"]
+    units = spec.column_units()
     for name, column in spec.schema.columns.items():
-        lines.append(f"| `{name}` | {_type(column.dtype)} | {'no' if column.nullable else 'yes'} | "
+        lines.append(f"| `{name}` | {_type(column.dtype)} | {units[name] or ''} | {'no' if column.nullable else 'yes'} | "
                      f"{_cell(describe_checks(column))} | {_cell(column.description or '')} |")
     sources = sources_for_table(spec.name)
     lines.append("")
@@ -109,7 +109,8 @@ def render() -> str:
         "Every published table, as validated by its pandera schema in `schemas/`. Each one is a "
         "Parquet file in `<warehouse>/parquet/` and in every release, a table or view in the DuckDB "
         "database, and a resource in a release's `datapackage.json`. Types are Table Schema types "
-        "with the stored type in brackets; *required* means the column is never empty.",
+        "with the stored type in brackets; *unit* is the column's unit (empty for text, codes, counts "
+        "and ratios); *required* means the column is never empty.",
         "",
         "| table | primary key | columns |",
         "|---|---|---:|",
@@ -124,22 +125,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.docs", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date, without writing")
-    args = parser.parse_args(argv)
-    path = dictionary_path()
-    text = render()
-    current = path.read_text(encoding="utf-8") if path.exists() else None
-    if args.check:
-        if current != text:
-            print(f"{path} is out of date: run `python -m pipelines.docs`", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}", file=sys.stderr)
-    return 0
+    return generated_file.main("pipelines.docs", __doc__.splitlines()[0], dictionary_path(), render(), argv)
 
 
 if __name__ == "__main__":

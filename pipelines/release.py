@@ -432,8 +432,9 @@ def _copy_parquet_table(con, resource: ResourceFile) -> None:
 
 
 def _is_view(con, name: str) -> bool:
-    return bool(con.execute("select count(*) from duckdb_views() where database_name = 'release' and view_name = ?",
-                            [name]).fetchone()[0])
+    # Schema main only: `legacy.<table>` views (renamed columns) share the names of tables.
+    return bool(con.execute("select count(*) from duckdb_views() where database_name = 'release' "
+                            "and schema_name = 'main' and view_name = ?", [name]).fetchone()[0])
 
 
 def write_checksums(folder: Path) -> list[str]:

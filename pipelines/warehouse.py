@@ -37,17 +37,18 @@ _ARROW_TYPES = {"str": pa.string(), "string": pa.string(), "int64": pa.int64(), 
 
 
 def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
-    """The frame in the schema's column order, with descriptions as Parquet field metadata."""
+    """The frame in the schema's column order, with descriptions and units as Parquet field metadata."""
     spec = table(table_name)
     frame = frame[spec.columns]
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    descriptions = spec.column_descriptions()
+    descriptions, units = spec.column_descriptions(), spec.column_units()
     declared = {name: str(column.dtype) for name, column in spec.schema.columns.items()}
     # A column empty in every row arrives as Arrow's null type; give it the schema's type so
     # readers (and older DuckDB versions binding views over it) see the declared column type.
     fields = [pa.field(field.name, _ARROW_TYPES.get(declared.get(field.name), pa.string())
                        if pa.types.is_null(field.type) else field.type,
-                       metadata={"description": descriptions.get(field.name, "")})
+                       metadata={"description": descriptions.get(field.name, ""),
+                                 **({"unit": units[field.name]} if units.get(field.name) else {})})
               for field in arrow.schema]
     metadata = {
         "aifootprint.table": table_name,

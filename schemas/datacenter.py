@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
-from schemas.provenance import Provenance
+from schemas import fields
+from schemas.fields import column
+from schemas.provenance import Cited
 from schemas.registry import register
 
 _RANGES = ("electricity_twh", "share_of_demand_pct")
@@ -28,49 +29,41 @@ is published, `datacenter_electricity_vs_country_demand` compares projections wi
 whole electricity demand (the article's "about Japan's use").
 """,
 )
-class DatacenterElectricity(Provenance):
-    zone_id: Series[str] = pa.Field(description="ISO 3166-1 alpha-3 for countries; WLD for the world; AGG-<NAME> "
-                                                "for regions (IEA regions keep their names, e.g. AGG-EUROPE-IEA).")
-    zone_name: Series[str] = pa.Field(description="Zone name as the source gives it.")
-    zone_type: Series[str] = pa.Field(isin=["country", "aggregate"], description="country | aggregate.")
-    year: Series[int] = pa.Field(ge=2000, le=2100, description="Year the figure describes (target year of a "
-                                                               "projection).")
-    quarter: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=4,
-                                              description="Quarter (1-4) for quarterly series; empty for a year.")
-    basis: Series[str] = pa.Field(isin=["metered", "estimate", "projection"],
-                                  description="metered (measured consumption) | estimate (modelled, past year) | "
-                                              "projection (scenario for a future year, as of its publication).")
-    scenario: Series[str] = pa.Field(nullable=True, description="The publisher's scenario or case name (e.g. "
-                                                                "'Base Case'); empty for measured and single-"
-                                                                "value estimates.")
-    scope: Series[str] = pa.Field(description="What is counted: 'data centres', or 'data centres, AI and "
-                                              "cryptocurrencies' (IEA Electricity 2024).")
-    electricity_twh_low: Series[float] = pa.Field(nullable=True, ge=0, description="Electricity, TWh: low end.")
-    electricity_twh_central: Series[float] = pa.Field(nullable=True, ge=0,
-                                                      description="Electricity, TWh: the value, or the base case "
-                                                                  "of a range (empty where the publisher names none).")
-    electricity_twh_high: Series[float] = pa.Field(nullable=True, ge=0, description="Electricity, TWh: high end.")
-    share_of_demand_pct_low: Series[float] = pa.Field(nullable=True, ge=0, le=100,
-                                                      description="Share of the zone's electricity demand, percent: "
-                                                                  "low end.")
-    share_of_demand_pct_central: Series[float] = pa.Field(nullable=True, ge=0, le=100,
-                                                          description="Share of the zone's electricity demand, "
-                                                                      "percent: the value or base case.")
-    share_of_demand_pct_high: Series[float] = pa.Field(nullable=True, ge=0, le=100,
-                                                       description="Share of the zone's electricity demand, percent: "
-                                                                   "high end.")
-    series: Series[str] = pa.Field(description="The series or report the row belongs to (e.g. 'CSO MEC02', "
-                                               "'IEA Electricity 2024').")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
-    citation_publisher: Series[str] = pa.Field(nullable=True, description="Curated rows: the publisher.")
-    citation_title: Series[str] = pa.Field(nullable=True, description="Curated rows: the report's title.")
-    citation_url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://",
-                                         description="Curated rows: URL of the report.")
-    citation_published: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                                               description="Curated rows: publication date (YYYY[-MM[-DD]]).")
-    citation_locator: Series[str] = pa.Field(nullable=True, description="Curated rows: page, section or table.")
-    citation_note: Series[str] = pa.Field(nullable=True, description="Curated rows: the quoted passage.")
-    via_url: Series[str] = pa.Field(nullable=True, description="A news or aggregator page that relayed the figure.")
+class DatacenterElectricity(Cited):
+    zone_id = column(str, description="ISO 3166-1 alpha-3 for countries; WLD for the world; AGG-<NAME> "
+                                 "for regions (IEA regions keep their names, e.g. AGG-EUROPE-IEA).")
+    zone_name = fields.ZONE_NAME
+    zone_type = fields.zone_type("country", "aggregate")
+    year = column(int, ge=2000, le=2100, description="Year the figure describes (target year of a "
+                                                "projection).")
+    quarter = column(pd.Int64Dtype, nullable=True, ge=1, le=4,
+                     description="Quarter (1-4) for quarterly series; empty for a year.")
+    basis = column(str, isin=["metered", "estimate", "projection"],
+                   description="metered (measured consumption) | estimate (modelled, past year) | "
+                               "projection (scenario for a future year, as of its publication).")
+    scenario = column(str, nullable=True, description="The publisher's scenario or case name (e.g. "
+                                                 "'Base Case'); empty for measured and single-"
+                                                 "value estimates.")
+    scope = column(str, description="What is counted: 'data centres', or 'data centres, AI and "
+                               "cryptocurrencies' (IEA Electricity 2024).")
+    electricity_twh_low = column(float, nullable=True, ge=0, description="Electricity, TWh: low end.")
+    electricity_twh_central = column(float, nullable=True, ge=0,
+                                     description="Electricity, TWh: the value, or the base case "
+                                                 "of a range (empty where the publisher names none).")
+    electricity_twh_high = column(float, nullable=True, ge=0, description="Electricity, TWh: high end.")
+    share_of_demand_pct_low = column(float, nullable=True, ge=0, le=100,
+                                     description="Share of the zone's electricity demand, percent: "
+                                                 "low end.")
+    share_of_demand_pct_central = column(float, nullable=True, ge=0, le=100,
+                                         description="Share of the zone's electricity demand, "
+                                                     "percent: the value or base case.")
+    share_of_demand_pct_high = column(float, nullable=True, ge=0, le=100,
+                                      description="Share of the zone's electricity demand, percent: "
+                                                  "high end.")
+    series = column(str, description="The series or report the row belongs to (e.g. 'CSO MEC02', "
+                                "'IEA Electricity 2024').")
+    source_file = fields.SOURCE_FILE
+    citation = fields.citation(locator=True, via_url=True)
 
     @pa.dataframe_check(error="a row with neither electricity nor share of demand")
     def has_a_figure(cls, frame: pd.DataFrame) -> pd.Series:
@@ -85,13 +78,3 @@ class DatacenterElectricity(Provenance):
             ok &= ~(low > central) & ~(central > high) & ~(low > high)
         return ok
 
-    @pa.dataframe_check(error="estimates and projections need a citation (publisher, title, URL) unless fetched")
-    def curated_rows_cited(cls, frame: pd.DataFrame) -> pd.Series:
-        curated = frame["source_id"].str.startswith("curated_")
-        cited = frame[["citation_publisher", "citation_title", "citation_url"]].notna().all(axis=1)
-        return ~curated | cited
-
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["zone_id", "year", "quarter", "basis", "scenario", "series", "source_id"]

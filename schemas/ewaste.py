@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
-from schemas.provenance import Provenance
+from schemas import fields
+from schemas.fields import column
+from schemas.provenance import Cited
 from schemas.registry import register
 
 # Every metric has exactly one unit, so a value can never be read in the wrong one.
@@ -91,61 +92,54 @@ file (env_waselee, 13 categories and the total, 2005-2018), OWID's republication
 (recycling rate by country) and curated figures (Global E-waste Monitor editions, studies of
 generative-AI e-waste) with a citation on every row. `population` rows
 (UN World Population Prospects) are the denominators of the per-capita consistency check
-(macro `ewaste_per_capita_disagreements(tolerance)`).
+(macro `ewaste_per_capita_disagreements(tolerance)`). Long format on purpose (`value` with its
+`unit`, fixed per metric): some forty metrics in three units would otherwise be forty sparse
+columns, each with a unit suffix.
 """,
 )
-class EwasteStatistics(Provenance):
-    zone_id: Series[str] = pa.Field(
-        str_length={"min_value": 2},
+class EwasteStatistics(Cited):
+    zone_id = column(
+        str, str_length={"min_value": 2},
         description="ISO 3166-1 alpha-3 for countries; WLD for the world; EU27 or AGG-<NAME> for other "
                     "regional aggregates (see zone_type).")
-    zone_name: Series[str] = pa.Field(description="Zone name as the source gives it (World for WLD).")
-    zone_type: Series[str] = pa.Field(isin=["country", "aggregate"], description="country | aggregate.")
-    year: Series[int] = pa.Field(ge=1990, le=2100,
-                                 description="Year the value describes (the target year for projections).")
-    metric: Series[str] = pa.Field(
-        isin=list(METRIC_UNITS),
+    zone_name = column(str, description="Zone name as the source gives it (World for WLD).")
+    zone_type = fields.zone_type("country", "aggregate")
+    year = column(int, ge=1990, le=2100,
+                  description="Year the value describes (the target year for projections).")
+    metric = column(
+        str, isin=list(METRIC_UNITS),
         description="What is measured: generated, collected, recycled (documented flows of e-waste), "
                     "collected_recycled (Global E-waste Monitor: documented as formally collected and "
                     "recycled), put_on_market (new equipment sold), recycled_prepared_for_reuse, each also "
                     "per capita; collection_rate and recycling_rate (percent); projected_* for "
                     "projections; genai_* for e-waste from generative-AI servers; population (persons).")
-    category: Series[str] = pa.Field(
-        str_matches=r"^(TOTAL|EE_[A-Z_]+)$",
+    category = column(
+        str, str_matches=r"^(TOTAL|EE_[A-Z_]+)$",
         description="Product category: TOTAL (all electrical and electronic equipment) or a Eurostat WEEE "
                     "category code: EE_ITT IT and telecommunications equipment, EE_LHA large household "
                     "appliances, EE_SHA small household appliances, EE_CPV consumer equipment and "
                     "photovoltaic panels (EE_CPV_CON, EE_CPV_PVP its parts), EE_LIT lighting (EE_LIT_GDL gas "
                     "discharge lamps), EE_EET tools, EE_TLS toys, leisure and sports, EE_MED medical devices, "
                     "EE_MON monitoring and control instruments, EE_ATD automatic dispensers.")
-    value: Series[float] = pa.Field(ge=0, description="The value, in `unit`.")
-    flag: Series[str] = pa.Field(
-        nullable=True, str_matches=r"^[a-z]+$",
+    value = column(float, ge=0, description="The value, in `unit`.")
+    flag = column(
+        str, nullable=True, str_matches=r"^[a-z]+$",
         description="The publisher's observation flags, as published (Eurostat: b break in series, d "
                     "definition differs, e estimated, p provisional, s Eurostat estimate; letters combine, "
                     "e.g. de). Empty: no flag.")
-    rate_definition: Series[str] = pa.Field(
-        nullable=True, isin=list(RATE_DEFINITIONS),
+    rate_definition = column(
+        str, nullable=True, isin=list(RATE_DEFINITIONS),
         description="For rates (unit percent) only: " + "; ".join(f"{k} = {v}" for k, v in RATE_DEFINITIONS.items())
                     + ". Empty for masses and counts.")
-    unit: Series[str] = pa.Field(
-        isin=sorted(set(METRIC_UNITS.values())),
+    unit = column(
+        str, isin=sorted(set(METRIC_UNITS.values())),
         description="kt (kilotonnes) | kg/person | percent | persons; fixed per metric.")
-    series: Series[str] = pa.Field(
-        description="The publisher's series the value belongs to: the SDG series code (EN_EWT_GENV), "
+    series = column(
+        str, description="The publisher's series the value belongs to: the SDG series code (EN_EWT_GENV), "
                     "Eurostat dataset/waste/operation/unit codes (env_waselee/TOTAL/COL/T), or the "
                     "publisher of a curated figure (e.g. the Global E-waste Monitor edition).")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
-    citation_publisher: Series[str] = pa.Field(
-        nullable=True, description="Curated rows: who published the figure; empty for API sources.")
-    citation_title: Series[str] = pa.Field(
-        nullable=True, description="Curated rows: title of the cited publication; empty for API sources.")
-    citation_url: Series[str] = pa.Field(
-        nullable=True, description="Curated rows: URL of the cited publication; empty for API sources.")
-    citation_published: Series[str] = pa.Field(
-        nullable=True, description="Curated rows: publication date (YYYY, YYYY-MM or YYYY-MM-DD).")
-    citation_note: Series[str] = pa.Field(
-        nullable=True, description="Curated rows: the quoted passage and any unit conversion applied.")
+    source_file = fields.SOURCE_FILE
+    citation = fields.citation(locator=False, via_url=False)
 
     @pa.dataframe_check(error="unit does not match the metric's unit (schemas.ewaste.METRIC_UNITS)")
     def unit_matches_metric(cls, frame: pd.DataFrame) -> pd.Series:
@@ -161,7 +155,3 @@ class EwasteStatistics(Provenance):
     def rates_name_their_definition(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["unit"] == "percent") == frame["rate_definition"].notna()
 
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["zone_id", "year", "metric", "category", "source_id", "series"]

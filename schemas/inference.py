@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
-from schemas.provenance import Provenance
+from schemas import fields
+from schemas.fields import column
+from schemas.provenance import Cited
 from schemas.registry import register
 
 # What a measurement counts. gpu_only: accelerator board power only (ML.ENERGY, AI Energy
@@ -19,22 +20,6 @@ TASKS = ("chat", "reasoning", "code_completion", "image_chat", "video_chat", "te
          "text_generation", "summarization", "question_answering", "text_classification", "sentence_similarity",
          "image_classification", "image_captioning", "object_detection", "speech_recognition")
 REQUEST_UNITS = ("request", "image", "video", "prompt", "query")
-CITATION_DESCRIPTIONS = {
-    "citation_publisher": "Primary publisher of the figure (the paper, report or first-party post); empty for "
-                          "rows of a fetched dataset, whose publisher is the source's.",
-    "citation_title": "Title of the cited publication; empty for fetched rows.",
-    "citation_url": "URL of the cited publication; empty for fetched rows.",
-    "citation_published": "Publication date of the citation, YYYY, YYYY-MM or YYYY-MM-DD; empty for fetched rows.",
-    "citation_locator": "Where in the publication (page, section, table, figure); empty where not useful.",
-    "citation_note": "What the publication says, quoted or closely paraphrased, and what the figure covers.",
-    "via_url": "A news or aggregator page that relayed the figure, where one was used to find it; empty otherwise.",
-}
-
-
-def _citation(name: str):
-    return pa.Field(nullable=True, description=CITATION_DESCRIPTIONS[name])
-
-
 @register(
     "inference_energy_measurements",
     primary_key=("measurement_id", "source_id"),
@@ -48,67 +33,61 @@ energy per image or per video for generation tasks (`request_unit`). Units are c
 re-measured: J/request / 3600 = Wh/request; kWh per 1,000 queries = Wh per query.
 """,
 )
-class InferenceEnergyMeasurements(Provenance):
-    measurement_id: Series[str] = pa.Field(
-        str_length={"min_value": 3},
+class InferenceEnergyMeasurements(Cited):
+    measurement_id = column(
+        str, str_length={"min_value": 3},
         description="Stable id of the measurement within its source: task/model/hardware x GPUs/parallelism/"
                     "batch for ML.ENERGY (with #2 for a repeated run of the same configuration), task/model for "
                     "the AI Energy Score, a slug for curated disclosures.")
-    model: Series[str] = pa.Field(str_length={"min_value": 1},
-                                  description="Model as the source names it (a Hugging Face id where there is one).")
-    model_name: Series[str] = pa.Field(nullable=True, description="Display name (ML.ENERGY nickname); empty "
-                                                                  "where the source gives none.")
-    total_params_billions: Series[float] = pa.Field(
-        nullable=True, gt=0, description="Total parameters, billions (a count); empty where undisclosed.")
-    active_params_billions: Series[float] = pa.Field(
-        nullable=True, gt=0, description="Parameters active per token, billions (a count; below the total for "
+    model = column(str, str_length={"min_value": 1},
+                   description="Model as the source names it (a Hugging Face id where there is one).")
+    model_name = column(str, nullable=True, description="Display name (ML.ENERGY nickname); empty "
+                                                   "where the source gives none.")
+    total_params_billions = column(
+        float, nullable=True, gt=0, description="Total parameters, billions (a count); empty where undisclosed.")
+    active_params_billions = column(
+        float, nullable=True, gt=0, description="Parameters active per token, billions (a count; below the total for "
                                          "mixture-of-experts models); empty where undisclosed.")
-    architecture: Series[str] = pa.Field(nullable=True, description="Architecture as the source names it "
-                                                                    "(Dense Transformer, MoE ...); empty if not given.")
-    task: Series[str] = pa.Field(isin=list(TASKS), description="Normalised task: " + ", ".join(TASKS) + ".")
-    task_as_published: Series[str] = pa.Field(description="Task or file name exactly as the source gives it.")
-    hardware: Series[str] = pa.Field(nullable=True,
-                                     description="Accelerator model (H100, B200); empty where not disclosed.")
-    gpu_count: Series[float] = pa.Field(nullable=True, ge=1,
-                                        description="Accelerators serving the model (a count); empty where unknown.")
-    max_batch_size: Series[float] = pa.Field(
-        nullable=True, ge=1, description="Batch limit of the run (vLLM max_num_seqs for LLMs, batch size for "
+    architecture = column(str, nullable=True, description="Architecture as the source names it "
+                                                     "(Dense Transformer, MoE ...); empty if not given.")
+    task = column(str, isin=list(TASKS), description="Normalised task: " + ", ".join(TASKS) + ".")
+    task_as_published = column(str, description="Task or file name exactly as the source gives it.")
+    hardware = column(str, nullable=True,
+                      description="Accelerator model (H100, B200); empty where not disclosed.")
+    gpu_count = column(float, nullable=True, ge=1,
+                       description="Accelerators serving the model (a count); empty where unknown.")
+    max_batch_size = column(
+        float, nullable=True, ge=1, description="Batch limit of the run (vLLM max_num_seqs for LLMs, batch size for "
                                          "diffusion), a count; empty where not stated.")
-    avg_batch_size: Series[float] = pa.Field(nullable=True, gt=0,
-                                             description="Average batch size achieved (a count); empty if not given.")
-    precision: Series[str] = pa.Field(nullable=True, description="Weight precision (bfloat16, fp8, mxfp4 ...).")
-    request_unit: Series[str] = pa.Field(isin=list(REQUEST_UNITS),
-                                         description="What one request is: " + ", ".join(REQUEST_UNITS) + ".")
-    avg_output_tokens: Series[float] = pa.Field(nullable=True, ge=0,
-                                                description="Average output tokens per request (a count).")
-    energy_j_per_token: Series[float] = pa.Field(nullable=True, gt=0,
-                                                 description="Energy per output token, joules.")
-    energy_wh_per_request: Series[float] = pa.Field(nullable=True, gt=0,
-                                                    description="Energy per request (image, video, prompt), Wh.")
-    energy_kwh_per_1000_queries: Series[float] = pa.Field(nullable=True, gt=0,
-                                                          description="Energy per 1,000 requests, kWh.")
-    avg_power_w: Series[float] = pa.Field(nullable=True, gt=0,
-                                          description="Average power of all the run's GPUs together, watts.")
-    gco2e_per_request: Series[float] = pa.Field(
-        nullable=True, gt=0, description="Emissions per request as a provider discloses them, grams CO2e "
+    avg_batch_size = column(float, nullable=True, gt=0,
+                            description="Average batch size achieved (a count); empty if not given.")
+    precision = column(str, nullable=True, description="Weight precision (bfloat16, fp8, mxfp4 ...).")
+    request_unit = column(str, isin=list(REQUEST_UNITS),
+                          description="What one request is: " + ", ".join(REQUEST_UNITS) + ".")
+    avg_output_tokens = column(float, nullable=True, ge=0,
+                               description="Average output tokens per request (a count).")
+    energy_j_per_token = column(float, nullable=True, gt=0,
+                                description="Energy per output token, joules.")
+    energy_wh_per_request = column(float, nullable=True, gt=0,
+                                   description="Energy per request (image, video, prompt), Wh.")
+    energy_kwh_per_1000_queries = column(float, nullable=True, gt=0,
+                                         description="Energy per 1,000 requests, kWh.")
+    avg_power_w = column(float, nullable=True, gt=0,
+                         description="Average power of all the run's GPUs together, watts.")
+    gco2e_per_request = column(
+        float, nullable=True, gt=0, description="Emissions per request as a provider discloses them, grams CO2e "
                                          "(their grid and accounting); empty for measurements.")
-    measurement_scope: Series[str] = pa.Field(
-        isin=list(MEASUREMENT_SCOPES),
+    measurement_scope = column(
+        str, isin=list(MEASUREMENT_SCOPES),
         description="gpu_only = accelerator energy only; server = accelerators plus host CPU, memory and the rest "
                     "of the machine; serving_stack = a provider's production fleet with idle capacity and data-"
                     "centre overhead; unstated = the disclosure does not say.")
-    energy_score_stars: Series[float] = pa.Field(nullable=True, ge=1, le=5,
-                                                 description="AI Energy Score rating, 1 (least) to 5 (most efficient) "
-                                                             "within its task and class.")
-    size_class: Series[str] = pa.Field(nullable=True, description="AI Energy Score hardware/size class A, B or C.")
-    citation_publisher: Series[str] = _citation("citation_publisher")
-    citation_title: Series[str] = _citation("citation_title")
-    citation_url: Series[str] = _citation("citation_url")
-    citation_published: Series[str] = _citation("citation_published")
-    citation_locator: Series[str] = _citation("citation_locator")
-    citation_note: Series[str] = _citation("citation_note")
-    via_url: Series[str] = _citation("via_url")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+    energy_score_stars = column(float, nullable=True, ge=1, le=5,
+                                description="AI Energy Score rating, 1 (least) to 5 (most efficient) "
+                                            "within its task and class.")
+    size_class = column(str, nullable=True, description="AI Energy Score hardware/size class A, B or C.")
+    citation = fields.citation(locator=True, via_url=True)
+    source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="Every row has an energy or an emissions figure.")
     def has_a_figure(cls, frame: pd.DataFrame) -> pd.Series:
@@ -121,11 +100,6 @@ class InferenceEnergyMeasurements(Provenance):
             <= 1e-9 + 1e-6 * frame["energy_wh_per_request"].abs()
         return ~both | close
 
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["measurement_id", "source_id"]
-
 
 @register(
     "inference_overhead_factors",
@@ -137,28 +111,18 @@ ready). Data-centre overhead is not here: it is PUE (datacenter_pue). The infere
 multiplies a GPU-only measurement by factor_low/central/high and then by PUE.
 """,
 )
-class InferenceOverheadFactors(Provenance):
-    factor_id: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$", description="Id of the factor.")
-    from_scope: Series[str] = pa.Field(isin=list(MEASUREMENT_SCOPES), description="Scope the factor scales from.")
-    to_scope: Series[str] = pa.Field(isin=list(MEASUREMENT_SCOPES), description="Scope the factor scales to.")
-    factor_low: Series[float] = pa.Field(ge=1, le=5, description="Low multiplier (dimensionless).")
-    factor_central: Series[float] = pa.Field(ge=1, le=5, description="Central multiplier (dimensionless).")
-    factor_high: Series[float] = pa.Field(ge=1, le=5, description="High multiplier (dimensionless).")
-    description: Series[str] = pa.Field(description="What the factor covers and how each bound was derived.")
-    citation_publisher: Series[str] = pa.Field(description=CITATION_DESCRIPTIONS["citation_publisher"])
-    citation_title: Series[str] = pa.Field(description=CITATION_DESCRIPTIONS["citation_title"])
-    citation_url: Series[str] = pa.Field(description=CITATION_DESCRIPTIONS["citation_url"])
-    citation_published: Series[str] = pa.Field(description=CITATION_DESCRIPTIONS["citation_published"])
-    citation_locator: Series[str] = _citation("citation_locator")
-    citation_note: Series[str] = pa.Field(description=CITATION_DESCRIPTIONS["citation_note"])
-    via_url: Series[str] = _citation("via_url")
-    source_file: Series[str] = pa.Field(description="Raw file name within the source's snapshot.")
+class InferenceOverheadFactors(Cited):
+    factor_id = column(str, str_matches=r"^[a-z0-9_]+$", description="Id of the factor.")
+    from_scope = column(str, isin=list(MEASUREMENT_SCOPES), description="Scope the factor scales from.")
+    to_scope = column(str, isin=list(MEASUREMENT_SCOPES), description="Scope the factor scales to.")
+    factor_low = column(float, ge=1, le=5, description="Low multiplier (dimensionless).")
+    factor_central = column(float, ge=1, le=5, description="Central multiplier (dimensionless).")
+    factor_high = column(float, ge=1, le=5, description="High multiplier (dimensionless).")
+    description = column(str, description="What the factor covers and how each bound was derived.")
+    citation = fields.citation(locator=True, via_url=True)
+    source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="factor_low <= factor_central <= factor_high.")
     def range_is_ordered(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["factor_low"] <= frame["factor_central"]) & (frame["factor_central"] <= frame["factor_high"])
 
-    class Config:
-        strict = True
-        coerce = True
-        unique = ["factor_id", "source_id"]

@@ -24,14 +24,21 @@ class TableSpec:
     def column_descriptions(self) -> dict[str, str]:
         return {name: (col.description or "") for name, col in self.schema.columns.items()}
 
+    def column_units(self) -> dict[str, str | None]:
+        """Each column's unit (schemas.fields), None where it has none."""
+        return {name: (col.metadata or {}).get("unit") for name, col in self.schema.columns.items()}
+
 
 TABLES: dict[str, TableSpec] = {}
 
 
 def register(name: str, primary_key: tuple[str, ...], description: str, kind: str = "table"):
+    """Publish the model as table `name`; its rows are unique on the primary key (checked by pandera)."""
     def wrap(model: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
-        TABLES[name] = TableSpec(name, model, primary_key, description.strip(), kind)
-        return model
+        keyed = type(model.__name__, (model,), {"__module__": model.__module__, "__doc__": model.__doc__,
+                                                "Config": type("Config", (), {"unique": list(primary_key)})})
+        TABLES[name] = TableSpec(name, keyed, primary_key, description.strip(), kind)
+        return keyed
 
     return wrap
 

@@ -176,7 +176,7 @@ select r.source_id, r.source_vintage, r.model, r.organization, r.year, r.run_key
        case when r.method <> 'source_power_draw' then f.tdp_source_id end as tdp_source_id,
        case when r.method <> 'source_power_draw' then f.tdp_source_vintage end as tdp_source_vintage,
        f.pue, f.pue_source_id, f.pue_source_vintage,
-       coalesce(r.zone_id, footprint_default_zone()) as zone_id, r.zone_id is null as zone_is_assumed,
+       coalesce(r.zone_id, footprint_default_zone()) as zone_id, r.zone_id is null as is_zone_assumed,
        f.gco2e_per_kwh, f.intensity_source_id, f.intensity_source_vintage, f.intensity_data_year,
        f.intensity_is_carried_forward,
        case when r.method <> 'source_power_draw' then f.embodied_kgco2e_per_device end as embodied_kgco2e_per_device,

@@ -32,10 +32,10 @@ generation_lifecycle_at_least_direct = offending_rows_check(
     description="A lifecycle factor is never below the direct factor of the same technology, source and date "
     "(lifecycle includes combustion).",
     sql=f"""
-        select d.source_id, d.technology, d.valid_from, d.gco2e_per_kwh as direct, l.gco2e_per_kwh as lifecycle
+        select d.source_id, d.technology, d.valid_from_date, d.gco2e_per_kwh as direct, l.gco2e_per_kwh as lifecycle
         from {GENERATION_FACTORS} d join {GENERATION_FACTORS} l
           on d.source_id = l.source_id and d.technology = l.technology
-         and d.valid_from is not distinct from l.valid_from
+         and d.valid_from_date is not distinct from l.valid_from_date
         where d.basis = 'direct' and l.basis = 'lifecycle' and l.gco2e_per_kwh < d.gco2e_per_kwh
         order by all""",
     listed_as="lifecycle_below_direct",
@@ -99,11 +99,11 @@ halfhourly_periods_contiguous = offending_rows_check(
     "halfhourly_periods_contiguous",
     description="Every period is 30 minutes and each zone's periods follow one another without gaps or overlaps.",
     sql=f"""
-        select zone_id, source_id, period_start, period_end, next_start from (
-            select *, lead(period_start) over (partition by zone_id, source_id order by period_start) as next_start
+        select zone_id, source_id, period_start_utc, period_end_utc, next_start from (
+            select *, lead(period_start_utc) over (partition by zone_id, source_id order by period_start_utc) as next_start
             from {HALFHOURLY})
-        where period_end - period_start <> interval 30 minute
-           or (next_start is not null and next_start <> period_end)
+        where period_end_utc - period_start_utc <> interval 30 minute
+           or (next_start is not null and next_start <> period_end_utc)
         order by all limit 20""",
     listed_as="irregular_periods",
 )

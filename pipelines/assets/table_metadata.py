@@ -23,12 +23,14 @@ PREVIEW_CELL_CHARS = 40
 def column_schema(table_name: str) -> dg.TableSchema:
     """Dagster TableSchema of a published table, from its pandera model."""
     spec = table(table_name)
+    units = spec.column_units()
     columns = []
     for name, column in spec.schema.columns.items():
         others = [f"{key} {value}" for key, value in field_constraints(column).items()
                   if key not in ("required",)]
         columns.append(dg.TableColumn(
             name=name, type=str(column.dtype), description=column.description or None,
+            tags={"unit": units[name]} if units[name] else None,
             constraints=dg.TableColumnConstraints(nullable=column.nullable, unique=column.unique,
                                                   other=others or None)))
     constraints = dg.TableConstraints(other=[f"primary key ({', '.join(spec.primary_key)})"]) \

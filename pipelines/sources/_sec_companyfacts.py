@@ -113,7 +113,7 @@ def _company(raw: RawSource, name: str) -> pd.DataFrame:
         "value": rows["val"].astype(float),
         "unit": rows["unit"],
         "form": rows["form"],
-        "filed": rows["filed"],
+        "filed_date": rows["filed"],
         "accn": rows["accn"],
         "source_file": name,
     })

@@ -168,19 +168,20 @@ def parse_hardware_embodied(raw: RawSource) -> pd.DataFrame:
         rows.append({
             "item": f"{spec['name']} (Boavizta GPU model)",
             "canonical_model": hardware.canonical_model(spec["name"]),
-            "kgco2e": result.cradle_to_gate_kgco2e,
+            "embodied_kgco2e": result.cradle_to_gate_kgco2e,
             "boundary": "cradle-to-gate (manufacture incl. upstream transport; excludes distribution, use, "
                         "end of life)",
             "method": "BoaviztAPI GPU component model: factors.yml gpu gwp factors x gpu_specs.csv casing and "
                       "heatsink mass, PWB area, effective die area, VRAM die area",
             "method_type": "parametric_model",
-            "note": f"kg CO2e by component: {terms}. Boavizta's other embedded terms, not included: "
+            "citation_note": f"kg CO2e by component: {terms}. Boavizta's other embedded terms, not included: "
                     f"distribution {result.distribution_kgco2e:.2f}, end of life {result.end_of_life_kgco2e:.2f}.",
             "source_file": GPU_SPECS,
         })
     if not rows:
         raise SourceFormatError(raw.source_id, GPU_SPECS, f"no GPU has all of {_EMBODIED_INPUTS}")
-    return pd.DataFrame(rows).assign(publisher=None, title=None, url=None, published=None)
+    return pd.DataFrame(rows).assign(citation_publisher=None, citation_title=None, citation_url=None,
+                                       citation_published=None)
 
 
 SOURCE = Source(

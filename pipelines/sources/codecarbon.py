@@ -124,7 +124,7 @@ def parse_generation_emission_factors(raw: RawSource) -> pd.DataFrame:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SourceFormatError(raw.source_id, PER_SOURCE, f"non-numeric value {value!r}", column=key)
         rows.append({"technology": PER_SOURCE_TECHNOLOGIES[key], "technology_as_published": key, "basis": basis,
-                     "gco2e_per_kwh": float(value), "valid_from": None, "source_note": citation,
+                     "gco2e_per_kwh": float(value), "valid_from_date": None, "source_note": citation,
                      "source_file": PER_SOURCE})
     if not rows:
         raise SourceFormatError(raw.source_id, PER_SOURCE, "no emission factors in the file")

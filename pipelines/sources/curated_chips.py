@@ -2,7 +2,7 @@
 
 * accelerator_shipments.csv: analyst estimates and vendor-reported figures of AI-accelerator
   unit shipments, purchases and data-centre revenue (vendor, product family, period, low/high).
-  `url` is the primary publisher (a vendor's filing, or the first outlet to publish a paywalled
+  `citation_url` is the primary publisher (a vendor's filing, or the first outlet to publish a paywalled
   analyst study); the news or aggregator page the figure was first found on is `via_url`.
 * accelerator_specs_curated.csv: datasheet figures (TDP, memory, peak FLOP/s) for accelerators
   the open tool datasets lack (H200, B200, MI300X, TPU v5p ...) or state wrongly (V100 16 GB);
@@ -13,7 +13,7 @@
   applies to, with its citation.
 * hardware_embodied_pcf.csv: manufacturing emissions of accelerators and server components
   from manufacturer product carbon footprints, LCA studies and literature estimates. A row's
-  canonical_model is set only when its kgco2e is for one unit of that accelerator (a per-GPU
+  canonical_model is set only when its embodied_kgco2e is for one unit of that accelerator (a per-GPU
   share of an 8-GPU baseboard PCF is; the baseboard itself is not).
 """
 
@@ -24,6 +24,7 @@ import pandas as pd
 from pipelines import hardware
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import BASIC_CITATION, CITATION, read_curated
 from pipelines.sources._specs import finish_specs
 
 SHIPMENTS = "accelerator_shipments.csv"
@@ -31,25 +32,18 @@ EMBODIED = "hardware_embodied_pcf.csv"
 SPECS = "accelerator_specs_curated.csv"
 SALES_ASSUMPTIONS = "accelerator_sales_assumptions.csv"
 COMPILED = "2026-11-25"
-_CITATION = ["publisher", "title", "url", "published"]
 _BOOLEAN = {"true": True, "false": False}
-
-
-def _read(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
-    frame = raw.csv(name, dtype=str, keep_default_na=False, na_values=[""])
-    raw.require_columns(name, frame, columns)
-    return frame.apply(lambda column: column.str.strip())
 
 
 def parse_shipments(raw: RawSource) -> pd.DataFrame:
     columns = ["vendor", "product_family", "period", "metric", "units_low", "units_high", "unit", "is_forecast",
-               *_CITATION, "note", "via_url"]
-    frame = _read(raw, SHIPMENTS, columns)
+               *BASIC_CITATION, "via_url"]
+    frame = read_curated(raw, SHIPMENTS, columns)
     forecast = frame["is_forecast"].str.lower().map(_BOOLEAN)
     if forecast.isna().any():
         raise SourceFormatError(raw.source_id, SHIPMENTS, "is_forecast must be true or false", column="is_forecast",
                                 sample_rows=frame[forecast.isna()].to_dict("records"))
-    return frame[columns].assign(
+    return frame.assign(
         units_low=raw.to_number(SHIPMENTS, frame, "units_low"),
         units_high=raw.to_number(SHIPMENTS, frame, "units_high"),
         is_forecast=forecast.astype(bool),
@@ -58,42 +52,31 @@ def parse_shipments(raw: RawSource) -> pd.DataFrame:
 
 
 def parse_embodied(raw: RawSource) -> pd.DataFrame:
-    columns = ["item", "canonical_model", "kgco2e", "boundary", "method", "method_type", *_CITATION, "note"]
-    frame = _read(raw, EMBODIED, columns)
+    columns = ["item", "canonical_model", "embodied_kgco2e", "boundary", "method", "method_type", *BASIC_CITATION]
+    frame = read_curated(raw, EMBODIED, columns)
     keys = frame["canonical_model"]
     # A key must be what canonical_model() makes of it, or it would never join accelerator_specs.
     not_canonical = keys.notna() & (keys != keys.map(lambda k: hardware.canonical_model(k) if pd.notna(k) else k))
     if not_canonical.any():
         raise SourceFormatError(raw.source_id, EMBODIED, "canonical_model is not a canonical key",
                                 column="canonical_model", sample_rows=frame[not_canonical].to_dict("records"))
-    return frame[columns].assign(kgco2e=raw.to_number(EMBODIED, frame, "kgco2e"), source_file=EMBODIED)
+    return frame.assign(embodied_kgco2e=raw.to_number(EMBODIED, frame, "embodied_kgco2e"), source_file=EMBODIED)
 
 
 def parse_specs(raw: RawSource) -> pd.DataFrame:
     numbers = ["tdp_w", "memory_gb", "release_year", "peak_tflops_fp32", "peak_tflops_fp16", "process_nm",
                "die_area_mm2"]
-    frame = _read(raw, SPECS, ["model", "kind", *numbers, *_CITATION[:-1], "note"])
-    missing_url = frame["url"].isna()
-    if missing_url.any():
-        raise SourceFormatError(raw.source_id, SPECS, "every row needs the url it cites", column="url",
-                                sample_rows=frame[missing_url].to_dict("records"))
+    frame = read_curated(raw, SPECS, ["model", "kind", *numbers, "citation_publisher", "citation_title", "citation_url",
+                                      "citation_note"])
     specs = frame[["model", "kind"]].assign(**{column: raw.to_number(SPECS, frame, column) for column in numbers},
-                                            reference=frame["url"])
+                                            reference=frame["citation_url"])
     return finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
-
-
-_SALES_CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_published", "citation_locator",
-                   "citation_note", "via_url"]
 
 
 def parse_sales_assumptions(raw: RawSource) -> pd.DataFrame:
     numbers = ["first_year", "last_year", "value_low", "value_central", "value_high"]
-    frame = _read(raw, SALES_ASSUMPTIONS, ["vendor", "parameter", *numbers, *_SALES_CITATION])
-    uncited = frame["citation_url"].isna()
-    if uncited.any():
-        raise SourceFormatError(raw.source_id, SALES_ASSUMPTIONS, "every row needs the citation_url it cites",
-                                column="citation_url", sample_rows=frame[uncited].to_dict("records"))
-    return frame[["vendor", "parameter", *_SALES_CITATION]].assign(
+    frame = read_curated(raw, SALES_ASSUMPTIONS, ["vendor", "parameter", *numbers, *CITATION])
+    return frame[["vendor", "parameter", *CITATION]].assign(
         **{column: raw.to_number(SALES_ASSUMPTIONS, frame, column) for column in numbers},
         source_file=SALES_ASSUMPTIONS)
 

@@ -5,7 +5,7 @@ Global E-waste Monitor editions (UNITAR / ITU), studies of e-waste from generati
 and UN World Population Prospects (the denominators the per-capita consistency check uses).
 Both files share one layout:
 
-    zone_id,year,metric,value,unit,publisher,title,url,published,note
+    zone_id,year,metric,value,unit,citation_publisher,citation_title,citation_url,citation_published,citation_note
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import pandas as pd
 from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import BASIC_CITATION, read_curated
 from schemas.ewaste import RATE_DEFINITION_BY_METRIC, TOTAL_CATEGORY
 
 SOURCE_ID = "curated_ewaste"
 HEADLINES = "ewaste_headlines.csv"
 POPULATION = "world_population.csv"
 DATA_AS_OF = "2026-11-25"
-COLUMNS = ["zone_id", "year", "metric", "value", "unit", "publisher", "title", "url", "published", "note"]
+COLUMNS = ["zone_id", "year", "metric", "value", "unit", *BASIC_CITATION]
 AGGREGATE_NAMES = {"WLD": "World", "EU27": "European Union (27)"}
 
 
@@ -30,17 +31,9 @@ def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
 
 
 def _parse(raw: RawSource, name: str) -> pd.DataFrame:
-    # Dates stay text: "2020-07" must not become a timestamp.
-    frame = raw.csv(name, dtype=str, keep_default_na=False)
-    raw.require_columns(name, frame, COLUMNS)
-    for column in ("zone_id", "metric", "unit", "publisher", "title", "url"):
-        empty = frame[column].str.strip() == ""
-        if empty.any():
-            raise SourceFormatError(SOURCE_ID, name, "every curated row needs a value here (citation or key)",
-                                    column=column, sample_rows=frame.loc[empty].head(5).to_dict("records"))
-    zone_ids = frame["zone_id"].str.strip()
+    frame = read_curated(raw, name, COLUMNS, required=("zone_id", "metric", "unit"))
     zone_types, zone_names = [], []
-    for zone_id in zone_ids:
+    for zone_id in frame["zone_id"]:
         if zone_id in AGGREGATE_NAMES or zone_id.startswith("AGG-"):
             zone_types.append("aggregate")
             zone_names.append(AGGREGATE_NAMES.get(zone_id, zone_id))
@@ -50,10 +43,9 @@ def _parse(raw: RawSource, name: str) -> pd.DataFrame:
         else:
             raise SourceFormatError(SOURCE_ID, name, f"zone_id {zone_id!r} is neither ISO 3166-1 alpha-3 nor an "
                                                      "aggregate id (WLD, EU27, AGG-<NAME>)", column="zone_id")
-    publisher = frame["publisher"].str.strip()
-    metric = frame["metric"].str.strip()
+    metric = frame["metric"]
     return pd.DataFrame({
-        "zone_id": zone_ids,
+        "zone_id": frame["zone_id"],
         "zone_name": zone_names,
         "zone_type": zone_types,
         "year": raw.to_number(name, frame, "year"),
@@ -62,16 +54,12 @@ def _parse(raw: RawSource, name: str) -> pd.DataFrame:
         "value": raw.to_number(name, frame, "value"),
         "flag": None,
         "rate_definition": metric.map(RATE_DEFINITION_BY_METRIC),
-        "unit": frame["unit"].str.strip(),
+        "unit": frame["unit"],
         # Two editions of a report may both project the same year; the publisher (which names
         # the edition) tells their rows apart.
-        "series": publisher,
+        "series": frame["citation_publisher"],
         "source_file": name,
-        "citation_publisher": publisher,
-        "citation_title": frame["title"].str.strip(),
-        "citation_url": frame["url"].str.strip(),
-        "citation_published": frame["published"].str.strip().replace("", None),
-        "citation_note": frame["note"].str.strip().replace("", None),
+        **frame[BASIC_CITATION],
     })
 
 

@@ -12,32 +12,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
-from pipelines.sources.curated_reference import read_curated
+from pipelines.sources._curated import CITATION, read_curated
 
 DISCLOSURES = "inference_disclosures.csv"
 OVERHEAD = "inference_overhead_factors.csv"
-CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_published", "citation_locator",
-            "citation_note", "via_url"]
 _MEASUREMENT_COLUMNS = ["model_name", "total_params_billions", "active_params_billions", "architecture",
                         "gpu_count", "max_batch_size", "avg_batch_size", "precision", "avg_output_tokens",
                         "energy_j_per_token", "avg_power_w", "energy_score_stars", "size_class"]
 
 
-def _cited(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
-    frame = read_curated(raw, name, columns)
-    uncited = frame["citation_url"].isna() | frame["citation_publisher"].isna()
-    if uncited.any():
-        raise SourceFormatError(raw.source_id, name, f"{int(uncited.sum())} row(s) without a citation",
-                                column="citation_url", sample_rows=frame[uncited].to_dict("records"))
-    return frame
-
-
 def parse_disclosures(raw: RawSource) -> pd.DataFrame:
     columns = ["measurement_id", "model", "task", "request_unit", "energy_wh_per_request", "gco2e_per_request",
                "measurement_scope", "hardware", *CITATION]
-    frame = _cited(raw, DISCLOSURES, columns)
+    frame = read_curated(raw, DISCLOSURES, columns)
     energy = raw.to_number(DISCLOSURES, frame, "energy_wh_per_request")
     return frame.assign(
         energy_wh_per_request=energy,
@@ -46,16 +34,16 @@ def parse_disclosures(raw: RawSource) -> pd.DataFrame:
         task_as_published=frame["task"],
         source_file=DISCLOSURES,
         **{c: None for c in _MEASUREMENT_COLUMNS},
-    ).reset_index(drop=True)
+    )
 
 
 def parse_overhead_factors(raw: RawSource) -> pd.DataFrame:
     columns = ["factor_id", "from_scope", "to_scope", "factor_low", "factor_central", "factor_high", "description",
                *CITATION]
-    frame = _cited(raw, OVERHEAD, columns)
+    frame = read_curated(raw, OVERHEAD, columns)
     return frame.assign(**{c: raw.to_number(OVERHEAD, frame, c) for c in ("factor_low", "factor_central",
                                                                            "factor_high")},
-                        source_file=OVERHEAD).reset_index(drop=True)
+                        source_file=OVERHEAD)
 
 
 SOURCE = Source(

@@ -11,39 +11,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import BASIC_CITATION, read_curated
 
 EQUIVALENCES = "equivalences.csv"
 DATACENTER_PUE = "datacenter_pue.csv"
-CITATION_COLUMNS = ["publisher", "title", "url", "published", "note"]
-
-
-def read_curated(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
-    """A curated CSV as text cells: a blank cell is missing, everything else kept as written."""
-    frame = raw.csv(name, dtype=str, keep_default_na=False, na_values=[""])
-    raw.require_columns(name, frame, columns)
-    frame = frame[columns].apply(lambda column: column.str.strip())
-    uncited = frame["url"].isna() if "url" in columns else pd.Series(False, index=frame.index)
-    if uncited.any():
-        raise SourceFormatError(raw.source_id, name, f"{int(uncited.sum())} row(s) without a citation URL",
-                                column="url", sample_rows=frame[uncited].to_dict("records"))
-    return frame
 
 
 def parse_equivalences(raw: RawSource) -> pd.DataFrame:
-    columns = ["key", "description", "value", "unit", *CITATION_COLUMNS]
+    columns = ["key", "description", "value", "unit", *BASIC_CITATION]
     frame = read_curated(raw, EQUIVALENCES, columns)
-    return frame.assign(value=raw.to_number(EQUIVALENCES, frame, "value"),
-                        source_file=EQUIVALENCES).reset_index(drop=True)
+    return frame.assign(value=raw.to_number(EQUIVALENCES, frame, "value"), source_file=EQUIVALENCES)
 
 
 def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
-    columns = ["scope", "entity", "year", "pue", *CITATION_COLUMNS]
+    columns = ["scope", "entity", "year", "pue", *BASIC_CITATION]
     frame = read_curated(raw, DATACENTER_PUE, columns)
     return frame.assign(year=raw.to_number(DATACENTER_PUE, frame, "year"),
                         pue=raw.to_number(DATACENTER_PUE, frame, "pue"),
-                        source_file=DATACENTER_PUE).reset_index(drop=True)
+                        source_file=DATACENTER_PUE)
 
 
 SOURCE = Source(

@@ -4,7 +4,7 @@ ai_training_runs_curated.csv holds runs whose energy or emissions were published
 Llama model cards: Patterson et al. 2021 (GPT-3, T5, Meena, GShard, Switch Transformer,
 Evolved Transformer), Luccioni et al. 2022 (BLOOM), the OPT and LLaMA papers, Strubell et al.
 2019 and a third-party GPT-4 estimate. Each row keeps the figures as published and a quote
-in `note`; a blank cell means the publication does not state the value.
+in `citation_note`; a blank cell means the publication does not state the value.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.sources._base import RawSource, Source, SourceFile
-from pipelines.sources.curated_reference import CITATION_COLUMNS, read_curated
+from pipelines.sources._curated import BASIC_CITATION, read_curated
 
 RUNS = "ai_training_runs_curated.csv"
 _TEXT_COLUMNS = ["model", "organization", "hardware", "location", "zone_id"]
@@ -21,16 +21,16 @@ _NUMBER_COLUMNS = ["year", "hardware_count", "training_hours", "gpu_hours", "pow
 
 
 def parse_training_runs(raw: RawSource) -> pd.DataFrame:
-    frame = read_curated(raw, RUNS, [*_TEXT_COLUMNS, *_NUMBER_COLUMNS, *CITATION_COLUMNS])
+    frame = read_curated(raw, RUNS, [*_TEXT_COLUMNS, *_NUMBER_COLUMNS, *BASIC_CITATION])
     numbers = {column: raw.to_number(RUNS, frame, column) for column in _NUMBER_COLUMNS}
     return frame.assign(
         **numbers,
         # Resolved against accelerator_specs_preferred when the table is published.
         canonical_model=None,
         # None of the curated publications reports a market-based figure.
-        reported_tco2e_market_based=float("nan"),
+        reported_market_based_tco2e=float("nan"),
         source_file=RUNS,
-    ).reset_index(drop=True)
+    )
 
 
 SOURCE = Source(

@@ -69,7 +69,7 @@ def _row(raw: RawSource, basis: str, mode: str, item, *, dated: bool) -> dict:
         "technology_as_published": mode,
         "basis": basis,
         "gco2e_per_kwh": float(value),
-        "valid_from": _valid_from(raw, where, item) if dated else None,
+        "valid_from_date": _valid_from(raw, where, item) if dated else None,
         "source_note": " ".join(str(item["source"]).split()),
         "source_file": DEFAULTS,
     }

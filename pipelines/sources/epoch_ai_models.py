@@ -19,7 +19,7 @@ What this parser keeps apart, on purpose:
 Only models for which Epoch states something about training (compute, hardware, quantity, time
 or power draw) are training runs; the others are left out (counted in the parser notes). The
 citation is Epoch's database (figures are often Epoch's own estimates); the model's publication
-is named in `note`. Live mode reads Epoch's own export (epoch.ai/data/notable_ai_models.csv),
+is named in `citation_note`. Live mode reads Epoch's own export (epoch.ai/data/notable_ai_models.csv),
 the layout recorded here.
 """
 
@@ -97,17 +97,18 @@ def parse_training_runs(raw: RawSource) -> pd.DataFrame:
         "grid_gco2e_per_kwh": float("nan"),
         "reported_energy_mwh": float("nan"),
         "reported_tco2e": float("nan"),
-        "reported_tco2e_market_based": float("nan"),
+        "reported_market_based_tco2e": float("nan"),
         "training_compute_flop": numbers["training_compute_flop"],
         "parameter_count": numbers["parameter_count"],
         "hardware_utilization_fraction": numbers["hardware_utilization_fraction"],
         "cluster_power_draw_w": numbers["cluster_power_draw_w"],
         "organization_country": frame["Country (of organization)"],
-        "publisher": "Epoch AI",
-        "title": "Data on Notable AI Models",
-        "url": URL,
-        "published": None,  # the database's, not the model's: the model's date is in `year` and `note`
-        "note": note,
+        "citation_publisher": "Epoch AI",
+        "citation_title": "Data on Notable AI Models",
+        "citation_url": URL,
+        # The database's date, not the model's: the model's is in `year` and `citation_note`.
+        "citation_published": None,
+        "citation_note": note,
         "source_file": MODELS,
     }).reset_index(drop=True)
 

@@ -155,11 +155,11 @@ def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
                    for provider, publisher, default in zip(providers, publishers, is_default, strict=True)],
         "year": years,
         "pue": raw.to_number(PUE_DEFAULTS, frame, "PUE"),
-        "publisher": publishers,
-        "title": None,
-        "url": urls,
-        "published": None,
-        "note": "Green Algorithms defaults_PUE.csv, provider '" + providers + "': " + source_text,
+        "citation_publisher": publishers,
+        "citation_title": None,
+        "citation_url": urls,
+        "citation_published": None,
+        "citation_note": "Green Algorithms defaults_PUE.csv, provider '" + providers + "': " + source_text,
         "source_file": PUE_DEFAULTS,
     }).reset_index(drop=True)
 

@@ -11,7 +11,7 @@ Recorded as published:
   usage efficiency", so the cards' PUE is inside it and `pue` stays empty.
 * "Total" rows are sums of the rows above and are left out.
 * The Llama 3.2 Vision table gives GPU-hours per training stage ("Stage 1 pretraining: 147K
-  H100 hours ..."); the stages are summed and listed in `note`.
+  H100 hours ..."); the stages are summed and listed in `citation_note`.
 * Emissions written as "Negligible" (under 0.001 t, says the card) are left empty, with a note.
 * year: the end of the stated training period ("trained between January 2023 and July
   2023"), else the year of the model's release date.
@@ -137,13 +137,13 @@ def _card_runs(raw: RawSource, name: str) -> list[dict]:
             "grid_gco2e_per_kwh": None,
             "reported_energy_mwh": None,
             "reported_tco2e": _number(raw, name, location_based, "emissions"),
-            "reported_tco2e_market_based": _number(raw, name, cells.get("reported_tco2e_market_based", ""),
+            "reported_market_based_tco2e": _number(raw, name, cells.get("reported_market_based_tco2e", ""),
                                                    "market-based emissions"),
-            "publisher": ORGANIZATION,
-            "title": f"{family} model card",
-            "url": raw.file(name).url,
-            "published": published,
-            "note": "; ".join(notes),
+            "citation_publisher": ORGANIZATION,
+            "citation_title": f"{family} model card",
+            "citation_url": raw.file(name).url,
+            "citation_published": published,
+            "citation_note": "; ".join(notes),
             "source_file": name,
         })
     if not runs:
@@ -163,7 +163,7 @@ def _columns(raw: RawSource, name: str, header: list[str]) -> list[str]:
         elif "power" in text:
             names.append("power_w")
         elif "market-based" in text:
-            names.append("reported_tco2e_market_based")
+            names.append("reported_market_based_tco2e")
         elif "location-based" in text or "carbon emitted" in text:
             names.append("reported_tco2e")
         else:

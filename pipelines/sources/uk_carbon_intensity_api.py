@@ -112,8 +112,8 @@ def _rows(raw: RawSource, name: str, frame: pd.DataFrame, *, zone_id, zone_name)
     return pd.DataFrame({
         "zone_id": zone_id,
         "zone_name": zone_name,
-        "period_start": _timestamps(raw, name, frame, "from"),
-        "period_end": _timestamps(raw, name, frame, "to"),
+        "period_start_utc": _timestamps(raw, name, frame, "from"),
+        "period_end_utc": _timestamps(raw, name, frame, "to"),
         "forecast_gco2_per_kwh": raw.to_number(name, frame, "forecast"),
         "actual_gco2_per_kwh": raw.to_number(name, frame, "actual").astype("float64"),
         "intensity_index": frame["index"],

@@ -34,8 +34,8 @@ def test_real_boavizta_gpus_and_embodied():
     assert specs.loc["h100-sxm", "mass_kg"] == pytest.approx(1.69)
     embodied = boavizta.parse_hardware_embodied(raw).set_index("canonical_model")
     assert len(embodied) == 8
-    assert embodied.loc["h100-sxm", "kgco2e"] == pytest.approx(572.1232, abs=1e-3)
-    assert embodied.loc["a100-sxm-40gb", "kgco2e"] == pytest.approx(270.5653, abs=1e-3)
+    assert embodied.loc["h100-sxm", "embodied_kgco2e"] == pytest.approx(572.1232, abs=1e-3)
+    assert embodied.loc["a100-sxm-40gb", "embodied_kgco2e"] == pytest.approx(270.5653, abs=1e-3)
 
 
 def test_h100_sxm_in_mlco2_impact(built_warehouse):
@@ -89,7 +89,7 @@ def test_nonsense_is_rejected_with_suggestions(built_warehouse):
 
 
 def test_every_shipments_row_has_a_url(built_warehouse):
-    (rows, with_url) = query(built_warehouse, """select count(*), count(*) filter (where url like 'http%')
+    (rows, with_url) = query(built_warehouse, """select count(*), count(*) filter (where citation_url like 'http%')
                                                  from accelerator_shipments""")[0]
     assert rows == with_url == 23
     assert query(built_warehouse, """select units_low from accelerator_shipments where vendor = 'NVIDIA'

@@ -19,12 +19,12 @@ def test_llama_cards_real_values():
     assert len(runs) == 19
     assert runs.loc["Llama 2 7B", ["gpu_hours", "power_w", "reported_tco2e", "year"]].tolist() == [
         184320, 400, 31.22, 2023]
-    assert runs.loc["Llama 3 70B", ["gpu_hours", "reported_tco2e", "published"]].tolist() == [
+    assert runs.loc["Llama 3 70B", ["gpu_hours", "reported_tco2e", "citation_published"]].tolist() == [
         6.4e6, 1900, "2024-04-18"]
-    assert runs.loc["Llama 3.1 405B", ["gpu_hours", "reported_tco2e", "reported_tco2e_market_based"]].tolist() == [
+    assert runs.loc["Llama 3.1 405B", ["gpu_hours", "reported_tco2e", "reported_market_based_tco2e"]].tolist() == [
         30.84e6, 8930, 0]
     assert runs.loc["Llama 3.2-vision 90B", "gpu_hours"] == 885_000 + 885_000 + 3072 + 2048
-    assert runs.loc["Llama 3.3 70B", ["reported_tco2e", "published"]].tolist() == [12.9, "2024-12-06"]
+    assert runs.loc["Llama 3.3 70B", ["reported_tco2e", "citation_published"]].tolist() == [12.9, "2024-12-06"]
     assert runs.loc["Llama 4 Maverick", ["gpu_hours", "reported_tco2e", "year"]].tolist() == [2.38e6, 645, 2025]
     assert set(runs["hardware"]) == {"A100-80GB", "H100-80GB"}
 
@@ -32,12 +32,12 @@ def test_llama_cards_real_values():
 def test_green_algorithms_default_pue_real():
     frame = green_algorithms.parse_datacenter_pue(real_source("green_algorithms")).set_index("entity")
     default = frame.loc[frame["scope"] == "industry"].iloc[0]
-    assert (default.pue, default.year, default.publisher) == (1.56, 2024, "Uptime Institute")
+    assert (default.pue, default.year, default.citation_publisher) == (1.56, 2024, "Uptime Institute")
     assert frame.loc["Microsoft Azure", "pue"] == 1.12 and len(frame) == 6
 
 
 def test_default_pue_is_the_latest_uptime_average(built_warehouse):
-    rows = query(built_warehouse, "select source_id, year, pue, publisher from datacenter_pue_default")
+    rows = query(built_warehouse, "select source_id, year, pue, citation_publisher from datacenter_pue_default")
     assert rows == [("green_algorithms", 2024, 1.56, "Uptime Institute")]
 
 
@@ -88,7 +88,7 @@ def test_training_runs_resolve_their_hardware(built_warehouse):
 
 def test_training_footprint_estimates_list_the_llama_runs_with_ratios(built_warehouse):
     rows = {r[0]: r[1:] for r in query(built_warehouse, """
-        select model, device_hours_central, tdp_w, pue, zone_id, zone_is_assumed, estimated_operational_tco2e_central,
+        select model, device_hours_central, tdp_w, pue, zone_id, is_zone_assumed, estimated_operational_tco2e_central,
                reported_tco2e, tco2e_ratio
         from training_footprint_estimates where source_id = 'llama_model_cards'""")}
     assert len(rows) == 19

@@ -50,11 +50,11 @@ def test_emaps_headline_factors(emaps):
 
 def test_emaps_storage_discharge_by_year(emaps):
     battery = emaps[(emaps["technology"] == "battery discharge") & (emaps["basis"] == "lifecycle")]
-    assert sorted(battery["valid_from"]) == [dt.date(year, 1, 1) for year in range(2015, 2026)]
+    assert sorted(battery["valid_from_date"]) == [dt.date(year, 1, 1) for year in range(2015, 2026)]
     assert one(emaps, technology="battery discharge", basis="lifecycle",
-               valid_from=dt.date(2025, 1, 1))["gco2e_per_kwh"] == pytest.approx(358.44)
+               valid_from_date=dt.date(2025, 1, 1))["gco2e_per_kwh"] == pytest.approx(358.44)
     assert one(emaps, technology="hydro discharge", basis="direct",
-               valid_from=dt.date(2017, 1, 1))["gco2e_per_kwh"] == pytest.approx(379.81)
+               valid_from_date=dt.date(2017, 1, 1))["gco2e_per_kwh"] == pytest.approx(379.81)
 
 
 def test_emaps_row_count(emaps):
@@ -158,10 +158,10 @@ def halfhours():
 
 
 def test_gb_national_half_hour(halfhours):
-    morning = one(halfhours, zone_id="GBR", period_start=pd.Timestamp("2019-08-26T08:00Z"))
+    morning = one(halfhours, zone_id="GBR", period_start_utc=pd.Timestamp("2019-08-26T08:00Z"))
     assert (morning["forecast_gco2_per_kwh"], morning["actual_gco2_per_kwh"], morning["intensity_index"]) == (
         244, 228, "moderate")
-    first = one(halfhours, zone_id="GBR", period_start=pd.Timestamp("2019-08-25T12:30Z"))
+    first = one(halfhours, zone_id="GBR", period_start_utc=pd.Timestamp("2019-08-25T12:30Z"))
     assert (first["forecast_gco2_per_kwh"], first["actual_gco2_per_kwh"]) == (183, 178)
 
 
@@ -170,9 +170,9 @@ def test_gb_regions(halfhours):
     assert len(regional) == 48 * 18
     assert regional["zone_id"].nunique() == 18
     assert regional["actual_gco2_per_kwh"].isna().all()
-    scotland = one(halfhours, zone_id="GBR-NORTH-SCOTLAND", period_start=pd.Timestamp("2019-08-25T12:30Z"))
+    scotland = one(halfhours, zone_id="GBR-NORTH-SCOTLAND", period_start_utc=pd.Timestamp("2019-08-25T12:30Z"))
     assert (scotland["forecast_gco2_per_kwh"], scotland["intensity_index"]) == (23, "very low")
-    assert one(halfhours, zone_id="GBR-WLS", period_start=pd.Timestamp("2019-08-26T08:00Z"))[
+    assert one(halfhours, zone_id="GBR-WLS", period_start_utc=pd.Timestamp("2019-08-26T08:00Z"))[
         "forecast_gco2_per_kwh"] == 337
     assert len(halfhours[halfhours["zone_id"] == "GBR"]) == 48
 

@@ -29,14 +29,14 @@ def test_row_counts_per_source(built_warehouse):
 def test_generation_factors(built_warehouse):
     rows = dict(((t, b), v) for t, b, v in query(built_warehouse, """
         select technology, basis, gco2e_per_kwh from generation_emission_factors
-        where source_id = 'emaps_factors' and valid_from is null"""))
+        where source_id = 'emaps_factors' and valid_from_date is null"""))
     assert rows[("coal", "lifecycle")] == 820
     assert rows[("gas", "lifecycle")] == 490
     assert rows[("coal", "direct")] == 760
-    ((valid_from, value, vintage),) = query(built_warehouse, """
-        select valid_from, gco2e_per_kwh, source_vintage from generation_emission_factors
-        where technology = 'battery discharge' and basis = 'direct' and valid_from = date '2019-01-01'""")
-    assert (valid_from, value, vintage) == (dt.date(2019, 1, 1), pytest.approx(383.75), "2026-04-28")
+    ((valid_from_date, value, vintage),) = query(built_warehouse, """
+        select valid_from_date, gco2e_per_kwh, source_vintage from generation_emission_factors
+        where technology = 'battery discharge' and basis = 'direct' and valid_from_date = date '2019-01-01'""")
+    assert (valid_from_date, value, vintage) == (dt.date(2019, 1, 1), pytest.approx(383.75), "2026-04-28")
 
 
 def test_marginal_factors(built_warehouse):
@@ -63,8 +63,8 @@ def test_cloud_regions_join_grid_table(built_warehouse):
 
 def test_halfhourly_timestamps_are_utc(built_warehouse):
     ((start, actual),) = query(built_warehouse, """
-        select period_start at time zone 'UTC', actual_gco2_per_kwh from grid_intensity_halfhourly
-        where zone_id = 'GBR' and period_start = timestamptz '2019-08-26 08:00:00+00'""")
+        select period_start_utc at time zone 'UTC', actual_gco2_per_kwh from grid_intensity_halfhourly
+        where zone_id = 'GBR' and period_start_utc = timestamptz '2019-08-26 08:00:00+00'""")
     assert (start, actual) == (dt.datetime(2019, 8, 26, 8, 0), 228)
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -126,3 +127,11 @@ def test_changelog_after_a_changed_source_lists_the_changed_rows(released, tmp_p
     assert (f"- `source_id=codecarbon, file=global_energy_mix.json`: sha256: `{old_sha}` -> `{new_sha}`"
             in changelog)
     assert "| sources | changed |" in changelog
+
+
+def test_release_database_keeps_the_renamed_columns_old_names_for_one_release(released):
+    _, result = released
+    with duckdb.connect(str(result.path / "aifootprint.duckdb"), read_only=True) as con:
+        cited = con.execute("select count(*) from legacy.equivalences where url like 'http%'").fetchone()[0]
+        assert con.execute("select count(citation_url) from equivalences").fetchone()[0] == cited
+    assert cited == result.tables["equivalences"] > 0

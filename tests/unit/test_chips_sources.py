@@ -127,13 +127,13 @@ def test_boavizta_specs_carry_mass_and_memory():
 
 def test_boavizta_embodied_per_gpu():
     embodied = boavizta.parse_hardware_embodied(fixture_source("boavizta")).set_index("canonical_model")
-    assert embodied.loc["l4", "kgco2e"] == pytest.approx(113.333587, abs=1e-5)  # worked in test_hardware.py
+    assert embodied.loc["l4", "embodied_kgco2e"] == pytest.approx(113.333587, abs=1e-5)  # worked in test_hardware.py
     assert embodied.loc["l4", "boundary"].startswith("cradle-to-gate")
     assert embodied.loc["l4", "method_type"] == "parametric_model"
-    assert "vram 93.11" in embodied.loc["l4", "note"]
+    assert "vram 93.11" in embodied.loc["l4", "citation_note"]
     # H100 SXM: die 0.042592 x 2810.4 = 119.70 of the total; VRAM (80 GB on 6 dies) dominates.
-    assert embodied.loc["h100-sxm", "kgco2e"] == pytest.approx(572.1232, abs=1e-3)
-    assert embodied.loc["gtx-1080-ti", "kgco2e"] == pytest.approx(87.4999, abs=1e-3)
+    assert embodied.loc["h100-sxm", "embodied_kgco2e"] == pytest.approx(572.1232, abs=1e-3)
+    assert embodied.loc["gtx-1080-ti", "embodied_kgco2e"] == pytest.approx(87.4999, abs=1e-3)
     validate("hardware_embodied_emissions",
              embodied.reset_index().assign(source_id="boavizta", source_vintage="2026-05-29"))
 
@@ -162,7 +162,7 @@ def curated():
 def test_curated_shipments_validate_and_cite_every_row(curated):
     shipments = validate("accelerator_shipments", curated_chips.parse_shipments(curated).assign(
         source_id="curated_chips", source_vintage=curated_chips.COMPILED))
-    assert shipments["url"].str.match(r"^https?://").all()
+    assert shipments["citation_url"].str.match(r"^https?://").all()
     nvidia_2023 = shipments.query("vendor == 'NVIDIA' and period == '2023' and metric == 'units_shipped'")
     assert nvidia_2023["units_low"].tolist() == [3_760_000]
     assert set(shipments.query("is_forecast")["period"]) == {"2024"}
@@ -172,7 +172,7 @@ def test_curated_shipments_validate_and_cite_every_row(curated):
 def test_curated_embodied_keys_are_canonical(curated):
     embodied = curated_chips.parse_embodied(curated).set_index("item")
     per_gpu = embodied.loc["NVIDIA H100 SXM, per GPU (1/8 of HGX H100 baseboard)"]
-    assert (per_gpu["canonical_model"], per_gpu["kgco2e"], per_gpu["method_type"]) == (
+    assert (per_gpu["canonical_model"], per_gpu["embodied_kgco2e"], per_gpu["method_type"]) == (
         "h100-sxm", 164, "manufacturer_pcf")
     assert pd.isna(embodied.loc["NVIDIA HGX H100 GPU baseboard (8x H100 SXM5)", "canonical_model"])
     validate("hardware_embodied_emissions", embodied.reset_index().assign(
@@ -200,8 +200,12 @@ def test_curated_key_that_is_not_canonical_is_a_format_error(tmp_path):
 
 def test_shipments_schema_requires_a_url_and_ordered_bounds(curated):
     shipments = curated_chips.parse_shipments(curated).assign(source_id="curated_chips", source_vintage="2026-11-25")
-    with pytest.raises(ValidationError, match="column 'url' failed"):
-        validate("accelerator_shipments", shipments.assign(url=shipments["url"].where(shipments.index != 0)))
+    with pytest.raises(ValidationError, match="column 'citation_url' failed str_matches"):
+        validate("accelerator_shipments", shipments.assign(citation_url=shipments["citation_url"].mask(
+            shipments.index == 0, "example.org/no-scheme")))
+    with pytest.raises(ValidationError, match="a row of a curated source without its citation"):
+        validate("accelerator_shipments", shipments.assign(citation_url=shipments["citation_url"].where(
+            shipments.index != 0)))
     with pytest.raises(ValidationError, match="column 'units_high' failed high_not_below_low"):
         validate("accelerator_shipments", shipments.assign(units_high=shipments["units_low"] - 1))
 

@@ -36,9 +36,9 @@ def con():
         ("curated_chips", "a100-pcie-40gb", 181.0, "manufacturing + distribution + end-of-life", "parametric_model",
          "2026"),
         ("curated_chips", "a100-sxm-80gb", 150.0, "embodied (manufacturing)", "estimate", "2022-11-03"),
-    ], columns=["source_id", "canonical_model", "kgco2e", "boundary", "method_type", "published"])
+    ], columns=["source_id", "canonical_model", "embodied_kgco2e", "boundary", "method_type", "citation_published"])
     embodied = embodied.assign(item=[f"item {i}" for i in range(len(embodied))], method="m",
-                               source_vintage="2026-01-01", url=None)
+                               source_vintage="2026-01-01", citation_url=None)
     connection = duckdb.connect()
     connection.register("specs_frame", specs)
     connection.register("embodied_frame", embodied)

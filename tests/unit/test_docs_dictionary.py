@@ -33,9 +33,9 @@ def test_every_table_has_a_section_with_its_key_columns_and_sources():
             assert f"| `{column}` |" in text
     grid = text.split("\n## grid_carbon_intensity\n", 1)[1].split("\n## ", 1)[0]
     assert "Primary key: `zone_id`, `year`, `source_id`, `basis`" in grid
-    assert ("| `gco2e_per_kwh` | number (float64) | yes | > 0, < 2000 | Carbon intensity of electricity, grams of "
-            "CO2-equivalent per kWh") in grid
-    assert "| `zone_type` | string | yes | one of: `country`, `subregion`, `aggregate`, `cloud_region` | " \
+    assert ("| `gco2e_per_kwh` | number (float64) | gCO2e/kWh | yes | > 0, < 2000 | Carbon intensity of "
+            "electricity, grams of CO2-equivalent per kWh") in grid
+    assert "| `zone_type` | string |  | yes | one of: `country`, `subregion`, `aggregate`, `cloud_region` | " \
            "country \\| subregion \\| aggregate \\| cloud_region. |" in grid
     assert "- `codecarbon`: [CodeCarbon energy-mix and carbon-intensity data](https://codecarbon.io/)" in grid
     assert "Licence: MIT." in grid

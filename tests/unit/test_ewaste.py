@@ -71,7 +71,7 @@ def test_row_without_citation_is_refused(tmp_path):
     folder = copy_fixtures(tmp_path)
     path = folder / "ewaste_headlines.csv"
     path.write_text(path.read_text().replace("https://example.org/gem-2020,2020-07,\n", ",2020-07,\n"))
-    with pytest.raises(SourceFormatError, match="every curated row needs a value here.*column 'url'"):
+    with pytest.raises(SourceFormatError, match="every curated row needs its citation.*column 'citation_url'"):
         parse(folder)
 
 

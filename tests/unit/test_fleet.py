@@ -27,8 +27,9 @@ def grid_rows():
 def shipment(vendor, family, period, low, high="same", metric="units_shipped", forecast=False):
     return {"vendor": vendor, "product_family": family, "period": period, "metric": metric, "units_low": low,
             "units_high": low if high == "same" else high, "unit": "units" if metric != "datacenter_revenue" else "usd",
-            "is_forecast": forecast, "publisher": "Test Publisher", "title": "Test title",
-            "url": f"https://example.org/{vendor.lower()}-{period}", "published": "2024-06", "note": None,
+            "is_forecast": forecast, "citation_publisher": "Test Publisher", "citation_title": "Test title",
+            "citation_url": f"https://example.org/{vendor.lower()}-{period}", "citation_published": "2024-06",
+            "citation_note": None,
             "via_url": None,
             "source_file": "accelerator_shipments.csv", "source_id": "curated_chips", "source_vintage": "2026-11-25"}
 

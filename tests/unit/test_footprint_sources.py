@@ -27,11 +27,11 @@ def _pue(tmp_path, text=PUE_FILE):
 def test_green_algorithms_pue_default_and_providers(tmp_path):
     frame = _pue(tmp_path).set_index("entity")
     default = frame.loc["Uptime Institute global average (Green Algorithms default for an unknown provider)"]
-    assert (default.scope, default.year, default.pue, default.publisher) == ("industry", 2024, 1.56,
+    assert (default.scope, default.year, default.pue, default.citation_publisher) == ("industry", 2024, 1.56,
                                                                               "Uptime Institute")
-    assert default.url.startswith("https://datacenter.uptimeinstitute.com/")
+    assert default.citation_url.startswith("https://datacenter.uptimeinstitute.com/")
     google = frame.loc["Google Cloud Platform"]
-    assert (google.scope, google.year, google.pue, google.publisher) == ("provider", 2023, 1.12, "Nutanix")
+    assert (google.scope, google.year, google.pue, google.citation_publisher) == ("provider", 2023, 1.12, "Nutanix")
     assert frame.loc["OVHcloud", "pue"] == 1.09  # a provider without a code keeps its name
     validate("datacenter_pue", frame.reset_index().assign(source_id="green_algorithms", source_vintage="2025-02-05"))
 
@@ -61,7 +61,7 @@ def test_curated_reference_tables_are_cited_and_valid():
     pue = tables["datacenter_pue"]
     assert set(pue["scope"]) == {"industry", "provider"}
     for frame in tables.values():
-        assert frame["url"].str.startswith("http").all() and (frame["source_vintage"] == "2026-11-25").all()
+        assert frame["citation_url"].str.startswith("http").all() and (frame["source_vintage"] == "2026-11-25").all()
 
 
 def test_curated_training_runs_keep_published_figures():
@@ -73,8 +73,8 @@ def test_curated_training_runs_keep_published_figures():
     bloom = runs.loc["BLOOM 176B"]
     assert (bloom.gpu_hours, bloom.zone_id, bloom.grid_gco2e_per_kwh, bloom.reported_energy_mwh) == (
         1082990, "FRA", 57, 433.196)
-    assert runs["canonical_model"].isna().all() and runs["reported_tco2e_market_based"].isna().all()
-    assert runs["url"].str.startswith("http").all()
+    assert runs["canonical_model"].isna().all() and runs["reported_market_based_tco2e"].isna().all()
+    assert runs["citation_url"].str.startswith("http").all()
 
 
 def test_curated_row_without_a_url_is_an_error(tmp_path):
@@ -83,12 +83,12 @@ def test_curated_row_without_a_url_is_an_error(tmp_path):
     header, first = lines[0], lines[1].replace("https://www.eia.gov/tools/faqs/faq.php?id=97&t=3", "")
     (tmp_path / curated_reference.EQUIVALENCES).write_text(f"{header}\n{first}\n", encoding="utf-8")
     raw = fixture_source("curated_reference", folder=tmp_path)
-    with pytest.raises(SourceFormatError, match="without a citation URL"):
+    with pytest.raises(SourceFormatError, match="every curated row needs its citation.*column 'citation_url'"):
         curated_reference.parse_equivalences(raw)
 
 
 def test_curated_non_numeric_value_is_an_error(tmp_path):
-    header = "key,description,value,unit,publisher,title,url,published,note"
+    header = "key,description,value,unit,citation_publisher,citation_title,citation_url,citation_published,citation_note"
     (tmp_path / curated_reference.EQUIVALENCES).write_text(
         f"{header}\nx,desc,about ten,kWh,EIA,t,https://example.org/,2024,\n", encoding="utf-8")
     with pytest.raises(SourceFormatError, match="non-numeric"):
@@ -96,8 +96,9 @@ def test_curated_non_numeric_value_is_an_error(tmp_path):
 
 
 def test_duplicate_pue_rows_are_rejected():
-    row = {"scope": "industry", "entity": "Uptime", "year": 2024, "pue": 1.56, "publisher": None, "title": None,
-           "url": None, "published": None, "note": None, "source_file": "f.csv", "source_id": "s",
+    row = {"scope": "industry", "entity": "Uptime", "year": 2024, "pue": 1.56, "citation_publisher": None,
+           "citation_title": None, "citation_url": None, "citation_published": None, "citation_note": None,
+           "source_file": "f.csv", "source_id": "s",
            "source_vintage": "2024-01-01"}
     with pytest.raises(Exception, match="unique|duplicate"):
         validate("datacenter_pue", pd.DataFrame([row, {**row, "pue": 1.6}]))

@@ -49,24 +49,25 @@ EMBODIED = pd.DataFrame([
      "derived: HGX H100 baseboard PCF / 8 GPUs", "manufacturer_pcf", "2025-07"),
     ("NVIDIA A100 GPU (BLOOM training cluster estimate)", "a100-sxm-80gb", 150.0, "embodied (manufacturing)",
      "literature-based estimate", "literature_estimate", "2022-11-03"),
-], columns=["item", "canonical_model", "kgco2e", "boundary", "method", "method_type", "published"]).assign(
-    url="https://example.org/pcf", source_id="curated_chips", source_vintage="2026-11-25")
+], columns=["item", "canonical_model", "embodied_kgco2e", "boundary", "method", "method_type",
+            "citation_published"]).assign(
+    citation_url="https://example.org/pcf", source_id="curated_chips", source_vintage="2026-11-25")
 
-_CITATION = {"title": "t", "url": "https://example.org/", "published": "2024", "note": None,
-             "source_file": "f.csv"}
+_CITATION = {"citation_title": "t", "citation_url": "https://example.org/", "citation_published": "2024",
+             "citation_note": None, "source_file": "f.csv"}
 PUE = pd.DataFrame([
     {"scope": "industry", "entity": "Uptime Institute global average (Green Algorithms default for an unknown "
-                                    "provider)", "year": 2024, "pue": 1.56, "publisher": "Uptime Institute",
+                                    "provider)", "year": 2024, "pue": 1.56, "citation_publisher": "Uptime Institute",
      "source_id": "green_algorithms", "source_vintage": "2025-02-05", **_CITATION},
     {"scope": "industry", "entity": "Uptime Institute global survey average (largest data centre)", "year": 2024,
-     "pue": 1.56, "publisher": "Statista", "source_id": "curated_reference", "source_vintage": "2026-11-25",
+     "pue": 1.56, "citation_publisher": "Statista", "source_id": "curated_reference", "source_vintage": "2026-11-25",
      **_CITATION},
     {"scope": "industry", "entity": "Uptime Institute global survey average (largest data centre)", "year": 2023,
-     "pue": 1.58, "publisher": "Uptime Institute Intelligence", "source_id": "curated_reference",
+     "pue": 1.58, "citation_publisher": "Uptime Institute Intelligence", "source_id": "curated_reference",
      "source_vintage": "2026-11-25", **_CITATION},
     {"scope": "industry", "entity": "IDC estimate: public cloud industry average", "year": 2025, "pue": 1.25,
-     "publisher": "AWS", "source_id": "curated_reference", "source_vintage": "2026-11-25", **_CITATION},
-    {"scope": "provider", "entity": "Google (fleet average)", "year": 2025, "pue": 1.09, "publisher": "Google",
+     "citation_publisher": "AWS", "source_id": "curated_reference", "source_vintage": "2026-11-25", **_CITATION},
+    {"scope": "provider", "entity": "Google (fleet average)", "year": 2025, "pue": 1.09, "citation_publisher": "Google",
      "source_id": "curated_reference", "source_vintage": "2026-11-25", **_CITATION},
 ])
 
@@ -82,7 +83,8 @@ EQUIVALENCES = pd.DataFrame([
     ("us_grid_lb_co2_per_kwh_2022", "US grid 2022", 0.86, "lbCO2/kWh"),
     ("lb_to_kg", "kg per lb", LB_TO_KG, "kg/lb"),
 ], columns=["key", "description", "value", "unit"]).assign(
-    publisher="EIA", title="t", url="https://example.org/", published="2024", note=None,
+    citation_publisher="EIA", citation_title="t", citation_url="https://example.org/", citation_published="2024",
+    citation_note=None,
     source_file="equivalences.csv", source_id="curated_reference", source_vintage="2026-11-25")
 
 

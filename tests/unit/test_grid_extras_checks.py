@@ -21,15 +21,15 @@ def publish(warehouse, table_name, rows):
     warehouse.publish(table_name, validate(table_name, pd.DataFrame([{**PROVENANCE, **r} for r in rows])))
 
 
-def factor(basis, value, technology="coal", valid_from=None):
+def factor(basis, value, technology="coal", valid_from_date=None):
     return {"technology": technology, "technology_as_published": technology, "basis": basis,
-            "gco2e_per_kwh": value, "valid_from": valid_from, "source_note": "IPCC 2014", "source_file": "f.yaml"}
+            "gco2e_per_kwh": value, "valid_from_date": valid_from_date, "source_note": "IPCC 2014", "source_file": "f.yaml"}
 
 
 def halfhour(zone_id, start, minutes=30):
     start = pd.Timestamp(start)
-    return {"zone_id": zone_id, "zone_name": zone_id, "period_start": start,
-            "period_end": start + pd.Timedelta(minutes=minutes), "forecast_gco2_per_kwh": 180.0,
+    return {"zone_id": zone_id, "zone_name": zone_id, "period_start_utc": start,
+            "period_end_utc": start + pd.Timedelta(minutes=minutes), "forecast_gco2_per_kwh": 180.0,
             "actual_gco2_per_kwh": None, "intensity_index": "moderate", "source_file": "i.json"}
 
 

@@ -50,7 +50,7 @@ def test_basis_follows_each_citation(factors):
 
 def test_world_average_is_a_grid_average_not_a_technology(factors):
     assert 475 not in factors["gco2e_per_kwh"].tolist()
-    assert factors["valid_from"].isna().all()
+    assert factors["valid_from_date"].isna().all()
 
 
 def test_factors_are_schema_valid(factors):

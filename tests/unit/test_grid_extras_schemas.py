@@ -14,7 +14,7 @@ PROVENANCE = {"source_id": "demo", "source_vintage": "2024-01-01"}
 GOOD = {
     "generation_emission_factors": {
         "technology": "battery discharge", "technology_as_published": "battery discharge", "basis": "lifecycle",
-        "gco2e_per_kwh": 370.25, "valid_from": dt.date(2015, 1, 1), "source_note": "Electricity Maps",
+        "gco2e_per_kwh": 370.25, "valid_from_date": dt.date(2015, 1, 1), "source_note": "Electricity Maps",
         "source_file": "defaults.yaml"},
     "grid_marginal_emission_factors": {
         "zone_id": "AFG", "zone_name": "Afghanistan", "zone_type": "country", "margin": "combined",
@@ -24,8 +24,8 @@ GOOD = {
         "country_zone_id": "USA", "year": 2023, "grid_gco2e_per_kwh": 430.0, "grid_intensity_basis": "direct",
         "cfe_fraction": 0.95, "pue": None, "source_file": "2023.csv"},
     "grid_intensity_halfhourly": {
-        "zone_id": "GBR", "zone_name": "Great Britain", "period_start": "2019-08-25T12:30Z",
-        "period_end": "2019-08-25T13:00Z", "forecast_gco2_per_kwh": 183, "actual_gco2_per_kwh": None,
+        "zone_id": "GBR", "zone_name": "Great Britain", "period_start_utc": "2019-08-25T12:30Z",
+        "period_end_utc": "2019-08-25T13:00Z", "forecast_gco2_per_kwh": 183, "actual_gco2_per_kwh": None,
         "intensity_index": "moderate", "source_file": "intensity.json"},
 }
 
@@ -46,13 +46,13 @@ def test_published_columns_are_the_staging_columns_plus_provenance():
 
 def test_dates_and_timestamps_are_typed():
     factors = validate("generation_emission_factors", frame("generation_emission_factors"))
-    assert factors["valid_from"].iloc[0] == dt.date(2015, 1, 1)
+    assert factors["valid_from_date"].iloc[0] == dt.date(2015, 1, 1)
     halfhours = validate("grid_intensity_halfhourly", frame("grid_intensity_halfhourly"))
-    assert str(halfhours["period_start"].dtype) == "datetime64[us, UTC]"
+    assert str(halfhours["period_start_utc"].dtype) == "datetime64[us, UTC]"
 
 
 def test_undated_factor_is_accepted():
-    assert validate("generation_emission_factors", frame("generation_emission_factors", valid_from=None)) is not None
+    assert validate("generation_emission_factors", frame("generation_emission_factors", valid_from_date=None)) is not None
 
 
 @pytest.mark.parametrize("table_name, override, column", [
@@ -80,7 +80,7 @@ def test_bad_values_are_rejected_naming_the_column(table_name, override, column)
     ("grid_marginal_emission_factors", {"margin": "operating"}, "operating_margin_rows_are_labelled"),
     ("cloud_regions", {"zone_id": "gcp:us-east1"}, "zone_id_is_provider_and_region"),
     ("cloud_regions", {"grid_gco2e_per_kwh": None}, "basis_goes_with_intensity"),
-    ("grid_intensity_halfhourly", {"period_end": "2019-08-25T12:00Z"}, "period_ends_after_start"),
+    ("grid_intensity_halfhourly", {"period_end_utc": "2019-08-25T12:00Z"}, "period_ends_after_start"),
 ])
 def test_row_level_rules(table_name, override, check):
     with pytest.raises(ValidationError, match=check):
@@ -94,6 +94,6 @@ def test_duplicate_primary_keys_are_rejected(table_name):
 
 
 def test_undated_duplicates_are_duplicates():
-    twice = pd.concat([frame("generation_emission_factors", valid_from=None)] * 2, ignore_index=True)
+    twice = pd.concat([frame("generation_emission_factors", valid_from_date=None)] * 2, ignore_index=True)
     with pytest.raises(ValidationError, match="unique"):
         validate("generation_emission_factors", twice)

@@ -177,6 +177,8 @@ def test_parquet_is_zstd_with_schema_descriptions_as_field_and_key_value_metadat
     assert schema.names == spec.columns
     assert schema.field("gco2e_per_kwh").metadata[b"description"].decode() == \
         spec.column_descriptions()["gco2e_per_kwh"]
+    assert schema.field("gco2e_per_kwh").metadata[b"unit"] == b"gCO2e/kWh"
+    assert b"unit" not in schema.field("zone_id").metadata
     assert json.loads(schema.metadata[b"aifootprint.primary_key"]) == ["zone_id", "year", "source_id", "basis"]
     assert schema.metadata[b"aifootprint.description"].decode() == spec.description
 
@@ -230,6 +232,7 @@ def test_datapackage_describes_every_table_from_the_schemas(warehouse):
     assert fields["year"]["constraints"] == {"required": True, "minimum": 1990, "maximum": 2100}
     assert fields["gco2e_per_kwh"]["type"] == "number"
     assert "grams of CO2-equivalent per kWh" in fields["gco2e_per_kwh"]["description"]
+    assert (fields["gco2e_per_kwh"]["unit"], "unit" in fields["year"]) == ("gCO2e/kWh", False)
     assert fields["basis"]["constraints"]["enum"] == ["direct", "lifecycle", "unknown"]
     assert fields["source_vintage"]["constraints"]["pattern"] == r"\d{4}-\d{2}-\d{2}"
     [source] = grid["sources"]

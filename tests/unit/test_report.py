@@ -25,7 +25,10 @@ from pipelines.warehouse import Warehouse
 from report_expectations import emitted, expected, left_out_lines, read_page
 from schemas import table
 
-CURATED = {"source_id": "curated_reference", "source_vintage": "2026-11-25", "source_file": "curated.csv"}
+# Curated rows cite their publication (schemas.provenance.Cited); tables without citation columns ignore these.
+CURATED = {"source_id": "curated_reference", "source_vintage": "2026-11-25", "source_file": "curated.csv",
+           "citation_publisher": "Test publisher", "citation_title": "Test title",
+           "citation_url": "https://example.org/test"}
 
 
 def rows(table_name: str, records: list[dict]) -> pd.DataFrame:
@@ -45,8 +48,10 @@ GRID = [grid("FRA", "France", 2023, 56.039), grid("DEU", "Germany", 2023, 380.95
         grid("DEU", "Germany", 2022, 385.5, source="owid_energy"),
         grid("DEU", "Germany", 2022, 301.0, source="ember_eu_power_2020", basis="direct")]
 SHIPMENTS = [{"vendor": "NVIDIA", "product_family": "data-centre GPUs", "period": period, "metric": "units_shipped",
-              "units_low": low, "units_high": high, "unit": "units", "is_forecast": False, "publisher": "TechInsights",
-              "title": "Data-center GPU shipments", "url": "https://example.org/shipments", "published": "2024-06",
+              "units_low": low, "units_high": high, "unit": "units", "is_forecast": False,
+              "citation_publisher": "TechInsights",
+              "citation_title": "Data-center GPU shipments", "citation_url": "https://example.org/shipments",
+              "citation_published": "2024-06",
               "source_file": "accelerator_shipments.csv", "source_id": "curated_chips",
               "source_vintage": "2026-11-25"} for period, low, high in (("2022", 2.64e6, 2.64e6),
                                                                        ("2023", 3.76e6, 4.0e6))]
@@ -56,7 +61,7 @@ EWASTE = [{"zone_id": "WLD", "zone_name": "World", "zone_type": "aggregate", "ye
           for year, metric, value, series in ((2019, "generated", 53600, "GEM 2020"), (2022, "generated", 62000, "GEM 2024"),
                                               (2022, "collected_recycled", 13800, "GEM 2024"),
                                               (2030, "projected_generated", 82000, "GEM 2024"))]
-RUNS = [{"model": model, "organization": "Lab", "year": year, "zone_id": "WLD", "zone_is_assumed": True,
+RUNS = [{"model": model, "organization": "Lab", "year": year, "zone_id": "WLD", "is_zone_assumed": True,
          "estimated_energy_mwh_low": estimated and estimated * 0.8, "estimated_energy_mwh_central": estimated,
          "estimated_energy_mwh_high": estimated and estimated * 1.25, "reported_energy_mwh": reported, **CURATED,
          "source_id": "curated_training_runs"}

@@ -19,10 +19,10 @@ def parsed():
     return emaps_factors.parse_generation_emission_factors(fixture_source(SOURCE_ID))
 
 
-def factor(frame, technology, basis, valid_from=None):
+def factor(frame, technology, basis, valid_from_date=None):
     match = frame[(frame["technology"] == technology) & (frame["basis"] == basis)
-                  & (frame["valid_from"].isna() if valid_from is None else frame["valid_from"] == valid_from)]
-    assert len(match) == 1, f"expected one {basis} {technology} row from {valid_from}, got {len(match)}"
+                  & (frame["valid_from_date"].isna() if valid_from_date is None else frame["valid_from_date"] == valid_from_date)]
+    assert len(match) == 1, f"expected one {basis} {technology} row from {valid_from_date}, got {len(match)}"
     return match.iloc[0]
 
 
@@ -43,7 +43,7 @@ def test_single_factors_per_basis(parsed):
 
 def test_a_list_becomes_one_row_per_date(parsed):
     discharge = parsed[(parsed["technology"] == "battery discharge") & (parsed["basis"] == "lifecycle")]
-    assert discharge.set_index("valid_from")["gco2e_per_kwh"].to_dict() == {
+    assert discharge.set_index("valid_from_date")["gco2e_per_kwh"].to_dict() == {
         dt.date(2015, 1, 1): 370.25, dt.date(2016, 1, 1): 368.45}
     # The folded YAML citation keeps its words, with single spaces.
     assert factor(parsed, "battery discharge", "direct", dt.date(2015, 1, 1))["source_note"] == (
@@ -53,7 +53,7 @@ def test_a_list_becomes_one_row_per_date(parsed):
 
 def test_undated_factors_have_no_valid_from(parsed):
     assert factor(parsed, "battery charge", "direct")["gco2e_per_kwh"] == 0
-    assert parsed.loc[parsed["technology"] != "battery discharge", "valid_from"].isna().all()
+    assert parsed.loc[parsed["technology"] != "battery discharge", "valid_from_date"].isna().all()
 
 
 def test_only_emission_factors_are_read(parsed):
@@ -72,7 +72,7 @@ def test_output_is_schema_valid(parsed):
 def test_unquoted_date_loads_as_a_date(tmp_path):
     text = (FIXTURES / SOURCE_ID / DEFAULTS).read_text(encoding="utf-8").replace("'2016-01-01'", "2016-01-01")
     frame = emaps_factors.parse_generation_emission_factors(source_with(tmp_path, text))
-    assert dt.date(2016, 1, 1) in set(frame["valid_from"].dropna())
+    assert dt.date(2016, 1, 1) in set(frame["valid_from_date"].dropna())
 
 
 def test_python_tags_are_refused_not_executed(tmp_path):

@@ -41,7 +41,7 @@ def test_country_of_organisation_is_not_the_training_site(runs):
 def test_hardware_is_kept_as_named_and_models_without_training_data_left_out(runs):
     assert runs.loc["Reka Core", "hardware"] == "NVIDIA A100,NVIDIA H100 SXM5 80GB"
     assert len(runs) == 5
-    assert runs.loc["GPT-3 175B (davinci)", "url"] == "https://epoch.ai/data/notable-ai-models"
+    assert runs.loc["GPT-3 175B (davinci)", "citation_url"] == "https://epoch.ai/data/notable-ai-models"
 
 
 def test_run_keys_meet_the_papers_names():

@@ -30,7 +30,7 @@ def test_full_years_and_quarters_with_their_fiscal_labels(facts):
 
 def test_a_restated_quarter_takes_the_latest_filing(facts):
     q1 = facts.loc[("Revenues", "2025-01-27", "2025-04-27")]
-    assert (q1["value"], q1["filed"], q1["fiscal_year"], q1["fiscal_period"]) == (
+    assert (q1["value"], q1["filed_date"], q1["fiscal_year"], q1["fiscal_period"]) == (
         44_100_000_000, "2026-05-20", 2026, "Q1")
 
 

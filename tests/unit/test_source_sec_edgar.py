@@ -59,7 +59,7 @@ def test_restated_value_comes_from_the_latest_filing(facts):
     # FY2024 revenue: 60,922M in the 10-K (2024-02-21), 60,900M in the constructed 10-K/A
     # (2024-04-02), 60,922M again as a comparative in the FY2025 10-K (2025-02-26): the last wins.
     fy2024 = _row(facts, "Revenues", "2023-01-30", "2024-01-28")
-    assert (fy2024["form"], fy2024["filed"], fy2024["accn"]) == ("10-K", "2025-02-26", "0001045810-25-000023")
+    assert (fy2024["form"], fy2024["filed_date"], fy2024["accn"]) == ("10-K", "2025-02-26", "0001045810-25-000023")
 
 
 def test_amendment_restates_when_it_is_the_latest(tmp_path):
@@ -68,7 +68,7 @@ def test_amendment_restates_when_it_is_the_latest(tmp_path):
         values[:] = [v for v in values if not (v["end"] == "2024-01-28" and v["fy"] == 2025)]
 
     fy2024 = _row(_parse_edited(tmp_path, drop_fy2025_comparative), "Revenues", "2023-01-30", "2024-01-28")
-    assert (fy2024["value"], fy2024["form"], fy2024["filed"]) == (60_900_000_000, "10-K/A", "2024-04-02")
+    assert (fy2024["value"], fy2024["form"], fy2024["filed_date"]) == (60_900_000_000, "10-K/A", "2024-04-02")
     assert fy2024["fiscal_year"] == 2024  # labelled by the original 10-K
 
 
@@ -76,7 +76,7 @@ def test_fiscal_labels_come_from_the_filing_that_reported_the_period_as_current(
     # Q1 FY2024 is repeated in the Q1 FY2025 10-Q (fy=2025): still labelled FY2024 Q1.
     q1 = _row(facts, "Revenues", "2023-01-30", "2023-04-30")
     assert (q1["fiscal_year"], q1["fiscal_period"], q1["value"]) == (2024, "Q1", 7_192_000_000)
-    assert q1["filed"] == "2024-05-29"  # value from the later filing
+    assert q1["filed_date"] == "2024-05-29"  # value from the later filing
     q2 = _row(facts, "Revenues", "2023-05-01", "2023-07-30")
     assert (q2["fiscal_year"], q2["fiscal_period"], q2["value"]) == (2024, "Q2", 13_507_000_000)
     # FY2023, current in the FY2023 10-K, repeated with fy=2024 in the FY2024 10-K.

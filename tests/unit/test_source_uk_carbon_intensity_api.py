@@ -21,7 +21,7 @@ def parsed():
 
 
 def at(frame, zone_id, start):
-    match = frame[(frame["zone_id"] == zone_id) & (frame["period_start"] == pd.Timestamp(start))]
+    match = frame[(frame["zone_id"] == zone_id) & (frame["period_start_utc"] == pd.Timestamp(start))]
     assert len(match) == 1, f"expected one row for {zone_id} at {start}, got {len(match)}"
     return match.iloc[0]
 
@@ -36,7 +36,7 @@ def test_national_forecast_actual_and_index(parsed):
     first = at(parsed, "GBR", "2019-08-25T12:30Z")
     assert (first["forecast_gco2_per_kwh"], first["actual_gco2_per_kwh"], first["intensity_index"]) == (
         183, 178, "moderate")
-    assert first["period_end"] == pd.Timestamp("2019-08-25T13:00Z")
+    assert first["period_end_utc"] == pd.Timestamp("2019-08-25T13:00Z")
     assert first["zone_name"] == "Great Britain"
 
 
@@ -45,7 +45,7 @@ def test_national_actual_not_yet_published_is_empty(parsed):
 
 
 def test_timestamps_are_utc(parsed):
-    assert str(parsed["period_start"].dt.tz) == "UTC"
+    assert str(parsed["period_start_utc"].dt.tz) == "UTC"
 
 
 def test_regions_get_documented_zone_ids(parsed):

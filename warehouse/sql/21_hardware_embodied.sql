@@ -1,5 +1,5 @@
 -- requires: hardware_embodied_emissions
--- One manufacturing-emissions figure per accelerator (rows whose kgco2e is for one unit of a
+-- One manufacturing-emissions figure per accelerator (rows whose embodied_kgco2e is for one unit of a
 -- canonical model), chosen in this order:
 --   1. evidence: the manufacturer's product carbon footprint, then an independent LCA study,
 --      then a parametric model (ADEME/Hubblo, Boavizta), then a literature estimate;
@@ -10,8 +10,8 @@
 -- whether or not accelerator_specs published.
 
 create or replace view accelerator_embodied_preferred as
-select canonical_model, kgco2e as kgco2e_per_device, boundary, method, source_id, source_vintage,
-       item, method_type, url
+select canonical_model, embodied_kgco2e as kgco2e_per_device, boundary, method, source_id, source_vintage,
+       item, method_type, citation_url as url
 from (
     select e.*,
            row_number() over (
@@ -20,7 +20,7 @@ from (
                                            when 'parametric_model' then 3 else 4 end,
                         case e.source_id when 'curated_chips' then 0 else 1 end,
                         case when e.boundary like 'cradle-to-gate%' then 0 else 1 end,
-                        e.published desc nulls last,
+                        e.citation_published desc nulls last,
                         e.item
            ) as preference
     from hardware_embodied_emissions e

@@ -35,8 +35,8 @@ with cited as (
            min(units_low) as units_low,
            case when count(units_high) = count(*) then max(units_high) end as units_high,
            bool_or(is_forecast) as is_forecast,
-           string_agg(distinct publisher, '; ' order by publisher) as basis,
-           string_agg(distinct url, ' ; ' order by url) as citation,
+           string_agg(distinct citation_publisher, '; ' order by citation_publisher) as basis,
+           string_agg(distinct citation_url, ' ; ' order by citation_url) as citation,
            max(source_id) as source_id, max(source_vintage) as source_vintage
     from accelerator_shipments
     where metric = 'units_shipped' and regexp_full_match(trim(period), '[0-9]{4}') and units_low is not null

@@ -370,7 +370,8 @@ select c.key, c.label,
        (case c.measure when 'energy' then energy_kwh else kgco2e end)
            / (e.value * footprint_unit_to_base(e.unit)) as amount,
        c.measure, e.value as reference_value, e.unit as reference_unit, e.description,
-       e.publisher, e.title, e.url, e.published, e.source_id, e.source_vintage
+       e.citation_publisher as publisher, e.citation_title as title, e.citation_url as url,
+       e.citation_published as published, e.source_id, e.source_vintage
 from footprint_equivalence_choices c
 join equivalences e using (key)
 order by c.display_order;

@@ -124,7 +124,7 @@ cited_shipments as (
            case when count(units_high) = count(*) then max(units_high) end as units_high,
            bool_or(is_forecast) as is_forecast,
            max(source_id) as source_id, max(source_vintage) as source_vintage,
-           string_agg(distinct url, ' ; ' order by url) as citation
+           string_agg(distinct citation_url, ' ; ' order by citation_url) as citation
     from accelerator_shipments
     where metric = 'units_shipped' and regexp_full_match(trim(period), '[0-9]{4}') and units_low is not null
     group by vendor, product_family, try_cast(period as integer)
