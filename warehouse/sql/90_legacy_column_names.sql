@@ -1,9 +1,13 @@
--- requires: ai_training_runs, accelerator_shipments, datacenter_pue, equivalences, hardware_embodied_emissions, chip_company_financials, generation_emission_factors, grid_intensity_halfhourly, training_footprint_estimates
+-- requires: accelerator_fleet_footprint, ai_training_runs, accelerator_shipments, datacenter_pue, equivalences, hardware_embodied_emissions, chip_company_financials, generation_emission_factors, grid_intensity_halfhourly, training_footprint_estimates
 -- Generated from schemas/renames.py by `python -m pipelines.legacy_views`; edit that, not this file.
 -- The column names published before the naming convention (docs/naming.md), kept readable
 -- for one release as views in the schema `legacy`: `from legacy.<table>` returns every
 -- column, renamed ones under their old names. Removed in the release after next.
 create schema if not exists legacy;
+
+create or replace view legacy.accelerator_fleet_footprint as
+select * rename (utilization_fraction as utilization, avg_power_w as power_w_avg, emissions_mtco2e_low as emissions_mt_co2e_low, emissions_mtco2e_central as emissions_mt_co2e_central, emissions_mtco2e_high as emissions_mt_co2e_high)
+from main.accelerator_fleet_footprint;
 
 create or replace view legacy.ai_training_runs as
 select * rename (citation_publisher as publisher, citation_title as title, citation_url as url, citation_published as published, citation_note as note, reported_market_based_tco2e as reported_tco2e_market_based)
