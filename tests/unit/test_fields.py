@@ -59,7 +59,7 @@ def test_citation_columns_are_the_same_everywhere():
             if (name, column_name) not in narrowed:
                 assert published.description == definition.description, (name, column_name)
                 assert [str(c) for c in published.checks] == [str(c) for c in definition.field(column_name).checks]
-    assert seen == 79  # 11 tables cite; calculation_defaults has all seven columns
+    assert seen == 79
 
 
 def test_curated_rows_must_cite_their_publication():
