@@ -29,6 +29,7 @@ is `UnknownHardwareError` listing the closest keys.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Mapping

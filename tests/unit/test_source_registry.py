@@ -29,7 +29,7 @@ def test_discovery_imports_every_module_not_starting_with_an_underscore_sorted(t
 
 def test_every_source_module_is_registered_under_its_module_name():
     modules = sorted(path.stem for path in Path(pipelines.sources.__file__).parent.glob("[!_]*.py"))
-    assert len(modules) == 39 and "owid_energy" in modules
+    assert len(modules) == 40 and "owid_energy" in modules
     assert sorted(SOURCES) == modules
 
 
