@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.checks import primary_key_check, rows_per_source_check
 from pipelines.assets.factory import table_assets
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.resources import WarehouseResource
 
 GROUP = "grid"
@@ -19,7 +20,8 @@ ANNUAL_GAP_TOLERANCE = 0.20
 assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 
-@dg.asset_check(asset=HOURLY, description="Each zone's hours follow one another without gaps or repeats.")
+@dg.asset_check(asset=HOURLY, additional_deps=sql_asset_keys("grid_hourly_gaps"),
+                description="Each zone's hours follow one another without gaps or repeats.")
 def hourly_series_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute("from grid_hourly_gaps order by all limit 20").fetchall()
@@ -29,7 +31,7 @@ def hourly_series_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResul
 
 
 @dg.asset_check(
-    asset=HOURLY, additional_deps=["grid_carbon_intensity", MONTHLY],
+    asset=HOURLY, additional_deps=["grid_carbon_intensity", MONTHLY, *sql_asset_keys("grid_hourly_vs_annual")],
     description=f"Each zone-year's hourly mean (per basis) against the annual figure of other sources for the same "
                 f"zone (or its country) and year; gaps above {ANNUAL_GAP_TOLERANCE:.0%} are listed (a warning: bases "
                 "and vintages differ).")
