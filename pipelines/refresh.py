@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines import fingerprint, offline, settings
+from pipelines import fingerprint, offline, settings, staleness
 from pipelines.errors import AifootprintError
 from pipelines.progress import BUILD, OBSERVE, Progress
 from pipelines.warehouse import Warehouse
@@ -102,15 +102,6 @@ def _output_missing(key, warehouse_dir: Path) -> bool:
     return False
 
 
-def _stale_keys(instance, asset_graph, keys) -> set:
-    # Dagster's own staleness rules (code version, upstream data versions), read from the instance.
-    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
-    from dagster._core.loader import LoadingContextForTest
-
-    resolver = CachingStaleStatusResolver(instance, asset_graph, loading_context=LoadingContextForTest(instance))
-    return {key for key in keys if resolver.get_status(key) != StaleStatus.FRESH}
-
-
 def _collect(outcome: RefreshOutcome, result) -> None:
     outcome.run_ids.append(result.run_id)
     for event in result.all_events:
@@ -186,7 +177,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
         raise SelectionError(f"--select {' '.join(select)} matches no asset (asset names look like "
                              f"{', '.join(examples)}; `+name` adds what it depends on)")
     wanted = {k for k in selected if graph.get(k).is_materializable}
-    raw_keys = {k for k in _with_ancestors(graph, wanted | selected) if graph.get(k).is_observable}
+    raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
     if probe_network and not archive_dir and network is None:
         mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
         network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
@@ -276,7 +267,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                     blocked = dg.AssetSelection.assets(*failed_raw).downstream().resolve(graph) & wanted
                     outcome.skipped += sorted(k.to_user_string() for k in blocked)
                     wanted -= blocked
-            changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
+            changed = set(wanted) if force else staleness.stale_keys(instance, graph, wanted) | {
                 k for k in wanted if _output_missing(k, warehouse_dir)} | fingerprint.not_built_here(
                 instance, warehouse_dir, wanted)
             to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
@@ -340,28 +331,20 @@ def read_record(warehouse_dir: Path) -> dict | None:
     return record if isinstance(record, dict) and isinstance(record.get("sources"), dict) else None
 
 
-def _only_fed_by(graph, raw_keys) -> set:
-    """Assets every one of whose raw ancestors is in `raw_keys` (nothing else can feed them)."""
-    result = set()
-    for key in graph.get_all_asset_keys():
-        node = graph.get(key)
-        if not node.is_materializable:
-            continue
-        ancestors = {k for k in _with_ancestors(graph, {key}) if graph.get(k).is_observable}
-        if ancestors and ancestors <= raw_keys:
-            result.add(key)
-    return result
+def _raw_ancestors(graph, keys) -> set:
+    """The raw (observable source) assets that `keys` are built from."""
+    import dagster as dg
+
+    return dg.AssetSelection.assets(*keys).upstream().upstream_source_assets().resolve(graph) if keys else set()
 
 
-def _with_ancestors(graph, keys) -> set:
-    # AssetSelection.upstream() leaves out source assets, which are exactly what we need here.
-    seen, frontier = set(keys), list(keys)
-    while frontier:
-        for parent in graph.get(frontier.pop()).parent_keys:
-            if parent not in seen:
-                seen.add(parent)
-                frontier.append(parent)
-    return seen
+def _only_fed_by(graph, absent_raw_keys) -> set:
+    """Assets built from some raw asset of `absent_raw_keys` and from no other raw asset."""
+    import dagster as dg
+
+    fed_by_absent = dg.AssetSelection.assets(*absent_raw_keys).downstream().resolve(graph)
+    present = {key for key in graph.get_all_asset_keys() if graph.get(key).is_observable} - absent_raw_keys
+    return fed_by_absent - (dg.AssetSelection.assets(*present).downstream().resolve(graph) if present else set())
 
 
 def _first_line(exc: Exception) -> str:

@@ -131,7 +131,7 @@ def apply_sql(con: duckdb.DuckDBPyConnection, files: list[SqlFile] | None = None
     for sql_file in sql_files() if files is None else files:
         if not missing_relations(con, sql_file):
             con.execute(sql_file.text)
-            applied.append(sql_file.name)
+            applied.append(sql_file.path.name)
     return applied
 
 
@@ -228,8 +228,8 @@ class Warehouse:
         with self.write_lock(), self._new_database() as con:
             missing = {}
             for sql_file in files:
-                missing[sql_file.name] = missing_relations(con, sql_file)
-                if not missing[sql_file.name]:
+                missing[sql_file.path.name] = missing_relations(con, sql_file)
+                if not missing[sql_file.path.name]:
                     con.execute(sql_file.text)
             if all(missing.values()):
                 raise _NothingToWrite

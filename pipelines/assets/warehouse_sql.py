@@ -46,7 +46,7 @@ def sql_asset(sql_file: SqlFile, files: list[SqlFile]) -> dg.AssetsDefinition:
         description=f"Views and macros of warehouse/sql/{sql_file.path.name}: {', '.join(sql_file.creates)}.",
     )
     def _apply(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        missing = warehouse.store.apply_sql([sql_file])[sql_file.name]
+        missing = warehouse.store.apply_sql([sql_file])[sql_file.path.name]
         return dg.MaterializeResult(metadata={
             "applied": not missing, "creates": dg.MetadataValue.json(list(sql_file.creates)),
             "missing_relations": dg.MetadataValue.json(missing)})

@@ -164,7 +164,7 @@ def test_sql_whose_required_tables_are_missing_is_skipped_and_writes_nothing(tmp
     store.publish("datacenter_pue", pue_rows())
     before = store.database_path.read_bytes()
     grid_file = next(f for f in warehouse_module.sql_files() if f.name == "10_grid_preferred")
-    assert store.apply_sql([grid_file]) == {"10_grid_preferred": ["grid_carbon_intensity"]}
+    assert store.apply_sql([grid_file]) == {"10_grid_preferred.sql": ["grid_carbon_intensity"]}
     assert store.database_path.read_bytes() == before
 
 

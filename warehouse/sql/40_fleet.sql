@@ -1,4 +1,4 @@
--- requires: accelerator_shipments, grid_carbon_intensity_preferred, fleet_accelerator_specs
+-- requires: accelerator_shipments, grid_carbon_intensity_preferred
 -- The accelerator fleet: from accelerators shipped to installed base, electricity, emissions
 -- and the mass retired as e-waste, per shipment series (vendor, product family) and year.
 --
@@ -75,6 +75,13 @@ select * from (values
      1.69, 'Boavizta gpu_archetypes.csv "Large GPU" default weight 1.69 kg (no published TPU mass)')
 ) as t(vendor_pattern, first_year, last_year, reference_accelerator, canonical_model_pattern,
        default_power_w, power_citation, default_mass_kg, mass_citation);
+
+-- Rated power and mass from the hardware tables when they exist: 41_fleet_specs.sql replaces
+-- this empty view with one over accelerator_specs_preferred.
+create or replace view fleet_accelerator_specs as
+select null::varchar as canonical_model, null::double as spec_tdp_w, null::varchar as spec_tdp_source_id,
+       null::double as spec_mass_kg
+where false;
 
 -- The best-estimate shipment series (41_fleet_unit_sales.sql replaces this empty view with one
 -- over accelerator_unit_sales_best when the chip revenue tables exist).
