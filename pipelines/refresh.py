@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipelines import fingerprint, offline, settings, staleness
 from pipelines.errors import AifootprintError
-from pipelines.progress import BUILD, OBSERVE, Progress
+from pipelines.progress import BUILD, OBSERVE, SQL_ASSET_PREFIX, Progress
 from pipelines.warehouse import Warehouse
 
 # What the last refresh used, per source: read by `aifootprint sources`.
@@ -275,7 +275,9 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
             if to_run:
                 if progress is not None:
                     staged = sum(1 for k in to_run if "__" in k.to_user_string())
-                    progress.start(BUILD, parsed=staged, published=len(to_run) - staged)
+                    sql = sum(1 for k in to_run if k.to_user_string().startswith(SQL_ASSET_PREFIX))
+                    progress.start(BUILD, parsed=staged, published=len(to_run) - staged - sql,
+                                   **({"views": sql} if sql else {}))
                 result = job.execute_in_process(instance=instance, raise_on_error=False,
                                                 asset_selection=list(to_run), run_config=run_config)
                 _collect(outcome, result)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.code_version import code_version
+from pipelines.progress import SQL_ASSET_PREFIX
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import SqlFile, sql_files, sql_files_required, tables_required
 
@@ -23,7 +24,7 @@ GROUP = "warehouse_sql"
 
 
 def sql_asset_key(file_name: str) -> dg.AssetKey:
-    return dg.AssetKey(f"sql_{file_name}")
+    return dg.AssetKey(SQL_ASSET_PREFIX + file_name)
 
 
 def sql_asset_keys(*relations: str) -> list[dg.AssetKey]:
