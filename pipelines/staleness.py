@@ -16,16 +16,19 @@ import dagster as dg
 CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_TAG = "dagster/data_version"
 INPUT_DATA_VERSION_TAG = "dagster/input_data_version/"
+# What Dagster records as the data version of an upstream asset that never materialized (e.g. the
+# staging rows of a source an archive never recorded).
+NEVER_MATERIALIZED = "INITIAL"
 
 
 def stale_keys(instance: dg.DagsterInstance, graph, keys) -> set[dg.AssetKey]:
     """Of `keys` (materializable assets of `graph`, a resolved asset graph), those that are stale or missing."""
-    current: dict[dg.AssetKey, str | None] = {}
+    current: dict[dg.AssetKey, str] = {}
 
-    def data_version(key: dg.AssetKey) -> str | None:
+    def data_version(key: dg.AssetKey) -> str:
         if key not in current:
             tags = _latest_tags(instance, key, observed=not graph.get(key).is_materializable)
-            current[key] = tags.get(DATA_VERSION_TAG) if tags is not None else None
+            current[key] = tags.get(DATA_VERSION_TAG) if tags is not None else NEVER_MATERIALIZED
         return current[key]
 
     stale = set()
