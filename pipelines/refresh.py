@@ -93,8 +93,12 @@ def _output_missing(key, warehouse_dir: Path) -> bool:
     from schemas import TABLES
 
     name = key.to_user_string()
+    store = Warehouse(warehouse_dir)
+    # Each table and each SQL file writes into the database: without it, all of them are rebuilt.
     if name in TABLES:
-        return not Warehouse(warehouse_dir).parquet_path(name).exists()
+        return not (store.parquet_path(name).exists() and store.database_path.exists())
+    if name.startswith(SQL_ASSET_PREFIX):
+        return not store.database_path.exists()
     if "__" in name:
         from pipelines.io import staging_path
 
