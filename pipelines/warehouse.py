@@ -215,6 +215,8 @@ class Warehouse:
                     os.replace(parquet_tmp, parquet_path)
             finally:
                 parquet_tmp.unlink(missing_ok=True)
+                # Debris of a writer killed mid-copy goes too, even when nothing is rewritten.
+                self._database_tmp.unlink(missing_ok=True)
         return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
                 "unchanged": unchanged}
 
@@ -235,11 +237,15 @@ class Warehouse:
                 raise _NothingToWrite
         return missing
 
+    @property
+    def _database_tmp(self) -> Path:
+        return self.database_path.with_name(f".{DATABASE_NAME}.tmp")
+
     @contextmanager
     def _new_database(self):
         """A connection to a copy of the database, swapped in (checkpointed, fsynced, renamed) when the block
         ends without an error; the published file is untouched otherwise. Callers hold the write lock."""
-        database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
+        database_tmp = self._database_tmp
         try:
             if self.database_path.exists():
                 shutil.copyfile(self.database_path, database_tmp)
