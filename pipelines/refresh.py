@@ -182,10 +182,11 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
         raise SelectionError(f"--select {' '.join(select)} matches no asset (asset names look like "
                              f"{', '.join(examples)}; `+name` adds what it depends on)")
     wanted = {k for k in selected if graph.get(k).is_materializable}
-    # The views and macros over a selected table come with it, as they did when publishing re-applied them.
+    raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
+    # The views and macros over a selected table come with it, as they did when publishing re-applied them
+    # (over the tables as published: the sources behind their other tables are not fetched for them).
     if wanted:
         wanted |= (dg.AssetSelection.assets(*wanted).downstream() & dg.AssetSelection.groups(SQL_GROUP)).resolve(graph)
-    raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
     if probe_network and not archive_dir and network is None:
         mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
         network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
