@@ -206,10 +206,10 @@ class Warehouse:
                 pq.write_table(arrow, parquet_tmp, compression="zstd")
                 unchanged = self._already_published(table_name, parquet_tmp, parquet_path, arrow.num_rows)
                 if not unchanged:
+                    _fsync(parquet_tmp)
                     with self._new_database() as con:
                         con.execute(f'create or replace table "{table_name}" as '
                                     f"select * from read_parquet(?)", [str(parquet_tmp)])
-                    _fsync(parquet_tmp)
                     # Database first: if a crash falls between the two renames, the Parquet file is
                     # the older one, and the next publish (which compares Parquet bytes) rewrites both.
                     os.replace(parquet_tmp, parquet_path)
