@@ -58,10 +58,14 @@ def test_failure_during_publish_leaves_previous_bytes(tmp_path, monkeypatch):
     store.publish("grid_carbon_intensity", grid_rows())
     before = digests(store)
 
-    def crash(path):
-        raise RuntimeError("simulated crash before the new database copy is swapped in")
+    fsync = warehouse_module._fsync
 
-    monkeypatch.setattr(warehouse_module, "_fsync", crash)
+    def crash_on_the_database_copy(path):
+        if path.name == f".{warehouse_module.DATABASE_NAME}.tmp":
+            raise RuntimeError("simulated crash before the new database copy is swapped in")
+        fsync(path)
+
+    monkeypatch.setattr(warehouse_module, "_fsync", crash_on_the_database_copy)
     with pytest.raises(RuntimeError):
         store.publish("grid_carbon_intensity", grid_rows(value=99.0))
     assert digests(store) == before
