@@ -185,8 +185,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
     # The views and macros over a selected table come with it, as they did when publishing re-applied them
     # (over the tables as published: the sources behind their other tables are not fetched for them).
-    if wanted:
-        wanted |= (dg.AssetSelection.assets(*wanted).downstream() & dg.AssetSelection.groups(SQL_GROUP)).resolve(graph)
+    wanted |= _sql_assets_over(graph, wanted, SQL_GROUP)
     if probe_network and not archive_dir and network is None:
         mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
         network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
@@ -340,6 +339,18 @@ def read_record(warehouse_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) and isinstance(record.get("sources"), dict) else None
+
+
+def _sql_assets_over(graph, keys, sql_group: str) -> set:
+    """SQL-file assets reading one of `keys`, directly or through other SQL-file assets only."""
+    import dagster as dg
+
+    found, frontier = set(), set(keys)
+    while frontier:
+        children = dg.AssetSelection.assets(*frontier).downstream(depth=1, include_self=False)
+        frontier = (children & dg.AssetSelection.groups(sql_group)).resolve(graph) - found
+        found |= frontier
+    return found
 
 
 def _raw_ancestors(graph, keys) -> set:
