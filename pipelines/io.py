@@ -33,5 +33,9 @@ class StagingParquetIOManager(dg.ConfigurableIOManager):
         os.replace(tmp, path)
         context.add_output_metadata({"rows": len(obj), "path": str(path)})
 
-    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame | None:
+        """The staging rows, or None where there are none: a source an archive never recorded is
+        never staged, and the published asset leaves it out."""
+        if not self._path(context.asset_key).exists():
+            return None
         return read_staging(self.warehouse_dir, context.asset_key)

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 OBSERVE, BUILD = "observe sources", "build tables"
+SQL_ASSET_PREFIX = "sql_"  # the asset of a file of views and macros (pipelines/assets/warehouse_sql.py)
 
 
 @dataclass
@@ -112,8 +113,10 @@ class _ForwardEvents(logging.Handler):
         if kind == "ASSET_OBSERVATION":
             progress.advance("observed")
         elif kind == "ASSET_MATERIALIZATION":
-            # `<table>__<source>` assets hold one source's parsed, validated rows; the rest publish.
-            progress.advance("parsed" if "__" in event.asset_key.to_user_string() else "published")
+            # `<table>__<source>` assets hold one source's parsed, validated rows, `sql_<file>` assets
+            # apply a file of views and macros; the rest publish.
+            key = event.asset_key.to_user_string()
+            progress.advance("parsed" if "__" in key else "views" if key.startswith(SQL_ASSET_PREFIX) else "published")
         elif kind == "STEP_FAILURE":
             progress.advance(failed=True)
 

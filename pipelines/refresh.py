@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines import fingerprint, offline, settings
+from pipelines import fingerprint, offline, settings, staleness
 from pipelines.errors import AifootprintError
-from pipelines.progress import BUILD, OBSERVE, Progress
+from pipelines.progress import BUILD, OBSERVE, SQL_ASSET_PREFIX, Progress
 from pipelines.warehouse import Warehouse
 
 # What the last refresh used, per source: read by `aifootprint sources`.
@@ -93,22 +93,17 @@ def _output_missing(key, warehouse_dir: Path) -> bool:
     from schemas import TABLES
 
     name = key.to_user_string()
+    store = Warehouse(warehouse_dir)
+    # Each table and each SQL file writes into the database: without it, all of them are rebuilt.
     if name in TABLES:
-        return not Warehouse(warehouse_dir).parquet_path(name).exists()
+        return not (store.parquet_path(name).exists() and store.database_path.exists())
+    if name.startswith(SQL_ASSET_PREFIX):
+        return not store.database_path.exists()
     if "__" in name:
         from pipelines.io import staging_path
 
         return not staging_path(warehouse_dir, key).exists()
     return False
-
-
-def _stale_keys(instance, asset_graph, keys) -> set:
-    # Dagster's own staleness rules (code version, upstream data versions), read from the instance.
-    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
-    from dagster._core.loader import LoadingContextForTest
-
-    resolver = CachingStaleStatusResolver(instance, asset_graph, loading_context=LoadingContextForTest(instance))
-    return {key for key in keys if resolver.get_status(key) != StaleStatus.FRESH}
 
 
 def _collect(outcome: RefreshOutcome, result) -> None:
@@ -166,6 +161,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     from pipelines import progress as progress_module
 
     from pipelines.assets.factory import raw_asset_key
+    from pipelines.assets.warehouse_sql import GROUP as SQL_GROUP
     from pipelines.definitions import build_definitions
     from pipelines.sources import SOURCES
 
@@ -186,7 +182,10 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
         raise SelectionError(f"--select {' '.join(select)} matches no asset (asset names look like "
                              f"{', '.join(examples)}; `+name` adds what it depends on)")
     wanted = {k for k in selected if graph.get(k).is_materializable}
-    raw_keys = {k for k in _with_ancestors(graph, wanted | selected) if graph.get(k).is_observable}
+    raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
+    # The views and macros over a selected table come with it, as they did when publishing re-applied them
+    # (over the tables as published: the sources behind their other tables are not fetched for them).
+    wanted |= _sql_assets_over(graph, wanted, SQL_GROUP)
     if probe_network and not archive_dir and network is None:
         mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
         network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
@@ -276,7 +275,7 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                     blocked = dg.AssetSelection.assets(*failed_raw).downstream().resolve(graph) & wanted
                     outcome.skipped += sorted(k.to_user_string() for k in blocked)
                     wanted -= blocked
-            changed = set(wanted) if force else _stale_keys(instance, graph, wanted) | {
+            changed = set(wanted) if force else staleness.stale_keys(instance, graph, wanted) | {
                 k for k in wanted if _output_missing(k, warehouse_dir)} | fingerprint.not_built_here(
                 instance, warehouse_dir, wanted)
             to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
@@ -284,7 +283,9 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
             if to_run:
                 if progress is not None:
                     staged = sum(1 for k in to_run if "__" in k.to_user_string())
-                    progress.start(BUILD, parsed=staged, published=len(to_run) - staged)
+                    sql = sum(1 for k in to_run if k.to_user_string().startswith(SQL_ASSET_PREFIX))
+                    progress.start(BUILD, parsed=staged, published=len(to_run) - staged - sql,
+                                   **({"views": sql} if sql else {}))
                 result = job.execute_in_process(instance=instance, raise_on_error=False,
                                                 asset_selection=list(to_run), run_config=run_config)
                 _collect(outcome, result)
@@ -340,28 +341,32 @@ def read_record(warehouse_dir: Path) -> dict | None:
     return record if isinstance(record, dict) and isinstance(record.get("sources"), dict) else None
 
 
-def _only_fed_by(graph, raw_keys) -> set:
-    """Assets every one of whose raw ancestors is in `raw_keys` (nothing else can feed them)."""
-    result = set()
-    for key in graph.get_all_asset_keys():
-        node = graph.get(key)
-        if not node.is_materializable:
-            continue
-        ancestors = {k for k in _with_ancestors(graph, {key}) if graph.get(k).is_observable}
-        if ancestors and ancestors <= raw_keys:
-            result.add(key)
-    return result
+def _sql_assets_over(graph, keys, sql_group: str) -> set:
+    """SQL-file assets reading one of `keys`, directly or through other SQL-file assets only."""
+    import dagster as dg
 
-
-def _with_ancestors(graph, keys) -> set:
-    # AssetSelection.upstream() leaves out source assets, which are exactly what we need here.
-    seen, frontier = set(keys), list(keys)
+    found, frontier = set(), set(keys)
     while frontier:
-        for parent in graph.get(frontier.pop()).parent_keys:
-            if parent not in seen:
-                seen.add(parent)
-                frontier.append(parent)
-    return seen
+        children = dg.AssetSelection.assets(*frontier).downstream(depth=1, include_self=False)
+        frontier = (children & dg.AssetSelection.groups(sql_group)).resolve(graph) - found
+        found |= frontier
+    return found
+
+
+def _raw_ancestors(graph, keys) -> set:
+    """The raw (observable source) assets that `keys` are built from."""
+    import dagster as dg
+
+    return dg.AssetSelection.assets(*keys).upstream().upstream_source_assets().resolve(graph) if keys else set()
+
+
+def _only_fed_by(graph, absent_raw_keys) -> set:
+    """Assets built from some raw asset of `absent_raw_keys` and from no other raw asset."""
+    import dagster as dg
+
+    fed_by_absent = dg.AssetSelection.assets(*absent_raw_keys).downstream().resolve(graph)
+    present = {key for key in graph.get_all_asset_keys() if graph.get(key).is_observable} - absent_raw_keys
+    return fed_by_absent - (dg.AssetSelection.assets(*present).downstream().resolve(graph) if present else set())
 
 
 def _first_line(exc: Exception) -> str:

@@ -2,23 +2,21 @@
 
 Where a warehouse view picks one value per key from several sources (the grid intensity of a
 zone-year, the specs of an accelerator), it ranks them by the `priority` each `Source` declares.
-The warehouse writes those ranks as one table, `source_priority (table_name, source_id,
-priority_rank)`, into every database it builds (and into every release's), before it applies
-`warehouse/sql/`; the SQL derives the per-table tables it joins (`grid_source_priority`,
-`accelerator_source_priority`) from it, so no source id is written in SQL.
+Those ranks become one table, `source_priority (table_name, source_id, priority_rank)`, written
+by a generated SQL file (`sql()`) that pipelines/warehouse.py lists first among the files of
+`warehouse/sql/`: it is an asset like them (`sql_source_priority`), applied to the warehouse and
+to every release, and the files that rank sources require it, so no source id is written in SQL
+and editing a rank makes only those views stale.
 
-Not a published table: it describes code, not data (it has no vintage), and changes only with
-the source modules. Its digest is part of the SQL build digest, so editing a rank rebuilds the
-views the next time a table is published.
+Not a published table: it describes code, not data (it has no vintage).
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import duckdb
 
 from pipelines.sources import SOURCES, priority_ranks
+from pipelines.sql_quoting import quote_literal
 
 TABLE = "source_priority"
 
@@ -30,13 +28,14 @@ def rows() -> list[tuple[str, str, int]]:
             for source_id, rank in priority_ranks(table_name).items()]
 
 
+def sql() -> str:
+    """The statements that create the table with every rank (what `create_table` executes)."""
+    values = ",\n".join(f"    ({quote_literal(table_name)}, {quote_literal(source_id)}, {rank})"
+                        for table_name, source_id, rank in rows())
+    create = (f"create or replace table {TABLE} "
+              "(table_name varchar not null, source_id varchar not null, priority_rank integer not null);\n")
+    return create + (f"insert into {TABLE} values\n{values};\n" if values else "")
+
+
 def create_table(con: duckdb.DuckDBPyConnection) -> None:
-    ranks = rows()
-    con.execute(f"create or replace table {TABLE} "
-                "(table_name varchar not null, source_id varchar not null, priority_rank integer not null)")
-    if ranks:
-        con.executemany(f"insert into {TABLE} values (?, ?, ?)", ranks)
-
-
-def digest() -> bytes:
-    return hashlib.sha256(repr(rows()).encode()).digest()
+    con.execute(sql())

@@ -3,20 +3,21 @@
 Publishing never leaves a half-written table behind. For each table the new Parquet file and
 a new copy of the DuckDB file are written to temporary paths, then each is swapped in with
 an atomic rename. A reader who opened the previous files keeps reading them; a crash before
-the swap leaves the previous state untouched. Views and macros from `warehouse/sql/` are
-re-applied to every new copy, so the calculations always match the code.
+the swap leaves the previous state untouched. Publishing a table writes that table only: the
+views and macros of `warehouse/sql/` are applied file by file, in the same copy-and-rename way,
+by their own assets (pipelines/assets/warehouse_sql.py), and by releases through `apply_sql`.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
 import shutil
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,7 @@ from schemas import TABLES, table
 
 DATABASE_NAME = "aifootprint.duckdb"
 _REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
+_CREATES = re.compile(r"create\s+or\s+replace\s+(?:temp\s+)?(?:view|table|macro)\s+(\w+)", re.IGNORECASE)
 
 
 _ARROW_TYPES = {"str": pa.string(), "string": pa.string(), "int64": pa.int64(), "int32": pa.int32(),
@@ -58,55 +60,82 @@ def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
     return arrow.cast(pa.schema(fields, metadata={**(arrow.schema.metadata or {}), **metadata}))
 
 
-def sql_files() -> list[Path]:
-    return sorted(settings.sql_dir().glob("*.sql"))
+@dataclass(frozen=True)
+class SqlFile:
+    """One file of `warehouse/sql/`: the relations it creates and those it reads (its `-- requires:` lines)."""
 
+    path: Path
+    text: str
+    requires: tuple[str, ...]
+    creates: tuple[str, ...]
 
-def sql_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sql_files():
-        digest.update(path.name.encode() + path.read_bytes())
-    digest.update(source_priority.digest())
-    return digest.hexdigest()
+    @property
+    def name(self) -> str:
+        return self.path.stem
 
-
-def apply_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every SQL file whose `-- requires:` tables all exist, after the source ranks they read;
-    return the files applied."""
-    source_priority.create_table(con)
-    existing = {row[0] for row in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
-    applied = []
-    for path in sql_files():
+    @classmethod
+    def read(cls, path: Path) -> SqlFile:
         text = path.read_text(encoding="utf-8")
-        required = {name.strip() for match in _REQUIRES.findall(text) for name in match.split(",") if name.strip()}
-        if required <= existing:
-            con.execute(text)
-            applied.append(path.name)
-            existing |= {row[0] for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+        requires = tuple(dict.fromkeys(name.strip() for line in _REQUIRES.findall(text)
+                                       for name in line.split(",") if name.strip()))
+        return cls(path, text, requires, tuple(dict.fromkeys(_CREATES.findall(text))))
+
+
+def sql_files() -> list[SqlFile]:
+    """Every SQL file, each after the files creating what it requires (file name breaks ties); first
+    the one generated from the source registry's ranks (pipelines/source_priority.py)."""
+    generated = SqlFile(Path(f"{source_priority.TABLE}.sql"), source_priority.sql(), (), (source_priority.TABLE,))
+    files = [generated, *(SqlFile.read(path) for path in sorted(settings.sql_dir().glob("*.sql")))]
+    upstream = {f.name: sql_files_required(f, files) for f in files}
+    ordered: list[SqlFile] = []
+    while len(ordered) < len(files):
+        placed = {f.name for f in ordered}
+        ready = [f for f in files if f.name not in placed and set(upstream[f.name]) <= placed]
+        if not ready:
+            cycle = sorted(set(upstream) - placed)
+            raise ValueError(f"warehouse/sql: the `-- requires:` lines of {', '.join(cycle)} form a cycle")
+        ordered.append(ready[0])
+    return ordered
+
+
+def sql_files_required(sql_file: SqlFile, files: list[SqlFile]) -> list[str]:
+    """Names of the other SQL files creating a relation `sql_file` requires.
+
+    A file may require a relation it also replaces (an empty stand-in another file creates):
+    it then comes after that file.
+    """
+    return sorted({other.name for name in sql_file.requires for other in files
+                   if other is not sql_file and name in other.creates})
+
+
+def tables_required(sql_file: SqlFile, files: list[SqlFile]) -> list[str]:
+    """Published tables `sql_file` requires; a name that is neither a table nor created by a SQL file is an error."""
+    created = {name for f in files for name in f.creates}
+    unknown = [name for name in sql_file.requires if name not in TABLES and name not in created]
+    if unknown:
+        raise ValueError(f"{sql_file.path.name}: `-- requires:` names {', '.join(unknown)}, which is neither a "
+                         "published table nor created by a file of warehouse/sql/")
+    return [name for name in sql_file.requires if name in TABLES and name not in sql_file.creates]
+
+
+def missing_relations(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> list[str]:
+    """The relations (tables, views, macros) `sql_file` requires that the database lacks."""
+    existing = {row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "union select function_name from duckdb_functions() where not internal and schema_name = 'main' "
+        "and function_type in ('macro', 'table_macro')").fetchall()}
+    return [name for name in sql_file.requires if name not in existing]
+
+
+def apply_sql(con: duckdb.DuckDBPyConnection, files: list[SqlFile] | None = None) -> list[str]:
+    """Apply SQL files (default: every one, in dependency order) whose required relations all exist;
+    return the names of the files applied."""
+    applied = []
+    for sql_file in sql_files() if files is None else files:
+        if not missing_relations(con, sql_file):
+            con.execute(sql_file.text)
+            applied.append(sql_file.path.name)
     return applied
-
-
-_CREATES = re.compile(r"create\s+or\s+replace\s+(?:temp\s+)?(?:view|table|macro)\s+(\w+)", re.IGNORECASE)
-
-
-def published_tables_behind(relation: str) -> list[str]:
-    """Published tables a warehouse view or macro reads, through the `-- requires:` of the SQL files."""
-    texts = {path.name: path.read_text(encoding="utf-8") for path in sql_files()}
-    creator = {name: file for file, text in texts.items() for name in _CREATES.findall(text)}
-    tables, pending, seen = set(), [relation], set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in TABLES:
-            tables.add(name)
-        elif name in creator:
-            pending += [required.strip() for line in _REQUIRES.findall(texts[creator[name]])
-                        for required in line.split(",") if required.strip()]
-    return sorted(tables)
 
 
 class Warehouse:
@@ -163,10 +192,11 @@ class Warehouse:
             handle.close()
 
     def publish(self, table_name: str, frame: pd.DataFrame, *, guard_shrink: bool = False) -> dict:
-        """Atomically replace one published table in Parquet and DuckDB.
+        """Atomically replace one published table in Parquet and DuckDB; nothing else is rewritten.
 
-        Idempotent: if the new Parquet bytes equal the published ones and the database was
-        built with the current SQL, nothing is rewritten, so an unchanged table keeps its bytes.
+        Views and macros over the table bind when queried, so they read the new rows as they are.
+        Idempotent: if the new Parquet bytes equal the published ones and the database holds the
+        table, nothing is rewritten, so an unchanged table keeps its bytes.
         """
         arrow = arrow_table(table_name, frame)
         parquet_path = self.parquet_path(table_name)
@@ -175,34 +205,64 @@ class Warehouse:
             if guard_shrink:  # refreshes guard; a direct publish (tests, tools) means what it says
                 self.refuse_shrink(table_name, arrow)
             parquet_tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
-            database_tmp = self.database_path.with_name(f".{DATABASE_NAME}.tmp")
             try:
                 pq.write_table(arrow, parquet_tmp, compression="zstd")
-                if self._already_published(table_name, parquet_tmp, parquet_path, arrow.num_rows):
-                    return {"rows": arrow.num_rows, "parquet": str(parquet_path),
-                            "database": str(self.database_path), "unchanged": True}
-                if self.database_path.exists():
-                    shutil.copyfile(self.database_path, database_tmp)
-                else:
-                    database_tmp.unlink(missing_ok=True)
-                with duckdb.connect(str(database_tmp)) as con:
-                    con.execute(f'create or replace table "{table_name}" as '
-                                f"select * from read_parquet(?)", [str(parquet_tmp)])
-                    apply_sql(con)
-                    con.execute("create or replace table aifootprint_build as select ? as sql_digest",
-                                [sql_digest()])
-                    con.execute("checkpoint")
-                _fsync(parquet_tmp)
-                _fsync(database_tmp)
-                # Database first: if a crash falls between the two renames, the Parquet file is
-                # the older one, and the next publish (which compares Parquet bytes) rewrites both.
-                os.replace(database_tmp, self.database_path)
-                os.replace(parquet_tmp, parquet_path)
+                unchanged = self._already_published(table_name, parquet_tmp, parquet_path, arrow.num_rows)
+                if not unchanged:
+                    _fsync(parquet_tmp)
+                    with self._new_database() as con:
+                        con.execute(f'create or replace table "{table_name}" as '
+                                    f"select * from read_parquet(?)", [str(parquet_tmp)])
+                    # Database first: if a crash falls between the two renames, the Parquet file is
+                    # the older one, and the next publish (which compares Parquet bytes) rewrites both.
+                    os.replace(parquet_tmp, parquet_path)
             finally:
                 parquet_tmp.unlink(missing_ok=True)
-                database_tmp.unlink(missing_ok=True)
+                # Debris of a writer killed mid-copy goes too, even when nothing is rewritten.
+                self._database_tmp.unlink(missing_ok=True)
         return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
-                "unchanged": False}
+                "unchanged": unchanged}
+
+    def apply_sql(self, files: list[SqlFile] | None = None) -> dict[str, list[str]]:
+        """Apply SQL files (default: every one, in dependency order) to the database, atomically.
+
+        Returns, per file, the required relations the database lacked: a file with any is skipped,
+        and with nothing applied the database is left as it was.
+        """
+        files = sql_files() if files is None else files
+        with self.write_lock(), self._new_database() as con:
+            missing = {}
+            for sql_file in files:
+                missing[sql_file.path.name] = missing_relations(con, sql_file)
+                if not missing[sql_file.path.name]:
+                    con.execute(sql_file.text)
+            if all(missing.values()):
+                raise _NothingToWrite
+        return missing
+
+    @property
+    def _database_tmp(self) -> Path:
+        return self.database_path.with_name(f".{DATABASE_NAME}.tmp")
+
+    @contextmanager
+    def _new_database(self):
+        """A connection to a copy of the database, swapped in (checkpointed, fsynced, renamed) when the block
+        ends without an error; the published file is untouched otherwise. Callers hold the write lock."""
+        database_tmp = self._database_tmp
+        try:
+            if self.database_path.exists():
+                shutil.copyfile(self.database_path, database_tmp)
+            else:
+                database_tmp.unlink(missing_ok=True)
+            with duckdb.connect(str(database_tmp)) as con:
+                yield con
+                con.execute("checkpoint")
+            _fsync(database_tmp)
+            os.replace(database_tmp, self.database_path)
+        except _NothingToWrite:
+            pass
+        finally:
+            database_tmp.unlink(missing_ok=True)
 
     def refuse_shrink(self, table_name: str, new: pa.Table) -> None:
         """Raise ShrinkRefusedError if `new` would drop every row of a source the published table has,
@@ -239,18 +299,17 @@ class Warehouse:
                 "version is kept. If the loss is intended, refresh with --allow-shrink (AIFOOTPRINT_ALLOW_SHRINK=1)")
 
     def _already_published(self, table_name: str, new_parquet: Path, parquet_path: Path, rows: int) -> bool:
-        """The same Parquet bytes are published and the database holds that table, built with today's SQL."""
+        """The same Parquet bytes are published and the database holds that table."""
         if not (parquet_path.exists() and self.database_path.exists()):
             return False
         if not _same_bytes(new_parquet, parquet_path):
             return False
         try:
             with duckdb.connect(str(self.database_path), read_only=True) as con:
-                (built_with,) = con.execute("select sql_digest from aifootprint_build").fetchone()
                 (in_database,) = con.execute(f'select count(*) from "{table_name}"').fetchone()
         except duckdb.Error:
             return False
-        return built_with == sql_digest() and in_database == rows
+        return in_database == rows
 
     def read(self, table_name: str) -> pd.DataFrame:
         return pq.read_table(self.parquet_path(table_name)).to_pandas()
@@ -274,6 +333,10 @@ class Warehouse:
         # Read by grid_carbon_intensity_preferred (warehouse/sql/10_grid_preferred.sql).
         con.execute("set variable max_carry_forward_years = ?", [settings.max_carry_forward_years()])
         return con
+
+
+class _NothingToWrite(Exception):
+    """Raised inside `_new_database` to leave the published database as it was."""
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

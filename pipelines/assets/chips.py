@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.assets.checks import primary_key_check, rows_per_source, rows_per_source_check
 from pipelines.assets.factory import table_assets
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.resources import RawStore, WarehouseResource
 
 SPECS = "accelerator_specs"
@@ -34,11 +35,9 @@ def _json(rows) -> dg.MetadataValue:
     return dg.MetadataValue.json([[str(value) for value in row] for row in rows])
 
 
-@dg.asset_check(
-    asset=SPECS,
-    description=f"accelerator_specs_preferred has one row per canonical model and "
-    f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators with a TDP.",
-)
+@dg.asset_check(asset=SPECS, additional_deps=sql_asset_keys("accelerator_specs_preferred"),
+                description=f"accelerator_specs_preferred has one row per canonical model and "
+                                         f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators with a TDP.")
 def preferred_specs_one_row_per_model(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         duplicates = con.execute("""select canonical_model, count(*) from accelerator_specs_preferred
@@ -62,11 +61,9 @@ def specs_tdp_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=not outliers, metadata={"outliers": _json(outliers)})
 
 
-@dg.asset_check(
-    asset=SPECS,
-    description=f"Accelerators whose sources' TDPs differ by more than {TDP_DISAGREEMENT_THRESHOLD:.0%} "
-    "(a warning to read: sources mix TDP and measured average power).",
-)
+@dg.asset_check(asset=SPECS, additional_deps=sql_asset_keys("accelerator_tdp_disagreements"),
+                description=f"Accelerators whose sources' TDPs differ by more than {TDP_DISAGREEMENT_THRESHOLD:.0%} "
+                            "(a warning to read: sources mix TDP and measured average power).")
 def specs_tdp_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute("from accelerator_tdp_disagreements(?)", [TDP_DISAGREEMENT_THRESHOLD]).fetchall()
@@ -75,11 +72,9 @@ def specs_tdp_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(
-    asset=EMBODIED,
-    description="Every embodied-emissions source contributed rows, and "
-    "accelerator_embodied_preferred has one row per accelerator.",
-)
+@dg.asset_check(asset=EMBODIED, additional_deps=sql_asset_keys("accelerator_embodied_preferred"),
+                description="Every embodied-emissions source contributed rows, and "
+                                            "accelerator_embodied_preferred has one row per accelerator.")
 def embodied_rows_and_preferred(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     per_source = rows_per_source(EMBODIED, raw_store, warehouse)
     with warehouse.store.connect() as con:
@@ -112,7 +107,7 @@ def financials_have_revenue(warehouse: WarehouseResource) -> dg.AssetCheckResult
 
 @dg.asset_check(
     asset=REVENUE_BY_MARKET,
-    additional_deps=[dg.AssetKey(FINANCIALS)],
+    additional_deps=[dg.AssetKey(FINANCIALS), *sql_asset_keys("chip_revenue_sec_comparison")],
     description="Total revenue per fiscal quarter and year agrees (within $1 million) between the earnings "
     "releases (chip_revenue_by_market) and SEC XBRL companyfacts (chip_company_financials) wherever "
     "both have the period. With the recorded archive that is only NVIDIA FY2026 Q1-Q3 and the "
@@ -143,12 +138,10 @@ def revenue_matches_sec(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(
-    asset=CLUSTERS,
-    description="gpu_clusters has rows and cluster_power_by_country_year has one row "
-    "per country, year and status group (operational, planned and "
-    "decommissioned capacity never summed together).",
-)
+@dg.asset_check(asset=CLUSTERS, additional_deps=sql_asset_keys("cluster_power_by_country_year"),
+                description="gpu_clusters has rows and cluster_power_by_country_year has one row "
+                                            "per country, year and status group (operational, planned and "
+                                            "decommissioned capacity never summed together).")
 def cluster_power_view_keyed(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         (rows,) = con.execute(f"select count(*) from {CLUSTERS}").fetchone()

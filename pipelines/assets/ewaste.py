@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.checks import rows_per_source_check
 from pipelines.assets.factory import table_assets
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.resources import WarehouseResource
 
 TABLE = "ewaste_statistics"
@@ -16,6 +17,7 @@ assets = table_assets(TABLE, group="ewaste")
 
 @dg.asset_check(
     asset=TABLE,
+    additional_deps=sql_asset_keys("ewaste_per_capita_disagreements"),
     description=f"Total and per-capita series whose per-capita value differs from total / population by more "
     f"than {PER_CAPITA_TOLERANCE:.0%} (a warning listing them: the publishers' figures are kept "
     "as published).",
@@ -81,6 +83,7 @@ def rankings_mixing_rate_definitions(con) -> list[dict]:
 
 @dg.asset_check(
     asset=TABLE,
+    additional_deps=sql_asset_keys("ewaste_recycling_rate_ranked"),
     description="Fails if a warehouse view ranks recycling rates of different definitions (recycled / generated "
     "and recycled / collected) together: each definition's ranks must start at 1 within a year.",
 )

@@ -24,7 +24,6 @@ import schemas
 from pipelines import validation, warehouse as warehouse_module, zones
 from pipelines.code_version import code_version
 from pipelines.errors import ArchiveError
-from pipelines.io import read_staging
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.assets.table_metadata import published_metadata
 from pipelines.sources import SOURCES, Source, _base, sources_for_table
@@ -137,24 +136,31 @@ def with_provenance(frame: pd.DataFrame, raw) -> pd.DataFrame:
     return frame
 
 
+def staging_inputs(table_name: str) -> dict[str, dg.AssetIn]:
+    """One input per source of the table: its staging rows, loaded through the staging IO manager."""
+    return {source.id: dg.AssetIn(staging_asset_key(table_name, source.id)) for source in sources_for_table(table_name)}
+
+
+def present_staging_frames(table_name: str, staging: dict[str, pd.DataFrame | None],
+                           raw_store: RawStore) -> list[pd.DataFrame]:
+    """The staging frames of the sources with a snapshot: one an archive never recorded is left out (the
+    refresh reports it), even where an older refresh left its staging rows behind."""
+    present = [frame for source_id, frame in staging.items()
+               if frame is not None and raw_store.has_snapshot(SOURCES[source_id])]
+    if not present:
+        raise ArchiveError(next(iter(staging), table_name), None,
+                           f"no source of `{table_name}` has a raw snapshot ({', '.join(staging)}); nothing to publish")
+    return present
+
+
 def published_asset(table_name: str, group: str,
                     transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> dg.AssetsDefinition:
-    sources = sources_for_table(table_name)
-
-    @dg.asset(name=table_name, deps=[staging_asset_key(table_name, s.id) for s in sources], group_name=group,
+    @dg.asset(name=table_name, ins=staging_inputs(table_name), group_name=group,
               kinds={"duckdb", "parquet"}, code_version=published_code_version(table_name, transform),
               description=f"Published table `{table_name}` (see schemas/).")
-    def _published(context: dg.AssetExecutionContext, raw_store: RawStore,
-                   warehouse: WarehouseResource) -> dg.MaterializeResult:
-        # Sources an archive never recorded are left out (the refresh reports them); every
-        # other source's staging output must be there, or this fails.
-        present = [s for s in sources if raw_store.has_snapshot(s)]
-        if not present:
-            raise ArchiveError(sources[0].id if sources else table_name, None,
-                               f"no source of `{table_name}` has a raw snapshot "
-                               f"({', '.join(s.id for s in sources)}); nothing to publish")
-        frames = [read_staging(warehouse.warehouse_dir, staging_asset_key(table_name, s.id)) for s in present]
-        combined = pd.concat(frames, ignore_index=True)
+    def _published(context: dg.AssetExecutionContext, raw_store: RawStore, warehouse: WarehouseResource,
+                   **staging: pd.DataFrame | None) -> dg.MaterializeResult:
+        combined = pd.concat(present_staging_frames(table_name, staging, raw_store), ignore_index=True)
         if transform is not None:
             combined = transform(combined)
         combined = validate(table_name, combined)
@@ -165,8 +171,8 @@ def published_asset(table_name: str, group: str,
 
 
 def published_code_version(table_name: str, transform=None) -> str:
-    """Code that shapes a published table: its schema, the publisher, the warehouse SQL."""
-    parts = [_schema_module(table_name), warehouse_module, validation, sys.modules[__name__], *warehouse_module.sql_files()]
+    """Code that shapes a published table: its schema and the publisher (the SQL files are their own assets)."""
+    parts = [_schema_module(table_name), warehouse_module, validation, sys.modules[__name__]]
     if transform is not None:
         parts.append(_module_of(transform))
     return code_version(parts)

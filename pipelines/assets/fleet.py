@@ -12,9 +12,9 @@ from pydantic import Field
 
 from pipelines.assets.factory import published_code_version
 from pipelines.assets.table_metadata import published_metadata
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.fleet import DEFAULT_LIFETIME_YEARS, DEFAULT_PUE, DEFAULT_UTILIZATION, FleetParameters, fleet_frame
 from pipelines.resources import WarehouseResource
-from pipelines.warehouse import published_tables_behind
 from pipelines.validation import validate
 
 TABLE = "accelerator_fleet_footprint"
@@ -39,10 +39,7 @@ class FleetConfig(dg.Config):
 
 @dg.asset(
     name=TABLE,
-    # The tables the macro reads, from the SQL files' `-- requires:` lines.
-    deps=[dg.AssetKey(name) for name in sorted({*published_tables_behind("accelerator_fleet"),
-                                                 *published_tables_behind("fleet_accelerator_specs"),
-                                                 *published_tables_behind("fleet_unit_sales_best")})],
+    deps=sql_asset_keys("accelerator_fleet", "fleet_accelerator_specs", "fleet_unit_sales_best"),
     group_name="fleet",
     kinds={"duckdb", "parquet"},
     code_version=published_code_version(TABLE),

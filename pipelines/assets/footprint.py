@@ -7,10 +7,9 @@
 * `training_footprint_estimates`: every run recomputed by the warehouse's `footprint()` macro
   (warehouse/sql/30_footprint.sql) with the dataset's defaults, read over a read-only
   connection to the current warehouse, validated and published. Its dependencies are the
-  published tables behind the macro, read from the SQL files' `-- requires:` lines.
+  SQL assets creating the macro and views it queries (pipelines/assets/warehouse_sql.py).
 """
 
-import re
 import sys
 
 import dagster as dg
@@ -19,13 +18,13 @@ import pandas as pd
 import schemas
 
 from pipelines import footprint, hardware, training_runs
-from pipelines.warehouse import published_tables_behind
 from pipelines.assets.checks import rows_per_source_check
-from pipelines.assets.factory import published_code_version, staging_asset, staging_asset_key, table_assets
+from pipelines.assets.factory import (present_staging_frames, published_code_version, staging_asset, staging_inputs,
+                                      table_assets)
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.assets.table_metadata import published_metadata
 from pipelines.code_version import code_version
 from pipelines.errors import UnknownHardwareError
-from pipelines.io import read_staging
 from pipelines.resources import RawStore, WarehouseResource
 from pipelines.sources import sources_for_table
 from pipelines.validation import validate
@@ -39,24 +38,18 @@ LLAMA_SOURCE = "llama_model_cards"
 # Estimates further than this factor from the reported figure are listed by a warning check.
 RATIO_WARNING_FACTOR = 3.0
 
-_REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
 # --- ai_training_runs: staged per source, published with canonical accelerator names --------------
 
 def _runs_published_asset() -> dg.AssetsDefinition:
-    sources = sources_for_table(RUNS)
-    accelerator_tables = published_tables_behind("accelerator_specs_preferred")
-
-    @dg.asset(name=RUNS, group_name=GROUP, kinds={"duckdb", "parquet"},
-              deps=[*(staging_asset_key(RUNS, s.id) for s in sources), *map(dg.AssetKey, accelerator_tables)],
+    @dg.asset(name=RUNS, group_name=GROUP, kinds={"duckdb", "parquet"}, ins=staging_inputs(RUNS),
+              deps=sql_asset_keys("accelerator_specs_preferred"),
               code_version=code_version([published_code_version(RUNS), hardware, training_runs,
                                          sys.modules[__name__]]),
               description=f"Published table `{RUNS}`: every source's runs, each hardware name resolved to a "
                           "canonical accelerator (see schemas/).")
-    def _published(context: dg.AssetExecutionContext, raw_store: RawStore,
-                   warehouse: WarehouseResource) -> dg.MaterializeResult:
-        frames = [read_staging(warehouse.warehouse_dir, staging_asset_key(RUNS, s.id))
-                  for s in sources if raw_store.has_snapshot(s)]
-        runs = pd.concat(frames, ignore_index=True)
+    def _published(context: dg.AssetExecutionContext, raw_store: RawStore, warehouse: WarehouseResource,
+                   **staging: pd.DataFrame | None) -> dg.MaterializeResult:
+        runs = pd.concat(present_staging_frames(RUNS, staging, raw_store), ignore_index=True)
         # Columns only some sources give are absent when none of those sources is in the snapshot.
         runs = runs.reindex(columns=list(dict.fromkeys([*runs.columns, *schemas.table(RUNS).columns])))
         with warehouse.store.connect() as con:
@@ -220,7 +213,8 @@ order by r.source_id, r.model
 
 
 @dg.asset(name=ESTIMATES, group_name=GROUP, kinds={"duckdb", "parquet"},
-          deps=[dg.AssetKey(RUNS), *map(dg.AssetKey, published_tables_behind("footprint"))],
+          deps=[dg.AssetKey(RUNS), dg.AssetKey("accelerator_specs"),
+                *sql_asset_keys("accelerator_specs_preferred", "footprint", "footprint_default_zone")],
           code_version=code_version([published_code_version(ESTIMATES), footprint, sys.modules[__name__]]),
           description="Every training run recomputed with the dataset's defaults (TDP, default PUE, preferred "
                       "grid intensity, embodied emissions) next to the reported figures, with the ratios.")
@@ -310,7 +304,8 @@ assets = [
 NAMED_CROSS_SOURCE_RUNS = ("llama31405b", "bloom176b", "gpt3175b")
 
 
-@dg.asset_check(asset=RUNS, description="The named runs Llama 3.1 405B, BLOOM-176B and GPT-3 175B are each matched "
+@dg.asset_check(asset=RUNS, additional_deps=sql_asset_keys("training_run_disagreements"),
+                description="The named runs Llama 3.1 405B, BLOOM-176B and GPT-3 175B are each matched "
                                         "across sources (same run_key in two sources), and every matched pair whose "
                                         "sources disagree on hardware, count, hours, accelerator-hours or year is "
                                         "listed (view training_run_disagreements; both rows stay).")

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.checks import primary_key_check, rows_per_source_check
 from pipelines.assets.factory import table_assets
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.resources import WarehouseResource
 
 TABLE = "grid_carbon_intensity"
@@ -14,6 +15,7 @@ assets = table_assets(TABLE, group="grid")
 
 @dg.asset_check(
     asset=TABLE,
+    additional_deps=sql_asset_keys("grid_source_disagreements"),
     description=f"Zone-years where sources disagree by more than {DISAGREEMENT_THRESHOLD:.0%} of their "
     "mean (a warning to read, not a failure: sources differ in basis and method).",
 )

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.checks import pairs_apart_check, primary_key_check, rows_per_source_check
 from pipelines.assets.factory import table_assets
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.resources import WarehouseResource
 
 GROUP = "grid"
@@ -19,7 +20,8 @@ ANNUAL_GAP_TOLERANCE = 0.20
 assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 
-@dg.asset_check(asset=HOURLY, description="Each zone's hours follow one another without gaps or repeats.")
+@dg.asset_check(asset=HOURLY, additional_deps=sql_asset_keys("grid_hourly_gaps"),
+                description="Each zone's hours follow one another without gaps or repeats.")
 def hourly_series_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute("from grid_hourly_gaps order by all limit 20").fetchall()
@@ -41,7 +43,7 @@ hourly_mean_matches_annual = pairs_apart_check(
     tolerance=ANNUAL_GAP_TOLERANCE,
     listed_as="apart",
     listed_rows=40,
-    additional_deps=["grid_carbon_intensity", MONTHLY],
+    additional_deps=["grid_carbon_intensity", MONTHLY, *sql_asset_keys("grid_hourly_vs_annual")],
 )
 
 

@@ -66,7 +66,7 @@ def test_readme_main_command_succeeds_offline_from_the_fallback_archive(shared_s
     assert "egrid: recorded (fallback archive), vintages 2025-02-11 to 2025-02-18" in lines
     assert "ember_country_intensity: recorded (fallback archive), vintage 2025-08-03" in lines
     assert any(re.fullmatch(r"observe sources: observed (\d+)/\1 \(\d+\.\d s\)", line) for line in lines), lines
-    assert any(re.fullmatch(r"build tables: parsed (\d+)/\1, published (\d+)/\2 \(\d+\.\d s\)", line)
+    assert any(re.fullmatch(r"build tables: parsed (\d+)/\1, published (\d+)/\2, views (\d+)/\3 \(\d+\.\d s\)", line)
                for line in lines), lines
     assert "refresh succeeded" in lines
     # stderr is a pipe here: plain lines, no cursor control.

@@ -2,6 +2,7 @@
 
 
 import dagster as dg
+import duckdb
 import pytest
 
 from conftest import SHARED_SOURCES, rewrite_archive_file, writable_archive_copy
@@ -62,6 +63,18 @@ def test_deleted_output_is_rebuilt(incremental):
     assert outcome.success
     assert "grid_carbon_intensity" in outcome.materialized
     assert (warehouse / "parquet" / "grid_carbon_intensity.parquet").exists()
+
+
+def test_deleted_database_is_rebuilt_with_every_table_and_view(incremental):
+    archive, warehouse, instance = incremental
+    (warehouse / "aifootprint.duckdb").unlink()
+    outcome = run_refresh(archive_dir=archive, warehouse_dir=warehouse, instance=instance)
+    assert outcome.success, outcome.report_lines()
+    assert {"grid_carbon_intensity", "sql_10_grid_preferred", "sql_30_footprint"} <= set(outcome.materialized)
+    with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
+        (zones,) = con.execute("select count(distinct zone_id) from grid_carbon_intensity_preferred").fetchone()
+        (macros,) = con.execute("select count(*) from duckdb_functions() where function_name = 'footprint'").fetchone()
+    assert zones > 200 and macros == 1
 
 
 def test_cli_noop_refresh_answers_without_running_dagster(tmp_path):

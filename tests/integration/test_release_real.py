@@ -17,7 +17,9 @@ import pytest
 from conftest import query, rewrite_archive_file, writable_archive_copy
 from pipelines.refresh import run_refresh
 from pipelines.release import build_release
-from pipelines.warehouse import published_tables_behind
+from pipelines.assets.warehouse_sql import sql_asset_keys
+from pipelines.definitions import defs
+from pipelines.warehouse import sql_files
 from schemas import TABLES
 
 pytestmark = pytest.mark.integration
@@ -31,6 +33,20 @@ def released(built_warehouse, tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("released") / "warehouse"
     shutil.copytree(built_warehouse, warehouse)
     return warehouse, build_release(warehouse)
+
+
+def published_tables_behind(relation: str) -> set[str]:
+    """Published tables a view or macro reads, through the SQL-file assets between them."""
+    if relation in TABLES or not any(relation in f.creates for f in sql_files()):
+        return {relation} & set(TABLES)
+    graph = defs.resolve_asset_graph()
+    tables, pending, seen = set(), set(sql_asset_keys(relation)), set()
+    while pending:
+        seen |= pending
+        parents = dg.AssetSelection.assets(*pending).upstream(depth=1, include_self=False).resolve(graph)
+        tables |= {key.to_user_string() for key in parents if key.to_user_string() in TABLES}
+        pending = {key for key in parents if key.to_user_string().startswith("sql_")} - seen
+    return tables
 
 
 def _withheld_rows(result) -> dict[str, int]:

@@ -56,6 +56,7 @@ def test_a_materialization_carries_the_metadata(tmp_path):
     store.publish("grid_carbon_intensity", rows("grid_carbon_intensity", GRID))
     store.publish("accelerator_shipments", rows("accelerator_shipments", SHIPMENTS))
     store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
+    store.apply_sql()
     result = dg.materialize([accelerator_fleet_footprint],
                             resources={"warehouse": WarehouseResource(warehouse_dir=str(tmp_path))},
                             instance=dg.DagsterInstance.ephemeral())

@@ -174,7 +174,9 @@ def test_asset_check_lists_the_disagreeing_series(tmp_path):
         zone_id="BRN", zone_name="Brunei Darussalam", zone_type="country", year=2020,
         metric=["generated", "generated_per_capita", "population"], value=[8.0, 18000.0, 450000.0],
         unit=["kt", "kg/person", "persons"])
-    Warehouse(tmp_path).publish("ewaste_statistics", validate("ewaste_statistics", pd.concat([frame, brunei])))
+    store = Warehouse(tmp_path)
+    store.publish("ewaste_statistics", validate("ewaste_statistics", pd.concat([frame, brunei])))
+    store.apply_sql()
 
     result = ewaste_per_capita_consistency(warehouse=WarehouseResource(warehouse_dir=str(tmp_path)))
 

@@ -219,6 +219,7 @@ def warehouse(tmp_path, monkeypatch):
     store.publish("grid_carbon_intensity", grid_rows())
     store.publish("accelerator_shipments", validate("accelerator_shipments", pd.DataFrame(DOUBLING)))
     store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
+    store.apply_sql()
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path))
     return tmp_path
 
@@ -277,7 +278,7 @@ def test_cli_without_shipments_says_what_is_missing(tmp_path, monkeypatch, capsy
     assert "no accelerator_fleet macro" in capsys.readouterr().err
 
 
-def test_publish_applies_the_fleet_sql(warehouse):
+def test_the_fleet_sql_creates_the_macro(warehouse):
     with Warehouse(warehouse).connect() as con:
         applied = {row[0] for row in con.execute(
             "select function_name from duckdb_functions() where function_name = 'accelerator_fleet'").fetchall()}

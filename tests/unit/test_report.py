@@ -135,6 +135,7 @@ def small_warehouse(root, *, with_everything=True, hourly_rows=HOURLY):
             source_id="curated_chips", source_vintage="2026-12-01")))
         store.publish("datacenter_electricity", rows("datacenter_electricity", DATACENTER_ELECTRICITY))
         store.publish("inference_energy_measurements", rows("inference_energy_measurements", INFERENCE))
+        store.apply_sql()
         with store.connect() as con:
             # A one-year lifetime retires 2022's cohort in 2023, so the retired-mass chart has a year.
             fleet = fleet_frame(con, FleetParameters(lifetime_years=1))
@@ -142,6 +143,7 @@ def small_warehouse(root, *, with_everything=True, hourly_rows=HOURLY):
         store.publish("ewaste_statistics", rows("ewaste_statistics", EWASTE))
         store.publish("training_footprint_estimates", rows("training_footprint_estimates", RUNS))
         store.publish("datacenter_pue", rows("datacenter_pue", PUE))
+    store.apply_sql()
     return root
 
 

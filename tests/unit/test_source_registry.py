@@ -70,7 +70,20 @@ def test_the_priority_table_holds_every_declared_rank():
     assert [row[1] for row in con.execute("describe source_priority").fetchall()] == ["VARCHAR", "VARCHAR", "INTEGER"]
 
 
-def test_a_new_rank_changes_the_build_digest(monkeypatch):
-    before = source_priority.digest()
+def test_a_new_rank_stales_only_the_ranks_and_the_views_that_rank(monkeypatch):
+    """The ranks are a generated SQL file (`sql_source_priority`): a new rank changes its code version only,
+    and the files that rank sources depend on it."""
+    from pipelines.assets import warehouse_sql
+
+    def versions():
+        return {key.to_user_string(): asset.code_versions_by_key[key]
+                for asset in warehouse_sql.sql_assets() for key in asset.keys}
+
+    before = versions()
     monkeypatch.setitem(SOURCES, "toy", _source(priority={"grid_carbon_intensity": 13}))
-    assert source_priority.digest() != before
+    after = versions()
+    assert [key for key in before if before[key] != after[key]] == ["sql_source_priority"]
+    assert "('grid_carbon_intensity', 'toy', 13)" in source_priority.sql()
+    readers = {key.to_user_string() for asset in warehouse_sql.sql_assets() for key in asset.keys
+               if warehouse_sql.sql_asset_key("source_priority") in asset.asset_deps[key]}
+    assert readers == {"sql_10_grid_preferred", "sql_20_hardware"}

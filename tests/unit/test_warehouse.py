@@ -1,4 +1,4 @@
-"""Publishing is atomic; readers get a read-only connection with no file access."""
+"""Publishing is atomic and writes one table; readers get a read-only connection with no file access."""
 
 import hashlib
 import subprocess
@@ -23,15 +23,32 @@ def grid_rows(value=56.039):
     })
 
 
+def pue_rows():
+    return pd.DataFrame({"source_id": ["curated_pue"], "source_vintage": ["2024-01-01"], "scope": ["industry"],
+                         "entity": ["Uptime Institute survey"], "year": [2024], "pue": [1.56],
+                         "citation_publisher": ["Uptime Institute"],
+                         "citation_title": ["Global Data Center Survey 2024"],
+                         "citation_url": ["https://uptimeinstitute.com/"], "citation_published": ["2024"],
+                         "citation_note": [None],
+                         "source_file": ["datacenter_pue.csv"]})
+
+
+def relations(con) -> set[str]:
+    return {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+
+
 def digests(store: Warehouse) -> dict:
     paths = [store.database_path, store.parquet_path("grid_carbon_intensity")]
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
-def test_publish_writes_parquet_duckdb_and_views(tmp_path):
+def test_publish_writes_parquet_and_duckdb_and_sql_adds_the_views(tmp_path):
     store = Warehouse(tmp_path)
     result = store.publish("grid_carbon_intensity", grid_rows())
     assert result["rows"] == 2
+    with store.connect() as con:
+        assert relations(con) == {"grid_carbon_intensity"}
+    store.apply_sql()
     with store.connect() as con:
         assert con.execute("select gco2e_per_kwh from grid_carbon_intensity_preferred "
                            "where zone_id = 'FRA' and year = 2023").fetchone() == (pytest.approx(56.039),)
@@ -43,10 +60,14 @@ def test_failure_during_publish_leaves_previous_bytes(tmp_path, monkeypatch):
     store.publish("grid_carbon_intensity", grid_rows())
     before = digests(store)
 
-    def broken_sql(con):
-        raise RuntimeError("simulated crash while building the new database copy")
+    fsync = warehouse_module._fsync
 
-    monkeypatch.setattr(warehouse_module, "apply_sql", broken_sql)
+    def crash_on_the_database_copy(path):
+        if path.name == f".{warehouse_module.DATABASE_NAME}.tmp":
+            raise RuntimeError("simulated crash before the new database copy is swapped in")
+        fsync(path)
+
+    monkeypatch.setattr(warehouse_module, "_fsync", crash_on_the_database_copy)
     with pytest.raises(RuntimeError):
         store.publish("grid_carbon_intensity", grid_rows(value=99.0))
     assert digests(store) == before
@@ -117,11 +138,40 @@ def test_republishing_identical_rows_rewrites_nothing(tmp_path):
     assert digests(store) != before
 
 
-def test_changed_sql_is_applied_even_when_rows_are_identical(tmp_path, monkeypatch):
+def test_a_view_answers_with_the_republished_rows_without_being_recreated(tmp_path):
     store = Warehouse(tmp_path)
     store.publish("grid_carbon_intensity", grid_rows())
-    monkeypatch.setattr(warehouse_module, "sql_digest", lambda: "a newer set of views")
-    assert store.publish("grid_carbon_intensity", grid_rows())["unchanged"] is False
+    store.apply_sql()
+    with store.connect() as con:
+        view_sql = con.execute("select sql from duckdb_views() where view_name = 'grid_carbon_intensity_preferred'"
+                               ).fetchone()
+    store.publish("grid_carbon_intensity", grid_rows(value=12.5))
+    with store.connect() as con:
+        assert con.execute("select sql from duckdb_views() where view_name = 'grid_carbon_intensity_preferred'"
+                           ).fetchone() == view_sql
+        assert con.execute("select gco2e_per_kwh from grid_carbon_intensity_preferred "
+                           "where zone_id = 'FRA' and year = 2023").fetchone() == (12.5,)
+
+
+def test_publishing_one_table_leaves_the_others_as_they_were(tmp_path):
+    store = Warehouse(tmp_path)
+    store.publish("grid_carbon_intensity", grid_rows())
+    store.publish("datacenter_pue", pue_rows())
+    with store.connect() as con:
+        before = con.execute("from datacenter_pue").fetchall()
+    store.publish("grid_carbon_intensity", grid_rows(value=12.5))
+    with store.connect() as con:
+        assert relations(con) == {"grid_carbon_intensity", "datacenter_pue"}
+        assert con.execute("from datacenter_pue").fetchall() == before
+
+
+def test_sql_whose_required_tables_are_missing_is_skipped_and_writes_nothing(tmp_path):
+    store = Warehouse(tmp_path)
+    store.publish("datacenter_pue", pue_rows())
+    before = store.database_path.read_bytes()
+    grid_file = next(f for f in warehouse_module.sql_files() if f.name == "10_grid_preferred")
+    assert store.apply_sql([grid_file]) == {"10_grid_preferred.sql": ["grid_carbon_intensity", "source_priority"]}
+    assert store.database_path.read_bytes() == before
 
 
 def test_all_null_column_keeps_its_declared_type():
@@ -159,6 +209,7 @@ def test_preferred_view_ranks_sources_prefers_lifecycle_and_carries_forward(tmp_
     ])
     store = Warehouse(tmp_path)
     store.publish("grid_carbon_intensity", rows)
+    store.apply_sql()
     with store.connect() as con:
         got = con.execute("""select year, source_id, basis, gco2e_per_kwh, data_year, is_carried_forward
                              from grid_carbon_intensity_preferred where zone_id = 'FRA' order by year""").fetchall()

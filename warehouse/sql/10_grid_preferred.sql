@@ -1,4 +1,4 @@
--- requires: grid_carbon_intensity
+-- requires: grid_carbon_intensity, source_priority
 -- One intensity per zone and year, chosen by source priority (lower rank wins).
 --
 -- Ranks are declared on each source (`priority={"grid_carbon_intensity": N}` in

@@ -1,4 +1,4 @@
--- requires: accelerator_specs
+-- requires: accelerator_specs, source_priority
 -- One row per accelerator (canonical_model), chosen by source priority (lower rank wins).
 --
 -- Ranks are declared on each source (`priority={"accelerator_specs": N}` in

@@ -1,4 +1,4 @@
--- requires: grid_carbon_intensity_preferred, accelerator_specs, accelerator_specs_preferred, accelerator_embodied_preferred, datacenter_pue, equivalences, calculation_defaults
+-- requires: grid_carbon_intensity_preferred, accelerator_specs, accelerator_specs_preferred, accelerator_embodied_preferred, datacenter_pue, equivalences, calculation_default
 -- Footprint calculations (DESIGN.md, "Footprint calculations"). The Python API
 -- (pipelines/footprint.py), `aifootprint estimate` (one job or a file of jobs) and the table
 -- training_footprint_estimates all call `footprint(...)` below, so the arithmetic and the

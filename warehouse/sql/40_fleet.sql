@@ -1,4 +1,4 @@
--- requires: accelerator_shipments, grid_carbon_intensity, calculation_defaults
+-- requires: accelerator_shipments, grid_carbon_intensity_preferred, calculation_default
 -- The accelerator fleet: from accelerators shipped to installed base, electricity, emissions
 -- and the mass retired as e-waste, per shipment series (vendor, product family) and year.
 --

@@ -1,4 +1,4 @@
--- requires: accelerator_specs_preferred, fleet_reference_accelerators
+-- requires: accelerator_specs_preferred, fleet_accelerator_specs
 -- Feed the fleet calculation the rated power and mass of its reference accelerators from the
 -- hardware tables (accelerator_specs_preferred: tdp_w, and mass_kg from Boavizta gpu_specs),
 -- matched on canonical_model.

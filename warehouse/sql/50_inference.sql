@@ -1,4 +1,4 @@
--- requires: inference_energy_measurements, inference_overhead_factors, grid_carbon_intensity_preferred, datacenter_pue_default, accelerator_embodied_preferred
+-- requires: inference_energy_measurements, inference_overhead_factors, grid_carbon_intensity_preferred, datacenter_pue_default, accelerator_embodied_preferred, footprint_default_lifetime_years, footprint_default_zone, footprint_embodied_kgco2e, footprint_hours_per_year, footprint_operational_kgco2e
 -- Inference footprints from measured configurations. pipelines/inference.py resolves a loose
 -- model name (or a parameter count) and the hardware to the `model` and `hardware` of measured
 -- rows; everything after that is here:
