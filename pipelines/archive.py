@@ -44,8 +44,9 @@ def read_manifest(source_dir: Path, source_id: str) -> dict:
         raise ArchiveError(source_id, MANIFEST, f"no manifest at {manifest_path}")
     try:
         if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise ArchiveError(source_id, MANIFEST, f"{manifest_path} is over {MAX_MANIFEST_BYTES} bytes: "
-                                                    "not a manifest")
+            raise ArchiveError(
+                source_id, MANIFEST, f"{manifest_path} is over {MAX_MANIFEST_BYTES} bytes: not a manifest"
+            )
         manifest = tomllib.loads(manifest_path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ArchiveError(source_id, MANIFEST, f"{manifest_path} is not UTF-8 (byte {exc.start})") from None
@@ -107,18 +108,23 @@ def resolve_from_archive(archive_dir: Path, source: Source, names: Iterable[str]
         if "bytes" in entry and size != entry["bytes"]:
             # Checked before hashing: a huge (or sparse) file in place of a small one is refused
             # in microseconds, not after reading gigabytes.
-            raise ArchiveError(source.id, name, f"size mismatch: manifest says {entry['bytes']} bytes, "
-                                                f"file has {size}")
+            raise ArchiveError(source.id, name, f"size mismatch: manifest says {entry['bytes']} bytes, file has {size}")
         actual = sha256_of(path)
         expected = entry.get("sha256", "")
         if actual != expected:
             raise ArchiveError(source.id, name, f"sha256 mismatch: manifest says {expected}, file has {actual}")
         vintage = str(entry.get("data_as_of") or "") or str(entry.get("fetched_at", ""))[:10]
         files[name] = RawFile(
-            source_id=source.id, name=name, path=path, url=entry.get("url", ""), sha256=actual,
-            bytes=size, vintage=vintage,
+            source_id=source.id,
+            name=name,
+            path=path,
+            url=entry.get("url", ""),
+            sha256=actual,
+            bytes=size,
+            vintage=vintage,
             retrieved_at=str(entry["fetched_at"]) if entry.get("fetched_at") else None,
-            obtained_from=entry.get("obtained_from"), format=entry.get("format"),
+            obtained_from=entry.get("obtained_from"),
+            format=entry.get("format"),
         )
     return RawSource(source.id, files)
 
@@ -133,9 +139,16 @@ def resolve_curated(curated_dir: Path, source: Source) -> RawSource:
         if not declared.data_as_of:
             raise ArchiveError(source.id, declared.name, "curated files must declare data_as_of")
         files[declared.name] = RawFile(
-            source_id=source.id, name=declared.name, path=path, url=declared.url, sha256=sha256_of(path),
-            bytes=path.stat().st_size, vintage=declared.data_as_of, obtained_from="curated by aifootprint",
-            format=declared.format)
+            source_id=source.id,
+            name=declared.name,
+            path=path,
+            url=declared.url,
+            sha256=sha256_of(path),
+            bytes=path.stat().st_size,
+            vintage=declared.data_as_of,
+            obtained_from="curated by aifootprint",
+            format=declared.format,
+        )
     return RawSource(source.id, files)
 
 
@@ -153,8 +166,9 @@ def _toml_value(value) -> str:
 
 def write_manifest(source_dir: Path, source: Source, entries: list[dict]) -> None:
     """Write SOURCE.toml (same shape as ../shared/sources) atomically."""
-    lines = [f"{key} = {_toml_value(getattr(source, key))}"
-             for key in ("id", "title", "publisher", "license", "homepage")]
+    lines = [
+        f"{key} = {_toml_value(getattr(source, key))}" for key in ("id", "title", "publisher", "license", "homepage")
+    ]
     if source.description:
         lines.append(f"description = {_toml_value(source.description)}")
     for entry in entries:

@@ -79,7 +79,7 @@ def _inline_macros(tree, macros: dict[str, tuple[list[str], str]]):
         if isinstance(node, exp.Anonymous) and node.name.lower() in macros:
             parameters, definition = macros[node.name.lower()]
             body = sqlglot.parse_one(definition, read="duckdb")
-            arguments = dict(zip(parameters, node.expressions, strict=False))
+            arguments = dict(zip(parameters, node.expressions, strict=True))
 
             def substitute(inner):
                 if isinstance(inner, exp.Column) and not inner.table and inner.name in arguments:

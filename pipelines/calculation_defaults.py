@@ -28,8 +28,10 @@ def calculation_default(parameter: str, applies_to: str) -> float:
     for key in ((parameter, applies_to), (parameter, EVERY_CALCULATION)):
         if key in rows:
             return rows[key]
-    raise CalculationDefaultError(f"{settings.curated_dir() / FILE}: no default for {parameter!r} "
-                              f"(applies_to {applies_to!r} or {EVERY_CALCULATION!r})")
+    raise CalculationDefaultError(
+        f"{settings.curated_dir() / FILE}: no default for {parameter!r} "
+        f"(applies_to {applies_to!r} or {EVERY_CALCULATION!r})"
+    )
 
 
 @cache
@@ -42,6 +44,7 @@ def _central_values() -> dict[tuple[str, str], float]:
         try:
             values[(row["parameter"], row["applies_to"])] = float(row["value_central"])
         except (KeyError, TypeError, ValueError):
-            raise CalculationDefaultError(f"{path}, line {line}: needs parameter, applies_to and a numeric "
-                                          f"value_central, got {dict(row)}") from None
+            raise CalculationDefaultError(
+                f"{path}, line {line}: needs parameter, applies_to and a numeric value_central, got {dict(row)}"
+            ) from None
     return values

@@ -93,8 +93,9 @@ def _schema_changes(old_path: Path, new_path: Path, old_key: list[str], new_key:
 
 
 def _diff_table(con, name: str, old_path: Path, new_path: Path) -> TableDiff:
-    diff = TableDiff(name, "changed", rows_before=pq.read_metadata(old_path).num_rows,
-                     rows_after=pq.read_metadata(new_path).num_rows)
+    diff = TableDiff(
+        name, "changed", rows_before=pq.read_metadata(old_path).num_rows, rows_after=pq.read_metadata(new_path).num_rows
+    )
     old_key, key = _primary_key(old_path, name), _primary_key(new_path, name)
     diff.schema_changes = _schema_changes(old_path, new_path, old_key, key)
     if sha256_of(old_path) == sha256_of(new_path):
@@ -118,8 +119,9 @@ def _diff_table(con, name: str, old_path: Path, new_path: Path) -> TableDiff:
 
 def _unique(con, relation: str, key: list[str]) -> bool:
     columns = ", ".join(quote_identifier(k) for k in key)
-    (duplicates,) = con.execute(f"select count(*) from (select {columns} from {relation} "
-                                f"group by all having count(*) > 1)").fetchone()
+    (duplicates,) = con.execute(
+        f"select count(*) from (select {columns} from {relation} group by all having count(*) > 1)"
+    ).fetchone()
     return duplicates == 0
 
 
@@ -136,10 +138,16 @@ def _diff_by_key(con, diff: TableDiff, key: list[str], values: list[str], old_ty
     key_list = ", ".join(quote_identifier(k) for k in key)
     # concat_ws skips NULLs: the names of the differing columns, joined by a unit separator
     # (no lambdas: their syntax differs between DuckDB versions).
-    changed_columns = ("concat_ws(chr(31), " + ", ".join(f"case when {differs(c)} then {quote_literal(c)} end"
-                                                         for c in values) + ")") if values else "''"
-    pairs = "".join(f", o.{quote_identifier(c)} as {quote_identifier(f'__old_{i}')}, n.{quote_identifier(c)} as {quote_identifier(f'__new_{i}')}"
-                    for i, c in enumerate(values))
+    changed_columns = (
+        ("concat_ws(chr(31), " + ", ".join(f"case when {differs(c)} then {quote_literal(c)} end" for c in values) + ")")
+        if values
+        else "''"
+    )
+    pairs = "".join(
+        f", o.{quote_identifier(c)} as {quote_identifier(f'__old_{i}')}"
+        f", n.{quote_identifier(c)} as {quote_identifier(f'__new_{i}')}"
+        for i, c in enumerate(values)
+    )
     any_differs = " or ".join(differs(c) for c in values) or "false"
     con.execute(f"""
         create or replace temp table row_diff as
@@ -150,21 +158,29 @@ def _diff_by_key(con, diff: TableDiff, key: list[str], values: list[str], old_ty
         where o.__in_old is null or n.__in_new is null or {any_differs}""")
     diff.added, diff.removed, diff.changed = con.execute(
         "select count(*) filter (where is_added), count(*) filter (where is_removed), "
-        "count(*) filter (where not is_added and not is_removed) from row_diff").fetchone()
+        "count(*) filter (where not is_added and not is_removed) from row_diff"
+    ).fetchone()
     for kind in ("is_added", "is_removed", "not is_added and not is_removed"):
         cursor = con.execute(f"select * from row_diff where {kind} order by {key_list} limit {MAX_LISTED_ROWS}")
         names = [d[0] for d in cursor.description]
         for record in cursor.fetchall():
-            row = dict(zip(names, record))
+            row = dict(zip(names, record, strict=True))
             key_values = {k: row[k] for k in key}
             if kind == "is_added":
                 diff.added_rows.append(key_values)
             elif kind == "is_removed":
                 diff.removed_rows.append(key_values)
             else:
-                diff.changed_rows.append((key_values, {
-                    column: (row[f"__old_{i}"], row[f"__new_{i}"])
-                    for i, column in enumerate(values) if column in row["changed_columns"].split("\x1f")}))
+                diff.changed_rows.append(
+                    (
+                        key_values,
+                        {
+                            column: (row[f"__old_{i}"], row[f"__new_{i}"])
+                            for i, column in enumerate(values)
+                            if column in row["changed_columns"].split("\x1f")
+                        },
+                    )
+                )
 
 
 def _diff_whole_rows(con, diff: TableDiff, common: list[str]) -> None:
@@ -172,13 +188,15 @@ def _diff_whole_rows(con, diff: TableDiff, common: list[str]) -> None:
         diff.added, diff.removed = diff.rows_after or 0, diff.rows_before or 0
         return
     columns = ", ".join(quote_identifier(c) for c in common)
-    for attribute, listed, first, second in (("added", diff.added_rows, "new_rows", "old_rows"),
-                                             ("removed", diff.removed_rows, "old_rows", "new_rows")):
+    for attribute, listed, first, second in (
+        ("added", diff.added_rows, "new_rows", "old_rows"),
+        ("removed", diff.removed_rows, "old_rows", "new_rows"),
+    ):
         query = f"select {columns} from {first} except all select {columns} from {second}"
         setattr(diff, attribute, con.execute(f"select count(*) from ({query})").fetchone()[0])
         cursor = con.execute(f"{query} order by all limit {MAX_LISTED_ROWS}")
         names = [d[0] for d in cursor.description]
-        listed.extend(dict(zip(names, record)) for record in cursor.fetchall())
+        listed.extend(dict(zip(names, record, strict=True)) for record in cursor.fetchall())
 
 
 def render_changelog(version: str, created: str, previous: str | None, build: dict, diffs: list[TableDiff]) -> str:
@@ -186,8 +204,14 @@ def render_changelog(version: str, created: str, previous: str | None, build: di
     built_from = f"commit `{commit}`" if commit else "a source tree outside git (commit unknown)"
     if commit and build.get("git_dirty"):
         built_from += " with uncommitted changes"
-    lines = [f"# aifootprint {version}", "", f"Released {created}, built from {built_from}.", "",
-             f"How to cite this release: {how_to_cite(version, created)}", ""]
+    lines = [
+        f"# aifootprint {version}",
+        "",
+        f"Released {created}, built from {built_from}.",
+        "",
+        f"How to cite this release: {how_to_cite(version, created)}",
+        "",
+    ]
     if build.get("partial"):
         lines += ["**Partial release** (`--allow-partial`): tables a refresh publishes are missing.", ""]
     for name, reason in (build.get("tables_not_included") or {}).items():
@@ -196,13 +220,15 @@ def render_changelog(version: str, created: str, previous: str | None, build: di
         lines.append("")
     renamed = renamed_columns_section({d.name for d in diffs if d.status != "removed"})
     if previous is None:
-        lines += ["First release: there is no previous release to compare with.", "",
-                  "| table | rows |", "|---|---:|"]
+        lines += ["First release: there is no previous release to compare with.", "", "| table | rows |", "|---|---:|"]
         lines += [f"| {d.name} | {d.rows_after:,} |" for d in diffs]
         return "\n".join([*lines, *renamed]) + "\n"
-    lines += [f"Changes since release {previous}: rows are matched by each table's primary key.", "",
-              "| table | status | rows before | rows after | added | removed | changed |",
-              "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [
+        f"Changes since release {previous}: rows are matched by each table's primary key.",
+        "",
+        "| table | status | rows before | rows after | added | removed | changed |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for d in diffs:
         before = "" if d.rows_before is None else f"{d.rows_before:,}"
         after = "" if d.rows_after is None else f"{d.rows_after:,}"
@@ -223,8 +249,9 @@ def render_changelog(version: str, created: str, previous: str | None, build: di
         if d.changed:
             lines += ["", _listed_heading("changed", d.changed, len(d.changed_rows)), ""]
             for key_values, columns in d.changed_rows:
-                detail = "; ".join(f"{c}: {_value(before)} -> {_value(after)}"
-                                   for c, (before, after) in columns.items())
+                detail = "; ".join(
+                    f"{c}: {_value(before)} -> {_value(after)}" for c, (before, after) in columns.items()
+                )
                 lines.append(f"- {_row_label(key_values)}: {detail}")
         if d.added:
             lines += ["", _listed_heading("added", d.added, len(d.added_rows)), ""]
@@ -237,16 +264,27 @@ def render_changelog(version: str, created: str, previous: str | None, build: di
 
 def renamed_columns_section(tables: set[str]) -> list[str]:
     """Lines listing the columns of these tables renamed to the naming convention (none: no lines)."""
-    renamed = [(table, old, new) for table, columns in sorted(RENAMES.items()) if table in tables
-               for old, new in columns.items()]
+    renamed = [
+        (table, old, new)
+        for table, columns in sorted(RENAMES.items())
+        if table in tables
+        for old, new in columns.items()
+    ]
     if not renamed:
         return []
-    return ["", "## Renamed columns", "",
-            "Published columns renamed to the naming convention (docs/naming.md: the unit is the last part of the "
-            "name). The old names stay readable for one release as views in the `legacy` schema "
-            "(`select * from legacy.<table>`), and are gone in the release after next.", "",
-            "| table | old name | new name |", "|---|---|---|",
-            *(f"| {table} | `{old}` | `{new}` |" for table, old, new in renamed), ""]
+    return [
+        "",
+        "## Renamed columns",
+        "",
+        "Published columns renamed to the naming convention (docs/naming.md: the unit is the last part of the "
+        "name). The old names stay readable for one release as views in the `legacy` schema "
+        "(`select * from legacy.<table>`), and are gone in the release after next.",
+        "",
+        "| table | old name | new name |",
+        "|---|---|---|",
+        *(f"| {table} | `{old}` | `{new}` |" for table, old, new in renamed),
+        "",
+    ]
 
 
 def _listed_heading(kind: str, count: int, listed: int) -> str:

@@ -56,8 +56,9 @@ def _print_frame(frame, fmt: str) -> None:
         # pandas writes NaN and infinities as null: always valid JSON.
         _write_stdout(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")
     else:
-        with __import__("pandas").option_context("display.max_rows", None, "display.max_columns", None,
-                                                 "display.width", 200):
+        with __import__("pandas").option_context(
+            "display.max_rows", None, "display.max_columns", None, "display.width", 200
+        ):
             _write_stdout((terminal_safe_frame(frame).to_string(index=False) if len(frame) else "(no rows)") + "\n")
         _note_carried_forward(frame)
 
@@ -80,8 +81,10 @@ def cmd_refresh(args) -> int:
         given = f"--archive {args.archive}" if args.archive else f"AIFOOTPRINT_ARCHIVE={archive}"
         raise UsageError(f"{given}: no such folder")
     if archive and not _looks_like_archive(archive):
-        raise UsageError(f"{archive.name}: not a raw archive (no <source_id>/SOURCE.toml folder of a known "
-                         "source in it); see README 'Offline: refresh from a raw archive'")
+        raise UsageError(
+            f"{archive.name}: not a raw archive (no <source_id>/SOURCE.toml folder of a known "
+            "source in it); see README 'Offline: refresh from a raw archive'"
+        )
     warehouse = settings.warehouse_dir()
     if args.allow_shrink:
         import os
@@ -91,8 +94,11 @@ def cmd_refresh(args) -> int:
     if archive and whole_graph and not fingerprint.refresh_running(warehouse):
         previous = fingerprint.unchanged_since_last_refresh(archive, warehouse)
         if previous:
-            print(f"nothing changed since the last refresh (runs {', '.join(previous['run_ids'])}) in the "
-                  "archive, curated files, code or published files; materialized 0 asset(s)", file=sys.stderr)
+            print(
+                f"nothing changed since the last refresh (runs {', '.join(previous['run_ids'])}) in the "
+                "archive, curated files, code or published files; materialized 0 asset(s)",
+                file=sys.stderr,
+            )
             return EXIT_OK
     from pipelines import refresh
     from pipelines.progress import Progress
@@ -100,9 +106,15 @@ def cmd_refresh(args) -> int:
     fallback = None if archive else _fallback_archive(args)
     progress = Progress(sys.stderr)
     try:
-        outcome = refresh.run_refresh(archive_dir=archive, select=args.select or None,
-                                      log_level="DEBUG" if args.verbose else "CRITICAL", force=args.force,
-                                      probe_network=not archive, fallback_dir=fallback, progress=progress)
+        outcome = refresh.run_refresh(
+            archive_dir=archive,
+            select=args.select or None,
+            log_level="DEBUG" if args.verbose else "CRITICAL",
+            force=args.force,
+            probe_network=not archive,
+            fallback_dir=fallback,
+            progress=progress,
+        )
     except refresh.SelectionError as exc:
         raise UsageError(str(exc)) from None
     except refresh.OfflineError as exc:
@@ -144,10 +156,13 @@ def _looks_like_archive(folder: Path) -> bool:
 
 
 def add_release_option(parser) -> None:
-    parser.add_argument("--release", metavar="DIR",
-                        help="read a release instead of the warehouse: a release folder (from `aifootprint release` "
-                             "or `aifootprint download`), or a folder of releases with index.json (its latest); "
-                             "AIFOOTPRINT_WAREHOUSE may also point at a release folder")
+    parser.add_argument(
+        "--release",
+        metavar="DIR",
+        help="read a release instead of the warehouse: a release folder (from `aifootprint release` "
+        "or `aifootprint download`), or a folder of releases with index.json (its latest); "
+        "AIFOOTPRINT_WAREHOUSE may also point at a release folder",
+    )
 
 
 def use_release(args) -> None:
@@ -166,7 +181,7 @@ def cmd_query(args) -> int:
 
     use_release(args)
     if not args.sql.strip():
-        raise UsageError("empty SQL: give a query, e.g. aifootprint query \"select * from sources limit 5\"")
+        raise UsageError('empty SQL: give a query, e.g. aifootprint query "select * from sources limit 5"')
 
     from pipelines.warehouse import Warehouse
 
@@ -174,8 +189,9 @@ def cmd_query(args) -> int:
         raise UsageError(f"--timeout {args.timeout:g}: give a positive number of seconds")
     store = Warehouse(settings.warehouse_dir())
     try:
-        run_query(store, args.sql, args.format, allow_external_access=args.allow_external_access,
-                  timeout_s=args.timeout)
+        run_query(
+            store, args.sql, args.format, allow_external_access=args.allow_external_access, timeout_s=args.timeout
+        )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -206,23 +222,37 @@ def cmd_sources(args) -> int:
     if record is not None:
         seen_by_source = record["sources"]
         when = f"finished {record['finished_at']}" if record.get("finished_at") else "did not finish"
-        print(f"last refresh: {record.get('mode', '?')} mode, {when}"
-              + (f", archive {Path(record['archive']).name}" if record.get("archive") else ""), file=sys.stderr)
+        print(
+            f"last refresh: {record.get('mode', '?')} mode, {when}"
+            + (f", archive {Path(record['archive']).name}" if record.get("archive") else ""),
+            file=sys.stderr,
+        )
     else:
         snapshot = Path(args.archive) if args.archive else (settings.archive_dir() or warehouse / "raw")
         seen_by_source = _inspect_snapshot(snapshot, SOURCES)
-        print(f"raw snapshot: {_shown(snapshot)}" + ("" if args.archive else " (no refresh recorded yet)"),
-              file=sys.stderr)
+        print(
+            f"raw snapshot: {_shown(snapshot)}" + ("" if args.archive else " (no refresh recorded yet)"),
+            file=sys.stderr,
+        )
     rows = []
     for source in SOURCES.values():
         seen = seen_by_source.get(source.id) or {}
         vintages = list(seen.get("vintages") or [])
         origin = "curated" if source.curated else (seen.get("origin") or "-")
-        rows.append({"source_id": source.id, "status": seen.get("status") or "never refreshed", "origin": origin,
-                     "files": len(source.files), "vintages": _vintage_range(vintages),
-                     "all_vintages": ", ".join(vintages), "refreshed_at": seen.get("refreshed_at") or "",
-                     "tables": ", ".join(source.parsers) or "-", "publisher": source.publisher,
-                     "license": source.license})
+        rows.append(
+            {
+                "source_id": source.id,
+                "status": seen.get("status") or "never refreshed",
+                "origin": origin,
+                "files": len(source.files),
+                "vintages": _vintage_range(vintages),
+                "all_vintages": ", ".join(vintages),
+                "refreshed_at": seen.get("refreshed_at") or "",
+                "tables": ", ".join(source.parsers) or "-",
+                "publisher": source.publisher,
+                "license": source.license,
+            }
+        )
     frame = pd.DataFrame(rows)
     if args.format == "table":
         _print_fitted(frame[["source_id", "status", "origin", "files", "vintages"]])
@@ -248,13 +278,19 @@ def _inspect_snapshot(snapshot: Path, sources: dict) -> dict[str, dict]:
             raw = resolve_from_archive(snapshot, source)
         except AifootprintError as exc:
             # Messages name files by absolute path; show them relative to the snapshot.
-            found[source.id] = {"status": "not usable: " + str(exc).replace(str(snapshot.resolve()) + "/", "")
-                                .replace(str(snapshot) + "/", "")}
+            found[source.id] = {
+                "status": "not usable: "
+                + str(exc).replace(str(snapshot.resolve()) + "/", "").replace(str(snapshot) + "/", "")
+            }
             continue
         is_warehouse_raw = snapshot.resolve() == (settings.warehouse_dir() / "raw").resolve()
-        found[source.id] = {"status": "ok", "vintages": sorted({f.vintage for f in raw.files.values()}),
-                            "origin": offline.origin_of(snapshot, source.id) if is_warehouse_raw
-                            else f"recorded (archive {snapshot.resolve().name})"}
+        found[source.id] = {
+            "status": "ok",
+            "vintages": sorted({f.vintage for f in raw.files.values()}),
+            "origin": offline.origin_of(snapshot, source.id)
+            if is_warehouse_raw
+            else f"recorded (archive {snapshot.resolve().name})",
+        }
     return found
 
 
@@ -281,64 +317,101 @@ def _print_fitted(frame, shrink_first: tuple[str, ...] = ("status", "origin")) -
         widths[i] = max(len(name), 12, widths[i] - overflow)
     lines = []
     for row in cells:
-        fitted = [cell if len(cell) <= w else cell[:max(w - 1, 0)] + "…" for cell, w in zip(row, widths, strict=True)]
+        fitted = [cell if len(cell) <= w else cell[: max(w - 1, 0)] + "…" for cell, w in zip(row, widths, strict=True)]
         lines.append("  ".join(c.ljust(w) for c, w in zip(fitted, widths, strict=True)).rstrip())
     _write_stdout("\n".join(lines) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aifootprint", description=__doc__.splitlines()[0],
-                                     epilog="Exit status: 0 success; 1 a source, validation or integrity failure; "
-                                            "2 bad usage. `aifootprint COMMAND --help` describes each command.")
+    parser = argparse.ArgumentParser(
+        prog="aifootprint",
+        description=__doc__.splitlines()[0],
+        epilog="Exit status: 0 success; 1 a source, validation or integrity failure; "
+        "2 bad usage. `aifootprint COMMAND --help` describes each command.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     refresh = commands.add_parser(
-        "refresh", help="materialize the asset graph (Dagster, in-process)",
+        "refresh",
+        help="materialize the asset graph (Dagster, in-process)",
         description="Snapshot every source (live, or from a raw archive), then parse, validate and publish what "
-                    "changed into the warehouse. Prints per-stage progress and one line per source saying whether "
-                    "its bytes are live or recorded, on stderr. Exit 1 if any source or table failed.")
-    refresh.add_argument("--archive", metavar="DIR",
-                         help="raw archive to read instead of the network (default: $AIFOOTPRINT_ARCHIVE)")
-    refresh.add_argument("--fallback-archive", metavar="DIR",
-                         help="live refresh: raw archive whose recorded bytes are used for sources whose hosts "
-                              "are unreachable (default: $AIFOOTPRINT_FALLBACK_ARCHIVE)")
-    refresh.add_argument("--select", nargs="+", metavar="ASSET",
-                         help="asset keys or Dagster selection strings (e.g. 'grid_carbon_intensity+')")
-    refresh.add_argument("--force", action="store_true",
-                         help="re-materialize every selected asset even if its inputs and code are unchanged")
+        "changed into the warehouse. Prints per-stage progress and one line per source saying whether "
+        "its bytes are live or recorded, on stderr. Exit 1 if any source or table failed.",
+    )
+    refresh.add_argument(
+        "--archive", metavar="DIR", help="raw archive to read instead of the network (default: $AIFOOTPRINT_ARCHIVE)"
+    )
+    refresh.add_argument(
+        "--fallback-archive",
+        metavar="DIR",
+        help="live refresh: raw archive whose recorded bytes are used for sources whose hosts "
+        "are unreachable (default: $AIFOOTPRINT_FALLBACK_ARCHIVE)",
+    )
+    refresh.add_argument(
+        "--select",
+        nargs="+",
+        metavar="ASSET",
+        help="asset keys or Dagster selection strings (e.g. 'grid_carbon_intensity+')",
+    )
+    refresh.add_argument(
+        "--force",
+        action="store_true",
+        help="re-materialize every selected asset even if its inputs and code are unchanged",
+    )
     refresh.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
-    refresh.add_argument("--allow-shrink", action="store_true",
-                         help="publish a table even if it loses every row of a source, or more than "
-                              "$AIFOOTPRINT_MAX_SHRINK_SHARE (default 0.5) of its rows; without it such a table "
-                              "keeps its published version")
+    refresh.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish a table even if it loses every row of a source, or more than "
+        "$AIFOOTPRINT_MAX_SHRINK_SHARE (default 0.5) of its rows; without it such a table "
+        "keeps its published version",
+    )
     refresh.set_defaults(func=cmd_refresh)
 
     query = commands.add_parser(
-        "query", help="run SQL on the warehouse DuckDB (read-only)",
+        "query",
+        help="run SQL on the warehouse DuckDB (read-only)",
         description="Run one SQL statement on the warehouse's DuckDB database (or a release's), read-only and "
-                    "without file or network access, and print the rows on stdout.")
-    query.add_argument("sql", help="the SQL to run, e.g. \"select * from grid_carbon_intensity_preferred limit 5\"")
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table",
-                       help="table (default), csv or json (always valid JSON: NaN and infinities become null)")
+        "without file or network access, and print the rows on stdout.",
+    )
+    query.add_argument("sql", help='the SQL to run, e.g. "select * from grid_carbon_intensity_preferred limit 5"')
+    query.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="table (default), csv or json (always valid JSON: NaN and infinities become null)",
+    )
     add_release_option(query)
-    query.add_argument("--allow-external-access", action="store_true",
-                       help="let the SQL read or write files and URLs (off by default)")
-    query.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="interrupt the query after this many seconds (exit 1); Ctrl-C interrupts it at any "
-                            "time (exit 130). Rows are streamed as they are computed. DuckDB spills large "
-                            "intermediate results to a private folder under $TMPDIR, removed afterwards, "
-                            "never into the warehouse folder")
+    query.add_argument(
+        "--allow-external-access", action="store_true", help="let the SQL read or write files and URLs (off by default)"
+    )
+    query.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="interrupt the query after this many seconds (exit 1); Ctrl-C interrupts it at any "
+        "time (exit 130). Rows are streamed as they are computed. DuckDB spills large "
+        "intermediate results to a private folder under $TMPDIR, removed afterwards, "
+        "never into the warehouse folder",
+    )
     query.set_defaults(func=cmd_query)
 
     sources = commands.add_parser(
-        "sources", help="each source's status, files, vintages and origin (live or recorded) after the last refresh",
+        "sources",
+        help="each source's status, files, vintages and origin (live or recorded) after the last refresh",
         description="List every source with its status after the last refresh (live, archive or fallback), the "
-                    "number of files, their vintages and whether the bytes came from the live source or a recorded "
-                    "archive. csv and json add publisher, licence, tables and every vintage.")
-    sources.add_argument("--archive", metavar="DIR",
-                         help="inspect this raw archive instead (sha256-checks every file of every source)")
-    sources.add_argument("--format", choices=["table", "csv", "json"], default="table",
-                         help="table (fits the terminal; default), csv or json")
+        "number of files, their vintages and whether the bytes came from the live source or a recorded "
+        "archive. csv and json add publisher, licence, tables and every vintage.",
+    )
+    sources.add_argument(
+        "--archive", metavar="DIR", help="inspect this raw archive instead (sha256-checks every file of every source)"
+    )
+    sources.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="table (fits the terminal; default), csv or json",
+    )
     sources.set_defaults(func=cmd_sources)
 
     import pipelines.commands
@@ -386,8 +459,11 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("AIFOOTPRINT_DEBUG"):
             raise
         first_line = (str(exc).strip().splitlines() or [""])[0][:300]
-        print(f"error: {args.command}: {type(exc).__name__}: {terminal_safe(first_line)} "
-              "(AIFOOTPRINT_DEBUG=1 shows where)", file=sys.stderr)
+        print(
+            f"error: {args.command}: {type(exc).__name__}: {terminal_safe(first_line)} "
+            "(AIFOOTPRINT_DEBUG=1 shows where)",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
 
 

@@ -28,9 +28,11 @@ def load_renames() -> dict[str, dict[str, str]]:
 
 
 def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:
-    rows = con.execute("select table_name, column_name from information_schema.columns "
-                       "where table_catalog = ? and table_schema = 'main' order by table_name, ordinal_position",
-                       [catalog]).fetchall()
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_catalog = ? and table_schema = 'main' order by table_name, ordinal_position",
+        [catalog],
+    ).fetchall()
     relations: dict[str, list[str]] = {}
     for name, column in rows:
         relations.setdefault(name, []).append(column)
@@ -55,14 +57,17 @@ def compare(before: Path, after: Path, renames: dict[str, dict[str, str]] | None
         con.execute(f"attach {_literal(str(before))} as before_db (read_only)")
         con.execute(f"attach {_literal(str(after))} as after_db (read_only)")
         old, new = _relations(con, "before_db"), _relations(con, "after_db")
-        return [(name, _verdict(con, name, old.get(name), new.get(name), renames.get(name, {})))
-                for name in sorted(set(old) | set(new))]
+        return [
+            (name, _verdict(con, name, old.get(name), new.get(name), renames.get(name, {})))
+            for name in sorted(set(old) | set(new))
+        ]
     finally:
         con.close()
 
 
-def _verdict(con, name: str, old_columns: list[str] | None, new_columns: list[str] | None,
-             renamed: dict[str, str]) -> str:
+def _verdict(
+    con, name: str, old_columns: list[str] | None, new_columns: list[str] | None, renamed: dict[str, str]
+) -> str:
     if old_columns is None:
         return "missing before"
     if new_columns is None:
@@ -72,7 +77,9 @@ def _verdict(con, name: str, old_columns: list[str] | None, new_columns: list[st
     if sorted(as_new) != sorted(new_columns):
         only_before = sorted(set(as_new) - set(new_columns))
         only_after = sorted(set(new_columns) - set(as_new))
-        return f"columns differ (only before: {', '.join(only_before) or '-'}; only after: {', '.join(only_after) or '-'})"
+        return (
+            f"columns differ (only before: {', '.join(only_before) or '-'}; only after: {', '.join(only_after) or '-'})"
+        )
     old_select = ", ".join(f"{_ident(column)} as {_ident(renamed.get(column, column))}" for column in old_columns)
     new_select = ", ".join(_ident(column) for column in as_new)
     first = f"select {old_select} from before_db.main.{_ident(name)}"

@@ -24,7 +24,8 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # SPDX identifiers as they lead our licence texts ("CC-BY-4.0 (Ember data); ..."): a name,
 # dash-separated parts and a version ("ODbL-1.0", "BSD-3-Clause"), or a few version-less ids.
 _SPDX_ID = re.compile(
-    r"^(?:[A-Za-z][A-Za-z0-9.+]*(?:-[A-Za-z0-9.+]+)*-\d[\d.]*(?:-[A-Za-z]+)?|MIT|ISC|Unlicense|0BSD)$")
+    r"^(?:[A-Za-z][A-Za-z0-9.+]*(?:-[A-Za-z0-9.+]+)*-\d[\d.]*(?:-[A-Za-z]+)?|MIT|ISC|Unlicense|0BSD)$"
+)
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,14 @@ def source_entry(source_id: str) -> dict:
     if source is None:
         # Rows from a source no longer (or not yet) registered: say so rather than invent terms.
         return {"title": source_id, "id": source_id, "license": "unknown: source not in the registry"}
-    return {"title": source.title, "path": source.homepage, "id": source.id, "publisher": source.publisher,
-            "license": source.license, "attribution": attribution(source)}
+    return {
+        "title": source.title,
+        "path": source.homepage,
+        "id": source.id,
+        "publisher": source.publisher,
+        "license": source.license,
+        "attribution": attribution(source),
+    }
 
 
 def _licenses(source_ids: Iterable[str]) -> list[dict]:
@@ -165,13 +172,17 @@ def resource_descriptor(resource: ResourceFile) -> dict:
         "schema": table_schema(resource.spec),
         "sources": [source_entry(s) for s in resource.source_ids],
         "licenses": _licenses(resource.source_ids),
-        **({"withheld": [{"source_id": w.source_id, "rows": w.rows, "reason": w.reason} for w in resource.withheld]}
-           if resource.withheld else {}),
+        **(
+            {"withheld": [{"source_id": w.source_id, "rows": w.rows, "reason": w.reason} for w in resource.withheld]}
+            if resource.withheld
+            else {}
+        ),
     }
 
 
-def build_datapackage(*, version: str, created: str, resources: list[ResourceFile],
-                      build: Mapping[str, object]) -> dict:
+def build_datapackage(
+    *, version: str, created: str, resources: list[ResourceFile], build: Mapping[str, object]
+) -> dict:
     """The whole descriptor: one resource per table, every source's licence and attribution."""
     all_source_ids = sorted({s for r in resources for s in r.source_ids})
     return {
@@ -181,7 +192,8 @@ def build_datapackage(*, version: str, created: str, resources: list[ResourceFil
             "Grid carbon intensity, chips, e-waste and AI training footprints compiled from public "
             "sources. Every row carries `source_id` and `source_vintage`; the licence of each source "
             "(listed under `sources` and per resource) applies to the rows with its `source_id`; "
-            "attribute them as given in each source's `attribution`."),
+            "attribute them as given in each source's `attribution`."
+        ),
         "version": version,
         "created": created,
         "keywords": ["carbon intensity", "electricity", "AI", "data centres", "e-waste", "emissions"],

@@ -52,8 +52,12 @@ def describe(root: Path) -> dict:
         except (ValueError, UnicodeDecodeError):
             descriptor = {}
         version = descriptor.get("version")
-        return {"kind": "release", "version": version, "created": descriptor.get("created"),
-                "label": f"aifootprint release {version} ({descriptor.get('created') or 'date unknown'})"}
+        return {
+            "kind": "release",
+            "version": version,
+            "created": descriptor.get("created"),
+            "label": f"aifootprint release {version} ({descriptor.get('created') or 'date unknown'})",
+        }
     try:
         record = json.loads((root / "last_refresh.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -61,14 +65,19 @@ def describe(root: Path) -> dict:
     finished = record.get("finished_at") if isinstance(record, dict) else None
     mode = record.get("mode") if isinstance(record, dict) else None
     article = "an" if str(mode)[:1] in "aeiou" else "a"
-    label = (f"warehouse {root.name}/ built by {article} {mode} refresh finished {finished} (not a release)" if finished
-             else f"warehouse {root.name}/ (no completed refresh recorded; not a release)")
+    label = (
+        f"warehouse {root.name}/ built by {article} {mode} refresh finished {finished} (not a release)"
+        if finished
+        else f"warehouse {root.name}/ (no completed refresh recorded; not a release)"
+    )
     return {"kind": "warehouse", "version": None, "created": finished, "label": label}
 
 
 def how_to_cite(version: str | None = None, created: str | None = None) -> str:
     year = (created or "")[:4] or "n.d."
     version_part = f" Version {version}." if version else ""
-    return (f"{CITATION_AUTHOR} ({year}). {CITATION_TITLE}.{version_part} {CITATION_URL}. "
-            "Cite also the primary sources whose rows you use (each row's source_id; see `sources` in "
-            "datapackage.json for their publishers, licences and attribution).")
+    return (
+        f"{CITATION_AUTHOR} ({year}). {CITATION_TITLE}.{version_part} {CITATION_URL}. "
+        "Cite also the primary sources whose rows you use (each row's source_id; see `sources` in "
+        "datapackage.json for their publishers, licences and attribution)."
+    )

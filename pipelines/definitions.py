@@ -18,8 +18,9 @@ from schemas import TABLES
 
 _MODULES = discovery.modules(pipelines.assets)
 _TABLE_ASSETS = [a for m in _MODULES for a in getattr(m, "assets", [])]
-_TABLE_KEYS = sorted({key for a in _TABLE_ASSETS for key in a.keys if key.to_user_string() in TABLES},
-                     key=lambda k: k.to_user_string())
+_TABLE_KEYS = sorted(
+    {key for a in _TABLE_ASSETS for key in a.keys if key.to_user_string() in TABLES}, key=lambda k: k.to_user_string()
+)
 _CATALOG = catalog.sources_asset(_TABLE_KEYS)
 ALL_ASSETS = [*all_raw_assets(), *_TABLE_ASSETS, _CATALOG, release.release_asset([*_TABLE_KEYS, _CATALOG.key])]
 ALL_CHECKS = [c for m in _MODULES for c in getattr(m, "checks", [])]
@@ -39,21 +40,36 @@ SCHEDULES = [s for m in _MODULES for s in getattr(m, "schedules", [])]
 SENSORS = [s for m in _MODULES for s in getattr(m, "sensors", [])]
 
 
-def build_resources(*, archive_dir: str | None = None, warehouse_dir: str | None = None,
-                    mirror_url: str | None = None, **raw_store_options) -> dict:
+def build_resources(
+    *,
+    archive_dir: str | None = None,
+    warehouse_dir: str | None = None,
+    mirror_url: str | None = None,
+    **raw_store_options,
+) -> dict:
     warehouse_dir = str(warehouse_dir or settings.warehouse_dir())
     archive = archive_dir if archive_dir is not None else settings.archive_dir()
     return {
-        "raw_store": RawStore(warehouse_dir=warehouse_dir, archive_dir=str(archive) if archive else None,
-                              mirror_url=mirror_url or settings.source_mirror(), **raw_store_options),
+        "raw_store": RawStore(
+            warehouse_dir=warehouse_dir,
+            archive_dir=str(archive) if archive else None,
+            mirror_url=mirror_url or settings.source_mirror(),
+            **raw_store_options,
+        ),
         "warehouse": WarehouseResource(warehouse_dir=warehouse_dir),
         STAGING_IO: StagingParquetIOManager(warehouse_dir=warehouse_dir),
     }
 
 
 def build_definitions(**resource_options) -> dg.Definitions:
-    return dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, jobs=JOBS, schedules=SCHEDULES,
-                          sensors=SENSORS, resources=build_resources(**resource_options))
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=JOBS,
+        schedules=SCHEDULES,
+        sensors=SENSORS,
+        resources=build_resources(**resource_options),
+    )
 
 
 defs = build_definitions()

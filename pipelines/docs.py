@@ -85,18 +85,20 @@ def render_table(spec: TableSpec) -> list[str]:
     lines += ["| column | type | unit | required | checks | description |", "|---|---|---|---|---|---|"]
     units = spec.column_units()
     for name, column in spec.schema.columns.items():
-        lines.append(f"| `{name}` | {_type(column.dtype)} | {units[name] or ''} | {'no' if column.nullable else 'yes'} | "
-                     f"{_cell(describe_checks(column))} | {_cell(column.description or '')} |")
+        lines.append(
+            f"| `{name}` | {_type(column.dtype)} | {units[name] or ''} | {'no' if column.nullable else 'yes'} | "
+            f"{_cell(describe_checks(column))} | {_cell(column.description or '')} |"
+        )
     sources = sources_for_table(spec.name)
     lines.append("")
     if sources:
         lines += [f"Sources ({len(sources)}):", ""]
         for source in sources:
-            lines.append(f"- `{source.id}`: [{source.title}]({source.homepage}), {source.publisher}. "
-                         f"Licence: {source.license}.")
+            lines.append(
+                f"- `{source.id}`: [{source.title}]({source.homepage}), {source.publisher}. Licence: {source.license}."
+            )
     else:
-        lines.append("Sources: none parse into this table directly; the pipeline derives it "
-                     "(see the description).")
+        lines.append("Sources: none parse into this table directly; the pipeline derives it (see the description).")
     return lines + [""]
 
 

@@ -30,9 +30,9 @@ from pipelines.release import CHECKSUMS_NAME, INDEX_NAME, is_valid_version
 
 # A release file can be far larger than a raw source file; the cap only guards against a
 # server that never stops sending.
-MAX_FILE_BYTES = 8 * 1024 ** 3
+MAX_FILE_BYTES = 8 * 1024**3
 # index.json and SHA256SUMS are read into memory to be parsed: a few KB in practice.
-MAX_INDEX_BYTES = 16 * 1024 ** 2
+MAX_INDEX_BYTES = 16 * 1024**2
 # Longest file name (one path component) and path most file systems accept.
 MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 1024
 _CHECKSUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
@@ -54,14 +54,25 @@ class DownloadResult:
 def safe_relative_path(name: str, what: str) -> PurePosixPath:
     """`name` as a relative path that stays inside the folder it is relative to."""
     path = PurePosixPath(name)
-    if (not name or "\\" in name or "\x00" in name or path.is_absolute() or ".." in path.parts
-            or any(part in {"", "."} for part in name.split("/"))
-            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
-        raise DownloadError(f"refusing {what} {name[:120]!r}: it is not a plain relative path inside the release folder")
-    if len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES or \
-            any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in path.parts):
-        raise DownloadError(f"refusing {what} {name[:60]!r}...: longer than a file system allows "
-                            f"({MAX_NAME_BYTES} bytes a name, {MAX_PATH_BYTES} a path)")
+    if (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or path.is_absolute()
+        or ".." in path.parts
+        or any(part in {"", "."} for part in name.split("/"))
+        or any(ord(c) < 32 or ord(c) == 127 for c in name)
+    ):
+        raise DownloadError(
+            f"refusing {what} {name[:120]!r}: it is not a plain relative path inside the release folder"
+        )
+    if len(name.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES or any(
+        len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in path.parts
+    ):
+        raise DownloadError(
+            f"refusing {what} {name[:60]!r}...: longer than a file system allows "
+            f"({MAX_NAME_BYTES} bytes a name, {MAX_PATH_BYTES} a path)"
+        )
     return path
 
 
@@ -143,8 +154,14 @@ class _HttpSource:
         try:
             # A release's explorer page is HTML by design (and checked against SHA256SUMS like
             # every file); anything else that comes back as HTML is an error page or a portal.
-            return self.fetcher.fetch(url, source_id="release", file=str(relative), max_bytes=cap, sink=sink,
-                                      expect_html=relative.suffix == ".html")
+            return self.fetcher.fetch(
+                url,
+                source_id="release",
+                file=str(relative),
+                max_bytes=cap,
+                sink=sink,
+                expect_html=relative.suffix == ".html",
+            )
         except FetchError as exc:
             reason = str(exc).removeprefix(f"source 'release', file '{relative}': ")
             raise DownloadError(f"could not download {relative}: {reason}") from None
@@ -192,16 +209,23 @@ def _select(index, version: str) -> dict:
     raise DownloadError(f"no release {version[:80]!r} in the index; available: {available}")
 
 
-def download_release(location: str, to: Path | str, version: str = "latest", *,
-                     progress: Callable[[str], None] | None = None,
-                     fetcher: HttpFetcher | None = None) -> DownloadResult:
+def download_release(
+    location: str,
+    to: Path | str,
+    version: str = "latest",
+    *,
+    progress: Callable[[str], None] | None = None,
+    fetcher: HttpFetcher | None = None,
+) -> DownloadResult:
     """Fetch release `version` (or the latest) from `location` into `<to>/<version>/`."""
     say = progress or (lambda message: print(message, file=sys.stderr, flush=True))
     source, index_name = _open_source(location, fetcher)
     try:
         index = json.loads(source.read(PurePosixPath(index_name)).decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad JSON, non-UTF-8, or nested past Python's limit
-        raise DownloadError(f"{index_name} at {source.label} is not valid JSON ({str(exc)[:120] or 'nested too deeply'})") from None
+        raise DownloadError(
+            f"{index_name} at {source.label} is not valid JSON ({str(exc)[:120] or 'nested too deeply'})"
+        ) from None
     entry = _select(index, version)
     version = str(entry.get("version"))
     if not is_valid_version(version):
@@ -225,8 +249,10 @@ def download_release(location: str, to: Path | str, version: str = "latest", *,
         if installed.is_file() and sha256_of(installed) == expected_checksums_sha:
             say(f"release {version} is already installed at {target}")
             return DownloadResult(version, target, 0, 0, already_installed=True)
-        raise DownloadError(f"{target} exists and is not release {version} as the index describes it; "
-                            "move it away or choose another --to")
+        raise DownloadError(
+            f"{target} exists and is not release {version} as the index describes it; "
+            "move it away or choose another --to"
+        )
     entries = parse_checksums(decode_checksums(checksums_bytes))
     folder = checksums_path.parent
     total_files, total_bytes = len(entries), 0
@@ -240,8 +266,9 @@ def download_release(location: str, to: Path | str, version: str = "latest", *,
             destination.parent.mkdir(parents=True, exist_ok=True)
             digest, size = source.copy_to(folder / relative, destination)
             if digest != expected:
-                raise DownloadError(f"{relative}: sha256 {digest} does not match {CHECKSUMS_NAME} ({expected}); "
-                                    "nothing was installed")
+                raise DownloadError(
+                    f"{relative}: sha256 {digest} does not match {CHECKSUMS_NAME} ({expected}); nothing was installed"
+                )
             total_bytes += size
             say(f"[{number}/{total_files}] {relative} {_human(size)} sha256 ok")
         (staging / CHECKSUMS_NAME).write_bytes(checksums_bytes)

@@ -61,6 +61,7 @@ def vram_surface_mm2(vram_gb: float, vram_dies: float) -> float:
 def boavizta_gpu_factors(factors: Mapping) -> tuple[dict[str, float], dict[str, float], float]:
     """(manufacture gwp per component, distribution gwp per km.kg per mode, end-of-life gwp per kg)
     from a parsed factors.yml. Raises KeyError naming the missing path."""
+
     def gwp(component: str, phase: str) -> float:
         try:
             return float(factors["gpu"][component][phase]["gwp"]["impact"])
@@ -80,9 +81,12 @@ class GpuEmbodied:
     end_of_life_kgco2e: float
 
 
-def boavizta_gpu_embodied(spec: Mapping, gwp_factors: Mapping[str, float],
-                          distribution_factors: Mapping[str, float] | None = None,
-                          end_of_life_factor: float = 0.0) -> GpuEmbodied:
+def boavizta_gpu_embodied(
+    spec: Mapping,
+    gwp_factors: Mapping[str, float],
+    distribution_factors: Mapping[str, float] | None = None,
+    end_of_life_factor: float = 0.0,
+) -> GpuEmbodied:
     """Boavizta's GPU embodied climate impact for one gpu_specs.csv row (formula: module docstring).
 
     `spec` holds gpu_specs quantities (mass_casing, mass_heatsink, pwb_surface, die_surface,
@@ -90,9 +94,13 @@ def boavizta_gpu_embodied(spec: Mapping, gwp_factors: Mapping[str, float],
     manufacture gwp impact per component.
     """
     quantities = {**spec, "vram_surface": vram_surface_mm2(spec.get("vram") or 0, spec.get("number") or 0)}
-    terms = {component: gwp_factors[component] * float(quantities.get(quantity) or 0.0)
-             for component, (_, quantity, _) in BOAVIZTA_GPU_TERMS.items()}
+    terms = {
+        component: gwp_factors[component] * float(quantities.get(quantity) or 0.0)
+        for component, (_, quantity, _) in BOAVIZTA_GPU_TERMS.items()
+    }
     mass = float(spec.get("mass") or 0.0)
-    distribution = sum(factor * float(spec.get(f"distance_{mode}") or 0.0) * mass
-                       for mode, factor in (distribution_factors or {}).items())
+    distribution = sum(
+        factor * float(spec.get(f"distance_{mode}") or 0.0) * mass
+        for mode, factor in (distribution_factors or {}).items()
+    )
     return GpuEmbodied(sum(terms.values()), terms, distribution, end_of_life_factor * mass)

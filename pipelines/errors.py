@@ -36,8 +36,9 @@ class ArchiveError(SourceError):
 class SourceFormatError(SourceError):
     """The bytes are not in the format the parser expects (missing column, HTML, empty ...)."""
 
-    def __init__(self, source_id: str, file: str | None, message: str, column: str | None = None,
-                 sample_rows: list | None = None):
+    def __init__(
+        self, source_id: str, file: str | None, message: str, column: str | None = None, sample_rows: list | None = None
+    ):
         self.column = column
         self.sample_rows = sample_rows or []
         detail = message

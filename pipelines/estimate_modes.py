@@ -15,23 +15,42 @@ INFERENCE_FLAGS = ("model", "params_b", "task", "requests", "tokens", "batch")
 
 def add_arguments(parser) -> None:
     inference = parser.add_argument_group(
-        "an inference job (energy from the closest measured configuration in inference_energy_measurements)")
-    inference.add_argument("--model", metavar="NAME", help="model, loosely ('llama 3.1 8b', 'Qwen3-14B') or a size "
-                                                           "('8B')")
-    inference.add_argument("--params-b", dest="params_b", type=float, metavar="B",
-                           help="parameter count in billions: the closest measured model by size")
-    inference.add_argument("--task", metavar="T", help="chat (default), reasoning, code, image, video, "
-                                                       "summarization ...")
+        "an inference job (energy from the closest measured configuration in inference_energy_measurements)"
+    )
+    inference.add_argument(
+        "--model", metavar="NAME", help="model, loosely ('llama 3.1 8b', 'Qwen3-14B') or a size ('8B')"
+    )
+    inference.add_argument(
+        "--params-b",
+        dest="params_b",
+        type=float,
+        metavar="B",
+        help="parameter count in billions: the closest measured model by size",
+    )
+    inference.add_argument(
+        "--task", metavar="T", help="chat (default), reasoning, code, image, video, summarization ..."
+    )
     inference.add_argument("--requests", type=float, metavar="N", help="number of requests")
     inference.add_argument("--tokens", type=float, metavar="N", help="number of output tokens (instead of requests)")
-    inference.add_argument("--batch", type=float, metavar="B",
-                           help="requests in flight; default: low/central/high over the measured batches")
+    inference.add_argument(
+        "--batch",
+        type=float,
+        metavar="B",
+        help="requests in flight; default: low/central/high over the measured batches",
+    )
     timed = parser.add_argument_group("a start time (grid intensity over the job's own hours)")
-    timed.add_argument("--start", metavar="ISO", help="start of the job, UTC unless an offset is given "
-                                                      "(2023-07-01T10:00Z); uses hourly, else monthly, else annual "
-                                                      "intensity for --zone")
-    timed.add_argument("--basis", choices=["lifecycle", "direct"],
-                       help="basis of the hourly series; default lifecycle where the series has it")
+    timed.add_argument(
+        "--start",
+        metavar="ISO",
+        help="start of the job, UTC unless an offset is given "
+        "(2023-07-01T10:00Z); uses hourly, else monthly, else annual "
+        "intensity for --zone",
+    )
+    timed.add_argument(
+        "--basis",
+        choices=["lifecycle", "direct"],
+        help="basis of the hourly series; default lifecycle where the series has it",
+    )
 
 
 def wants_inference(args) -> bool:
@@ -46,38 +65,77 @@ def run_inference(args) -> int:
     from pipelines.cli import UsageError
     from pipelines.inference import estimate_inference
 
-    clashes = [f"--{n.replace('_', '-')}" for n in ("count", "hours", "power_w", "utilization", "start") if getattr(args, n) is not None]
+    clashes = [
+        f"--{n.replace('_', '-')}"
+        for n in ("count", "hours", "power_w", "utilization", "start")
+        if getattr(args, n) is not None
+    ]
     if clashes:
-        raise UsageError(f"an inference job takes --model/--params-b, --task, --requests or --tokens; drop "
-                         f"{', '.join(clashes)}")
-    result = estimate_inference(args.model, params_billions=args.params_b, task=args.task, requests=args.requests,
-                                tokens=args.tokens, hardware=args.hardware, batch=args.batch, zone=args.zone,
-                                year=args.year, pue=args.pue, intensity=args.intensity,
-                                lifetime_years=args.lifetime_years, embodied_kgco2e=args.embodied_kgco2e)
+        raise UsageError(
+            f"an inference job takes --model/--params-b, --task, --requests or --tokens; drop {', '.join(clashes)}"
+        )
+    result = estimate_inference(
+        args.model,
+        params_billions=args.params_b,
+        task=args.task,
+        requests=args.requests,
+        tokens=args.tokens,
+        hardware=args.hardware,
+        batch=args.batch,
+        zone=args.zone,
+        year=args.year,
+        pue=args.pue,
+        intensity=args.intensity,
+        lifetime_years=args.lifetime_years,
+        embodied_kgco2e=args.embodied_kgco2e,
+    )
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return 0
     from pipelines.commands.estimate import _input_value, _number, _text_table
 
     r = result.results
-    rows = [(label, *(_number(r[f"{key}_{bound}"]) if r[f"{key}_{bound}"] is not None else "-"
-                      for bound in ("low", "central", "high")), unit)
-            for label, key, unit in (("GPU energy (measured scope)", "gpu_energy_kwh", "kWh"),
-                                     ("server energy", "server_energy_kwh", "kWh"),
-                                     ("facility energy (x PUE)", "energy_kwh", "kWh"),
-                                     ("operational emissions", "operational_kgco2e", "kgCO2e"),
-                                     ("embodied emissions", "embodied_kgco2e", "kgCO2e"),
-                                     ("total emissions", "total_kgco2e", "kgCO2e"))]
+    rows = [
+        (
+            label,
+            *(
+                _number(r[f"{key}_{bound}"]) if r[f"{key}_{bound}"] is not None else "-"
+                for bound in ("low", "central", "high")
+            ),
+            unit,
+        )
+        for label, key, unit in (
+            ("GPU energy (measured scope)", "gpu_energy_kwh", "kWh"),
+            ("server energy", "server_energy_kwh", "kWh"),
+            ("facility energy (x PUE)", "energy_kwh", "kWh"),
+            ("operational emissions", "operational_kgco2e", "kgCO2e"),
+            ("embodied emissions", "embodied_kgco2e", "kgCO2e"),
+            ("total emissions", "total_kgco2e", "kgCO2e"),
+        )
+    ]
     parts = [_text_table(["result", "low", "central", "high", "unit"], rows, right={1, 2, 3})]
-    per = [(label, _number(r[key]), unit) for label, key, unit in (
-        ("energy per request", "energy_wh_per_request_central", "Wh"),
-        ("energy per 1,000 output tokens", "energy_wh_per_1000_tokens_central", "Wh"),
-        ("emissions per request", "gco2e_per_request_central", "gCO2e")) if r[key] is not None]
+    per = [
+        (label, _number(r[key]), unit)
+        for label, key, unit in (
+            ("energy per request", "energy_wh_per_request_central", "Wh"),
+            ("energy per 1,000 output tokens", "energy_wh_per_1000_tokens_central", "Wh"),
+            ("emissions per request", "gco2e_per_request_central", "gCO2e"),
+        )
+        if r[key] is not None
+    ]
     if per:
         parts += ["", _text_table(["per unit (central)", "value", "unit"], per, right={1})]
-    parts += ["", _text_table(["input", "value", "unit", "origin", "source", "source_id", "vintage"],
-                              [(i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-",
-                                i.source_vintage or "-") for i in result.inputs], right={1})]
+    parts += [
+        "",
+        _text_table(
+            ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
+            [
+                (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
+                for i in result.inputs
+            ],
+            right={1},
+        ),
+    ]
     parts += ["", *(f"note: {note}" for note in result.notes)]
     sys.stdout.write("\n".join(parts) + "\n")
     return 0
@@ -91,21 +149,36 @@ def run_at(args) -> int:
     missing = [f"--{name}" for name in ("hardware", "count", "hours", "zone") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"a job with --start needs {', '.join(missing)}")
-    result = estimate_at(args.hardware, args.count, args.hours, args.start, args.zone, basis=args.basis,
-                         pue=args.pue, power_w=args.power_w, intensity=args.intensity, year=args.year,
-                         utilization=args.utilization, lifetime_years=args.lifetime_years,
-                         embodied_kgco2e=args.embodied_kgco2e)
+    result = estimate_at(
+        args.hardware,
+        args.count,
+        args.hours,
+        args.start,
+        args.zone,
+        basis=args.basis,
+        pue=args.pue,
+        power_w=args.power_w,
+        intensity=args.intensity,
+        year=args.year,
+        utilization=args.utilization,
+        lifetime_years=args.lifetime_years,
+        embodied_kgco2e=args.embodied_kgco2e,
+    )
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return 0
     window = result.window
     text = render_table(result.estimate)
-    header = (f"grid intensity: {window.resolution} resolution, {window.gco2e_per_kwh:.1f} gCO2e/kWh "
-              f"({window.basis}, {window.source_id}) over {window.hours:g} h from {window.start_utc}")
+    header = (
+        f"grid intensity: {window.resolution} resolution, {window.gco2e_per_kwh:.1f} gCO2e/kWh "
+        f"({window.basis}, {window.source_id}) over {window.hours:g} h from {window.start_utc}"
+    )
     if result.annual_average_operational_kgco2e is not None:
-        header += (f"\nannual average of the same series: {window.annual_mean_gco2e_per_kwh:.1f} gCO2e/kWh -> "
-                   f"operational {_fmt(result.annual_average_operational_kgco2e)} kgCO2e "
-                   f"(this start: {_fmt(result.estimate.operational_kgco2e)} kgCO2e)")
+        header += (
+            f"\nannual average of the same series: {window.annual_mean_gco2e_per_kwh:.1f} gCO2e/kWh -> "
+            f"operational {_fmt(result.annual_average_operational_kgco2e)} kgCO2e "
+            f"(this start: {_fmt(result.estimate.operational_kgco2e)} kgCO2e)"
+        )
     sys.stdout.write(header + "\n\n" + text)
     return 0
 

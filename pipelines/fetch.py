@@ -181,8 +181,14 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 class HttpFetcher:
-    def __init__(self, policy: FetchPolicy | None = None, *, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep, log: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        log: Callable[[str], None] | None = None,
+    ):
         self.policy = policy or FetchPolicy()
         self.deadline_s = self.policy.file_deadline_s or settings.fetch_deadline_s()
         self.min_bytes_per_s = self.policy.min_bytes_per_s or settings.fetch_min_bytes_per_s()
@@ -194,10 +200,20 @@ class HttpFetcher:
         self._sleep = sleep
         self._log = log or (lambda message: None)
 
-    def fetch(self, url: str, *, source_id: str, file: str, etag: str | None = None,
-              last_modified: str | None = None, headers: Mapping[str, str] | None = None,
-              max_bytes: int | None = None, expect_html: bool = False,
-              expected_sha256: str | None = None, sink: BinaryIO | None = None) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        *,
+        source_id: str,
+        file: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+        expect_html: bool = False,
+        expected_sha256: str | None = None,
+        sink: BinaryIO | None = None,
+    ) -> FetchResult:
         """GET `url`. `expected_sha256` pins the bytes (a commit-pinned URL): other bytes are refused.
 
         With `sink` (a file opened "w+b"), the body is written there instead of returned; a retry
@@ -230,8 +246,12 @@ class HttpFetcher:
                 continue
             if expected_sha256 and result.sha256 and result.sha256 != expected_sha256:
                 # Not retried: a pinned URL serving other bytes is a changed or tampered source.
-                raise FetchError(source_id, file, f"sha256 mismatch: the source pins {expected_sha256}, "
-                                                  f"{url} sent {result.sha256} ({result.bytes} bytes)")
+                raise FetchError(
+                    source_id,
+                    file,
+                    f"sha256 mismatch: the source pins {expected_sha256}, "
+                    f"{url} sent {result.sha256} ({result.bytes} bytes)",
+                )
             return result
 
     def _attempt(self, url, source_id, file, headers, cap, expect_html, attempt, sink) -> FetchResult:
@@ -241,21 +261,26 @@ class HttpFetcher:
             return self._attempt_watched(url, source_id, file, headers, cap, expect_html, attempt, sink, watchdog)
         except TransientFetchError as exc:
             if watchdog.expired:
-                raise _transient(source_id, file, f"{url} took longer than its {watchdog.deadline_s:g}s deadline "
-                                                  f"({exc.reason})") from None
+                raise _transient(
+                    source_id, file, f"{url} took longer than its {watchdog.deadline_s:g}s deadline ({exc.reason})"
+                ) from None
             raise
         finally:
             _current.watchdog = None
             watchdog.cancel()
 
-    def _attempt_watched(self, url, source_id, file, headers, cap, expect_html, attempt, sink,
-                         watchdog: _Watchdog) -> FetchResult:
+    def _attempt_watched(
+        self, url, source_id, file, headers, cap, expect_html, attempt, sink, watchdog: _Watchdog
+    ) -> FetchResult:
         timeout = (self.policy.connect_timeout_s, self.policy.read_timeout_s)
         try:
             response = self.session.get(url, headers=headers, timeout=timeout, stream=True)
         except requests.TooManyRedirects:
-            raise FetchError(source_id, file, f"{url} redirects more than {self.policy.max_redirects} times "
-                                              "(a redirect loop?); not retried") from None
+            raise FetchError(
+                source_id,
+                file,
+                f"{url} redirects more than {self.policy.max_redirects} times (a redirect loop?); not retried",
+            ) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise _transient(source_id, file, f"{type(exc).__name__} for {url}") from None
         except requests.RequestException as exc:
@@ -263,11 +288,16 @@ class HttpFetcher:
         with response:
             status = response.status_code
             if status == 304:
-                return FetchResult(url, True, None, None, response.headers.get("ETag"),
-                                   response.headers.get("Last-Modified"), attempt)
+                return FetchResult(
+                    url, True, None, None, response.headers.get("ETag"), response.headers.get("Last-Modified"), attempt
+                )
             if status == 429 or status >= 500:
-                raise _transient(source_id, file, f"HTTP {status} from {url}",
-                                 _retry_after_seconds(response.headers.get("Retry-After")))
+                raise _transient(
+                    source_id,
+                    file,
+                    f"HTTP {status} from {url}",
+                    _retry_after_seconds(response.headers.get("Retry-After")),
+                )
             if status >= 400:
                 raise FetchError(source_id, file, f"HTTP {status} from {url} (not retried)")
             declared = response.headers.get("Content-Length")
@@ -289,8 +319,7 @@ class HttpFetcher:
                         sink.write(chunk)
                     else:
                         body += chunk
-            except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError,
-                    requests.Timeout) as exc:
+            except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError, requests.Timeout) as exc:
                 raise _transient(source_id, file, f"body of {url} cut short ({type(exc).__name__})") from None
             except requests.exceptions.ContentDecodingError:
                 raise _transient(source_id, file, f"body of {url} failed to decode") from None
@@ -300,5 +329,13 @@ class HttpFetcher:
                 raise FetchError(source_id, file, f"{url} returned an HTML page (status {status}), not data")
             if sink is not None:
                 sink.flush()
-            return FetchResult(url, False, None if sink is not None else bytes(body), digest.hexdigest(),
-                               response.headers.get("ETag"), response.headers.get("Last-Modified"), attempt, size)
+            return FetchResult(
+                url,
+                False,
+                None if sink is not None else bytes(body),
+                digest.hexdigest(),
+                response.headers.get("ETag"),
+                response.headers.get("Last-Modified"),
+                attempt,
+                size,
+            )

@@ -77,8 +77,13 @@ def compute(archive_dir: Path, warehouse_dir: Path) -> dict:
             code.update(f"{library}=={metadata.version(library)}".encode())
         except metadata.PackageNotFoundError:
             code.update(f"{library} missing".encode())
-    return {"inputs": inputs.hexdigest(), "code": code.hexdigest(), "date": date.today().isoformat(),
-            "outputs": _outputs(warehouse_dir), "files_of_wrong_size": len(wrong_sizes)}
+    return {
+        "inputs": inputs.hexdigest(),
+        "code": code.hexdigest(),
+        "date": date.today().isoformat(),
+        "outputs": _outputs(warehouse_dir),
+        "files_of_wrong_size": len(wrong_sizes),
+    }
 
 
 def refresh_running(warehouse_dir: Path) -> bool:
@@ -102,8 +107,11 @@ def unchanged_since_last_refresh(archive_dir: Path, warehouse_dir: Path) -> dict
         stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(stored, dict) or not isinstance(stored.get("run_ids"), list) or \
-            not all(isinstance(run, str) for run in stored["run_ids"]):
+    if (
+        not isinstance(stored, dict)
+        or not isinstance(stored.get("run_ids"), list)
+        or not all(isinstance(run, str) for run in stored["run_ids"])
+    ):
         return None
     current = compute(archive_dir, warehouse_dir)
     if current["files_of_wrong_size"]:
@@ -153,8 +161,9 @@ def record_runs(warehouse_dir: Path, materialized: dict[str, str]) -> None:
     from pipelines.archive import write_atomic
 
     runs = {**runs_that_built(warehouse_dir), **materialized}
-    write_atomic(Path(warehouse_dir) / STATE_FILE,
-                 json.dumps({"runs": dict(sorted(runs.items()))}, indent=1).encode("utf-8"))
+    write_atomic(
+        Path(warehouse_dir) / STATE_FILE, json.dumps({"runs": dict(sorted(runs.items()))}, indent=1).encode("utf-8")
+    )
 
 
 def not_built_here(instance, warehouse_dir: Path, keys) -> set:

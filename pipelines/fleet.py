@@ -37,10 +37,15 @@ class FleetParameters:
     mass_kg: float | None = None
 
     def __post_init__(self):
-        if isinstance(self.lifetime_years, bool) or not math.isfinite(self.lifetime_years) \
-                or int(self.lifetime_years) != self.lifetime_years or not 1 <= self.lifetime_years <= 100:
-            raise FleetParameterError(f"lifetime_years must be a whole number >= 1 (and at most 100), "
-                                      f"got {str(self.lifetime_years)[:30]}")
+        if (
+            isinstance(self.lifetime_years, bool)
+            or not math.isfinite(self.lifetime_years)
+            or int(self.lifetime_years) != self.lifetime_years
+            or not 1 <= self.lifetime_years <= 100
+        ):
+            raise FleetParameterError(
+                f"lifetime_years must be a whole number >= 1 (and at most 100), got {str(self.lifetime_years)[:30]}"
+            )
         if not 0 < self.utilization <= 1:
             raise FleetParameterError(f"utilization must be in (0, 1], got {self.utilization}")
         if self.pue < 1:
@@ -53,8 +58,10 @@ class FleetParameters:
     def describe(self) -> str:
         power = f"{self.power_w:g} W" if self.power_w is not None else "per reference accelerator"
         mass = f"{self.mass_kg:g} kg" if self.mass_kg is not None else "per reference accelerator"
-        return (f"lifetime {self.lifetime_years} y, utilization {self.utilization:g}, PUE {self.pue:g}, "
-                f"power {power}, mass {mass}, grid intensity: world average (WLD)")
+        return (
+            f"lifetime {self.lifetime_years} y, utilization {self.utilization:g}, PUE {self.pue:g}, "
+            f"power {power}, mass {mass}, grid intensity: world average (WLD)"
+        )
 
 
 def fleet_frame(con, parameters: FleetParameters) -> pd.DataFrame:

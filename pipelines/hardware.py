@@ -46,9 +46,38 @@ FAMILY_DEFAULT_MEMORY = {"a100": 80}
 _FORM_TOKENS = {"sxm": "sxm", "pcie": "pcie", "nvl": "nvl"}
 # Words that name a vendor, brand line or board maker rather than the accelerator itself.
 _NOISE_TOKENS = {
-    "nvidia", "amd", "google", "intel", "ati", "tesla", "geforce", "quadro", "radeon", "instinct", "jetson",
-    "gigabyte", "asus", "msi", "evga", "zotac", "pny", "oc", "gpu", "chip", "graphics", "card", "accelerator",
-    "tensor", "core", "processing", "unit", "cloud", "data", "center", "habana", "gpus",
+    "nvidia",
+    "amd",
+    "google",
+    "intel",
+    "ati",
+    "tesla",
+    "geforce",
+    "quadro",
+    "radeon",
+    "instinct",
+    "jetson",
+    "gigabyte",
+    "asus",
+    "msi",
+    "evga",
+    "zotac",
+    "pny",
+    "oc",
+    "gpu",
+    "chip",
+    "graphics",
+    "card",
+    "accelerator",
+    "tensor",
+    "core",
+    "processing",
+    "unit",
+    "cloud",
+    "data",
+    "center",
+    "habana",
+    "gpus",
 }
 _SERIES_PREFIX = re.compile(r"^(gtx|rtx|rx|tpu|gaudi)(v?\d+[a-z]*)$")
 # "80GB", "40/80GB" and the shorthand "80G" (Epoch's "Nvidia H100 80G"), but not the "10G" of "A10G".
@@ -58,8 +87,14 @@ _VENDOR_PATTERNS = (
     ("Google", re.compile(r"\btpu", re.IGNORECASE)),
     ("AMD", re.compile(r"\b(amd|radeon|instinct|rx\s?\d|mi\d{3})", re.IGNORECASE)),
     ("Intel", re.compile(r"\b(intel|gaudi|xeon)", re.IGNORECASE)),
-    ("NVIDIA", re.compile(r"\b(nvidia|geforce|gtx|rtx|titan|tesla|quadro|jetson|xavier|"
-                          r"[abhlptkmv]\d{1,4}[a-z]{0,2})\b", re.IGNORECASE)),
+    (
+        "NVIDIA",
+        re.compile(
+            r"\b(nvidia|geforce|gtx|rtx|titan|tesla|quadro|jetson|xavier|"
+            r"[abhlptkmv]\d{1,4}[a-z]{0,2})\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 
@@ -106,8 +141,13 @@ def with_stated_memory(key: str, memory_gb) -> str:
     memory sizes whose name states none ("NVIDIA A100" with 40 GB in the memory column ->
     a100-sxm-40gb). Any other key, or a memory that is not one of the model's sizes, is unchanged."""
     family = model_family(key)
-    if (family not in MEMORY_VARIANTS or re.search(r"-\d+(\.\d+)?gb$", key) or memory_gb is None
-            or pd.isna(memory_gb) or float(memory_gb) not in MEMORY_VARIANTS[family]):
+    if (
+        family not in MEMORY_VARIANTS
+        or re.search(r"-\d+(\.\d+)?gb$", key)
+        or memory_gb is None
+        or pd.isna(memory_gb)
+        or float(memory_gb) not in MEMORY_VARIANTS[family]
+    ):
         return key
     return f"{key}-{_number(float(memory_gb))}gb"
 
@@ -142,6 +182,7 @@ def stated_memory_gb(name: str) -> float | None:
 
 # --- name lookup -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AcceleratorMatch:
     """What a name resolved to, and from which source row."""
@@ -158,8 +199,7 @@ class AcceleratorMatch:
     how: str  # exact | default_memory | only_variant
 
 
-_PREFERRED_COLUMNS = ("canonical_model", "model", "vendor", "kind", "tdp_w", "memory_gb", "source_id",
-                      "source_vintage")
+_PREFERRED_COLUMNS = ("canonical_model", "model", "vendor", "kind", "tdp_w", "memory_gb", "source_id", "source_vintage")
 
 
 def resolve_accelerator(con_or_frame, name: str) -> AcceleratorMatch:
@@ -199,8 +239,11 @@ def _preferred_rows(con_or_frame) -> dict[str, Mapping]:
             from pipelines.sources import priority_ranks
 
             rank = priority_ranks("accelerator_specs")
-            frame = (frame.assign(_rank=frame["source_id"].map(rank).fillna(math.inf))
-                     .sort_values(["_rank", "model"]).drop_duplicates("canonical_model"))
+            frame = (
+                frame.assign(_rank=frame["source_id"].map(rank).fillna(math.inf))
+                .sort_values(["_rank", "model"])
+                .drop_duplicates("canonical_model")
+            )
     else:
         columns = ", ".join(_PREFERRED_COLUMNS)
         frame = con_or_frame.execute(f"select {columns} from accelerator_specs_preferred").fetchdf()
@@ -211,10 +254,18 @@ def _match(query: str, row: Mapping, how: str) -> AcceleratorMatch:
     def optional(value):
         return None if value is None or pd.isna(value) else float(value)
 
-    return AcceleratorMatch(query=query, canonical_model=row["canonical_model"], matched_name=row["model"],
-                            vendor=row["vendor"], kind=row["kind"], tdp_w=optional(row.get("tdp_w")),
-                            memory_gb=optional(row.get("memory_gb")), source_id=row["source_id"],
-                            source_vintage=str(row["source_vintage"]), how=how)
+    return AcceleratorMatch(
+        query=query,
+        canonical_model=row["canonical_model"],
+        matched_name=row["model"],
+        vendor=row["vendor"],
+        kind=row["kind"],
+        tdp_w=optional(row.get("tdp_w")),
+        memory_gb=optional(row.get("memory_gb")),
+        source_id=row["source_id"],
+        source_vintage=str(row["source_vintage"]),
+        how=how,
+    )
 
 
 def _closest(key: str, rows, n: int = 5) -> list[str]:

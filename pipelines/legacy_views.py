@@ -30,12 +30,19 @@ def render_legacy_sql() -> str:
     ]
     for name, renames in RENAMES.items():
         old_names = ", ".join(f"{new} as {old}" for old, new in renames.items())
-        lines += ["", f"create or replace view legacy.{name} as", f"select * rename ({old_names})", f"from main.{name};"]
+        lines += [
+            "",
+            f"create or replace view legacy.{name} as",
+            f"select * rename ({old_names})",
+            f"from main.{name};",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    return generated_file.main("pipelines.legacy_views", __doc__.splitlines()[0], legacy_sql_path(), render_legacy_sql(), argv)
+    return generated_file.main(
+        "pipelines.legacy_views", __doc__.splitlines()[0], legacy_sql_path(), render_legacy_sql(), argv
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 A source may set `redistributable` itself; otherwise its licence text decides: it must lead with
 an open licence that allows redistribution (CC-BY*, CC0, ODbL, PDDL, OGL, Apache, MIT, BSD, the GPL family,
 MPL, EUPL, Eurostat's re-use policy, the Llama community licences (which allow redistributing
-the documentation with attribution), a public-domain or US-government-work statement). A licence that is missing, unknown or says
+the documentation with attribution), a public-domain or US-government-work statement). A licence
+that is missing, unknown or says
 "no ... licence" keeps the rows local. Rows left out are not lost: they stay in the warehouse,
 and the release's CHANGELOG and datapackage list them per table and source.
 """
@@ -19,7 +20,9 @@ from pipelines.sources import SOURCES, Source
 
 _OPEN = re.compile(
     r"^\s*(CC[- ]BY(-SA)?(-\d[\d.]*)?|CC0|ODbL|ODC-BY|PDDL|OGL|Apache|MIT|BSD|ISC|A?GPL|LGPL|MPL|EUPL|"
-    r"public domain|U\.?S\.? government work|Etalab|dl-de/by|Eurostat re-use policy|Llama community licen[cs]e)", re.IGNORECASE)
+    r"public domain|U\.?S\.? government work|Etalab|dl-de/by|Eurostat re-use policy|Llama community licen[cs]e)",
+    re.IGNORECASE,
+)
 _NOT_A_LICENCE = re.compile(r"\bno (explicit )?(data )?licen[cs]e\b|\bunknown\b|\bunclear\b", re.IGNORECASE)
 
 
@@ -78,8 +81,14 @@ def changelog_section(resources) -> str:
     withheld = [(r.spec.name, w) for r in resources for w in getattr(r, "withheld", ())]
     if not withheld:
         return ""
-    lines = ["", "## Rows left out for licence reasons", "",
-             "These rows stay usable in the local warehouse; their sources' terms do not clearly allow "
-             "republishing them.", "", "| table | source | rows | reason |", "|---|---|---:|---|"]
+    lines = [
+        "",
+        "## Rows left out for licence reasons",
+        "",
+        "These rows stay usable in the local warehouse; their sources' terms do not clearly allow republishing them.",
+        "",
+        "| table | source | rows | reason |",
+        "|---|---|---:|---|",
+    ]
     lines += [f"| {table} | {w.source_id} | {w.rows:,} | {w.reason.replace('|', '/')} |" for table, w in withheld]
     return "\n".join(lines) + "\n"

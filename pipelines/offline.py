@@ -78,7 +78,7 @@ def unreachable_hosts(hosts: set[Host], timeout_s: float = PROBE_TIMEOUT_S) -> d
     ordered = sorted(hosts, key=str)
     with ThreadPoolExecutor(max_workers=min(16, len(ordered))) as pool:
         reasons = list(pool.map(lambda h: probe(h, timeout_s), ordered))
-    return {host: reason for host, reason in zip(ordered, reasons) if reason is not None}
+    return {host: reason for host, reason in zip(ordered, reasons, strict=True) if reason is not None}
 
 
 @dataclass
@@ -109,14 +109,18 @@ def plan(sources: list[Source], mirror_url: str | None, timeout_s: float = PROBE
 
 
 def offline_paragraph(network: NetworkPlan) -> str:
-    hosts = ", ".join(f"{host} ({reason})" for host, reason in sorted(network.unreachable.items(), key=lambda i: str(i[0])))
+    hosts = ", ".join(
+        f"{host} ({reason})" for host, reason in sorted(network.unreachable.items(), key=lambda i: str(i[0]))
+    )
     count = len(network.offline_sources)
-    return (f"error: no network: {count} source(s) cannot be fetched because their hosts are unreachable: "
-            f"{hosts}. Nothing was changed. To build the warehouse without a network, refresh from a raw "
-            "archive (`aifootprint refresh --archive DIR`, e.g. `--archive ../shared/sources`), or let a live "
-            "refresh fall back to one for unreachable sources (`--fallback-archive DIR` or "
-            "AIFOOTPRINT_FALLBACK_ARCHIVE); to use the published data instead, fetch a release with "
-            "`aifootprint download --from URL_OR_DIR --to DIR`.")
+    return (
+        f"error: no network: {count} source(s) cannot be fetched because their hosts are unreachable: "
+        f"{hosts}. Nothing was changed. To build the warehouse without a network, refresh from a raw "
+        "archive (`aifootprint refresh --archive DIR`, e.g. `--archive ../shared/sources`), or let a live "
+        "refresh fall back to one for unreachable sources (`--fallback-archive DIR` or "
+        "AIFOOTPRINT_FALLBACK_ARCHIVE); to use the published data instead, fetch a release with "
+        "`aifootprint download --from URL_OR_DIR --to DIR`."
+    )
 
 
 def copy_from_fallback(fallback_dir: Path, raw_dir: Path, source: Source) -> None:

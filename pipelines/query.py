@@ -63,9 +63,12 @@ class CarriedForward:
 
         if self.carried:
             oldest = f", up to {self.oldest} year(s) old" if self.oldest is not None else ""
-            print(f"note: {self.carried} of {self.rows} row(s) repeat the value of an earlier data year "
-                  f"(is_carried_forward{oldest}; at most {settings.max_carry_forward_years()} years, "
-                  "AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)", file=sys.stderr)
+            print(
+                f"note: {self.carried} of {self.rows} row(s) repeat the value of an earlier data year "
+                f"(is_carried_forward{oldest}; at most {settings.max_carry_forward_years()} years, "
+                "AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)",
+                file=sys.stderr,
+            )
 
 
 class _Writer:
@@ -111,8 +114,9 @@ class _Writer:
             self.carried_forward.note()
 
 
-def run_query(store, sql: str, fmt: str, *, allow_external_access: bool = False,
-              timeout_s: float | None = None, stream=None) -> int:
+def run_query(
+    store, sql: str, fmt: str, *, allow_external_access: bool = False, timeout_s: float | None = None, stream=None
+) -> int:
     """Run `sql` on the warehouse `store`, writing rows to `stream` (stdout); return rows written."""
     import duckdb
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import fingerprint, offline, settings, staleness
@@ -48,25 +48,37 @@ class RefreshOutcome:
             if seen["origin"] == "curated":
                 continue
             vintages = seen["vintages"]
-            when = ("vintage unknown" if not vintages else f"vintage {vintages[0]}" if len(vintages) == 1
-                    else f"vintages {vintages[0]} to {vintages[-1]}")
+            when = (
+                "vintage unknown"
+                if not vintages
+                else f"vintage {vintages[0]}"
+                if len(vintages) == 1
+                else f"vintages {vintages[0]} to {vintages[-1]}"
+            )
             lines.append(f"{source_id}: {seen['origin']}, {when}")
         return lines
 
     def report_lines(self) -> list[str]:
-        lines = [f"observed {len(self.observed)} raw snapshot(s); materialized {len(self.materialized)} asset(s); "
-                 f"{len(self.up_to_date)} already up to date"]
+        lines = [
+            f"observed {len(self.observed)} raw snapshot(s); materialized {len(self.materialized)} asset(s); "
+            f"{len(self.up_to_date)} already up to date"
+        ]
         if self.not_in_archive:
-            lines.append(f"notice: not in the {'fallback ' if self.fallback else ''}archive, so not refreshed: "
-                         f"{', '.join(self.not_in_archive)}")
+            lines.append(
+                f"notice: not in the {'fallback ' if self.fallback else ''}archive, so not refreshed: "
+                f"{', '.join(self.not_in_archive)}"
+            )
         lines += [f"error: {source_id}: {reason}" for source_id, reason in sorted(self.unavailable.items())]
         lines += [f"warning: check {name}: {detail}" for name, detail in self.check_warnings]
         lines += [f"error: {step}: {message}" for step, message in self.failures]
         if self.skipped:
             lines.append(f"not materialized (an input failed): {', '.join(sorted(self.skipped))}")
         lines += self.published_lines()
-        lines.append("refresh succeeded" if self.success else
-                     "refresh FAILED; tables whose inputs failed keep their last published version")
+        lines.append(
+            "refresh succeeded"
+            if self.success
+            else "refresh FAILED; tables whose inputs failed keep their last published version"
+        )
         return lines
 
     def published_lines(self) -> list[str]:
@@ -115,7 +127,9 @@ def _collect(outcome: RefreshOutcome, result) -> None:
         elif kind == "ASSET_OBSERVATION":
             outcome.observed.append(event.asset_key.to_user_string())
             outcome.provenance[event.asset_key.to_user_string().removeprefix("raw_")] = {
-                "origin": "", "vintages": _vintages(event)}
+                "origin": "",
+                "vintages": _vintages(event),
+            }
         elif event.is_step_failure:
             outcome.failures.append((event.step_key, _innermost_message(event.step_failure_data.error)))
         elif event.is_step_skipped:
@@ -145,11 +159,20 @@ def _vintages(event) -> list[str]:
     return sorted({str(f.get("data_as_of")) for f in files.values() if isinstance(f, dict) and f.get("data_as_of")})
 
 
-def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | None = None,
-                warehouse_dir: str | Path | None = None, instance=None, log_level: str = "CRITICAL",
-                force: bool = False, network: offline.NetworkPlan | None = None,
-                fallback_dir: str | Path | None = None, progress: Progress | None = None,
-                probe_network: bool = False, **raw_store_options) -> RefreshOutcome:
+def run_refresh(
+    *,
+    archive_dir: str | Path | None = None,
+    select: list[str] | None = None,
+    warehouse_dir: str | Path | None = None,
+    instance=None,
+    log_level: str = "CRITICAL",
+    force: bool = False,
+    network: offline.NetworkPlan | None = None,
+    fallback_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    probe_network: bool = False,
+    **raw_store_options,
+) -> RefreshOutcome:
     """Observe, then materialize what is stale.
 
     In live mode, `network` (from `offline.plan`) says which sources sit on unreachable hosts:
@@ -159,7 +182,6 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
     import dagster as dg
 
     from pipelines import progress as progress_module
-
     from pipelines.assets.factory import raw_asset_key
     from pipelines.assets.warehouse_sql import GROUP as SQL_GROUP
     from pipelines.definitions import build_definitions
@@ -172,15 +194,20 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
 
     graph = build_definitions(warehouse_dir=str(warehouse_dir)).resolve_asset_graph()
     try:
-        selection = (dg.AssetSelection.from_string(" or ".join(_selection_clause(s) for s in select))
-                     if select else REFRESH_SELECTION)
+        selection = (
+            dg.AssetSelection.from_string(" or ".join(_selection_clause(s) for s in select))
+            if select
+            else REFRESH_SELECTION
+        )
         selected = selection.resolve(graph)
     except Exception as exc:  # Dagster raises several error types for a selection it cannot parse
         raise SelectionError(f"--select {' '.join(select or [])}: {_first_line(exc)}") from None
     if select and not selected:
         examples = sorted(k.to_user_string() for k in graph.get_all_asset_keys())[:3]
-        raise SelectionError(f"--select {' '.join(select)} matches no asset (asset names look like "
-                             f"{', '.join(examples)}; `+name` adds what it depends on)")
+        raise SelectionError(
+            f"--select {' '.join(select)} matches no asset (asset names look like "
+            f"{', '.join(examples)}; `+name` adds what it depends on)"
+        )
     wanted = {k for k in selected if graph.get(k).is_materializable}
     raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
     # The views and macros over a selected table come with it, as they did when publishing re-applied them
@@ -190,8 +217,10 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
         mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
         network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
         if network.unreachable and progress is not None:
-            progress.note(f"network probe: {len(network.offline_sources)} source(s) on {len(network.unreachable)} "
-                          "unreachable host(s)" + ("; using the fallback archive for them" if fallback_dir else ""))
+            progress.note(
+                f"network probe: {len(network.offline_sources)} source(s) on {len(network.unreachable)} "
+                "unreachable host(s)" + ("; using the fallback archive for them" if fallback_dir else "")
+            )
         if network.all_offline and not fallback_dir:
             raise OfflineError(offline.offline_paragraph(network))
     recorded: list[str] = []
@@ -206,15 +235,22 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                 not_recorded.append(source_id)
             else:
                 unavailable[source_id] = f"host {host} unreachable ({network.unreachable[host]})"
-    defs = build_definitions(archive_dir=str(Path(archive_dir).resolve()) if archive_dir else None,
-                             warehouse_dir=str(warehouse_dir), **raw_store_options,
-                             **({"offline_sources": recorded} if recorded else {}))
+    defs = build_definitions(
+        archive_dir=str(Path(archive_dir).resolve()) if archive_dir else None,
+        warehouse_dir=str(warehouse_dir),
+        **raw_store_options,
+        **({"offline_sources": recorded} if recorded else {}),
+    )
     job = defs.resolve_job_def("refresh")
     if progress is not None:
         job = job.with_logger_defs({**job.loggers, "progress": progress_module.dagster_logger()})
     instance = instance or dg.DagsterInstance.get()
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}},
-                              **({"progress": {}} if progress is not None else {})}}
+    run_config = {
+        "loggers": {
+            "console": {"config": {"log_level": log_level}},
+            **({"progress": {}} if progress is not None else {}),
+        }
+    }
 
     outcome = RefreshOutcome(success=True, unavailable=unavailable, fallback=bool(recorded or not_recorded))
     absent = []
@@ -246,14 +282,17 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                     except AifootprintError as exc:
                         outcome.failures.append((f"raw_{source_id}", f"fallback archive: {exc}"))
                         raw_keys.discard(raw_asset_key(source_id))
-                        blocked = dg.AssetSelection.assets(raw_asset_key(source_id)).downstream().resolve(graph) & wanted
+                        blocked = (
+                            dg.AssetSelection.assets(raw_asset_key(source_id)).downstream().resolve(graph) & wanted
+                        )
                         outcome.skipped += sorted(k.to_user_string() for k in blocked)
                         wanted -= blocked
             if raw_keys:
                 if progress is not None:
                     progress.start(OBSERVE, observed=len(raw_keys))
-                observed = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=list(raw_keys),
-                                                  run_config=run_config)
+                observed = job.execute_in_process(
+                    instance=instance, raise_on_error=False, asset_selection=list(raw_keys), run_config=run_config
+                )
                 _collect(outcome, observed)
                 for source_id, seen in outcome.provenance.items():
                     source = SOURCES[source_id]
@@ -275,22 +314,33 @@ def run_refresh(*, archive_dir: str | Path | None = None, select: list[str] | No
                     blocked = dg.AssetSelection.assets(*failed_raw).downstream().resolve(graph) & wanted
                     outcome.skipped += sorted(k.to_user_string() for k in blocked)
                     wanted -= blocked
-            changed = set(wanted) if force else staleness.stale_keys(instance, graph, wanted) | {
-                k for k in wanted if _output_missing(k, warehouse_dir)} | fingerprint.not_built_here(
-                instance, warehouse_dir, wanted)
+            changed = (
+                set(wanted)
+                if force
+                else staleness.stale_keys(instance, graph, wanted)
+                | {k for k in wanted if _output_missing(k, warehouse_dir)}
+                | fingerprint.not_built_here(instance, warehouse_dir, wanted)
+            )
             to_run = dg.AssetSelection.assets(*changed).downstream().resolve(graph) & wanted if changed else set()
             outcome.up_to_date = sorted(k.to_user_string() for k in wanted - to_run)
             if to_run:
                 if progress is not None:
                     staged = sum(1 for k in to_run if "__" in k.to_user_string())
                     sql = sum(1 for k in to_run if k.to_user_string().startswith(SQL_ASSET_PREFIX))
-                    progress.start(BUILD, parsed=staged, published=len(to_run) - staged - sql,
-                                   **({"views": sql} if sql else {}))
-                result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                                asset_selection=list(to_run), run_config=run_config)
+                    progress.start(
+                        BUILD, parsed=staged, published=len(to_run) - staged - sql, **({"views": sql} if sql else {})
+                    )
+                result = job.execute_in_process(
+                    instance=instance, raise_on_error=False, asset_selection=list(to_run), run_config=run_config
+                )
                 _collect(outcome, result)
-                fingerprint.record_runs(warehouse_dir, {event.asset_key.to_user_string(): result.run_id
-                                                        for event in result.get_asset_materialization_events()})
+                fingerprint.record_runs(
+                    warehouse_dir,
+                    {
+                        event.asset_key.to_user_string(): result.run_id
+                        for event in result.get_asset_materialization_events()
+                    },
+                )
                 if progress is not None:
                     progress.finish()
                 # Dagster emits no skip event for an asset whose upstream failed: name them here.
@@ -313,21 +363,28 @@ def _write_record(warehouse_dir: Path, archive_dir, outcome: RefreshOutcome, fin
         sources = sources if isinstance(sources, dict) else {}
     except (OSError, ValueError):
         sources = {}
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     failed_raw = {step.removeprefix("raw_").split(".")[0] for step, _ in outcome.failures if step.startswith("raw_")}
     for source_id, seen in outcome.provenance.items():
         sources[source_id] = {**seen, "status": "ok", "refreshed_at": now}
     for source_id in failed_raw - set(outcome.provenance):
         previous = sources.get(source_id, {})
-        sources[source_id] = {**previous, "status": "failed at the last refresh; previous snapshot kept",
-                              "refreshed_at": now}
+        sources[source_id] = {
+            **previous,
+            "status": "failed at the last refresh; previous snapshot kept",
+            "refreshed_at": now,
+        }
     for source_id, reason in outcome.unavailable.items():
         sources[source_id] = {**sources.get(source_id, {}), "status": f"not refreshed: {reason}", "refreshed_at": now}
     for source_id in outcome.not_in_archive:
         sources[source_id] = {"origin": "", "vintages": [], "status": "not in the archive", "refreshed_at": now}
-    record = {"finished_at": now if finished else None, "started_at": now if not finished else None,
-              "mode": "archive" if archive_dir else "live",
-              "archive": str(Path(archive_dir).resolve()) if archive_dir else None, "sources": sources}
+    record = {
+        "finished_at": now if finished else None,
+        "started_at": now if not finished else None,
+        "mode": "archive" if archive_dir else "live",
+        "archive": str(Path(archive_dir).resolve()) if archive_dir else None,
+        "sources": sources,
+    }
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(temporary, path)

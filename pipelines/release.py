@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -44,8 +44,8 @@ from pipelines.datapackage import ResourceFile, build_datapackage, table_schema_
 from pipelines.dataset import how_to_cite
 from pipelines.errors import AifootprintError
 from pipelines.report import write_report
-from pipelines.sql_quoting import quote_identifier, quote_literal
 from pipelines.sources import sources_for_table
+from pipelines.sql_quoting import quote_identifier, quote_literal
 from pipelines.warehouse import DATABASE_NAME, Warehouse, apply_sql, arrow_table
 from schemas import TABLES
 
@@ -60,8 +60,14 @@ DATAPACKAGE_NAME = "datapackage.json"
 DUCKDB_STORAGE_VERSION = "v1.0.0"
 # A version is a folder name and a URL path segment: no separators, no leading dot.
 VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
-_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-                "datetime": pa.timestamp("us"), "date": pa.date32()}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "datetime": pa.timestamp("us"),
+    "date": pa.date32(),
+}
 
 
 class ReleaseError(AifootprintError):
@@ -81,8 +87,10 @@ class ReleaseResult:
     def summary_lines(self) -> list[str]:
         rows = sum(self.tables.values())
         if self.unchanged_from:
-            return [f"nothing to release: every table is identical to the latest release {self.unchanged_from} "
-                    f"({len(self.tables)} table(s), {rows:,} rows); no new version written"]
+            return [
+                f"nothing to release: every table is identical to the latest release {self.unchanged_from} "
+                f"({len(self.tables)} table(s), {rows:,} rows); no new version written"
+            ]
         lines = [f"release {self.version} written to {self.path}: {len(self.tables)} table(s), {rows:,} rows"]
         if self.previous is None:
             lines.append("first release: nothing to compare with")
@@ -115,8 +123,9 @@ def read_index(folder: Path) -> dict:
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, RecursionError) as exc:  # bad JSON, not UTF-8, or nested past the recursion limit
-        raise ReleaseError(f"{path} is not valid JSON ({str(exc)[:120] or 'nested too deeply'}); "
-                           "fix or restore it before releasing") from None
+        raise ReleaseError(
+            f"{path} is not valid JSON ({str(exc)[:120] or 'nested too deeply'}); fix or restore it before releasing"
+        ) from None
     if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
         raise ReleaseError(f"{path} has no 'releases' list")
     if not all(isinstance(entry, dict) for entry in index["releases"]):
@@ -144,8 +153,12 @@ def published_tables(store: Warehouse) -> dict[str, str]:
     relations: set[str] = set()
     if store.database_path.exists():
         with store.connect() as con:
-            relations = {row[0] for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+            relations = {
+                row[0]
+                for row in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'main'"
+                ).fetchall()
+            }
     found = {}
     for name in TABLES:
         if store.parquet_path(name).exists():
@@ -186,8 +199,7 @@ def build_info() -> dict:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20,
-                              check=True)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20, check=True)
     except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip()
@@ -207,19 +219,29 @@ def expected_tables(store: Warehouse) -> dict[str, str]:
         # Not built by `aifootprint refresh` (tables published from Python, tests): no refresh
         # to have failed. A refresh writes its record before it publishes anything.
         return {name: "no refresh recorded for this warehouse" for name in TABLES}
-    not_recorded = {source_id for source_id, seen in record["sources"].items()
-                    if seen.get("status") == "not in the archive"}
+    not_recorded = {
+        source_id for source_id, seen in record["sources"].items() if seen.get("status") == "not in the archive"
+    }
     expected = {}
     for name in TABLES:
         feeding = {s.id for s in sources_for_table(name)}
-        expected[name] = (f"not built: its source(s) {', '.join(sorted(feeding))} were not in the last refresh's "
-                          "archive") if feeding and feeding <= not_recorded else ""
+        expected[name] = (
+            (f"not built: its source(s) {', '.join(sorted(feeding))} were not in the last refresh's archive")
+            if feeding and feeding <= not_recorded
+            else ""
+        )
     return expected
 
 
-def build_release(warehouse_dir: Path | str | None = None, version: str | None = None, *,
-                  now: datetime | None = None, hold_refresh_lock: bool = True,
-                  allow_partial: bool = False, include_restricted: bool = False) -> ReleaseResult:
+def build_release(
+    warehouse_dir: Path | str | None = None,
+    version: str | None = None,
+    *,
+    now: datetime | None = None,
+    hold_refresh_lock: bool = True,
+    allow_partial: bool = False,
+    include_restricted: bool = False,
+) -> ReleaseResult:
     """Build `<warehouse>/releases/<version>/` from the published tables.
 
     Refuses a warehouse missing tables a refresh should have published (`allow_partial=True`
@@ -233,10 +255,11 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
     """
     store = Warehouse(Path(warehouse_dir or settings.warehouse_dir()))
     if version is not None and not is_valid_version(version):
-        raise ReleaseError(f"invalid version '{version}': use letters, digits, '.', '_' and '-', "
-                           "starting with a letter or digit")
-    now = now or datetime.now(timezone.utc)
-    created = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        raise ReleaseError(
+            f"invalid version '{version}': use letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
+    now = now or datetime.now(UTC)
+    created = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     folder = releases_dir(store.root)
     refresh_guard = store.refresh_lock("release") if hold_refresh_lock else nullcontext()
     # The publish lock keeps tables from being replaced while they are copied, and serialises
@@ -244,26 +267,34 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
     with refresh_guard, store.write_lock():
         tables = published_tables(store)
         if not tables:
-            raise ReleaseError(f"nothing to release: the warehouse {store.root} holds no published table; "
-                               "run `aifootprint refresh` first")
+            raise ReleaseError(
+                f"nothing to release: the warehouse {store.root} holds no published table; "
+                "run `aifootprint refresh` first"
+            )
         expected = expected_tables(store)
         missing = [name for name in TABLES if name not in tables and not expected[name]]
         if missing and not allow_partial:
             raise ReleaseError(
                 f"refusing a partial release: the warehouse lacks {len(missing)} table(s) a refresh publishes: "
                 f"{', '.join(missing)} (a failed or partial refresh?). Run `aifootprint refresh` until it "
-                "succeeds, or pass --allow-partial to release without them (recorded in the release)")
-        not_included = {name: (expected[name] or "missing from the warehouse (released with --allow-partial)")
-                        for name in TABLES if name not in tables}
+                "succeeds, or pass --allow-partial to release without them (recorded in the release)"
+            )
+        not_included = {
+            name: (expected[name] or "missing from the warehouse (released with --allow-partial)")
+            for name in TABLES
+            if name not in tables
+        }
         folder.mkdir(parents=True, exist_ok=True)
         index = read_index(folder)
         taken = {entry.get("version") for entry in index["releases"]} | {
-            p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
+            p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+        }
         if version is None:
             version = default_version(now.date(), taken)
         elif version in taken:
-            raise ReleaseError(f"release {version} already exists in {folder}; releases are immutable, "
-                               "choose another --version")
+            raise ReleaseError(
+                f"release {version} already exists in {folder}; releases are immutable, choose another --version"
+            )
         previous = _previous_release(folder, index)
         latest = _latest_release(folder, index)
         # Builds serialise on the publish lock held here, so any build folder left now is from a
@@ -274,21 +305,31 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
         try:
             # mkdtemp makes the folder private; a release is meant to be served and shared.
             os.chmod(staging, 0o755)
-            resources = [_write_table(store, name, where, staging, include_restricted)
-                         for name, where in tables.items()]
+            resources = [
+                _write_table(store, name, where, staging, include_restricted) for name, where in tables.items()
+            ]
             if latest and _same_data(folder / latest, resources, not_included):
-                return ReleaseResult(latest, folder / latest, created, latest, {r.spec.name: r.rows for r in resources},
-                                     [], unchanged_from=latest)
+                return ReleaseResult(
+                    latest,
+                    folder / latest,
+                    created,
+                    latest,
+                    {r.spec.name: r.rows for r in resources},
+                    [],
+                    unchanged_from=latest,
+                )
             _write_database(staging, resources)
             diffs = compare_releases(folder / previous if previous else None, staging)
             build = {**build_info(), "partial": bool(missing), "tables_not_included": not_included}
             (staging / CHANGELOG_NAME).write_text(
-                render_changelog(version, created, previous, build, diffs)
-                + licences.changelog_section(resources), encoding="utf-8")
+                render_changelog(version, created, previous, build, diffs) + licences.changelog_section(resources),
+                encoding="utf-8",
+            )
             descriptor = build_datapackage(version=version, created=created, resources=resources, build=build)
             descriptor["citation"] = how_to_cite(version, created)
-            (staging / DATAPACKAGE_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                                                    encoding="utf-8")
+            (staging / DATAPACKAGE_NAME).write_text(
+                json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
             # The explorer page reads the finished tables and is itself covered by the checksums.
             write_report(staging)
             checksums = write_checksums(staging)
@@ -312,8 +353,12 @@ def build_release(warehouse_dir: Path | str | None = None, version: str | None =
             "git_commit": build["git_commit"],
             "partial": bool(missing),
         }
-        index = {**index, "name": index.get("name", "aifootprint"), "latest": version,
-                 "releases": [*index["releases"], entry]}
+        index = {
+            **index,
+            "name": index.get("name", "aifootprint"),
+            "latest": version,
+            "releases": [*index["releases"], entry],
+        }
         _write_json_atomically(folder / INDEX_NAME, index)
     return ReleaseResult(version, final, created, previous, {r.spec.name: r.rows for r in resources}, diffs)
 
@@ -348,8 +393,9 @@ def _previous_release(folder: Path, index: dict) -> str | None:
     return None
 
 
-def _write_table(store: Warehouse, name: str, where: str, folder: Path,
-                 include_restricted: bool = False) -> ResourceFile:
+def _write_table(
+    store: Warehouse, name: str, where: str, folder: Path, include_restricted: bool = False
+) -> ResourceFile:
     spec = TABLES[name]
     if where == "parquet":
         frame = pq.read_table(store.parquet_path(name)).to_pandas()
@@ -362,7 +408,8 @@ def _write_table(store: Warehouse, name: str, where: str, folder: Path,
     if set(frame.columns) != set(spec.columns):
         raise ReleaseError(
             f"table '{name}' in the warehouse has columns {sorted(frame.columns)} but schemas/ declares "
-            f"{sorted(spec.columns)}; run `aifootprint refresh` so the warehouse matches the code")
+            f"{sorted(spec.columns)}; run `aifootprint refresh` so the warehouse matches the code"
+        )
     path = folder / f"{name}.parquet"
     pq.write_table(_with_declared_types(arrow_table(name, frame), spec), path, compression="zstd")
     # Credit every source a table's values came from: derived tables name theirs in columns
@@ -372,8 +419,7 @@ def _write_table(store: Warehouse, name: str, where: str, folder: Path,
         source_ids = tuple(sorted({value for c in source_columns for value in frame[c].dropna().unique().tolist()}))
     else:
         source_ids = tuple(s.id for s in sources_for_table(name))
-    return ResourceFile(spec, path.name, path.stat().st_size, sha256_of(path), len(frame), source_ids,
-                        tuple(withheld))
+    return ResourceFile(spec, path.name, path.stat().st_size, sha256_of(path), len(frame), source_ids, tuple(withheld))
 
 
 def _with_declared_types(arrow: pa.Table, spec) -> pa.Table:
@@ -407,8 +453,12 @@ def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
         # The warehouse's own views and macros, over the same names, so queries that run on
         # the warehouse run unchanged on a release.
         apply_sql(con)
-        existing = {row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'release'").fetchall()}
+        existing = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'release'"
+            ).fetchall()
+        }
         for resource in by_kind["view"]:
             if resource.spec.name not in existing:
                 _copy_parquet_table(con, resource)
@@ -417,7 +467,10 @@ def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
             relation = "view" if _is_view(con, spec.name) else "table"
             con.execute(f"comment on {relation} {quote_identifier(spec.name)} is {quote_literal(spec.description)}")
             for column, description in spec.column_descriptions().items():
-                con.execute(f"comment on column {quote_identifier(spec.name)}.{quote_identifier(column)} is {quote_literal(description)}")
+                con.execute(
+                    f"comment on column {quote_identifier(spec.name)}.{quote_identifier(column)} "
+                    f"is {quote_literal(description)}"
+                )
         con.execute("use memory")
         con.execute("detach release")
     finally:
@@ -427,14 +480,21 @@ def _write_database(folder: Path, resources: list[ResourceFile]) -> None:
 def _copy_parquet_table(con, resource: ResourceFile) -> None:
     # The rows are copied in, so the database opens and answers from any working directory,
     # moved or alone, with no file access (a few MB more than views over the Parquet files).
-    con.execute(f"create or replace table {quote_identifier(resource.spec.name)} as "
-                f"select * from read_parquet({quote_literal(resource.path)})")
+    con.execute(
+        f"create or replace table {quote_identifier(resource.spec.name)} as "
+        f"select * from read_parquet({quote_literal(resource.path)})"
+    )
 
 
 def _is_view(con, name: str) -> bool:
     # Schema main only: `legacy.<table>` views (renamed columns) share the names of tables.
-    return bool(con.execute("select count(*) from duckdb_views() where database_name = 'release' "
-                            "and schema_name = 'main' and view_name = ?", [name]).fetchone()[0])
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_views() where database_name = 'release' "
+            "and schema_name = 'main' and view_name = ?",
+            [name],
+        ).fetchone()[0]
+    )
 
 
 def write_checksums(folder: Path) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -68,9 +68,19 @@ class RawStore(dg.ConfigurableResource):
         return self._fetch_source(source, log or (lambda message: None))
 
     def _fetch_source(self, source: Source, log) -> RawSource:
-        fetcher = HttpFetcher(FetchPolicy(self.connect_timeout_s, self.read_timeout_s, self.max_attempts,
-                                          self.backoff_initial_s, self.backoff_max_s, self.max_bytes,
-                                          self.file_deadline_s, self.min_bytes_per_s), log=log)
+        fetcher = HttpFetcher(
+            FetchPolicy(
+                self.connect_timeout_s,
+                self.read_timeout_s,
+                self.max_attempts,
+                self.backoff_initial_s,
+                self.backoff_max_s,
+                self.max_bytes,
+                self.file_deadline_s,
+                self.min_bytes_per_s,
+            ),
+            log=log,
+        )
         source_dir = Path(self.warehouse_dir) / "raw" / source.id
         previous = self._previous_entries(source_dir, source)
         source_dir.mkdir(parents=True, exist_ok=True)
@@ -85,25 +95,38 @@ class RawStore(dg.ConfigurableResource):
                 # Streamed to the staging file as it arrives: memory stays flat however big the file.
                 with open(staging / declared.name, "w+b") as sink:
                     result = fetcher.fetch(
-                        url, source_id=source.id, file=declared.name, headers=declared.headers,
+                        url,
+                        source_id=source.id,
+                        file=declared.name,
+                        headers=declared.headers,
                         etag=old.get("etag") if old else None,
                         last_modified=old.get("last_modified") if old else None,
-                        max_bytes=declared.max_bytes, expect_html=declared.format == "html",
-                        expected_sha256=declared.sha256, sink=sink)
-                now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                        max_bytes=declared.max_bytes,
+                        expect_html=declared.format == "html",
+                        expected_sha256=declared.sha256,
+                        sink=sink,
+                    )
+                now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 if result.not_modified:
                     (staging / declared.name).unlink(missing_ok=True)
                     log(f"{source.id}/{declared.name}: not modified since last fetch")
                     entries.append({**old, "checked_at": now})
                     continue
                 fetched.append(declared.name)
-                entries.append({
-                    "path": declared.name, "url": declared.url, "obtained_from": url,
-                    "sha256": result.sha256, "bytes": result.bytes,
-                    "data_as_of": declared.data_as_of or _date_of(result.last_modified) or now[:10],
-                    "format": declared.format, "fetched_at": now,
-                    "etag": result.etag, "last_modified": result.last_modified,
-                })
+                entries.append(
+                    {
+                        "path": declared.name,
+                        "url": declared.url,
+                        "obtained_from": url,
+                        "sha256": result.sha256,
+                        "bytes": result.bytes,
+                        "data_as_of": declared.data_as_of or _date_of(result.last_modified) or now[:10],
+                        "format": declared.format,
+                        "fetched_at": now,
+                        "etag": result.etag,
+                        "last_modified": result.last_modified,
+                    }
+                )
             # Every file arrived: only now replace the previous snapshot's files and manifest.
             for name in fetched:
                 (staging / name).replace(source_dir / name)

@@ -43,8 +43,11 @@ def source_mirror() -> str | None:
 
 
 def sql_dir() -> Path:
-    return PACKAGE_ROOT / "warehouse" / "sql" if (PACKAGE_ROOT / "warehouse" / "sql").is_dir() \
+    return (
+        PACKAGE_ROOT / "warehouse" / "sql"
+        if (PACKAGE_ROOT / "warehouse" / "sql").is_dir()
         else Path(__file__).resolve().parent / "sql"
+    )
 
 
 def curated_dir() -> Path:

@@ -24,16 +24,21 @@ TABLE = "source_priority"
 def rows() -> list[tuple[str, str, int]]:
     """(table_name, source_id, priority_rank) for every rank a source declares, by table then rank."""
     tables = sorted({table_name for source in SOURCES.values() for table_name in source.priority})
-    return [(table_name, source_id, rank) for table_name in tables
-            for source_id, rank in priority_ranks(table_name).items()]
+    return [
+        (table_name, source_id, rank) for table_name in tables for source_id, rank in priority_ranks(table_name).items()
+    ]
 
 
 def sql() -> str:
     """The statements that create the table with every rank (what `create_table` executes)."""
-    values = ",\n".join(f"    ({quote_literal(table_name)}, {quote_literal(source_id)}, {rank})"
-                        for table_name, source_id, rank in rows())
-    create = (f"create or replace table {TABLE} "
-              "(table_name varchar not null, source_id varchar not null, priority_rank integer not null);\n")
+    values = ",\n".join(
+        f"    ({quote_literal(table_name)}, {quote_literal(source_id)}, {rank})"
+        for table_name, source_id, rank in rows()
+    )
+    create = (
+        f"create or replace table {TABLE} "
+        "(table_name varchar not null, source_id varchar not null, priority_rank integer not null);\n"
+    )
     return create + (f"insert into {TABLE} values\n{values};\n" if values else "")
 
 

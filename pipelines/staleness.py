@@ -35,9 +35,14 @@ def stale_keys(instance: dg.DagsterInstance, graph, keys) -> set[dg.AssetKey]:
     for key in keys:
         tags = _latest_tags(instance, key, observed=False)
         node = graph.get(key)
-        if tags is None or (node.code_version is not None and tags.get(CODE_VERSION_TAG) != node.code_version) \
-                or any(tags.get(INPUT_DATA_VERSION_TAG + parent.to_user_string()) != data_version(parent)
-                       for parent in node.parent_keys):
+        if (
+            tags is None
+            or (node.code_version is not None and tags.get(CODE_VERSION_TAG) != node.code_version)
+            or any(
+                tags.get(INPUT_DATA_VERSION_TAG + parent.to_user_string()) != data_version(parent)
+                for parent in node.parent_keys
+            )
+        ):
             stale.add(key)
     return stale
 

@@ -31,8 +31,8 @@ import pandas as pd
 
 from pipelines import zones
 from pipelines.footprint import Estimate, Input, InvalidInputError, connect, estimate
-from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 from pipelines.sources.emaps_hourly import zone_place
+from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 
 BASES = ("lifecycle", "direct")
 # A coverage this close to the job's hours counts as complete (float sums of overlaps).

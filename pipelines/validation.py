@@ -21,14 +21,20 @@ def _vectorised(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pa.DataFrame
     changes nothing, so its dtype check is dropped; nulls, value checks and keys are still
     checked. Any other column keeps pandera's full check and coercion, and its error messages.
     """
-    moot = tuple(name for name, column in schema.columns.items()
-                 if str(column.dtype) == "str" and name in frame.columns and frame[name].dtype == object
-                 and pd.api.types.infer_dtype(frame[name], skipna=True) in ("string", "empty"))
+    moot = tuple(
+        name
+        for name, column in schema.columns.items()
+        if str(column.dtype) == "str"
+        and name in frame.columns
+        and frame[name].dtype == object
+        and pd.api.types.infer_dtype(frame[name], skipna=True) in ("string", "empty")
+    )
     return schema.update_columns({name: {"dtype": None} for name in moot}) if moot else schema
 
 
-def validate(table_name: str, frame: pd.DataFrame, *, source_id: str | None = None,
-             schema: pa.DataFrameSchema | None = None) -> pd.DataFrame:
+def validate(
+    table_name: str, frame: pd.DataFrame, *, source_id: str | None = None, schema: pa.DataFrameSchema | None = None
+) -> pd.DataFrame:
     """Return the coerced frame, or raise ValidationError naming source, file, column and rows."""
     schema = _vectorised(schema or table(table_name).schema, frame)
     try:
@@ -37,8 +43,7 @@ def validate(table_name: str, frame: pd.DataFrame, *, source_id: str | None = No
         raise ValidationError(describe_failures(table_name, frame, exc.failure_cases, source_id)) from None
 
 
-def describe_failures(table_name: str, frame: pd.DataFrame, failures: pd.DataFrame,
-                      source_id: str | None) -> str:
+def describe_failures(table_name: str, frame: pd.DataFrame, failures: pd.DataFrame, source_id: str | None) -> str:
     where = f"table '{table_name}'" + (f", source '{source_id}'" if source_id else "")
     lines = [f"{where}: {len(failures)} validation failure(s)"]
     # pandera reports a duplicated key once per key column; say it once, naming the whole key.
@@ -49,9 +54,11 @@ def describe_failures(table_name: str, frame: pd.DataFrame, failures: pd.DataFra
         indexes = list(dict.fromkeys(i for i in key_failures["index"].tolist() if i is not None and not pd.isna(i)))
         sample = _sample_rows(frame, indexes)
         files = sorted({str(r.get("source_file")) for r in sample if r.get("source_file") is not None})
-        lines.append(f"  key ({', '.join(key)}) is not unique: {len(indexes)} row(s) share a key"
-                     + (f" in file(s) {files}" if files else "")
-                     + (f"; sample rows {sample}" if sample else ""))
+        lines.append(
+            f"  key ({', '.join(key)}) is not unique: {len(indexes)} row(s) share a key"
+            + (f" in file(s) {files}" if files else "")
+            + (f"; sample rows {sample}" if sample else "")
+        )
         failures = failures[~is_key]
     for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
         column = column if isinstance(column, str) else "<table>"

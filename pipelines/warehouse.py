@@ -34,8 +34,15 @@ _REQUIRES = re.compile(r"^--\s*requires:\s*(.+)$", re.MULTILINE)
 _CREATES = re.compile(r"create\s+or\s+replace\s+(?:temp\s+)?(?:view|table|macro)\s+(\w+)", re.IGNORECASE)
 
 
-_ARROW_TYPES = {"str": pa.string(), "string": pa.string(), "int64": pa.int64(), "int32": pa.int32(),
-                "float64": pa.float64(), "bool": pa.bool_(), "boolean": pa.bool_()}
+_ARROW_TYPES = {
+    "str": pa.string(),
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "int32": pa.int32(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "boolean": pa.bool_(),
+}
 
 
 def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
@@ -47,11 +54,17 @@ def arrow_table(table_name: str, frame: pd.DataFrame) -> pa.Table:
     declared = {name: str(column.dtype) for name, column in spec.schema.columns.items()}
     # A column empty in every row arrives as Arrow's null type; give it the schema's type so
     # readers (and older DuckDB versions binding views over it) see the declared column type.
-    fields = [pa.field(field.name, _ARROW_TYPES.get(declared.get(field.name), pa.string())
-                       if pa.types.is_null(field.type) else field.type,
-                       metadata={"description": descriptions.get(field.name, ""),
-                                 **({"unit": units[field.name]} if units.get(field.name) else {})})
-              for field in arrow.schema]
+    fields = [
+        pa.field(
+            field.name,
+            _ARROW_TYPES.get(declared.get(field.name), pa.string()) if pa.types.is_null(field.type) else field.type,
+            metadata={
+                "description": descriptions.get(field.name, ""),
+                **({"unit": units[field.name]} if units.get(field.name) else {}),
+            },
+        )
+        for field in arrow.schema
+    ]
     metadata = {
         "aifootprint.table": table_name,
         "aifootprint.description": spec.description,
@@ -76,8 +89,9 @@ class SqlFile:
     @classmethod
     def read(cls, path: Path) -> SqlFile:
         text = path.read_text(encoding="utf-8")
-        requires = tuple(dict.fromkeys(name.strip() for line in _REQUIRES.findall(text)
-                                       for name in line.split(",") if name.strip()))
+        requires = tuple(
+            dict.fromkeys(name.strip() for line in _REQUIRES.findall(text) for name in line.split(",") if name.strip())
+        )
         return cls(path, text, requires, tuple(dict.fromkeys(_CREATES.findall(text))))
 
 
@@ -104,8 +118,9 @@ def sql_files_required(sql_file: SqlFile, files: list[SqlFile]) -> list[str]:
     A file may require a relation it also replaces (an empty stand-in another file creates):
     it then comes after that file.
     """
-    return sorted({other.name for name in sql_file.requires for other in files
-                   if other is not sql_file and name in other.creates})
+    return sorted(
+        {other.name for name in sql_file.requires for other in files if other is not sql_file and name in other.creates}
+    )
 
 
 def tables_required(sql_file: SqlFile, files: list[SqlFile]) -> list[str]:
@@ -113,17 +128,23 @@ def tables_required(sql_file: SqlFile, files: list[SqlFile]) -> list[str]:
     created = {name for f in files for name in f.creates}
     unknown = [name for name in sql_file.requires if name not in TABLES and name not in created]
     if unknown:
-        raise ValueError(f"{sql_file.path.name}: `-- requires:` names {', '.join(unknown)}, which is neither a "
-                         "published table nor created by a file of warehouse/sql/")
+        raise ValueError(
+            f"{sql_file.path.name}: `-- requires:` names {', '.join(unknown)}, which is neither a "
+            "published table nor created by a file of warehouse/sql/"
+        )
     return [name for name in sql_file.requires if name in TABLES and name not in sql_file.creates]
 
 
 def missing_relations(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> list[str]:
     """The relations (tables, views, macros) `sql_file` requires that the database lacks."""
-    existing = {row[0] for row in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main' "
-        "union select function_name from duckdb_functions() where not internal and schema_name = 'main' "
-        "and function_type in ('macro', 'table_macro')").fetchall()}
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' "
+            "union select function_name from duckdb_functions() where not internal and schema_name = 'main' "
+            "and function_type in ('macro', 'table_macro')"
+        ).fetchall()
+    }
     return [name for name in sql_file.requires if name not in existing]
 
 
@@ -178,8 +199,10 @@ class Warehouse:
         except BlockingIOError:
             holder, pid = _lock_holder(handle)
             handle.close()
-            raise WarehouseLockedError(f"warehouse {self.root} is locked: another {holder} is running; try again "
-                                       f"when it ends{f' (pid {pid})' if pid else ''}") from None
+            raise WarehouseLockedError(
+                f"warehouse {self.root} is locked: another {holder} is running; try again "
+                f"when it ends{f' (pid {pid})' if pid else ''}"
+            ) from None
         try:
             handle.seek(0)
             handle.truncate()
@@ -211,8 +234,10 @@ class Warehouse:
                 if not unchanged:
                     _fsync(parquet_tmp)
                     with self._new_database() as con:
-                        con.execute(f'create or replace table "{table_name}" as '
-                                    f"select * from read_parquet(?)", [str(parquet_tmp)])
+                        con.execute(
+                            f'create or replace table "{table_name}" as select * from read_parquet(?)',
+                            [str(parquet_tmp)],
+                        )
                     # Database first: if a crash falls between the two renames, the Parquet file is
                     # the older one, and the next publish (which compares Parquet bytes) rewrites both.
                     os.replace(parquet_tmp, parquet_path)
@@ -220,8 +245,12 @@ class Warehouse:
                 parquet_tmp.unlink(missing_ok=True)
                 # Debris of a writer killed mid-copy goes too, even when nothing is rewritten.
                 self._database_tmp.unlink(missing_ok=True)
-        return {"rows": arrow.num_rows, "parquet": str(parquet_path), "database": str(self.database_path),
-                "unchanged": unchanged}
+        return {
+            "rows": arrow.num_rows,
+            "parquet": str(parquet_path),
+            "database": str(self.database_path),
+            "unchanged": unchanged,
+        }
 
     def apply_sql(self, files: list[SqlFile] | None = None) -> dict[str, list[str]]:
         """Apply SQL files (default: every one, in dependency order) to the database, atomically.
@@ -287,16 +316,21 @@ class Warehouse:
             new_counts = _rows_per_source(new.select(["source_id"]))
             lost = {source: rows for source, rows in old_counts.items() if source not in new_counts}
             if lost:
-                problems.append("every row of source(s) " + ", ".join(
-                    f"{source} ({rows} rows)" for source, rows in sorted(lost.items(), key=str)))
+                problems.append(
+                    "every row of source(s) "
+                    + ", ".join(f"{source} ({rows} rows)" for source, rows in sorted(lost.items(), key=str))
+                )
         share = settings.max_shrink_share()
         if old_rows and (old_rows - new_rows) / old_rows > share:
-            problems.append(f"{old_rows - new_rows} of its {old_rows} rows (more than the "
-                            f"{share:.0%} AIFOOTPRINT_MAX_SHRINK_SHARE allows)")
+            problems.append(
+                f"{old_rows - new_rows} of its {old_rows} rows (more than the "
+                f"{share:.0%} AIFOOTPRINT_MAX_SHRINK_SHARE allows)"
+            )
         if problems:
             raise ShrinkRefusedError(
                 f"table {table_name} not published: it would lose {' and '.join(problems)}; its published "
-                "version is kept. If the loss is intended, refresh with --allow-shrink (AIFOOTPRINT_ALLOW_SHRINK=1)")
+                "version is kept. If the loss is intended, refresh with --allow-shrink (AIFOOTPRINT_ALLOW_SHRINK=1)"
+            )
 
     def _already_published(self, table_name: str, new_parquet: Path, parquet_path: Path, rows: int) -> bool:
         """The same Parquet bytes are published and the database holds that table."""
@@ -314,8 +348,9 @@ class Warehouse:
     def read(self, table_name: str) -> pd.DataFrame:
         return pq.read_table(self.parquet_path(table_name)).to_pandas()
 
-    def connect(self, *, allow_external_access: bool = False,
-                temp_directory: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    def connect(
+        self, *, allow_external_access: bool = False, temp_directory: str | Path | None = None
+    ) -> duckdb.DuckDBPyConnection:
         """A read-only connection; by default no file or network access beyond the database.
 
         DuckDB's default spill folder is `<database>.tmp` beside the database, inside the
@@ -364,7 +399,7 @@ def _lock_holder(handle) -> tuple[str, str | None]:
 
 def _rows_per_source(arrow: pa.Table) -> dict:
     counts = arrow.group_by("source_id").aggregate([([], "count_all")])
-    return dict(zip(counts["source_id"].to_pylist(), counts["count_all"].to_pylist()))
+    return dict(zip(counts["source_id"].to_pylist(), counts["count_all"].to_pylist(), strict=True))
 
 
 def _fsync(path: Path) -> None:

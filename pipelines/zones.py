@@ -33,9 +33,13 @@ ZONE_TYPES = ("country", "subregion", "aggregate", "cloud_region")
 
 # Codes outside ISO 3166-1 that publishers use for countries.
 _EXTRA_ALPHA2 = {"XK": "XKX", "UK": "GBR", "EL": "GRC"}
-_EXTRA_ALPHA3 = {"XKX": "Kosovo", "OWID_KOS": "Kosovo",
-                 # Retired ISO codes some publishers still use.
-                 "SCG": "Serbia and Montenegro", "ANT": "Netherlands Antilles"}
+_EXTRA_ALPHA3 = {
+    "XKX": "Kosovo",
+    "OWID_KOS": "Kosovo",
+    # Retired ISO codes some publishers still use.
+    "SCG": "Serbia and Montenegro",
+    "ANT": "Netherlands Antilles",
+}
 _ALPHA3_ALIASES = {"OWID_KOS": "XKX", "KOS": "XKX", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
 
 # Country names that pycountry's exact lookup does not resolve.
@@ -219,6 +223,7 @@ def us_state_id(state_code: str) -> str:
 
 # --- resolving a user's zone against a warehouse --------------------------------------------------
 
+
 class UnknownZoneError(InvalidInputError):
     """A zone that is neither a zone id nor a zone name of grid_carbon_intensity_preferred."""
 
@@ -266,7 +271,7 @@ def resolve_zone(index: ZoneIndex, text: str) -> str:
     close = difflib.get_close_matches(folded, keys, n=5, cutoff=0.6)
     suggestions = []
     for key in close:
-        for zone_id in ([index.ids[key]] if key in index.ids else sorted(index.names[key])):
+        for zone_id in [index.ids[key]] if key in index.ids else sorted(index.names[key]):
             if index.labels[zone_id] not in suggestions:
                 suggestions.append(index.labels[zone_id])
     raise UnknownZoneError(wanted, suggestions[:5])

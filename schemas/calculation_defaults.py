@@ -25,18 +25,30 @@ average in `datacenter_pue` (view `datacenter_pue_default`).
 """,
 )
 class CalculationDefaults(Cited):
-    parameter = column(str, isin=["pue", "utilization", "lifetime_years"],
-                       description="Parameter of the calculation, by its name there.")
-    applies_to = column(str, isin=["estimate", "fleet", "all"],
-                        description="Calculation that takes the default: estimate (footprint of jobs), fleet "
-                                    "(accelerator fleet), or all.")
-    value_low = column(float, nullable=True, unit=None,
-                       description="Low end of the cited range, where one is cited (unit in `unit`).")
+    parameter = column(
+        str,
+        isin=["pue", "utilization", "lifetime_years"],
+        description="Parameter of the calculation, by its name there.",
+    )
+    applies_to = column(
+        str,
+        isin=["estimate", "fleet", "all"],
+        description="Calculation that takes the default: estimate (footprint of jobs), fleet "
+        "(accelerator fleet), or all.",
+    )
+    value_low = column(
+        float, nullable=True, unit=None, description="Low end of the cited range, where one is cited (unit in `unit`)."
+    )
     value_central = column(float, unit=None, description="The default itself (unit in `unit`).")
-    value_high = column(float, nullable=True, unit=None,
-                        description="High end of the cited range, where one is cited (unit in `unit`).")
-    unit = column(str, isin=["ratio", "fraction", "years"], unit=None,
-                  description="Unit of the values: ratio (PUE: facility / IT energy), fraction (0-1) or years.")
+    value_high = column(
+        float, nullable=True, unit=None, description="High end of the cited range, where one is cited (unit in `unit`)."
+    )
+    unit = column(
+        str,
+        isin=["ratio", "fraction", "years"],
+        unit=None,
+        description="Unit of the values: ratio (PUE: facility / IT energy), fraction (0-1) or years.",
+    )
     citation = fields.citation(locator=True, via_url=True)
     source_file = fields.SOURCE_FILE
 

@@ -30,38 +30,59 @@ cover accelerators those datasets lack (H200, B200, MI300X, TPU v5p ...).
 )
 class AcceleratorSpecs(Provenance):
     vendor = column(str, description="Chip vendor (NVIDIA, AMD, Google, Intel), as the name implies.")
-    model = column(str, str_length={"min_value": 1},
-                   description="Model name exactly as the source gives it (trimmed).")
+    model = column(str, str_length={"min_value": 1}, description="Model name exactly as the source gives it (trimmed).")
     canonical_model = column(
-        str, str_matches=fields.CANONICAL_MODEL_PATTERN,
+        str,
+        str_matches=fields.CANONICAL_MODEL_PATTERN,
         description="Normalised key: <model>[-<form factor>][-<memory>gb], lower case, e.g. h100-sxm, "
-                    "a100-pcie-40gb, tpu-v3 (format and defaults: pipelines/hardware.py).")
+        "a100-pcie-40gb, tpu-v3 (format and defaults: pipelines/hardware.py).",
+    )
     kind = column(str, isin=["gpu", "tpu", "other"], description="gpu | tpu | other accelerator.")
-    tdp_w = column(float, nullable=True, gt=0, le=2000,
-                   description="Thermal design power, watts, as the source states it (the "
-                               "ML CO2 Impact TPU rows give average measured power).")
-    memory_gb = column(float, nullable=True, gt=0, le=1024,
-                       description="Accelerator memory (HBM/GDDR), gigabytes.")
-    release_year = column(pd.Int64Dtype, nullable=True, ge=1990, le=2100,
-                          description="Year of release, where the source gives it.")
+    tdp_w = column(
+        float,
+        nullable=True,
+        gt=0,
+        le=2000,
+        description="Thermal design power, watts, as the source states it (the "
+        "ML CO2 Impact TPU rows give average measured power).",
+    )
+    memory_gb = column(float, nullable=True, gt=0, le=1024, description="Accelerator memory (HBM/GDDR), gigabytes.")
+    release_year = column(
+        pd.Int64Dtype, nullable=True, ge=1990, le=2100, description="Year of release, where the source gives it."
+    )
     peak_tflops_fp32 = column(
-        float, nullable=True, gt=0, le=5000,
+        float,
+        nullable=True,
+        gt=0,
+        le=5000,
         description="Peak 32-bit floating-point throughput, teraFLOP/s, as the source states it (for recent "
-                    "NVIDIA data-centre parts the datasheet's TF32 tensor-core figure, with sparsity).")
+        "NVIDIA data-centre parts the datasheet's TF32 tensor-core figure, with sparsity).",
+    )
     peak_tflops_fp16 = column(
-        float, nullable=True, gt=0, le=10000,
+        float,
+        nullable=True,
+        gt=0,
+        le=10000,
         description="Peak 16-bit floating-point throughput, teraFLOP/s, as the source states it (tensor-core "
-                    "and bfloat16 figures where that is what the source lists).")
-    process_nm = column(float, nullable=True, gt=0, le=250,
-                        description="Manufacturing process node, nanometres.")
-    die_area_mm2 = column(float, nullable=True, gt=0, le=5000,
-                          description="Physical area of the main die, square millimetres "
-                                      "(not Boavizta's loss-adjusted effective area).")
-    mass_kg = column(float, nullable=True, gt=0, le=100,
-                     description="Mass of one card or module, kilograms (Boavizta gpu_specs).")
-    reference = column(str, nullable=True,
-                       description="The source's own citation for the row (its source/url column), as "
-                                   "given, e.g. a datasheet URL or 'average consumption - not TDP'.")
+        "and bfloat16 figures where that is what the source lists).",
+    )
+    process_nm = column(float, nullable=True, gt=0, le=250, description="Manufacturing process node, nanometres.")
+    die_area_mm2 = column(
+        float,
+        nullable=True,
+        gt=0,
+        le=5000,
+        description="Physical area of the main die, square millimetres (not Boavizta's loss-adjusted effective area).",
+    )
+    mass_kg = column(
+        float, nullable=True, gt=0, le=100, description="Mass of one card or module, kilograms (Boavizta gpu_specs)."
+    )
+    reference = column(
+        str,
+        nullable=True,
+        description="The source's own citation for the row (its source/url column), as "
+        "given, e.g. a datasheet URL or 'average consumption - not TDP'.",
+    )
     source_file = fields.SOURCE_FILE
 
 
@@ -83,18 +104,24 @@ canonical_model is set, embodied_kgco2e is for one unit of that accelerator; the
 class HardwareEmbodiedEmissions(Cited):
     item = column(str, str_length={"min_value": 3}, description="What the figure is for, in words.")
     canonical_model = column(
-        str, nullable=True, str_matches=fields.CANONICAL_MODEL_PATTERN,
+        str,
+        nullable=True,
+        str_matches=fields.CANONICAL_MODEL_PATTERN,
         description="Accelerator key (see accelerator_specs) when embodied_kgco2e is for exactly one unit of it; "
-                    "empty for boards, servers, components and shares of instances.")
+        "empty for boards, servers, components and shares of instances.",
+    )
     embodied_kgco2e = column(float, gt=0, lt=100000, description="Emissions, kilograms of CO2-equivalent.")
     boundary = column(
-        str, description="Life-cycle stages counted, e.g. cradle-to-gate (raw materials to factory gate).")
+        str, description="Life-cycle stages counted, e.g. cradle-to-gate (raw materials to factory gate)."
+    )
     method = column(str, description="How the figure was obtained (standard, model, derivation).")
     method_type = column(
-        str, isin=["manufacturer_pcf", "lca_study", "parametric_model", "estimate"],
+        str,
+        isin=["manufacturer_pcf", "lca_study", "parametric_model", "estimate"],
         description="manufacturer_pcf = the maker's product carbon footprint (or a per-unit share of it); "
-                    "lca_study = independent life-cycle assessment; parametric_model = model from physical "
-                    "inputs (Boavizta, ADEME); estimate = literature estimate or allocation.")
+        "lca_study = independent life-cycle assessment; parametric_model = model from physical "
+        "inputs (Boavizta, ADEME); estimate = literature estimate or allocation.",
+    )
     citation = fields.citation(locator=False, via_url=False)
     source_file = fields.SOURCE_FILE
 
@@ -119,14 +146,18 @@ report that read units_low.
 class AcceleratorShipments(Cited):
     vendor = column(str, description="NVIDIA | AMD | Intel | Google | all (several vendors together).")
     product_family = column(str, description="Products covered, as the publication scopes them.")
-    period = column(str, str_matches=r"^(FY)?\d{4}(Q[1-4])?$",
-                    description="YYYY, YYYYQn (calendar) or FYYYYY[Qn] (vendor fiscal period).")
+    period = column(
+        str,
+        str_matches=r"^(FY)?\d{4}(Q[1-4])?$",
+        description="YYYY, YYYYQn (calendar) or FYYYYY[Qn] (vendor fiscal period).",
+    )
     metric = column(
-        str, isin=["units_shipped", "units_purchased", "datacenter_revenue"],
-        description="units_shipped (by the vendor) | units_purchased (by one buyer) | datacenter_revenue.")
+        str,
+        isin=["units_shipped", "units_purchased", "datacenter_revenue"],
+        description="units_shipped (by the vendor) | units_purchased (by one buyer) | datacenter_revenue.",
+    )
     units_low = column(float, gt=0, description="Low (or point) estimate, in `unit`.")
-    units_high = column(float, nullable=True, gt=0,
-                        description="High estimate, in `unit`; empty for a lower bound.")
+    units_high = column(float, nullable=True, gt=0, description="High estimate, in `unit`; empty for a lower bound.")
     unit = column(str, isin=["units", "usd"], description="units (devices) | usd (US dollars, nominal).")
     is_forecast = column(bool, description="True when the figure is a projection, not a reported one.")
     citation = fields.citation(locator=False, via_url=True)
@@ -156,8 +187,9 @@ class ChipCompanyFinancials(Provenance):
     company = column(str, description="Company name as EDGAR gives it (entityName).")
     cik = column(str, str_matches=r"^\d{10}$", description="SEC Central Index Key, 10 digits.")
     fiscal_year = column(int, ge=1990, le=2100, description="Company fiscal year of the period.")
-    fiscal_period = column(str, isin=["FY", "Q1", "Q2", "Q3", "Q4"],
-                           description="FY (full fiscal year) or Q1-Q4 (fiscal quarter).")
+    fiscal_period = column(
+        str, isin=["FY", "Q1", "Q2", "Q3", "Q4"], description="FY (full fiscal year) or Q1-Q4 (fiscal quarter)."
+    )
     period_start = column(str, str_matches=_DATE, description="First day of the period, YYYY-MM-DD.")
     period_end = column(str, str_matches=_DATE, description="Last day of the period, YYYY-MM-DD.")
     metric = column(str, description="us-gaap XBRL concept, e.g. Revenues, NetIncomeLoss.")
@@ -165,8 +197,7 @@ class ChipCompanyFinancials(Provenance):
     unit = column(str, description="XBRL unit of measure, e.g. USD (US dollars, nominal).")
     form = column(str, description="Form of the filing the value comes from (10-K, 10-Q, 10-K/A ...).")
     filed_date = column(str, str_matches=_DATE, description="Date that filing was filed, YYYY-MM-DD.")
-    accn = column(str, str_matches=r"^\d{10}-\d{2}-\d{6}$",
-                  description="EDGAR accession number of that filing.")
+    accn = column(str, str_matches=r"^\d{10}-\d{2}-\d{6}$", description="EDGAR accession number of that filing.")
     source_file = fields.SOURCE_FILE
 
 
@@ -190,35 +221,55 @@ compares the totals with chip_company_financials where both have the period.
 class ChipRevenueByMarket(Cited):
     company = column(str, description="Company (NVIDIA).")
     cik = column(str, str_matches=r"^\d{10}$", description="SEC Central Index Key, 10 digits.")
-    fiscal_year = column(int, ge=1990, le=2100, description="Company fiscal year (NVIDIA FY2026 ended "
-                                                       "2026-01-25).")
+    fiscal_year = column(int, ge=1990, le=2100, description="Company fiscal year (NVIDIA FY2026 ended 2026-01-25).")
     fiscal_quarter = column(str, isin=["Q1", "Q2", "Q3", "Q4"], description="Fiscal quarter.")
-    period_start = column(str, str_matches=_DATE, description="First day of the quarter, YYYY-MM-DD, "
-                                                         "from the company's fiscal calendar.")
+    period_start = column(
+        str, str_matches=_DATE, description="First day of the quarter, YYYY-MM-DD, from the company's fiscal calendar."
+    )
     period_end = column(str, str_matches=_DATE, description="Last day of the quarter, YYYY-MM-DD.")
-    breakdown = column(str, isin=["market_platform", "reportable_segment", "total"],
-                       description="market_platform (the markets the releases name) | "
-                                   "reportable_segment (10-Q/10-K segments) | total (all revenue).")
+    breakdown = column(
+        str,
+        isin=["market_platform", "reportable_segment", "total"],
+        description="market_platform (the markets the releases name) | "
+        "reportable_segment (10-Q/10-K segments) | total (all revenue).",
+    )
     market = column(
-        str, isin=["data_center", "gaming", "professional_visualization", "automotive", "compute_and_networking",
-              "graphics", "total"],
-        description="Market platform, reportable segment, or total.")
+        str,
+        isin=[
+            "data_center",
+            "gaming",
+            "professional_visualization",
+            "automotive",
+            "compute_and_networking",
+            "graphics",
+            "total",
+        ],
+        description="Market platform, reportable segment, or total.",
+    )
     revenue_usd = column(float, ge=0, description="Revenue in the quarter, US dollars (nominal).")
-    is_rounded = column(bool, description="True when the figure is rounded (narrative '$22.6 billion'): "
-                                    "exact only to revenue_precision_usd.")
+    is_rounded = column(
+        bool,
+        description="True when the figure is rounded (narrative '$22.6 billion'): exact only to revenue_precision_usd.",
+    )
     revenue_precision_usd = column(
-        float, isin=[1e6, 1e7, 1e8], description="Precision of revenue_usd, US dollars: 1e6 exact to $1 million, 1e7 or "
-                                          "1e8 rounded to $0.01 or $0.1 billion.")
+        float,
+        isin=[1e6, 1e7, 1e8],
+        description="Precision of revenue_usd, US dollars: 1e6 exact to $1 million, 1e7 or "
+        "1e8 rounded to $0.01 or $0.1 billion.",
+    )
     citation_publisher = fields.CITATION_PUBLISHER
     citation_title = fields.CITATION_TITLE
     citation_url = fields.CITATION_URL.but(
         str_matches=r"^https://www\.sec\.gov/Archives/edgar/data/",
-        description="The press release (8-K Exhibit 99.1) on SEC EDGAR.")
-    citation_accession = column(str, str_matches=r"^\d{10}-\d{2}-\d{6}$",
-                                description="EDGAR accession number of that 8-K.")
+        description="The press release (8-K Exhibit 99.1) on SEC EDGAR.",
+    )
+    citation_accession = column(
+        str, str_matches=r"^\d{10}-\d{2}-\d{6}$", description="EDGAR accession number of that 8-K."
+    )
     citation_published = fields.CITATION_PUBLISHED.but(
         str_matches=fields.DATE_PATTERN,
-        description="Release date, YYYY-MM-DD; empty where no recorded file states it (FY2026 Q4).")
+        description="Release date, YYYY-MM-DD; empty where no recorded file states it (FY2026 Q4).",
+    )
     citation_locator = fields.CITATION_LOCATOR
     via_url = fields.VIA_URL
     source_file = fields.SOURCE_FILE
@@ -243,44 +294,69 @@ The view `cluster_power_by_country_year` sums it by country, year and status gro
 """,
 )
 class GpuClusters(Provenance):
-    cluster_id = column(str, description="Cluster name, with ' #n' (occurrence in the file) added where "
-                                    "Epoch gives several clusters one anonymised name.")
+    cluster_id = column(
+        str,
+        description="Cluster name, with ' #n' (occurrence in the file) added where "
+        "Epoch gives several clusters one anonymised name.",
+    )
     cluster_name = column(str, description="Cluster name as Epoch gives it.")
-    status = column(str, isin=["existing", "planned", "decommissioned"],
-                    description="Epoch's status: existing | planned | decommissioned.")
-    certainty = column(str, isin=["confirmed", "likely", "unlikely"],
-                       description="Epoch's certainty that the cluster is as described.")
+    status = column(
+        str,
+        isin=["existing", "planned", "decommissioned"],
+        description="Epoch's status: existing | planned | decommissioned.",
+    )
+    certainty = column(
+        str, isin=["confirmed", "likely", "unlikely"], description="Epoch's certainty that the cluster is as described."
+    )
     is_single_cluster = column(
-        pd.BooleanDtype, nullable=True, description="True when Epoch judges the chips one cluster; empty when Epoch says unclear.")
+        pd.BooleanDtype,
+        nullable=True,
+        description="True when Epoch judges the chips one cluster; empty when Epoch says unclear.",
+    )
     owner = column(str, nullable=True, description="Owner(s), comma-separated as Epoch gives them.")
     sector = column(str, nullable=True, description="Private | Public | Public/Private.")
     country = column(str, nullable=True, description="Country of the cluster's site, as Epoch names it.")
     location = column(str, nullable=True, description="Site, as Epoch gives it.")
     chip_type_primary = column(str, nullable=True, description="Main accelerator, Epoch's hardware name.")
-    chip_count_primary = column(float, nullable=True, gt=0, description="Number of main accelerators, "
-                                                                  "devices.")
+    chip_count_primary = column(float, nullable=True, gt=0, description="Number of main accelerators, devices.")
     chip_type_secondary = column(str, nullable=True, description="Second accelerator type, if any.")
     chip_count_secondary = column(float, nullable=True, ge=0, description="Number of those, devices.")
     ai_chip_count = column(float, nullable=True, gt=0, description="All AI accelerators, devices.")
-    h100_equivalents = column(float, nullable=True, gt=0,
-                              description="Compute in H100-equivalents (Epoch's performance-weighted "
-                                          "count), devices.")
-    first_operational_date = column(str, nullable=True, str_matches=_DATE,
-                                    description="First operational date, YYYY-MM-DD (a YYYY-MM in the "
-                                                "file is its month's first day); empty for planned.")
-    decommissioned_date = column(str, nullable=True, str_matches=_DATE,
-                                 description="Decommissioning date, YYYY-MM-DD, where applicable.")
-    power_capacity_mw = column(float, nullable=True, gt=0, le=20000,
-                               description="Power capacity, MW: reported where available, else "
-                                           "calculated (Epoch).")
-    reported_power_capacity_mw = column(float, nullable=True, gt=0, le=20000,
-                                        description="Power capacity a cited source reports, MW.")
-    calculated_power_capacity_mw = column(float, nullable=True, gt=0, le=20000,
-                                          description="Epoch's power capacity from chip count and "
-                                                      "per-chip power with overhead, MW.")
+    h100_equivalents = column(
+        float,
+        nullable=True,
+        gt=0,
+        description="Compute in H100-equivalents (Epoch's performance-weighted count), devices.",
+    )
+    first_operational_date = column(
+        str,
+        nullable=True,
+        str_matches=_DATE,
+        description="First operational date, YYYY-MM-DD (a YYYY-MM in the "
+        "file is its month's first day); empty for planned.",
+    )
+    decommissioned_date = column(
+        str, nullable=True, str_matches=_DATE, description="Decommissioning date, YYYY-MM-DD, where applicable."
+    )
+    power_capacity_mw = column(
+        float,
+        nullable=True,
+        gt=0,
+        le=20000,
+        description="Power capacity, MW: reported where available, else calculated (Epoch).",
+    )
+    reported_power_capacity_mw = column(
+        float, nullable=True, gt=0, le=20000, description="Power capacity a cited source reports, MW."
+    )
+    calculated_power_capacity_mw = column(
+        float,
+        nullable=True,
+        gt=0,
+        le=20000,
+        description="Epoch's power capacity from chip count and per-chip power with overhead, MW.",
+    )
     hardware_cost_usd = column(float, nullable=True, gt=0, description="Hardware cost, US dollars (Epoch).")
-    is_in_standard_analysis = column(bool, description="True when Epoch includes the row in its "
-                                                 "standard analysis.")
+    is_in_standard_analysis = column(bool, description="True when Epoch includes the row in its standard analysis.")
     source_url = column(str, nullable=True, description="Epoch's first cited source for the cluster.")
     source_file = fields.SOURCE_FILE
 
@@ -300,24 +376,32 @@ by hand (pipelines/curated/accelerator_sales_assumptions.csv), one citation per 
 )
 class AcceleratorSalesAssumptions(Cited):
     vendor = column(str, isin=["NVIDIA"], description="Vendor the input applies to.")
-    parameter = column(str, isin=["accelerator_share_fraction", "asp_usd"],
-                       description="accelerator_share_fraction (fraction 0-1 of Data Center revenue) "
-                                   "| asp_usd (US dollars per accelerator, nominal).")
+    parameter = column(
+        str,
+        isin=["accelerator_share_fraction", "asp_usd"],
+        description="accelerator_share_fraction (fraction 0-1 of Data Center revenue) "
+        "| asp_usd (US dollars per accelerator, nominal).",
+    )
     first_year = column(int, ge=2000, le=2100, description="First calendar year the input applies to.")
     last_year = column(int, ge=2000, le=2100, description="Last calendar year the input applies to.")
     value_low = column(float, gt=0, description="Low value, in the unit the parameter's name ends with.")
-    value_central = column(float, gt=0, description="Central value (the midpoint where the citation gives "
-                                             "only a range; see citation_note).")
+    value_central = column(
+        float,
+        gt=0,
+        description="Central value (the midpoint where the citation gives only a range; see citation_note).",
+    )
     value_high = column(float, gt=0, description="High value.")
     citation = fields.citation(locator=True, via_url=True)
     source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="value_low <= value_central <= value_high and first_year <= last_year")
     def ordered(cls, frame):
-        return ((frame["value_low"] <= frame["value_central"]) & (frame["value_central"] <= frame["value_high"])
-                & (frame["first_year"] <= frame["last_year"]))
+        return (
+            (frame["value_low"] <= frame["value_central"])
+            & (frame["value_central"] <= frame["value_high"])
+            & (frame["first_year"] <= frame["last_year"])
+        )
 
     @pa.dataframe_check(description="a fraction parameter lies in (0, 1]")
     def fraction_in_range(cls, frame):
         return (frame["parameter"] != "accelerator_share_fraction") | (frame["value_high"] <= 1)
-

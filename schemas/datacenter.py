@@ -30,38 +30,59 @@ whole electricity demand (the article's "about Japan's use").
 """,
 )
 class DatacenterElectricity(Cited):
-    zone_id = column(str, description="ISO 3166-1 alpha-3 for countries; WLD for the world; AGG-<NAME> "
-                                 "for regions (IEA regions keep their names, e.g. AGG-EUROPE-IEA).")
+    zone_id = column(
+        str,
+        description="ISO 3166-1 alpha-3 for countries; WLD for the world; AGG-<NAME> "
+        "for regions (IEA regions keep their names, e.g. AGG-EUROPE-IEA).",
+    )
     zone_name = fields.ZONE_NAME
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=2000, le=2100, description="Year the figure describes (target year of a "
-                                                "projection).")
-    quarter = column(pd.Int64Dtype, nullable=True, ge=1, le=4,
-                     description="Quarter (1-4) for quarterly series; empty for a year.")
-    basis = column(str, isin=["metered", "estimate", "projection"],
-                   description="metered (measured consumption) | estimate (modelled, past year) | "
-                               "projection (scenario for a future year, as of its publication).")
-    scenario = column(str, nullable=True, description="The publisher's scenario or case name (e.g. "
-                                                 "'Base Case'); empty for measured and single-"
-                                                 "value estimates.")
-    scope = column(str, description="What is counted: 'data centres', or 'data centres, AI and "
-                               "cryptocurrencies' (IEA Electricity 2024).")
+    year = column(int, ge=2000, le=2100, description="Year the figure describes (target year of a projection).")
+    quarter = column(
+        pd.Int64Dtype, nullable=True, ge=1, le=4, description="Quarter (1-4) for quarterly series; empty for a year."
+    )
+    basis = column(
+        str,
+        isin=["metered", "estimate", "projection"],
+        description="metered (measured consumption) | estimate (modelled, past year) | "
+        "projection (scenario for a future year, as of its publication).",
+    )
+    scenario = column(
+        str,
+        nullable=True,
+        description="The publisher's scenario or case name (e.g. "
+        "'Base Case'); empty for measured and single-"
+        "value estimates.",
+    )
+    scope = column(
+        str,
+        description="What is counted: 'data centres', or 'data centres, AI and "
+        "cryptocurrencies' (IEA Electricity 2024).",
+    )
     electricity_twh_low = column(float, nullable=True, ge=0, description="Electricity, TWh: low end.")
-    electricity_twh_central = column(float, nullable=True, ge=0,
-                                     description="Electricity, TWh: the value, or the base case "
-                                                 "of a range (empty where the publisher names none).")
+    electricity_twh_central = column(
+        float,
+        nullable=True,
+        ge=0,
+        description="Electricity, TWh: the value, or the base case of a range (empty where the publisher names none).",
+    )
     electricity_twh_high = column(float, nullable=True, ge=0, description="Electricity, TWh: high end.")
-    share_of_demand_pct_low = column(float, nullable=True, ge=0, le=100,
-                                     description="Share of the zone's electricity demand, percent: "
-                                                 "low end.")
-    share_of_demand_pct_central = column(float, nullable=True, ge=0, le=100,
-                                         description="Share of the zone's electricity demand, "
-                                                     "percent: the value or base case.")
-    share_of_demand_pct_high = column(float, nullable=True, ge=0, le=100,
-                                      description="Share of the zone's electricity demand, percent: "
-                                                  "high end.")
-    series = column(str, description="The series or report the row belongs to (e.g. 'CSO MEC02', "
-                                "'IEA Electricity 2024').")
+    share_of_demand_pct_low = column(
+        float, nullable=True, ge=0, le=100, description="Share of the zone's electricity demand, percent: low end."
+    )
+    share_of_demand_pct_central = column(
+        float,
+        nullable=True,
+        ge=0,
+        le=100,
+        description="Share of the zone's electricity demand, percent: the value or base case.",
+    )
+    share_of_demand_pct_high = column(
+        float, nullable=True, ge=0, le=100, description="Share of the zone's electricity demand, percent: high end."
+    )
+    series = column(
+        str, description="The series or report the row belongs to (e.g. 'CSO MEC02', 'IEA Electricity 2024')."
+    )
     source_file = fields.SOURCE_FILE
     citation = fields.citation(locator=True, via_url=True)
 
@@ -77,4 +98,3 @@ class DatacenterElectricity(Cited):
             low, central, high = (frame[f"{quantity}_{end}"] for end in ("low", "central", "high"))
             ok &= ~(low > central) & ~(central > high) & ~(low > high)
         return ok
-

@@ -54,20 +54,23 @@ METRIC_UNITS = {
 # ratios, so every percent row names its own, and rates are only compared within one definition.
 RATE_DEFINITIONS = {
     "recycled_over_generated": "documented recycled (or collected and recycled) mass / e-waste generated "
-                               "(UN SDG 12.5.1, Global E-waste Monitor)",
+    "(UN SDG 12.5.1, Global E-waste Monitor)",
     "collected_over_generated": "documented formally collected mass / e-waste generated (Global E-waste "
-                                "Monitor, UN SDG EN_EWT_COLLR)",
+    "Monitor, UN SDG EN_EWT_COLLR)",
     "recycled_over_collected": "recycled and prepared for reuse / WEEE collected (Eurostat env_waselee "
-                               "RCY_REU PC; the EU/EEA rows of UN SDG 12.5.1 as OWID republishes them)",
+    "RCY_REU PC; the EU/EEA rows of UN SDG 12.5.1 as OWID republishes them)",
     "recovered_over_collected": "recovered / WEEE collected (Eurostat env_waselee RCV PC)",
     "collected_over_put_on_market_avg_3y": "WEEE collected / average mass put on the market in the three preceding "
-                                           "years (the WEEE Directive's collection rate; Eurostat COL AVG_3Y)",
+    "years (the WEEE Directive's collection rate; Eurostat COL AVG_3Y)",
 }
 # A ratio to the mass collected can exceed 100 %: a year's treatment may include WEEE collected
 # the year before (Malta 2011: 122.8 %); so can collection against past years' sales
 # (Liechtenstein 2015: 174.1 %). A ratio to the mass generated cannot.
-RATE_DEFINITIONS_ALLOWING_OVER_100 = ("recycled_over_collected", "recovered_over_collected",
-                                      "collected_over_put_on_market_avg_3y")
+RATE_DEFINITIONS_ALLOWING_OVER_100 = (
+    "recycled_over_collected",
+    "recovered_over_collected",
+    "collected_over_put_on_market_avg_3y",
+)
 # The definition of rows whose publisher states one per metric (GEM headlines, SDG series).
 RATE_DEFINITION_BY_METRIC = {
     "recycling_rate": "recycled_over_generated",
@@ -99,45 +102,61 @@ columns, each with a unit suffix.
 )
 class EwasteStatistics(Cited):
     zone_id = column(
-        str, str_length={"min_value": 2},
+        str,
+        str_length={"min_value": 2},
         description="ISO 3166-1 alpha-3 for countries; WLD for the world; EU27 or AGG-<NAME> for other "
-                    "regional aggregates (see zone_type).")
+        "regional aggregates (see zone_type).",
+    )
     zone_name = column(str, description="Zone name as the source gives it (World for WLD).")
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=1990, le=2100,
-                  description="Year the value describes (the target year for projections).")
+    year = column(int, ge=1990, le=2100, description="Year the value describes (the target year for projections).")
     metric = column(
-        str, isin=list(METRIC_UNITS),
+        str,
+        isin=list(METRIC_UNITS),
         description="What is measured: generated, collected, recycled (documented flows of e-waste), "
-                    "collected_recycled (Global E-waste Monitor: documented as formally collected and "
-                    "recycled), put_on_market (new equipment sold), recycled_prepared_for_reuse, each also "
-                    "per capita; collection_rate and recycling_rate (percent); projected_* for "
-                    "projections; genai_* for e-waste from generative-AI servers; population (persons).")
+        "collected_recycled (Global E-waste Monitor: documented as formally collected and "
+        "recycled), put_on_market (new equipment sold), recycled_prepared_for_reuse, each also "
+        "per capita; collection_rate and recycling_rate (percent); projected_* for "
+        "projections; genai_* for e-waste from generative-AI servers; population (persons).",
+    )
     category = column(
-        str, str_matches=r"^(TOTAL|EE_[A-Z_]+)$",
+        str,
+        str_matches=r"^(TOTAL|EE_[A-Z_]+)$",
         description="Product category: TOTAL (all electrical and electronic equipment) or a Eurostat WEEE "
-                    "category code: EE_ITT IT and telecommunications equipment, EE_LHA large household "
-                    "appliances, EE_SHA small household appliances, EE_CPV consumer equipment and "
-                    "photovoltaic panels (EE_CPV_CON, EE_CPV_PVP its parts), EE_LIT lighting (EE_LIT_GDL gas "
-                    "discharge lamps), EE_EET tools, EE_TLS toys, leisure and sports, EE_MED medical devices, "
-                    "EE_MON monitoring and control instruments, EE_ATD automatic dispensers.")
+        "category code: EE_ITT IT and telecommunications equipment, EE_LHA large household "
+        "appliances, EE_SHA small household appliances, EE_CPV consumer equipment and "
+        "photovoltaic panels (EE_CPV_CON, EE_CPV_PVP its parts), EE_LIT lighting (EE_LIT_GDL gas "
+        "discharge lamps), EE_EET tools, EE_TLS toys, leisure and sports, EE_MED medical devices, "
+        "EE_MON monitoring and control instruments, EE_ATD automatic dispensers.",
+    )
     value = column(float, ge=0, description="The value, in `unit`.")
     flag = column(
-        str, nullable=True, str_matches=r"^[a-z]+$",
+        str,
+        nullable=True,
+        str_matches=r"^[a-z]+$",
         description="The publisher's observation flags, as published (Eurostat: b break in series, d "
-                    "definition differs, e estimated, p provisional, s Eurostat estimate; letters combine, "
-                    "e.g. de). Empty: no flag.")
+        "definition differs, e estimated, p provisional, s Eurostat estimate; letters combine, "
+        "e.g. de). Empty: no flag.",
+    )
     rate_definition = column(
-        str, nullable=True, isin=list(RATE_DEFINITIONS),
-        description="For rates (unit percent) only: " + "; ".join(f"{k} = {v}" for k, v in RATE_DEFINITIONS.items())
-                    + ". Empty for masses and counts.")
+        str,
+        nullable=True,
+        isin=list(RATE_DEFINITIONS),
+        description="For rates (unit percent) only: "
+        + "; ".join(f"{k} = {v}" for k, v in RATE_DEFINITIONS.items())
+        + ". Empty for masses and counts.",
+    )
     unit = column(
-        str, isin=sorted(set(METRIC_UNITS.values())),
-        description="kt (kilotonnes) | kg/person | percent | persons; fixed per metric.")
+        str,
+        isin=sorted(set(METRIC_UNITS.values())),
+        description="kt (kilotonnes) | kg/person | percent | persons; fixed per metric.",
+    )
     series = column(
-        str, description="The publisher's series the value belongs to: the SDG series code (EN_EWT_GENV), "
-                    "Eurostat dataset/waste/operation/unit codes (env_waselee/TOTAL/COL/T), or the "
-                    "publisher of a curated figure (e.g. the Global E-waste Monitor edition).")
+        str,
+        description="The publisher's series the value belongs to: the SDG series code (EN_EWT_GENV), "
+        "Eurostat dataset/waste/operation/unit codes (env_waselee/TOTAL/COL/T), or the "
+        "publisher of a curated figure (e.g. the Global E-waste Monitor edition).",
+    )
     source_file = fields.SOURCE_FILE
     citation = fields.citation(locator=False, via_url=False)
 
@@ -145,13 +164,17 @@ class EwasteStatistics(Cited):
     def unit_matches_metric(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["metric"].map(METRIC_UNITS) == frame["unit"]
 
-    @pa.dataframe_check(error="a percent value above 100 under a definition relative to the mass generated "
-                              "(only ratios to the mass collected or put on the market may exceed 100)")
+    @pa.dataframe_check(
+        error="a percent value above 100 under a definition relative to the mass generated "
+        "(only ratios to the mass collected or put on the market may exceed 100)"
+    )
     def percent_at_most_100(cls, frame: pd.DataFrame) -> pd.Series:
-        return ((frame["unit"] != "percent") | (frame["value"] <= 100)
-                | frame["rate_definition"].isin(RATE_DEFINITIONS_ALLOWING_OVER_100))
+        return (
+            (frame["unit"] != "percent")
+            | (frame["value"] <= 100)
+            | frame["rate_definition"].isin(RATE_DEFINITIONS_ALLOWING_OVER_100)
+        )
 
     @pa.dataframe_check(error="a rate (unit percent) without rate_definition, or a rate_definition on a non-rate")
     def rates_name_their_definition(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["unit"] == "percent") == frame["rate_definition"].notna()
-

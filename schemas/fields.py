@@ -28,15 +28,45 @@ _FROM_NAME = "from the name's suffix"
 _QUALIFIERS = ("_low", "_central", "_high", "_fp16", "_fp32")
 # Name suffix -> unit, the longest matching suffix wins (docs/naming.md's table).
 _SUFFIX_UNITS = {
-    "_gco2e_per_kwh": "gCO2e/kWh", "_gco2_per_kwh": "gCO2/kWh", "_gco2e_per_request": "gCO2e/request",
-    "_kgco2e_per_device": "kgCO2e/device", "_j_per_token": "J/token", "_wh_per_request": "Wh/request",
-    "_kwh_per_1000_queries": "kWh/1000 queries", "_kg_per_capita": "kg/person", "_kg_per_unit": "kg/unit",
+    "_gco2e_per_kwh": "gCO2e/kWh",
+    "_gco2_per_kwh": "gCO2/kWh",
+    "_gco2e_per_request": "gCO2e/request",
+    "_kgco2e_per_device": "kgCO2e/device",
+    "_j_per_token": "J/token",
+    "_wh_per_request": "Wh/request",
+    "_kwh_per_1000_queries": "kWh/1000 queries",
+    "_kg_per_capita": "kg/person",
+    "_kg_per_unit": "kg/unit",
     "_tb_per_s": "TB/s",
-    "_w": "W", "_kw": "kW", "_mw": "MW", "_j": "J", "_wh": "Wh", "_kwh": "kWh", "_mwh": "MWh", "_gwh": "GWh",
-    "_twh": "TWh", "_g": "g", "_kg": "kg", "_t": "t", "_kt": "kt", "_gco2e": "gCO2e", "_kgco2e": "kgCO2e",
-    "_tco2e": "tCO2e", "_mtco2e": "MtCO2e", "_usd": "USD", "_pct": "percent", "_fraction": "fraction",
-    "_hours": "h", "_years": "years", "_flop": "FLOP", "_flops": "FLOP/s", "_tflops": "TFLOP/s", "_gb": "GB",
-    "_nm": "nm", "_mm2": "mm2", "_billions": "billions",
+    "_w": "W",
+    "_kw": "kW",
+    "_mw": "MW",
+    "_j": "J",
+    "_wh": "Wh",
+    "_kwh": "kWh",
+    "_mwh": "MWh",
+    "_gwh": "GWh",
+    "_twh": "TWh",
+    "_g": "g",
+    "_kg": "kg",
+    "_t": "t",
+    "_kt": "kt",
+    "_gco2e": "gCO2e",
+    "_kgco2e": "kgCO2e",
+    "_tco2e": "tCO2e",
+    "_mtco2e": "MtCO2e",
+    "_usd": "USD",
+    "_pct": "percent",
+    "_fraction": "fraction",
+    "_hours": "h",
+    "_years": "years",
+    "_flop": "FLOP",
+    "_flops": "FLOP/s",
+    "_tflops": "TFLOP/s",
+    "_gb": "GB",
+    "_nm": "nm",
+    "_mm2": "mm2",
+    "_billions": "billions",
 }
 
 
@@ -44,7 +74,7 @@ def unit_from_name(name: str) -> str | None:
     """The unit a column name states under the naming convention, None when it states none."""
     stem = name
     while stem.endswith(_QUALIFIERS):
-        stem = stem[:stem.rindex("_")]
+        stem = stem[: stem.rindex("_")]
     stem = "_" + stem
     matches = [suffix for suffix in _SUFFIX_UNITS if stem.endswith(suffix)]
     return _SUFFIX_UNITS[max(matches, key=len)] if matches else None
@@ -65,17 +95,17 @@ class Column:
 
     def but(self, *, description: str | None = None, **options) -> Column:
         """The same column with a table-specific description or checks (type and nullability stay)."""
-        return dataclasses.replace(self, description=description or self.description,
-                                   options={**self.options, **options})
+        return dataclasses.replace(
+            self, description=description or self.description, options={**self.options, **options}
+        )
 
     def annotation(self):
         series = Series[self.dtype]
-        return series if self.required else Optional[series]
+        return series if self.required else Optional[series]  # noqa: UP045 (pandera reads typing.Optional)
 
     def field(self, name: str):
         unit = unit_from_name(name) if self.unit == _FROM_NAME else self.unit
-        return pa.Field(nullable=self.nullable, description=self.description, metadata={"unit": unit},
-                        **self.options)
+        return pa.Field(nullable=self.nullable, description=self.description, metadata={"unit": unit}, **self.options)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,8 +115,9 @@ class Columns:
     members: tuple[tuple[str, Column], ...]
 
 
-def column(dtype, *, description: str, nullable: bool = False, required: bool = True, unit: str | None = _FROM_NAME,
-           **options) -> Column:
+def column(
+    dtype, *, description: str, nullable: bool = False, required: bool = True, unit: str | None = _FROM_NAME, **options
+) -> Column:
     return Column(dtype, description, nullable=nullable, required=required, unit=unit, options=options)
 
 
@@ -97,15 +128,23 @@ CANONICAL_MODEL_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 
 # --- provenance: every published row ------------------------------------------------------------
 SOURCE_ID = column(str, description="Id of the source the row came from (see the `sources` table and SOURCE.toml).")
-SOURCE_VINTAGE = column(str, str_matches=DATE_PATTERN,
-                        description="Date (YYYY-MM-DD) the raw file's data is as of: `data_as_of` in its manifest.")
-SOURCE_FILE = column(str, description="File name within the source's raw snapshot (for curated rows, the CSV in "
-                                      "pipelines/curated/) the row came from.")
+SOURCE_VINTAGE = column(
+    str,
+    str_matches=DATE_PATTERN,
+    description="Date (YYYY-MM-DD) the raw file's data is as of: `data_as_of` in its manifest.",
+)
+SOURCE_FILE = column(
+    str,
+    description="File name within the source's raw snapshot (for curated rows, the CSV in "
+    "pipelines/curated/) the row came from.",
+)
 
 # --- zones and years ----------------------------------------------------------------------------
-ZONE_ID = column(str, str_length={"min_value": 2},
-                 description="ISO 3166-1 alpha-3 for countries; WLD for the world; EU27 or AGG-<NAME> for other "
-                             "aggregates.")
+ZONE_ID = column(
+    str,
+    str_length={"min_value": 2},
+    description="ISO 3166-1 alpha-3 for countries; WLD for the world; EU27 or AGG-<NAME> for other aggregates.",
+)
 ZONE_NAME = column(str, description="Zone name as the source gives it.")
 YEAR = column(int, ge=1990, le=2100, description="Calendar year the row describes.")
 
@@ -118,25 +157,39 @@ def zone_type(*types: str) -> Column:
 # One rule for all of them: every column may be empty (rows of fetched datasets carry their
 # source's citation in `sources`), and `schemas.provenance.Cited` requires publisher, title and
 # URL on every row of a curated source. A table lists them with `citation(...)`.
-CITATION_PUBLISHER = column(str, nullable=True, description="Primary publisher of the figure (organisation or "
-                                                            "authors; the company for its own filings).")
+CITATION_PUBLISHER = column(
+    str,
+    nullable=True,
+    description="Primary publisher of the figure (organisation or authors; the company for its own filings).",
+)
 CITATION_TITLE = column(str, nullable=True, description="Title of the cited publication.")
 CITATION_URL = column(str, nullable=True, str_matches=URL_PATTERN, description="URL of the cited publication.")
-CITATION_PUBLISHED = column(str, nullable=True, str_matches=PARTIAL_DATE_PATTERN,
-                            description="Publication date of the citation: YYYY, YYYY-MM or YYYY-MM-DD.")
-CITATION_LOCATOR = column(str, nullable=True, description="Where in the publication (page, section, table or "
-                                                          "figure), where useful.")
+CITATION_PUBLISHED = column(
+    str,
+    nullable=True,
+    str_matches=PARTIAL_DATE_PATTERN,
+    description="Publication date of the citation: YYYY, YYYY-MM or YYYY-MM-DD.",
+)
+CITATION_LOCATOR = column(
+    str, nullable=True, description="Where in the publication (page, section, table or figure), where useful."
+)
 CITATION_NOTE = column(str, nullable=True, description="The quoted passage, derivation and caveats of the figure.")
-VIA_URL = column(str, nullable=True, str_matches=URL_PATTERN,
-                 description="A news or aggregator page that relayed the figure (secondary), if one was used to "
-                             "find it.")
-
+VIA_URL = column(
+    str,
+    nullable=True,
+    str_matches=URL_PATTERN,
+    description="A news or aggregator page that relayed the figure (secondary), if one was used to find it.",
+)
 
 
 def citation(*, locator: bool, via_url: bool) -> Columns:
     """The citation columns in their published order; `locator` and `via_url` where the table has them."""
-    members = [("citation_publisher", CITATION_PUBLISHER), ("citation_title", CITATION_TITLE),
-               ("citation_url", CITATION_URL), ("citation_published", CITATION_PUBLISHED)]
+    members = [
+        ("citation_publisher", CITATION_PUBLISHER),
+        ("citation_title", CITATION_TITLE),
+        ("citation_url", CITATION_URL),
+        ("citation_published", CITATION_PUBLISHED),
+    ]
     members += [("citation_locator", CITATION_LOCATOR)] if locator else []
     members += [("citation_note", CITATION_NOTE)]
     members += [("via_url", VIA_URL)] if via_url else []
@@ -144,5 +197,11 @@ def citation(*, locator: bool, via_url: bool) -> Columns:
 
 
 # --- recurring quantities -----------------------------------------------------------------------
-PUE = column(float, nullable=True, ge=1.0, le=3.0, unit=None,
-             description="Power usage effectiveness: facility energy / IT energy, dimensionless (>= 1).")
+PUE = column(
+    float,
+    nullable=True,
+    ge=1.0,
+    le=3.0,
+    unit=None,
+    description="Power usage effectiveness: facility energy / IT energy, dimensionless (>= 1).",
+)

@@ -34,83 +34,122 @@ class AcceleratorFleetFootprint(Provenance):
     year = column(int, ge=1990, le=2100, description="Calendar year.")
     vendor = column(str, description="Vendor of the shipment series (all = several vendors together).")
     product_family = column(str, description="Products the shipment series covers.")
-    shipments_recorded = column(bool, description="True when accelerator_shipments has a figure for "
-                                            "this series and year.")
-    units_shipped_low = column(float, nullable=True, ge=0,
-                                       description="Units shipped in the year, low estimate.")
-    units_shipped_central = column(float, nullable=True, ge=0,
-                                   description="Units shipped in the year, central estimate.")
+    shipments_recorded = column(
+        bool, description="True when accelerator_shipments has a figure for this series and year."
+    )
+    units_shipped_low = column(float, nullable=True, ge=0, description="Units shipped in the year, low estimate.")
+    units_shipped_central = column(
+        float, nullable=True, ge=0, description="Units shipped in the year, central estimate."
+    )
     units_shipped_high = column(
-        float, nullable=True, ge=0, description="Units shipped in the year, high estimate; empty for a lower bound.")
-    lifetime_years = column(int, ge=1,
-                            description="Parameter: years an accelerator serves before retirement.")
-    installed_base_low = column(float, ge=0, description="Accelerators in service in the year (units), "
-                                                  "low: shipments of the last lifetime_years years.")
+        float, nullable=True, ge=0, description="Units shipped in the year, high estimate; empty for a lower bound."
+    )
+    lifetime_years = column(int, ge=1, description="Parameter: years an accelerator serves before retirement.")
+    installed_base_low = column(
+        float,
+        ge=0,
+        description="Accelerators in service in the year (units), low: shipments of the last lifetime_years years.",
+    )
     installed_base_central = column(float, ge=0, description="Accelerators in service (units), central.")
-    installed_base_high = column(float, nullable=True, ge=0,
-                                 description="Accelerators in service (units), high; empty when a "
-                                             "cohort has only a lower bound.")
+    installed_base_high = column(
+        float,
+        nullable=True,
+        ge=0,
+        description="Accelerators in service (units), high; empty when a cohort has only a lower bound.",
+    )
     installed_base_complete = column(
-        bool, description="True when every year of the lifetime window has recorded shipments; false means the "
-                    "installed base is a lower bound.")
+        bool,
+        description="True when every year of the lifetime window has recorded shipments; false means the "
+        "installed base is a lower bound.",
+    )
     units_retired_low = column(
-        float, nullable=True, ge=0, description="Accelerators retired in the year (units shipped lifetime_years "
-                                         "earlier), low; empty when that year has no recorded shipments.")
-    units_retired_central = column(float, nullable=True, ge=0,
-                                   description="Accelerators retired in the year (units), central.")
-    units_retired_high = column(float, nullable=True, ge=0,
-                                        description="Accelerators retired in the year (units), high.")
-    utilization_fraction = column(float, gt=0, le=1, description="Parameter: average power draw as a share of "
-                                                  "rated power (0-1).")
-    pue = column(float, ge=1, description="Parameter: data-centre power usage effectiveness "
-                                         "(facility energy / IT energy).")
-    avg_power_w = column(float, nullable=True, gt=0,
-                         description="Rated power per installed accelerator, watts, averaged over "
-                                     "the installed cohorts (low-estimate weights).")
-    power_basis = column(str, description="Where each installed cohort's rated power came from: the "
-                                     "power_w parameter, accelerator_specs_preferred, or the cited "
-                                     "default of its reference accelerator.")
-    energy_twh_low = column(float, nullable=True, ge=0,
-                            description="Electricity of the installed base in the year incl. "
-                                        "data-centre overhead (PUE), terawatt-hours, low.")
+        float,
+        nullable=True,
+        ge=0,
+        description="Accelerators retired in the year (units shipped lifetime_years "
+        "earlier), low; empty when that year has no recorded shipments.",
+    )
+    units_retired_central = column(
+        float, nullable=True, ge=0, description="Accelerators retired in the year (units), central."
+    )
+    units_retired_high = column(
+        float, nullable=True, ge=0, description="Accelerators retired in the year (units), high."
+    )
+    utilization_fraction = column(
+        float, gt=0, le=1, description="Parameter: average power draw as a share of rated power (0-1)."
+    )
+    pue = column(
+        float, ge=1, description="Parameter: data-centre power usage effectiveness (facility energy / IT energy)."
+    )
+    avg_power_w = column(
+        float,
+        nullable=True,
+        gt=0,
+        description="Rated power per installed accelerator, watts, averaged over "
+        "the installed cohorts (low-estimate weights).",
+    )
+    power_basis = column(
+        str,
+        description="Where each installed cohort's rated power came from: the "
+        "power_w parameter, accelerator_specs_preferred, or the cited "
+        "default of its reference accelerator.",
+    )
+    energy_twh_low = column(
+        float,
+        nullable=True,
+        ge=0,
+        description="Electricity of the installed base in the year incl. "
+        "data-centre overhead (PUE), terawatt-hours, low.",
+    )
     energy_twh_central = column(float, nullable=True, ge=0, description="Electricity, TWh, central.")
     energy_twh_high = column(float, nullable=True, ge=0, description="Electricity, TWh, high.")
-    grid_zone_id = column(str, isin=["WLD"], description="Grid zone of the intensity: WLD (world "
-                                                    "average).")
+    grid_zone_id = column(str, isin=["WLD"], description="Grid zone of the intensity: WLD (world average).")
     intensity_gco2e_per_kwh = column(
-        float, nullable=True, gt=0, description="World-average grid carbon intensity, gCO2e/kWh "
-                                         "(grid_carbon_intensity_preferred).")
+        float,
+        nullable=True,
+        gt=0,
+        description="World-average grid carbon intensity, gCO2e/kWh (grid_carbon_intensity_preferred).",
+    )
     intensity_source_id = column(str, nullable=True, description="Source of the grid intensity.")
-    intensity_data_year = column(pd.Int64Dtype, nullable=True,
-                                 description="Year the grid intensity describes.")
+    intensity_data_year = column(pd.Int64Dtype, nullable=True, description="Year the grid intensity describes.")
     intensity_is_carried_forward = column(
-        pd.BooleanDtype, nullable=True, description="True when a later year's row reuses the latest intensity.")
-    emissions_mtco2e_low = column(float, nullable=True, ge=0,
-                                   description="Operational emissions, megatonnes CO2e, low "
-                                               "(energy x intensity).")
-    emissions_mtco2e_central = column(float, nullable=True, ge=0,
-                                       description="Operational emissions, Mt CO2e, central.")
-    emissions_mtco2e_high = column(float, nullable=True, ge=0,
-                                    description="Operational emissions, Mt CO2e, high.")
-    mass_kg_per_unit = column(float, nullable=True, gt=0,
-                              description="Mass of one retired accelerator, kg (module with "
-                                          "heatsink); empty when nothing is retired.")
-    mass_basis = column(str, nullable=True, description="Where mass_kg_per_unit came from: the mass_kg "
-                                                   "parameter, accelerator_specs_preferred, or the "
-                                                   "cited default of the reference accelerator.")
-    retired_mass_t_low = column(float, nullable=True, ge=0,
-                                description="Mass of accelerators retired in the year, tonnes, low.")
-    retired_mass_t_central = column(float, nullable=True, ge=0,
-                                    description="Mass retired in the year, tonnes, central.")
-    retired_mass_t_high = column(float, nullable=True, ge=0,
-                                 description="Mass retired in the year, tonnes, high.")
-    includes_forecast = column(bool, description="True when a shipment figure behind the row is a "
-                                           "forecast, not a reported number.")
-    shipments_citation = column(str, description="URLs of the publications behind the series' shipment "
-                                            "figures.")
+        pd.BooleanDtype, nullable=True, description="True when a later year's row reuses the latest intensity."
+    )
+    emissions_mtco2e_low = column(
+        float, nullable=True, ge=0, description="Operational emissions, megatonnes CO2e, low (energy x intensity)."
+    )
+    emissions_mtco2e_central = column(
+        float, nullable=True, ge=0, description="Operational emissions, Mt CO2e, central."
+    )
+    emissions_mtco2e_high = column(float, nullable=True, ge=0, description="Operational emissions, Mt CO2e, high.")
+    mass_kg_per_unit = column(
+        float,
+        nullable=True,
+        gt=0,
+        description="Mass of one retired accelerator, kg (module with heatsink); empty when nothing is retired.",
+    )
+    mass_basis = column(
+        str,
+        nullable=True,
+        description="Where mass_kg_per_unit came from: the mass_kg "
+        "parameter, accelerator_specs_preferred, or the "
+        "cited default of the reference accelerator.",
+    )
+    retired_mass_t_low = column(
+        float, nullable=True, ge=0, description="Mass of accelerators retired in the year, tonnes, low."
+    )
+    retired_mass_t_central = column(
+        float, nullable=True, ge=0, description="Mass retired in the year, tonnes, central."
+    )
+    retired_mass_t_high = column(float, nullable=True, ge=0, description="Mass retired in the year, tonnes, high.")
+    includes_forecast = column(
+        bool, description="True when a shipment figure behind the row is a forecast, not a reported number."
+    )
+    shipments_citation = column(str, description="URLs of the publications behind the series' shipment figures.")
 
     @pa.dataframe_check(description="low <= central <= high for every range (a missing end is not compared)")
     def ranges_ordered(cls, frame):
-        return ranges.ordered(frame, ("units_shipped", "installed_base", "units_retired", "energy_twh",
-                                      "emissions_mtco2e", "retired_mass_t"))
-
+        return ranges.ordered(
+            frame,
+            ("units_shipped", "installed_base", "units_retired", "energy_twh", "emissions_mtco2e", "retired_mass_t"),
+        )

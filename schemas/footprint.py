@@ -26,16 +26,25 @@ footprint calculations default to the latest Uptime Institute industry average (
 """,
 )
 class DatacenterPue(Cited):
-    scope = column(str, isin=["industry", "provider"],
-                   description="industry = an average over many operators' data centres; "
-                               "provider = one operator's own fleet or site figure.")
-    entity = column(str, description="Whose PUE it is: the survey or estimate behind an industry "
-                                "average, or the provider and which of its data centres.")
-    year = column(int, ge=2000, le=2100,
-                  description="Year the PUE describes (for Green Algorithms rows: the year its "
-                              "cited source states or was published).")
-    pue = column(float, ge=1.0, le=3.0, unit=None,
-                 description="Power usage effectiveness, dimensionless ratio (>= 1).")
+    scope = column(
+        str,
+        isin=["industry", "provider"],
+        description="industry = an average over many operators' data centres; "
+        "provider = one operator's own fleet or site figure.",
+    )
+    entity = column(
+        str,
+        description="Whose PUE it is: the survey or estimate behind an industry "
+        "average, or the provider and which of its data centres.",
+    )
+    year = column(
+        int,
+        ge=2000,
+        le=2100,
+        description="Year the PUE describes (for Green Algorithms rows: the year its "
+        "cited source states or was published).",
+    )
+    pue = column(float, ge=1.0, le=3.0, unit=None, description="Power usage effectiveness, dimensionless ratio (>= 1).")
     citation = fields.citation(locator=False, via_url=False)
     source_file = fields.SOURCE_FILE
 
@@ -52,8 +61,9 @@ footprint_equivalences macro converts.
 """,
 )
 class Equivalences(Cited):
-    key = column(str, str_matches=r"^[a-z0-9_]+$",
-                 description="Stable identifier of the reference quantity (snake_case).")
+    key = column(
+        str, str_matches=r"^[a-z0-9_]+$", description="Stable identifier of the reference quantity (snake_case)."
+    )
     description = column(str, description="What the quantity is, in words.")
     value = column(float, gt=0, description="The quantity, in `unit`.")
     unit = column(str, description="Unit of `value` (e.g. kWh/year, tCO2e/person/year, lbCO2e).")
@@ -79,54 +89,89 @@ name lists several accelerator types: hardware is never imputed).
 class AiTrainingRuns(Cited):
     model = column(str, description="Model or run name as the publication gives it.")
     organization = column(str, nullable=True, description="Organisation that trained the model.")
-    year = column(int, ge=1950, le=2100,
-                  description="Year of training (end of the stated training period, else the "
-                              "release or publication year).")
+    year = column(
+        int,
+        ge=1950,
+        le=2100,
+        description="Year of training (end of the stated training period, else the release or publication year).",
+    )
     hardware = column(str, nullable=True, description="Accelerator as the publication names it.")
-    canonical_model = column(str, nullable=True,
-                             description="Canonical accelerator key the hardware name resolves to "
-                                         "(accelerator_specs_preferred); empty when unmatched.")
-    hardware_count = column(pd.Int64Dtype, nullable=True, gt=0,
-                                             description="Number of accelerators used, devices.")
+    canonical_model = column(
+        str,
+        nullable=True,
+        description="Canonical accelerator key the hardware name resolves to "
+        "(accelerator_specs_preferred); empty when unmatched.",
+    )
+    hardware_count = column(pd.Int64Dtype, nullable=True, gt=0, description="Number of accelerators used, devices.")
     training_hours = column(float, nullable=True, gt=0, description="Wall-clock training time, hours.")
-    gpu_hours = column(float, nullable=True, gt=0,
-                       description="Accelerator-hours (device count x hours) as reported, hours.")
-    power_w = column(float, nullable=True, gt=0,
-                     description="Average (or peak, as the publication states) power per "
-                                 "accelerator, watts.")
+    gpu_hours = column(
+        float, nullable=True, gt=0, description="Accelerator-hours (device count x hours) as reported, hours."
+    )
+    power_w = column(
+        float,
+        nullable=True,
+        gt=0,
+        description="Average (or peak, as the publication states) power per accelerator, watts.",
+    )
     pue = fields.PUE.but(description="Data-centre PUE the publication applied, ratio.")
     location = column(str, nullable=True, description="Where the run took place, as stated.")
-    zone_id = column(str, nullable=True,
-                     description="Grid zone of the location (zone ids as in grid_carbon_intensity); "
-                                 "empty when the publication states none.")
-    grid_gco2e_per_kwh = column(float, nullable=True, ge=0, lt=2000,
-                                description="Grid carbon intensity the publication applied, "
-                                            "gCO2e/kWh.")
-    reported_energy_mwh = column(float, nullable=True, ge=0,
-                                 description="Training energy as reported, MWh.")
-    reported_tco2e = column(float, nullable=True, ge=0,
-                            description="Training emissions as reported (location-based where the "
-                                        "publication distinguishes), tonnes CO2e.")
-    reported_market_based_tco2e = column(float, nullable=True, ge=0,
-                                         description="Market-based training emissions where reported, tonnes CO2e.")
+    zone_id = column(
+        str,
+        nullable=True,
+        description="Grid zone of the location (zone ids as in grid_carbon_intensity); "
+        "empty when the publication states none.",
+    )
+    grid_gco2e_per_kwh = column(
+        float, nullable=True, ge=0, lt=2000, description="Grid carbon intensity the publication applied, gCO2e/kWh."
+    )
+    reported_energy_mwh = column(float, nullable=True, ge=0, description="Training energy as reported, MWh.")
+    reported_tco2e = column(
+        float,
+        nullable=True,
+        ge=0,
+        description="Training emissions as reported (location-based where the publication distinguishes), tonnes CO2e.",
+    )
+    reported_market_based_tco2e = column(
+        float, nullable=True, ge=0, description="Market-based training emissions where reported, tonnes CO2e."
+    )
     # Columns only some sources give; a source without them leaves them out of its staging rows.
-    training_compute_flop = column(float, required=False, nullable=True, gt=0,
-                                   description="Training compute, FLOP (Epoch AI).")
-    parameter_count = column(float, required=False, nullable=True, gt=0,
-                             description="Model parameters, count (Epoch AI).")
+    training_compute_flop = column(
+        float, required=False, nullable=True, gt=0, description="Training compute, FLOP (Epoch AI)."
+    )
+    parameter_count = column(
+        float, required=False, nullable=True, gt=0, description="Model parameters, count (Epoch AI)."
+    )
     hardware_utilization_fraction = column(
-        float, required=False, nullable=True, gt=0, le=1, description="Model FLOP utilisation (MFU) reported for the run, fraction (Epoch AI).")
+        float,
+        required=False,
+        nullable=True,
+        gt=0,
+        le=1,
+        description="Model FLOP utilisation (MFU) reported for the run, fraction (Epoch AI).",
+    )
     cluster_power_draw_w = column(
-        float, required=False, nullable=True, gt=0, description="Epoch AI's modelled power of the whole training cluster, watts: hardware "
-                                         "TDP x quantity with server and data-centre overhead already included "
-                                         "(never multiply by a PUE again).")
+        float,
+        required=False,
+        nullable=True,
+        gt=0,
+        description="Epoch AI's modelled power of the whole training cluster, watts: hardware "
+        "TDP x quantity with server and data-centre overhead already included "
+        "(never multiply by a PUE again).",
+    )
     organization_country = column(
-        str, required=False, nullable=True, description="Country of the organisation (Epoch AI), not the training site: the estimates "
-                                   "do not use it.")
+        str,
+        required=False,
+        nullable=True,
+        description="Country of the organisation (Epoch AI), not the training site: the estimates do not use it.",
+    )
     run_key = column(
-        str, required=False, nullable=True, str_matches=r"^[a-z0-9]+$",
+        str,
+        required=False,
+        nullable=True,
+        str_matches=r"^[a-z0-9]+$",
         description="Normalised run name that matches one run across sources (lower case, without punctuation, "
-                    "parentheses and the word 'model'; e.g. gpt3175b, bloom176b, llama31405b).")
+        "parentheses and the word 'model'; e.g. gpt3175b, bloom176b, llama31405b).",
+    )
     citation = fields.citation(locator=False, via_url=False)
     source_file = fields.SOURCE_FILE
 
@@ -159,92 +204,131 @@ class TrainingFootprintEstimates(Provenance):
     year = column(int, ge=1950, le=2100, description="Year of training, as in ai_training_runs.")
     run_key = column(str, nullable=True, description="Cross-source run key, as in ai_training_runs.")
     hardware = column(str, nullable=True, description="Accelerator as the publication names it.")
-    canonical_model = column(str, nullable=True, description="Canonical accelerator key used for TDP, peak "
-                                                        "FLOP/s and embodied emissions.")
-    method = column(str, nullable=True, isin=["reported_hardware_hours", "training_compute",
-                                         "source_power_draw"],
-                    description="How the run was estimated (see the table description); empty when "
-                                "it could not be.")
+    canonical_model = column(
+        str, nullable=True, description="Canonical accelerator key used for TDP, peak FLOP/s and embodied emissions."
+    )
+    method = column(
+        str,
+        nullable=True,
+        isin=["reported_hardware_hours", "training_compute", "source_power_draw"],
+        description="How the run was estimated (see the table description); empty when it could not be.",
+    )
     device_hours_low = column(float, nullable=True, gt=0, description="Accelerator-hours, low, hours.")
-    device_hours_central = column(float, nullable=True, gt=0,
-                                  description="Accelerator-hours used: reported GPU-hours, else device "
-                                              "count x training hours, else from training compute, "
-                                              "hours.")
+    device_hours_central = column(
+        float,
+        nullable=True,
+        gt=0,
+        description="Accelerator-hours used: reported GPU-hours, else device "
+        "count x training hours, else from training compute, "
+        "hours.",
+    )
     device_hours_high = column(float, nullable=True, gt=0, description="Accelerator-hours, high, hours.")
     training_compute_flop = column(float, nullable=True, gt=0, description="Training compute, FLOP.")
-    peak_tflops = column(float, nullable=True, gt=0,
-                         description="Peak throughput of the accelerator used by training_compute "
-                                     "(16-bit tensor, else 32-bit), teraFLOP/s.")
-    utilization_fraction_low = column(float, nullable=True, gt=0, le=1,
-                                      description="Lowest utilisation (MFU) assumed, fraction.")
-    utilization_fraction_central = column(float, nullable=True, gt=0, le=1,
-                                          description="Central utilisation (MFU), fraction.")
-    utilization_fraction_high = column(float, nullable=True, gt=0, le=1,
-                                       description="Highest utilisation (MFU) assumed, fraction.")
+    peak_tflops = column(
+        float,
+        nullable=True,
+        gt=0,
+        description="Peak throughput of the accelerator used by training_compute "
+        "(16-bit tensor, else 32-bit), teraFLOP/s.",
+    )
+    utilization_fraction_low = column(
+        float, nullable=True, gt=0, le=1, description="Lowest utilisation (MFU) assumed, fraction."
+    )
+    utilization_fraction_central = column(
+        float, nullable=True, gt=0, le=1, description="Central utilisation (MFU), fraction."
+    )
+    utilization_fraction_high = column(
+        float, nullable=True, gt=0, le=1, description="Highest utilisation (MFU) assumed, fraction."
+    )
     utilization_basis = column(str, nullable=True, description="Where the utilisation came from.")
     tdp_w = column(float, nullable=True, gt=0, description="TDP of the accelerator (the power used), watts.")
     tdp_source_id = column(str, nullable=True, description="Source of the TDP (accelerator_specs_preferred).")
     tdp_source_vintage = column(str, nullable=True, description="Vintage (YYYY-MM-DD) of the TDP's source.")
-    pue = fields.PUE.but(description="Default PUE applied (datacenter_pue_default), ratio; 1 for source_power_draw "
-                                     "(overhead already included); empty for a run that could not be estimated.")
+    pue = fields.PUE.but(
+        description="Default PUE applied (datacenter_pue_default), ratio; 1 for source_power_draw "
+        "(overhead already included); empty for a run that could not be estimated."
+    )
     pue_source_id = column(str, nullable=True, description="Source of the default PUE.")
-    pue_source_vintage = column(str, nullable=True,
-                                description="Vintage (YYYY-MM-DD) of the default PUE's source.")
+    pue_source_vintage = column(str, nullable=True, description="Vintage (YYYY-MM-DD) of the default PUE's source.")
     zone_id = column(str, description="Grid zone used: the run's zone, else WLD (world average).")
-    is_zone_assumed = column(bool, description="True when the run states no zone and the world average "
-                                         "was used.")
-    gco2e_per_kwh = column(float, nullable=True, gt=0,
-                           description="Preferred grid intensity used, gCO2e/kWh.")
+    is_zone_assumed = column(bool, description="True when the run states no zone and the world average was used.")
+    gco2e_per_kwh = column(float, nullable=True, gt=0, description="Preferred grid intensity used, gCO2e/kWh.")
     intensity_source_id = column(str, nullable=True, description="Source of the grid intensity.")
-    intensity_source_vintage = column(str, nullable=True,
-                                      description="Vintage (YYYY-MM-DD) of the intensity's source.")
+    intensity_source_vintage = column(str, nullable=True, description="Vintage (YYYY-MM-DD) of the intensity's source.")
     intensity_data_year = column(
-        pd.Int64Dtype, nullable=True, description="Year the intensity value describes (earlier than `year` when carried forward).")
+        pd.Int64Dtype,
+        nullable=True,
+        description="Year the intensity value describes (earlier than `year` when carried forward).",
+    )
     intensity_is_carried_forward = column(
-        pd.BooleanDtype, nullable=True, description="True when the zone has no value for the run's year and an earlier year's "
-                                   "is used.")
-    embodied_kgco2e_per_device = column(float, nullable=True, ge=0,
-                                        description="Embodied emissions per accelerator "
-                                                    "(accelerator_embodied_preferred), kgCO2e.")
+        pd.BooleanDtype,
+        nullable=True,
+        description="True when the zone has no value for the run's year and an earlier year's is used.",
+    )
+    embodied_kgco2e_per_device = column(
+        float,
+        nullable=True,
+        ge=0,
+        description="Embodied emissions per accelerator (accelerator_embodied_preferred), kgCO2e.",
+    )
     embodied_source_id = column(str, nullable=True, description="Source of the embodied emissions.")
-    embodied_source_vintage = column(str, nullable=True,
-                                     description="Vintage (YYYY-MM-DD) of the embodied source.")
+    embodied_source_vintage = column(str, nullable=True, description="Vintage (YYYY-MM-DD) of the embodied source.")
     estimated_energy_mwh_low = column(float, nullable=True, ge=0, description="Estimated energy, low, MWh.")
-    estimated_energy_mwh_central = column(float, nullable=True, ge=0,
-                                          description="device_hours x tdp_w x pue / 1e6 (or cluster "
-                                                      "power x hours / 1e6), MWh.")
-    estimated_energy_mwh_high = column(float, nullable=True, ge=0, description="Estimated energy, high, "
-                                                                          "MWh.")
-    estimated_operational_tco2e_low = column(float, nullable=True, ge=0,
-                                             description="Operational emissions, low, tonnes CO2e.")
-    estimated_operational_tco2e_central = column(float, nullable=True, ge=0,
-                                                 description="Estimated energy x grid intensity, "
-                                                             "tonnes CO2e.")
-    estimated_operational_tco2e_high = column(float, nullable=True, ge=0,
-                                              description="Operational emissions, high, tonnes CO2e.")
-    estimated_embodied_tco2e_low = column(float, nullable=True, ge=0,
-                                          description="Embodied emissions, low, tonnes CO2e.")
-    estimated_embodied_tco2e_central = column(float, nullable=True, ge=0,
-                                              description="device_hours x embodied per device / "
-                                                          "(4 x 8760 h), tonnes CO2e.")
-    estimated_embodied_tco2e_high = column(float, nullable=True, ge=0,
-                                           description="Embodied emissions, high, tonnes CO2e.")
+    estimated_energy_mwh_central = column(
+        float,
+        nullable=True,
+        ge=0,
+        description="device_hours x tdp_w x pue / 1e6 (or cluster power x hours / 1e6), MWh.",
+    )
+    estimated_energy_mwh_high = column(float, nullable=True, ge=0, description="Estimated energy, high, MWh.")
+    estimated_operational_tco2e_low = column(
+        float, nullable=True, ge=0, description="Operational emissions, low, tonnes CO2e."
+    )
+    estimated_operational_tco2e_central = column(
+        float, nullable=True, ge=0, description="Estimated energy x grid intensity, tonnes CO2e."
+    )
+    estimated_operational_tco2e_high = column(
+        float, nullable=True, ge=0, description="Operational emissions, high, tonnes CO2e."
+    )
+    estimated_embodied_tco2e_low = column(
+        float, nullable=True, ge=0, description="Embodied emissions, low, tonnes CO2e."
+    )
+    estimated_embodied_tco2e_central = column(
+        float, nullable=True, ge=0, description="device_hours x embodied per device / (4 x 8760 h), tonnes CO2e."
+    )
+    estimated_embodied_tco2e_high = column(
+        float, nullable=True, ge=0, description="Embodied emissions, high, tonnes CO2e."
+    )
     source_power_draw_energy_mwh = column(
-        float, nullable=True, ge=0, description="Epoch's modelled cluster power x training hours / 1e6, MWh (overhead "
-                                         "included, no PUE), side by side with the estimate.")
+        float,
+        nullable=True,
+        ge=0,
+        description="Epoch's modelled cluster power x training hours / 1e6, MWh (overhead "
+        "included, no PUE), side by side with the estimate.",
+    )
     reported_energy_mwh = column(float, nullable=True, ge=0, description="Reported energy, MWh.")
-    reported_tco2e = column(float, nullable=True, ge=0,
-                            description="Reported (location-based) emissions, tonnes CO2e.")
-    energy_ratio = column(float, nullable=True, ge=0,
-                          description="estimated_energy_mwh_central / reported_energy_mwh (ratio).")
-    tco2e_ratio = column(float, nullable=True, ge=0,
-                         description="estimated_operational_tco2e_central / reported_tco2e (ratio).")
-    not_estimated_reason = column(str, nullable=True,
-                                  description="Why no estimate could be made (missing "
-                                              "accelerator-hours, unmatched accelerator ...).")
+    reported_tco2e = column(float, nullable=True, ge=0, description="Reported (location-based) emissions, tonnes CO2e.")
+    energy_ratio = column(
+        float, nullable=True, ge=0, description="estimated_energy_mwh_central / reported_energy_mwh (ratio)."
+    )
+    tco2e_ratio = column(
+        float, nullable=True, ge=0, description="estimated_operational_tco2e_central / reported_tco2e (ratio)."
+    )
+    not_estimated_reason = column(
+        str,
+        nullable=True,
+        description="Why no estimate could be made (missing accelerator-hours, unmatched accelerator ...).",
+    )
 
     @pa.dataframe_check(description="low <= central <= high for every range")
     def ranges_ordered(cls, frame):
-        return ranges.ordered(frame, ("device_hours", "utilization_fraction", "estimated_energy_mwh",
-                                      "estimated_operational_tco2e", "estimated_embodied_tco2e"))
-
+        return ranges.ordered(
+            frame,
+            (
+                "device_hours",
+                "utilization_fraction",
+                "estimated_energy_mwh",
+                "estimated_operational_tco2e",
+                "estimated_embodied_tco2e",
+            ),
+        )

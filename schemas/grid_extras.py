@@ -16,12 +16,32 @@ from schemas.registry import register
 # The vocabulary is Electricity Maps' production modes (the most complete published list);
 # other sources' names are mapped onto it in their modules. `fossil` is a mix of fossil
 # technologies some sources give as one figure (eGRID's fossil output rate).
-TECHNOLOGIES = ("coal", "gas", "oil", "fossil", "nuclear", "hydro", "wind", "solar", "biomass", "geothermal",
-                "unknown", "battery charge", "battery discharge", "hydro charge", "hydro discharge")
+TECHNOLOGIES = (
+    "coal",
+    "gas",
+    "oil",
+    "fossil",
+    "nuclear",
+    "hydro",
+    "wind",
+    "solar",
+    "biomass",
+    "geothermal",
+    "unknown",
+    "battery charge",
+    "battery discharge",
+    "hydro charge",
+    "hydro discharge",
+)
 INTENSITY_INDEX = ("very low", "low", "moderate", "high", "very high")
 MARGINS = ("combined", "operating")
-ENERGY_PROJECT_TYPES = ("firm_energy", "intermittent_energy", "energy_efficiency", "electricity_consumption",
-                        "operating_margin")
+ENERGY_PROJECT_TYPES = (
+    "firm_energy",
+    "intermittent_energy",
+    "energy_efficiency",
+    "electricity_consumption",
+    "operating_margin",
+)
 
 
 @register(
@@ -37,24 +57,37 @@ discharge factors are the mean grid intensity while the storage charged, so they
 )
 class GenerationEmissionFactors(Provenance):
     technology = column(
-        str, isin=list(TECHNOLOGIES),
-        description="Normalised technology (Electricity Maps production-mode names): " + ", ".join(TECHNOLOGIES)
-                    + ". `fossil` is a mix of fossil technologies given as one figure.")
+        str,
+        isin=list(TECHNOLOGIES),
+        description="Normalised technology (Electricity Maps production-mode names): "
+        + ", ".join(TECHNOLOGIES)
+        + ". `fossil` is a mix of fossil technologies given as one figure.",
+    )
     technology_as_published = column(
-        str, str_length={"min_value": 1}, description="Technology name exactly as the source writes it (e.g. natural_gas).")
+        str,
+        str_length={"min_value": 1},
+        description="Technology name exactly as the source writes it (e.g. natural_gas).",
+    )
     basis = column(
-        str, isin=["direct", "lifecycle"],
+        str,
+        isin=["direct", "lifecycle"],
         description="direct = combustion emissions at the plant; lifecycle = including construction, fuel "
-                    "supply chain and decommissioning.")
+        "supply chain and decommissioning.",
+    )
     gco2e_per_kwh = column(
-        float, ge=0, le=2000, description="Emission factor, grams of CO2-equivalent per kWh of electricity generated.")
+        float, ge=0, le=2000, description="Emission factor, grams of CO2-equivalent per kWh of electricity generated."
+    )
     valid_from_date = column(
-        Date, nullable=True,
+        Date,
+        nullable=True,
         description="First day (YYYY-MM-DD) a time-varying factor applies, until the next row's date; "
-                    "empty for factors the source gives without a date.")
+        "empty for factors the source gives without a date.",
+    )
     source_note = column(
-        str, str_length={"min_value": 1},
-        description="The reference the source cites for this factor, as written (e.g. 'IPCC 2014', a URL).")
+        str,
+        str_length={"min_value": 1},
+        description="The reference the source cites for this factor, as written (e.g. 'IPCC 2014', a URL).",
+    )
     source_file = fields.SOURCE_FILE
 
 
@@ -73,28 +106,34 @@ energy. Zones the dataset lists with 0 (no data) are left out.
 )
 class GridMarginalEmissionFactors(Provenance):
     zone_id = column(
-        str, str_length={"min_value": 3},
+        str,
+        str_length={"min_value": 3},
         description="ISO 3166-1 alpha-3 for countries and territories; <alpha-3>-<ISO 3166-2 code> for "
-                    "islands that are subdivisions (ESP-CN Canary Islands, PRT-20 Azores, PRT-30 Madeira); "
-                    "EU27 and AGG-<NAME> for groups (AGG-CHANNEL-ISLANDS).")
+        "islands that are subdivisions (ESP-CN Canary Islands, PRT-20 Azores, PRT-30 Madeira); "
+        "EU27 and AGG-<NAME> for groups (AGG-CHANNEL-ISLANDS).",
+    )
     zone_name = column(str, description="Country, territory or island name as the source gives it.")
     zone_type = fields.zone_type("country", "subregion", "aggregate")
     margin = column(
-        str, isin=list(MARGINS),
+        str,
+        isin=list(MARGINS),
         description="combined = operating and build margin weighted by project type; operating = operating "
-                    "margin only (also the factor PCAF uses for financed emissions).")
+        "margin only (also the factor PCAF uses for financed emissions).",
+    )
     energy_project_type = column(
-        str, isin=list(ENERGY_PROJECT_TYPES),
+        str,
+        isin=list(ENERGY_PROJECT_TYPES),
         description="The project type the combined-margin factor is for: firm_energy (hydro, geothermal ...), "
-                    "intermittent_energy (solar, wind, tidal), energy_efficiency, electricity_consumption; "
-                    "operating_margin for the operating-margin rows, which apply to every type.")
+        "intermittent_energy (solar, wind, tidal), energy_efficiency, electricity_consumption; "
+        "operating_margin for the operating-margin rows, which apply to every type.",
+    )
     year = column(int, ge=1990, le=2100, description="Year the dataset describes (2021 for v3.1).")
     gco2_per_kwh = column(
-        float, gt=0, lt=2500, description="Marginal grid emission factor, grams of CO2 (not CO2e) per kWh.")
+        float, gt=0, lt=2500, description="Marginal grid emission factor, grams of CO2 (not CO2e) per kWh."
+    )
     source_file = fields.SOURCE_FILE
 
-    @pa.dataframe_check(description="Operating-margin rows and only those have energy_project_type "
-                                    "operating_margin.")
+    @pa.dataframe_check(description="Operating-margin rows and only those have energy_project_type operating_margin.")
     def operating_margin_rows_are_labelled(cls, frame: pd.DataFrame) -> pd.Series:
         return (frame["margin"] == "operating") == (frame["energy_project_type"] == "operating_margin")
 
@@ -110,35 +149,54 @@ region's id in grid_carbon_intensity, so the two tables join on it.
 """,
 )
 class CloudRegions(Provenance):
-    provider = column(str, str_matches=r"^[a-z0-9]+$",
-                      description="Cloud provider id in lower case: gcp, aws, azure ...")
-    region = column(str, str_length={"min_value": 1},
-                    description="Region id as the provider names it (us-central1).")
-    location = column(str, nullable=True, description="Where the region is, as the source writes it "
-                                                 "(city, state or country).")
-    zone_id = column(str, str_matches=r"^[a-z0-9]+:[a-z0-9-]+$",
-                     description="<provider>:<region>, the cloud zone id used in "
-                                 "grid_carbon_intensity.")
+    provider = column(
+        str, str_matches=r"^[a-z0-9]+$", description="Cloud provider id in lower case: gcp, aws, azure ..."
+    )
+    region = column(str, str_length={"min_value": 1}, description="Region id as the provider names it (us-central1).")
+    location = column(
+        str, nullable=True, description="Where the region is, as the source writes it (city, state or country)."
+    )
+    zone_id = column(
+        str,
+        str_matches=r"^[a-z0-9]+:[a-z0-9-]+$",
+        description="<provider>:<region>, the cloud zone id used in grid_carbon_intensity.",
+    )
     country_zone_id = column(
-        str, nullable=True, str_matches=r"^[A-Z]{3}$",
+        str,
+        nullable=True,
+        str_matches=r"^[A-Z]{3}$",
         description="ISO 3166-1 alpha-3 of the region's country where the source states or implies it "
-                    "(a country code or name, or Google's `us-` region prefix); empty otherwise.")
+        "(a country code or name, or Google's `us-` region prefix); empty otherwise.",
+    )
     year = column(int, ge=1990, le=2100, description="Data year the figures describe.")
     grid_gco2e_per_kwh = column(
-        float, nullable=True, ge=0, lt=2000,
+        float,
+        nullable=True,
+        ge=0,
+        lt=2000,
         description="Average carbon intensity of the region's local grid as the provider reports it, grams "
-                    "of CO2-equivalent per kWh (Google rounds to whole grams before 2024, so 0 means below "
-                    "0.5); empty where not given.")
+        "of CO2-equivalent per kWh (Google rounds to whole grams before 2024, so 0 means below "
+        "0.5); empty where not given.",
+    )
     grid_intensity_basis = column(
-        str, nullable=True, isin=["direct", "lifecycle", "unknown"],
+        str,
+        nullable=True,
+        isin=["direct", "lifecycle", "unknown"],
         description="Basis of grid_gco2e_per_kwh: direct (operational) or lifecycle, as the source labels "
-                    "it; empty where there is no intensity.")
+        "it; empty where there is no intensity.",
+    )
     cfe_fraction = column(
-        float, nullable=True, ge=0, le=1,
+        float,
+        nullable=True,
+        ge=0,
+        le=1,
         description="Provider's carbon-free-energy share, 0-1 (Google CFE: hourly share of consumption "
-                    "matched by carbon-free energy, its procurement included); empty where not given.")
-    pue = fields.PUE.but(description="Power usage effectiveness of the region's data centres "
-                                                 "(dimensionless, >= 1); empty where not given.")
+        "matched by carbon-free energy, its procurement included); empty where not given.",
+    )
+    pue = fields.PUE.but(
+        description="Power usage effectiveness of the region's data centres "
+        "(dimensionless, >= 1); empty where not given."
+    )
     source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="zone_id is <provider>:<region>.")
@@ -162,28 +220,36 @@ regions.
 )
 class GridIntensityHalfhourly(Provenance):
     zone_id = column(
-        str, str_length={"min_value": 3},
+        str,
+        str_length={"min_value": 3},
         description="GBR for Great Britain as the national endpoint reports it (the API's scope excludes "
-                    "Northern Ireland); GBR-ENG, GBR-SCT, GBR-WLS for England, Scotland and Wales (ISO "
-                    "3166-2); GBR-<SHORTNAME> for the 14 distribution-network regions (GBR-NORTH-SCOTLAND, "
-                    "GBR-LONDON ...); GBR-GB for the regional endpoint's own Great Britain total.")
-    zone_name = column(str, description="Region name as the API gives it (shortname); "
-                                   "'Great Britain' for the national endpoint.")
+        "Northern Ireland); GBR-ENG, GBR-SCT, GBR-WLS for England, Scotland and Wales (ISO "
+        "3166-2); GBR-<SHORTNAME> for the 14 distribution-network regions (GBR-NORTH-SCOTLAND, "
+        "GBR-LONDON ...); GBR-GB for the regional endpoint's own Great Britain total.",
+    )
+    zone_name = column(
+        str, description="Region name as the API gives it (shortname); 'Great Britain' for the national endpoint."
+    )
     period_start_utc = column(
-        pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="Start of the half-hour, UTC.")
+        pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="Start of the half-hour, UTC."
+    )
     period_end_utc = column(
-        pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="End of the half-hour, UTC.")
-    forecast_gco2_per_kwh = column(
-        float, ge=0, lt=2000, description="Forecast carbon intensity, grams of CO2 per kWh.")
+        pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="End of the half-hour, UTC."
+    )
+    forecast_gco2_per_kwh = column(float, ge=0, lt=2000, description="Forecast carbon intensity, grams of CO2 per kWh.")
     actual_gco2_per_kwh = column(
-        float, nullable=True, ge=0, lt=2000,
+        float,
+        nullable=True,
+        ge=0,
+        lt=2000,
         description="Estimated actual carbon intensity, grams of CO2 per kWh; empty where not published "
-                    "(regional data, and periods not yet estimated).")
-    intensity_index = column(str, isin=list(INTENSITY_INDEX),
-                             description="The API's band: " + ", ".join(INTENSITY_INDEX) + ".")
+        "(regional data, and periods not yet estimated).",
+    )
+    intensity_index = column(
+        str, isin=list(INTENSITY_INDEX), description="The API's band: " + ", ".join(INTENSITY_INDEX) + "."
+    )
     source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(description="Each period ends after it starts.")
     def period_ends_after_start(cls, frame: pd.DataFrame) -> pd.Series:
         return frame["period_end_utc"] > frame["period_start_utc"]
-

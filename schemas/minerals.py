@@ -11,6 +11,7 @@ from schemas.fields import column
 from schemas.provenance import Cited, Provenance
 from schemas.registry import register
 
+
 @register(
     "mineral_production",
     primary_key=("mineral", "zone_id", "year", "measure", "usgs_table", "source_id"),
@@ -26,45 +27,77 @@ figure says so (germanium: no country production is published). View
 )
 class MineralProduction(Provenance):
     mineral = column(
-        str, isin=["tungsten", "cobalt", "tantalum", "palladium", "platinum", "platinum_group_metals", "iridium",
-              "osmium", "rhodium", "ruthenium", "gallium", "germanium"],
-        description="Mineral (element) measured; platinum_group_metals for USGS's combined PGM reserves.")
+        str,
+        isin=[
+            "tungsten",
+            "cobalt",
+            "tantalum",
+            "palladium",
+            "platinum",
+            "platinum_group_metals",
+            "iridium",
+            "osmium",
+            "rhodium",
+            "ruthenium",
+            "gallium",
+            "germanium",
+        ],
+        description="Mineral (element) measured; platinum_group_metals for USGS's combined PGM reserves.",
+    )
     zone_id = column(
-        str, description="ISO 3166-1 alpha-3 for countries; WLD for USGS's world total (rounded); "
-                    "AGG-OTHER-COUNTRIES for USGS's 'Other countries'.")
+        str,
+        description="ISO 3166-1 alpha-3 for countries; WLD for USGS's world total (rounded); "
+        "AGG-OTHER-COUNTRIES for USGS's 'Other countries'.",
+    )
     zone_name = column(str, description="Country name as USGS gives it, footnote marks removed.")
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=1900, le=2100,
-                  description="Year of the figure; reserves and capacity: the release's latest "
-                              "production year (2023 for MCS2024).")
+    year = column(
+        int,
+        ge=1900,
+        le=2100,
+        description="Year of the figure; reserves and capacity: the release's latest "
+        "production year (2023 for MCS2024).",
+    )
     measure = column(
-        str, str_matches=r"^[a-z0-9_]+$",
+        str,
+        str_matches=r"^[a-z0-9_]+$",
         description="mine_production, refinery_production (germanium), primary_production (gallium), reserves, "
-                    "production_capacity (gallium); US salient statistics: secondary_production, imports[_<form>], "
-                    "exports[_<form>], consumption[_<form>], government_stockpile_shipments[_<form>] (negative: "
-                    "net acquisitions), net_import_reliance (share_pct).")
+        "production_capacity (gallium); US salient statistics: secondary_production, imports[_<form>], "
+        "exports[_<form>], consumption[_<form>], government_stockpile_shipments[_<form>] (negative: "
+        "net acquisitions), net_import_reliance (share_pct).",
+    )
     quantity_t = column(
-        float, nullable=True,
+        float,
+        nullable=True,
         description="Tonnes of contained metal; null where USGS publishes NA, W or 'less than a half unit' "
-                    "(see value_status) and for net_import_reliance.")
-    share_pct = column(float, nullable=True, ge=0, le=100,
-                       description="net_import_reliance only: percent of apparent consumption.")
+        "(see value_status) and for net_import_reliance.",
+    )
+    share_pct = column(
+        float, nullable=True, ge=0, le=100, description="net_import_reliance only: percent of apparent consumption."
+    )
     value_status = column(
-        str, isin=["reported", "not_available", "withheld", "less_than_half_unit"],
+        str,
+        isin=["reported", "not_available", "withheld", "less_than_half_unit"],
         description="reported (a number) | not_available (USGS NA) | withheld (USGS W: to avoid disclosing company "
-                    "data) | less_than_half_unit (above zero but under half the published unit).")
+        "data) | less_than_half_unit (above zero but under half the published unit).",
+    )
     is_lower_bound = column(bool, description="True where USGS publishes '>n': the value is a lower bound.")
     is_estimated = column(
-        bool, description="True for USGS estimates: an _est column, or an 'e' footnote on the country name.")
-    published_unit = column(str, isin=["t", "kg", "pct"],
-                            description="Unit of the published figure before conversion.")
+        bool, description="True for USGS estimates: an _est column, or an 'e' footnote on the country name."
+    )
+    published_unit = column(str, isin=["t", "kg", "pct"], description="Unit of the published figure before conversion.")
     usgs_table = column(
-        str, isin=["world", "us_salient"],
+        str,
+        isin=["world", "us_salient"],
         description="USGS table the row comes from: world (production and reserves by country) or us_salient "
-                    "(US salient statistics, which repeat US production for the years both cover).")
+        "(US salient statistics, which repeat US production for the years both cover).",
+    )
     usgs_type = column(str, description="USGS's Type text (what was measured), or the salient column.")
-    usgs_notes = column(str, nullable=True, description="USGS's notes for the figure, as published, and "
-                                                   "the footnote number glued to the country name.")
+    usgs_notes = column(
+        str,
+        nullable=True,
+        description="USGS's notes for the figure, as published, and the footnote number glued to the country name.",
+    )
     source_file = fields.SOURCE_FILE
 
     @pa.dataframe_check(error="a negative quantity outside government stockpile shipments")
@@ -91,4 +124,3 @@ class MineralUses(Cited):
     role = column(str, description="What it does there, in words.")
     citation = fields.citation(locator=True, via_url=True)
     source_file = fields.SOURCE_FILE
-

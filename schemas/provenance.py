@@ -26,8 +26,10 @@ class _Columns(pa.DataFrameModel):
                 columns.update(value.members)
                 delattr(cls, name)
         if columns:
-            cls.__annotations__ = {**vars(cls).get("__annotations__", {}),
-                                   **{name: c.annotation() for name, c in columns.items()}}
+            cls.__annotations__ = {
+                **vars(cls).get("__annotations__", {}),
+                **{name: c.annotation() for name, c in columns.items()},
+            }
             for name, value in columns.items():
                 field = value.field(name)
                 field.__set_name__(cls, name)
@@ -47,8 +49,9 @@ class Provenance(_Columns):
 class Cited(Provenance):
     """A table whose rows carry the citation columns (schemas.fields): curated rows must cite."""
 
-    @pa.dataframe_check(error="a row of a curated source without its citation (citation_publisher, citation_title, "
-                              "citation_url)")
+    @pa.dataframe_check(
+        error="a row of a curated source without its citation (citation_publisher, citation_title, citation_url)"
+    )
     def curated_rows_cited(cls, frame: pd.DataFrame) -> pd.Series:
         curated = frame["source_id"].str.startswith("curated_")
         cited = frame[["citation_publisher", "citation_title", "citation_url"]].notna().all(axis=1)

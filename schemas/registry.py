@@ -34,9 +34,17 @@ TABLES: dict[str, TableSpec] = {}
 
 def register(name: str, primary_key: tuple[str, ...], description: str, kind: str = "table"):
     """Publish the model as table `name`; its rows are unique on the primary key (checked by pandera)."""
+
     def wrap(model: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
-        keyed = type(model.__name__, (model,), {"__module__": model.__module__, "__doc__": model.__doc__,
-                                                "Config": type("Config", (), {"unique": list(primary_key)})})
+        keyed = type(
+            model.__name__,
+            (model,),
+            {
+                "__module__": model.__module__,
+                "__doc__": model.__doc__,
+                "Config": type("Config", (), {"unique": list(primary_key)}),
+            },
+        )
         TABLES[name] = TableSpec(name, keyed, primary_key, description.strip(), kind)
         return keyed
 

@@ -8,8 +8,13 @@ go in the release after next.
 
 from __future__ import annotations
 
-_CITATION = {"publisher": "citation_publisher", "title": "citation_title", "url": "citation_url",
-             "published": "citation_published", "note": "citation_note"}
+_CITATION = {
+    "publisher": "citation_publisher",
+    "title": "citation_title",
+    "url": "citation_url",
+    "published": "citation_published",
+    "note": "citation_note",
+}
 
 RENAMES: dict[str, dict[str, str]] = {
     "accelerator_fleet_footprint": {

@@ -21,10 +21,10 @@ class Sources(Provenance):
     sha256 = column(str, str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the raw bytes.")
     bytes = column(int, ge=0, unit="bytes", description="Size of the raw file, bytes.")
     format = column(str, nullable=True, description="File format (csv, json, xlsx, yaml, markdown).")
-    retrieved_at = column(str, nullable=True,
-                          description="UTC time a live refresh fetched the file; empty for archives.")
+    retrieved_at = column(
+        str, nullable=True, description="UTC time a live refresh fetched the file; empty for archives."
+    )
     title = column(str, description="Source title.")
     publisher = column(str, description="Who publishes the data.")
     license = column(str, description="Licence of the data as stated by the publisher.")
     homepage = column(str, description="Source homepage.")
-

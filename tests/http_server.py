@@ -94,7 +94,7 @@ class FaultServer:
         if reply.fault == "trickle":
             try:
                 for start in range(len(body)):
-                    handler.wfile.write(body[start:start + 1])
+                    handler.wfile.write(body[start : start + 1])
                     handler.wfile.flush()
                     time.sleep(reply.stall_s)
             except OSError:

@@ -35,9 +35,12 @@ def _json(rows) -> dg.MetadataValue:
     return dg.MetadataValue.json([[str(value) for value in row] for row in rows])
 
 
-@dg.asset_check(asset=SPECS, additional_deps=sql_asset_keys("accelerator_specs_preferred"),
-                description=f"accelerator_specs_preferred has one row per canonical model and "
-                                         f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators with a TDP.")
+@dg.asset_check(
+    asset=SPECS,
+    additional_deps=sql_asset_keys("accelerator_specs_preferred"),
+    description=f"accelerator_specs_preferred has one row per canonical model and "
+    f"covers at least {MIN_PREFERRED_ACCELERATORS} accelerators with a TDP.",
+)
 def preferred_specs_one_row_per_model(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         duplicates = con.execute("""select canonical_model, count(*) from accelerator_specs_preferred
@@ -61,9 +64,12 @@ def specs_tdp_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=not outliers, metadata={"outliers": _json(outliers)})
 
 
-@dg.asset_check(asset=SPECS, additional_deps=sql_asset_keys("accelerator_tdp_disagreements"),
-                description=f"Accelerators whose sources' TDPs differ by more than {TDP_DISAGREEMENT_THRESHOLD:.0%} "
-                            "(a warning to read: sources mix TDP and measured average power).")
+@dg.asset_check(
+    asset=SPECS,
+    additional_deps=sql_asset_keys("accelerator_tdp_disagreements"),
+    description=f"Accelerators whose sources' TDPs differ by more than {TDP_DISAGREEMENT_THRESHOLD:.0%} "
+    "(a warning to read: sources mix TDP and measured average power).",
+)
 def specs_tdp_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute("from accelerator_tdp_disagreements(?)", [TDP_DISAGREEMENT_THRESHOLD]).fetchall()
@@ -72,9 +78,12 @@ def specs_tdp_agreement(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=EMBODIED, additional_deps=sql_asset_keys("accelerator_embodied_preferred"),
-                description="Every embodied-emissions source contributed rows, and "
-                                            "accelerator_embodied_preferred has one row per accelerator.")
+@dg.asset_check(
+    asset=EMBODIED,
+    additional_deps=sql_asset_keys("accelerator_embodied_preferred"),
+    description="Every embodied-emissions source contributed rows, and "
+    "accelerator_embodied_preferred has one row per accelerator.",
+)
 def embodied_rows_and_preferred(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     per_source = rows_per_source(EMBODIED, raw_store, warehouse)
     with warehouse.store.connect() as con:
@@ -101,8 +110,9 @@ def financials_have_revenue(warehouse: WarehouseResource) -> dg.AssetCheckResult
     with warehouse.store.connect() as con:
         without_revenue = con.execute(f"""select company from {FINANCIALS} group by company
                                           having count(*) filter (where metric like '%Revenue%') = 0""").fetchall()
-    return dg.AssetCheckResult(passed=not without_revenue,
-                               metadata={"companies_without_revenue": _json(without_revenue)})
+    return dg.AssetCheckResult(
+        passed=not without_revenue, metadata={"companies_without_revenue": _json(without_revenue)}
+    )
 
 
 @dg.asset_check(
@@ -138,10 +148,13 @@ def revenue_matches_sec(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=CLUSTERS, additional_deps=sql_asset_keys("cluster_power_by_country_year"),
-                description="gpu_clusters has rows and cluster_power_by_country_year has one row "
-                                            "per country, year and status group (operational, planned and "
-                                            "decommissioned capacity never summed together).")
+@dg.asset_check(
+    asset=CLUSTERS,
+    additional_deps=sql_asset_keys("cluster_power_by_country_year"),
+    description="gpu_clusters has rows and cluster_power_by_country_year has one row "
+    "per country, year and status group (operational, planned and "
+    "decommissioned capacity never summed together).",
+)
 def cluster_power_view_keyed(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         (rows,) = con.execute(f"select count(*) from {CLUSTERS}").fetchone()
@@ -162,7 +175,15 @@ def cluster_power_view_keyed(warehouse: WarehouseResource) -> dg.AssetCheckResul
     )
 
 
-checks = [rows_per_source_check(SPECS), preferred_specs_one_row_per_model, specs_tdp_plausible, specs_tdp_agreement,
-          embodied_rows_and_preferred, shipments_cited, primary_key_check(FINANCIALS), financials_have_revenue,
-          revenue_matches_sec,
-          cluster_power_view_keyed]
+checks = [
+    rows_per_source_check(SPECS),
+    preferred_specs_one_row_per_model,
+    specs_tdp_plausible,
+    specs_tdp_agreement,
+    embodied_rows_and_preferred,
+    shipments_cited,
+    primary_key_check(FINANCIALS),
+    financials_have_revenue,
+    revenue_matches_sec,
+    cluster_power_view_keyed,
+]

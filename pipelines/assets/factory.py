@@ -9,7 +9,6 @@
   publish atomically to Parquet + DuckDB.
 """
 
-
 import logging
 import sys
 import types
@@ -22,10 +21,10 @@ import pandas as pd
 
 import schemas
 from pipelines import validation, warehouse as warehouse_module, zones
+from pipelines.assets.table_metadata import published_metadata
 from pipelines.code_version import code_version
 from pipelines.errors import ArchiveError
 from pipelines.resources import RawStore, WarehouseResource
-from pipelines.assets.table_metadata import published_metadata
 from pipelines.sources import SOURCES, Source, _base, sources_for_table
 from pipelines.validation import validate
 
@@ -57,8 +56,9 @@ def raw_asset(source: Source):
         return dg.ObserveResult(
             metadata={
                 "mode": raw_store.mode,
-                "files": dg.MetadataValue.json({f.name: {"sha256": f.sha256, "bytes": f.bytes,
-                                                         "data_as_of": f.vintage} for f in files}),
+                "files": dg.MetadataValue.json(
+                    {f.name: {"sha256": f.sha256, "bytes": f.bytes, "data_as_of": f.vintage} for f in files}
+                ),
                 "bytes": sum(f.bytes for f in files),
             },
             data_version=dg.DataVersion(_combined_digest(f.sha256 for f in files)),
@@ -73,9 +73,13 @@ def _module_of(function):
 
 def _project_imports(module) -> list:
     """Project modules a parser's module imports (e.g. pipelines.hardware): their code shapes its output."""
-    return [value for value in vars(module).values()
-            if isinstance(value, types.ModuleType) and value.__name__.startswith(("pipelines.", "schemas."))
-            and value is not module]
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, types.ModuleType)
+        and value.__name__.startswith(("pipelines.", "schemas."))
+        and value is not module
+    ]
 
 
 def _schema_module(table_name: str):
@@ -90,8 +94,17 @@ def staging_asset(table_name: str, source: Source, group: str) -> dg.AssetsDefin
         deps=[raw_asset_key(source.id)],
         group_name=group,
         io_manager_key=STAGING_IO,
-        code_version=code_version([_module_of(parser), *_project_imports(_module_of(parser)), _base, zones,
-                                   validation, _schema_module(table_name), sys.modules[__name__]]),
+        code_version=code_version(
+            [
+                _module_of(parser),
+                *_project_imports(_module_of(parser)),
+                _base,
+                zones,
+                validation,
+                _schema_module(table_name),
+                sys.modules[__name__],
+            ]
+        ),
         description=f"`{table_name}` rows from {source.title}, parsed and validated.",
         kinds={"pandas", "pandera"},
     )
@@ -101,9 +114,13 @@ def staging_asset(table_name: str, source: Source, group: str) -> dg.AssetsDefin
             frame = parser(raw)
         frame = with_provenance(frame, raw)
         frame = validate(table_name, frame, source_id=source.id)
-        context.add_output_metadata({"source_id": source.id,
-                                     "vintages": sorted(frame["source_vintage"].unique().tolist()),
-                                     "parser_notes": dg.MetadataValue.json(notes)})
+        context.add_output_metadata(
+            {
+                "source_id": source.id,
+                "vintages": sorted(frame["source_vintage"].unique().tolist()),
+                "parser_notes": dg.MetadataValue.json(notes),
+            }
+        )
         return frame
 
     return _staging
@@ -141,25 +158,42 @@ def staging_inputs(table_name: str) -> dict[str, dg.AssetIn]:
     return {source.id: dg.AssetIn(staging_asset_key(table_name, source.id)) for source in sources_for_table(table_name)}
 
 
-def present_staging_frames(table_name: str, staging: dict[str, pd.DataFrame | None],
-                           raw_store: RawStore) -> list[pd.DataFrame]:
+def present_staging_frames(
+    table_name: str, staging: dict[str, pd.DataFrame | None], raw_store: RawStore
+) -> list[pd.DataFrame]:
     """The staging frames of the sources with a snapshot: one an archive never recorded is left out (the
     refresh reports it), even where an older refresh left its staging rows behind."""
-    present = [frame for source_id, frame in staging.items()
-               if frame is not None and raw_store.has_snapshot(SOURCES[source_id])]
+    present = [
+        frame
+        for source_id, frame in staging.items()
+        if frame is not None and raw_store.has_snapshot(SOURCES[source_id])
+    ]
     if not present:
-        raise ArchiveError(next(iter(staging), table_name), None,
-                           f"no source of `{table_name}` has a raw snapshot ({', '.join(staging)}); nothing to publish")
+        raise ArchiveError(
+            next(iter(staging), table_name),
+            None,
+            f"no source of `{table_name}` has a raw snapshot ({', '.join(staging)}); nothing to publish",
+        )
     return present
 
 
-def published_asset(table_name: str, group: str,
-                    transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> dg.AssetsDefinition:
-    @dg.asset(name=table_name, ins=staging_inputs(table_name), group_name=group,
-              kinds={"duckdb", "parquet"}, code_version=published_code_version(table_name, transform),
-              description=f"Published table `{table_name}` (see schemas/).")
-    def _published(context: dg.AssetExecutionContext, raw_store: RawStore, warehouse: WarehouseResource,
-                   **staging: pd.DataFrame | None) -> dg.MaterializeResult:
+def published_asset(
+    table_name: str, group: str, transform: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=table_name,
+        ins=staging_inputs(table_name),
+        group_name=group,
+        kinds={"duckdb", "parquet"},
+        code_version=published_code_version(table_name, transform),
+        description=f"Published table `{table_name}` (see schemas/).",
+    )
+    def _published(
+        context: dg.AssetExecutionContext,
+        raw_store: RawStore,
+        warehouse: WarehouseResource,
+        **staging: pd.DataFrame | None,
+    ) -> dg.MaterializeResult:
         combined = pd.concat(present_staging_frames(table_name, staging, raw_store), ignore_index=True)
         if transform is not None:
             combined = transform(combined)
@@ -180,7 +214,8 @@ def published_code_version(table_name: str, transform=None) -> str:
 
 def table_assets(table_name: str, group: str) -> list[dg.AssetsDefinition]:
     return [staging_asset(table_name, s, group) for s in sources_for_table(table_name)] + [
-        published_asset(table_name, group)]
+        published_asset(table_name, group)
+    ]
 
 
 def all_raw_assets() -> list:

@@ -23,15 +23,19 @@ TABLE = "accelerator_fleet_footprint"
 class FleetConfig(dg.Config):
     """Fleet assumptions; every one becomes a column of the published table."""
 
-    lifetime_years: int = Field(default=DEFAULT_LIFETIME_YEARS,
-                                description="Years an accelerator serves before it is retired (3-5 cited).")
-    utilization: float = Field(default=DEFAULT_UTILIZATION,
-                               description="Average power draw as a share of rated power, (0, 1].")
+    lifetime_years: int = Field(
+        default=DEFAULT_LIFETIME_YEARS, description="Years an accelerator serves before it is retired (3-5 cited)."
+    )
+    utilization: float = Field(
+        default=DEFAULT_UTILIZATION, description="Average power draw as a share of rated power, (0, 1]."
+    )
     pue: float = Field(default=DEFAULT_PUE, description="Data-centre power usage effectiveness, >= 1.")
-    power_w: float | None = Field(default=None, description="Rated power of every accelerator, W; unset: each "
-                                                            "cohort's reference accelerator.")
-    mass_kg: float | None = Field(default=None, description="Mass of every retired accelerator, kg; unset: each "
-                                                            "cohort's reference accelerator.")
+    power_w: float | None = Field(
+        default=None, description="Rated power of every accelerator, W; unset: each cohort's reference accelerator."
+    )
+    mass_kg: float | None = Field(
+        default=None, description="Mass of every retired accelerator, kg; unset: each cohort's reference accelerator."
+    )
 
     def parameters(self) -> FleetParameters:
         return FleetParameters(self.lifetime_years, self.utilization, self.pue, self.power_w, self.mass_kg)
@@ -44,23 +48,28 @@ class FleetConfig(dg.Config):
     kinds={"duckdb", "parquet"},
     code_version=published_code_version(TABLE),
     description="Installed base, electricity, emissions and retired mass of AI accelerators per shipment series "
-                "and year (macro accelerator_fleet in warehouse/sql/40_fleet.sql).",
+    "and year (macro accelerator_fleet in warehouse/sql/40_fleet.sql).",
 )
-def accelerator_fleet_footprint(context: dg.AssetExecutionContext, config: FleetConfig,
-                                warehouse: WarehouseResource) -> dg.MaterializeResult:
+def accelerator_fleet_footprint(
+    context: dg.AssetExecutionContext, config: FleetConfig, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     parameters = config.parameters()
     with warehouse.store.connect() as con:
         frame = fleet_frame(con, parameters)
     frame = validate(TABLE, frame)
     result = warehouse.publish(TABLE, frame)
     context.log.info(f"fleet parameters: {parameters.describe()}")
-    return dg.MaterializeResult(metadata={**result, **published_metadata(TABLE, frame),
-                                          "parameters": dg.MetadataValue.json(asdict(parameters))})
+    return dg.MaterializeResult(
+        metadata={**result, **published_metadata(TABLE, frame), "parameters": dg.MetadataValue.json(asdict(parameters))}
+    )
 
 
-@dg.asset_check(asset=TABLE, description="Every calendar year with recorded accelerator shipments has its row, "
-                                         "and the installed base balances: this year's = last year's + shipped "
-                                         "- retired, wherever all three are known.")
+@dg.asset_check(
+    asset=TABLE,
+    description="Every calendar year with recorded accelerator shipments has its row, "
+    "and the installed base balances: this year's = last year's + shipped "
+    "- retired, wherever all three are known.",
+)
 def fleet_covers_shipments_and_balances(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         missing = con.execute(f"""
@@ -82,8 +91,11 @@ def fleet_covers_shipments_and_balances(warehouse: WarehouseResource) -> dg.Asse
             order by all""").fetchall()
     return dg.AssetCheckResult(
         passed=not missing and not unbalanced,
-        metadata={"shipment_years_without_row": dg.MetadataValue.json([list(map(str, r)) for r in missing]),
-                  "unbalanced_years": dg.MetadataValue.json([list(map(str, r)) for r in unbalanced])})
+        metadata={
+            "shipment_years_without_row": dg.MetadataValue.json([list(map(str, r)) for r in missing]),
+            "unbalanced_years": dg.MetadataValue.json([list(map(str, r)) for r in unbalanced]),
+        },
+    )
 
 
 assets = [accelerator_fleet_footprint]

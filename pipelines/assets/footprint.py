@@ -16,13 +16,17 @@ import dagster as dg
 import pandas as pd
 
 import schemas
-
 from pipelines import footprint, hardware, training_runs
 from pipelines.assets.checks import rows_per_source_check
-from pipelines.assets.factory import (present_staging_frames, published_code_version, staging_asset, staging_inputs,
-                                      table_assets)
-from pipelines.assets.warehouse_sql import sql_asset_keys
+from pipelines.assets.factory import (
+    present_staging_frames,
+    published_code_version,
+    staging_asset,
+    staging_inputs,
+    table_assets,
+)
 from pipelines.assets.table_metadata import published_metadata
+from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.code_version import code_version
 from pipelines.errors import UnknownHardwareError
 from pipelines.resources import RawStore, WarehouseResource
@@ -40,15 +44,24 @@ RATIO_WARNING_FACTOR = 3.0
 
 # --- ai_training_runs: staged per source, published with canonical accelerator names --------------
 
+
 def _runs_published_asset() -> dg.AssetsDefinition:
-    @dg.asset(name=RUNS, group_name=GROUP, kinds={"duckdb", "parquet"}, ins=staging_inputs(RUNS),
-              deps=sql_asset_keys("accelerator_specs_preferred"),
-              code_version=code_version([published_code_version(RUNS), hardware, training_runs,
-                                         sys.modules[__name__]]),
-              description=f"Published table `{RUNS}`: every source's runs, each hardware name resolved to a "
-                          "canonical accelerator (see schemas/).")
-    def _published(context: dg.AssetExecutionContext, raw_store: RawStore, warehouse: WarehouseResource,
-                   **staging: pd.DataFrame | None) -> dg.MaterializeResult:
+    @dg.asset(
+        name=RUNS,
+        group_name=GROUP,
+        kinds={"duckdb", "parquet"},
+        ins=staging_inputs(RUNS),
+        deps=sql_asset_keys("accelerator_specs_preferred"),
+        code_version=code_version([published_code_version(RUNS), hardware, training_runs, sys.modules[__name__]]),
+        description=f"Published table `{RUNS}`: every source's runs, each hardware name resolved to a "
+        "canonical accelerator (see schemas/).",
+    )
+    def _published(
+        context: dg.AssetExecutionContext,
+        raw_store: RawStore,
+        warehouse: WarehouseResource,
+        **staging: pd.DataFrame | None,
+    ) -> dg.MaterializeResult:
         runs = pd.concat(present_staging_frames(RUNS, staging, raw_store), ignore_index=True)
         # Columns only some sources give are absent when none of those sources is in the snapshot.
         runs = runs.reindex(columns=list(dict.fromkeys([*runs.columns, *schemas.table(RUNS).columns])))
@@ -58,8 +71,13 @@ def _runs_published_asset() -> dg.AssetsDefinition:
         runs["run_key"] = runs["model"].map(training_runs.run_key)
         runs = validate(RUNS, runs)
         result = warehouse.publish(RUNS, runs)
-        return dg.MaterializeResult(metadata={
-            **result, **published_metadata(RUNS, runs), "unmatched_hardware": dg.MetadataValue.json(unmatched)})
+        return dg.MaterializeResult(
+            metadata={
+                **result,
+                **published_metadata(RUNS, runs),
+                "unmatched_hardware": dg.MetadataValue.json(unmatched),
+            }
+        )
 
     return _published
 
@@ -67,8 +85,9 @@ def _runs_published_asset() -> dg.AssetsDefinition:
 def resolve_hardware_names(con, names) -> tuple[dict[str, str], dict[str, str]]:
     """Canonical model per hardware name, and the reason for each name that matches none."""
     resolved, unmatched = {}, {}
-    has_specs = con.execute("select count(*) from information_schema.tables "
-                            "where table_name = 'accelerator_specs_preferred'").fetchall()[0][0]
+    has_specs = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'accelerator_specs_preferred'"
+    ).fetchall()[0][0]
     for name in names:
         if "," in name:
             # Several accelerator types ("NVIDIA V100,NVIDIA A100"): which ran how long is not
@@ -212,12 +231,19 @@ order by r.source_id, r.model
 """
 
 
-@dg.asset(name=ESTIMATES, group_name=GROUP, kinds={"duckdb", "parquet"},
-          deps=[dg.AssetKey(RUNS), dg.AssetKey("accelerator_specs"),
-                *sql_asset_keys("accelerator_specs_preferred", "footprint", "footprint_default_zone")],
-          code_version=code_version([published_code_version(ESTIMATES), footprint, sys.modules[__name__]]),
-          description="Every training run recomputed with the dataset's defaults (TDP, default PUE, preferred "
-                      "grid intensity, embodied emissions) next to the reported figures, with the ratios.")
+@dg.asset(
+    name=ESTIMATES,
+    group_name=GROUP,
+    kinds={"duckdb", "parquet"},
+    deps=[
+        dg.AssetKey(RUNS),
+        dg.AssetKey("accelerator_specs"),
+        *sql_asset_keys("accelerator_specs_preferred", "footprint", "footprint_default_zone"),
+    ],
+    code_version=code_version([published_code_version(ESTIMATES), footprint, sys.modules[__name__]]),
+    description="Every training run recomputed with the dataset's defaults (TDP, default PUE, preferred "
+    "grid intensity, embodied emissions) next to the reported figures, with the ratios.",
+)
 def training_footprint_estimates(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with footprint.connect(warehouse.store.root) as con:
         statements = [s for s in ESTIMATES_SQL.split(";") if s.strip()]
@@ -227,58 +253,82 @@ def training_footprint_estimates(warehouse: WarehouseResource) -> dg.Materialize
     frame = validate(ESTIMATES, frame.drop(columns=["scale_low", "scale_high"]))
     result = warehouse.publish(ESTIMATES, frame)
     estimated = frame["estimated_energy_mwh_central"].notna()
-    return dg.MaterializeResult(metadata={
-        **result, **published_metadata(ESTIMATES, frame), "runs_estimated": int(estimated.sum()),
-        "runs_not_estimated": int((~estimated).sum()),
-        "runs_per_method": dg.MetadataValue.json(frame["method"].value_counts().to_dict()),
-        "median_tco2e_ratio": float(frame["tco2e_ratio"].median()) if frame["tco2e_ratio"].notna().any() else None})
+    return dg.MaterializeResult(
+        metadata={
+            **result,
+            **published_metadata(ESTIMATES, frame),
+            "runs_estimated": int(estimated.sum()),
+            "runs_not_estimated": int((~estimated).sum()),
+            "runs_per_method": dg.MetadataValue.json(frame["method"].value_counts().to_dict()),
+            "median_tco2e_ratio": float(frame["tco2e_ratio"].median()) if frame["tco2e_ratio"].notna().any() else None,
+        }
+    )
 
 
 # --- checks ----------------------------------------------------------------------------------------
+
 
 def _json(rows) -> dg.MetadataValue:
     return dg.MetadataValue.json([[None if pd.isna(v) else str(v) for v in row] for row in rows])
 
 
-@dg.asset_check(asset=RUNS, description="Every run's hardware name resolves to a canonical accelerator (a warning: "
-                                        "an unmatched run gets no estimate).")
+@dg.asset_check(
+    asset=RUNS,
+    description="Every run's hardware name resolves to a canonical accelerator (a warning: "
+    "an unmatched run gets no estimate).",
+)
 def training_runs_hardware_resolves(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute(f"""select distinct hardware from {RUNS}
                                where hardware is not null and canonical_model is null order by 1""").fetchall()
-    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"unmatched_hardware": _json(rows)})
+    return dg.AssetCheckResult(
+        passed=not rows, severity=dg.AssetCheckSeverity.WARN, metadata={"unmatched_hardware": _json(rows)}
+    )
 
 
-@dg.asset_check(asset=ESTIMATES, description="Every Llama model-card run with reported emissions has an estimate "
-                                             "and a ratio estimate / reported.")
+@dg.asset_check(
+    asset=ESTIMATES,
+    description="Every Llama model-card run with reported emissions has an estimate and a ratio estimate / reported.",
+)
 def llama_runs_have_ratios(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
-        rows = con.execute(f"""select model, not_estimated_reason from {ESTIMATES}
+        rows = con.execute(
+            f"""select model, not_estimated_reason from {ESTIMATES}
                                where source_id = ? and reported_tco2e > 0 and tco2e_ratio is null""",
-                           [LLAMA_SOURCE]).fetchall()
-        (count,) = con.execute(f"select count(*) from {ESTIMATES} where source_id = ? and tco2e_ratio is not null",
-                               [LLAMA_SOURCE]).fetchall()[0]
-    return dg.AssetCheckResult(passed=not rows and count > 0,
-                               metadata={"llama_runs_with_ratio": count, "without_ratio": _json(rows)})
+            [LLAMA_SOURCE],
+        ).fetchall()
+        (count,) = con.execute(
+            f"select count(*) from {ESTIMATES} where source_id = ? and tco2e_ratio is not null", [LLAMA_SOURCE]
+        ).fetchall()[0]
+    return dg.AssetCheckResult(
+        passed=not rows and count > 0, metadata={"llama_runs_with_ratio": count, "without_ratio": _json(rows)}
+    )
 
 
-@dg.asset_check(asset=ESTIMATES,
-                description=f"Runs whose estimate is more than {RATIO_WARNING_FACTOR:g}x off the reported emissions "
-                            "(a warning to read: reported figures use their own PUE, grid factor and power).")
+@dg.asset_check(
+    asset=ESTIMATES,
+    description=f"Runs whose estimate is more than {RATIO_WARNING_FACTOR:g}x off the reported emissions "
+    "(a warning to read: reported figures use their own PUE, grid factor and power).",
+)
 def estimates_near_reported(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
-        rows = con.execute(f"""select model, round(tco2e_ratio, 2), reported_tco2e,
+        rows = con.execute(
+            f"""select model, round(tco2e_ratio, 2), reported_tco2e,
                                       round(estimated_operational_tco2e_central, 1) from {ESTIMATES}
                                where tco2e_ratio > ? or tco2e_ratio < ? order by tco2e_ratio desc""",
-                           [RATIO_WARNING_FACTOR, 1 / RATIO_WARNING_FACTOR]).fetchall()
-    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"model_ratio_reported_estimated": _json(rows)})
+            [RATIO_WARNING_FACTOR, 1 / RATIO_WARNING_FACTOR],
+        ).fetchall()
+    return dg.AssetCheckResult(
+        passed=not rows, severity=dg.AssetCheckSeverity.WARN, metadata={"model_ratio_reported_estimated": _json(rows)}
+    )
 
 
-@dg.asset_check(asset=ESTIMATES, description="The calculation defaults resolve: one default PUE row, a grid "
-                                             "intensity for the default zone, every equivalence key present with "
-                                             "a convertible unit.")
+@dg.asset_check(
+    asset=ESTIMATES,
+    description="The calculation defaults resolve: one default PUE row, a grid "
+    "intensity for the default zone, every equivalence key present with "
+    "a convertible unit.",
+)
 def footprint_defaults_resolve(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         pue = con.execute("select source_id, entity, year, pue from datacenter_pue_default").fetchall()
@@ -287,9 +337,14 @@ def footprint_defaults_resolve(warehouse: WarehouseResource) -> dg.AssetCheckRes
         broken = con.execute("""select c.key from footprint_equivalence_choices c
                                 left join footprint_equivalences(1, 1) e using (key)
                                 where e.amount is null order by c.display_order""").fetchall()
-    return dg.AssetCheckResult(passed=len(pue) == 1 and zone_years > 0 and not broken,
-                               metadata={"default_pue": _json(pue), "default_zone_years": zone_years,
-                                         "equivalences_missing_or_unconvertible": _json(broken)})
+    return dg.AssetCheckResult(
+        passed=len(pue) == 1 and zone_years > 0 and not broken,
+        metadata={
+            "default_pue": _json(pue),
+            "default_zone_years": zone_years,
+            "equivalences_missing_or_unconvertible": _json(broken),
+        },
+    )
 
 
 assets = [
@@ -304,11 +359,14 @@ assets = [
 NAMED_CROSS_SOURCE_RUNS = ("llama31405b", "bloom176b", "gpt3175b")
 
 
-@dg.asset_check(asset=RUNS, additional_deps=sql_asset_keys("training_run_disagreements"),
-                description="The named runs Llama 3.1 405B, BLOOM-176B and GPT-3 175B are each matched "
-                                        "across sources (same run_key in two sources), and every matched pair whose "
-                                        "sources disagree on hardware, count, hours, accelerator-hours or year is "
-                                        "listed (view training_run_disagreements; both rows stay).")
+@dg.asset_check(
+    asset=RUNS,
+    additional_deps=sql_asset_keys("training_run_disagreements"),
+    description="The named runs Llama 3.1 405B, BLOOM-176B and GPT-3 175B are each matched "
+    "across sources (same run_key in two sources), and every matched pair whose "
+    "sources disagree on hardware, count, hours, accelerator-hours or year is "
+    "listed (view training_run_disagreements; both rows stay).",
+)
 def training_run_disagreements_listed(raw_store: RawStore, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         matched = {row[0] for row in con.execute("select distinct run_key from training_run_disagreements").fetchall()}
@@ -317,10 +375,21 @@ def training_run_disagreements_listed(raw_store: RawStore, warehouse: WarehouseR
                               from training_run_disagreements where differing_fields is not null""").fetchall()
         (sources,) = con.execute(f"select count(distinct source_id) from {RUNS}").fetchone()
     unmatched = [key for key in NAMED_CROSS_SOURCE_RUNS if key not in matched]
-    return dg.AssetCheckResult(passed=not unmatched or sources < 2,
-                               metadata={"matched_runs": len(matched), "named_runs_unmatched": _json([unmatched]),
-                                         "disagreements": _json(rows)})
+    return dg.AssetCheckResult(
+        passed=not unmatched or sources < 2,
+        metadata={
+            "matched_runs": len(matched),
+            "named_runs_unmatched": _json([unmatched]),
+            "disagreements": _json(rows),
+        },
+    )
 
 
-checks = [rows_per_source_check(PUE), training_run_disagreements_listed, training_runs_hardware_resolves, llama_runs_have_ratios, estimates_near_reported,
-          footprint_defaults_resolve]
+checks = [
+    rows_per_source_check(PUE),
+    training_run_disagreements_listed,
+    training_runs_hardware_resolves,
+    llama_runs_have_ratios,
+    estimates_near_reported,
+    footprint_defaults_resolve,
+]

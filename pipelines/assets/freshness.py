@@ -17,14 +17,21 @@ from pipelines.sources import SOURCES, Source
 def freshness_check(source: Source):
     limit, reason = source.freshness.max_age_days, source.freshness.reason
 
-    @dg.asset_check(asset=raw_asset_key(source.id), name="data_is_fresh",
-                    description=(f"Every file's data_as_of within {limit} days ({reason})." if limit
-                                 else f"No freshness expectation: {reason}."))
+    @dg.asset_check(
+        asset=raw_asset_key(source.id),
+        name="data_is_fresh",
+        description=(
+            f"Every file's data_as_of within {limit} days ({reason})."
+            if limit
+            else f"No freshness expectation: {reason}."
+        ),
+    )
     def _check(raw_store: RawStore) -> dg.AssetCheckResult:
         if not raw_store.has_snapshot(source):
             return dg.AssetCheckResult(passed=True, metadata={"note": "not in the raw archive"})
-        ages = {f.name: (date.today() - date.fromisoformat(f.vintage)).days
-                for f in raw_store.open(source).files.values()}
+        ages = {
+            f.name: (date.today() - date.fromisoformat(f.vintage)).days for f in raw_store.open(source).files.values()
+        }
         if source.freshness.one_file_per_year:
             newest = min(ages, key=ages.get)
             ages = {newest: ages[newest]}
@@ -32,9 +39,11 @@ def freshness_check(source: Source):
         return dg.AssetCheckResult(
             passed=not stale,
             severity=dg.AssetCheckSeverity.WARN,
-            metadata={"stale_files_age_days": dg.MetadataValue.json(stale),
-                      "max_age_days": limit if limit is not None else "none",
-                      "oldest_age_days": max(ages.values())},
+            metadata={
+                "stale_files_age_days": dg.MetadataValue.json(stale),
+                "max_age_days": limit if limit is not None else "none",
+                "oldest_age_days": max(ages.values()),
+            },
         )
 
     return _check

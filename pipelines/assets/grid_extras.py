@@ -100,7 +100,9 @@ halfhourly_periods_contiguous = offending_rows_check(
     description="Every period is 30 minutes and each zone's periods follow one another without gaps or overlaps.",
     sql=f"""
         select zone_id, source_id, period_start_utc, period_end_utc, next_start from (
-            select *, lead(period_start_utc) over (partition by zone_id, source_id order by period_start_utc) as next_start
+            select *,
+                   lead(period_start_utc) over (partition by zone_id, source_id order by period_start_utc)
+                       as next_start
             from {HALFHOURLY})
         where period_end_utc - period_start_utc <> interval 30 minute
            or (next_start is not null and next_start <> period_end_utc)

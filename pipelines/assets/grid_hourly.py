@@ -20,8 +20,11 @@ ANNUAL_GAP_TOLERANCE = 0.20
 assets = [asset for name in TABLES for asset in table_assets(name, group=GROUP)]
 
 
-@dg.asset_check(asset=HOURLY, additional_deps=sql_asset_keys("grid_hourly_gaps"),
-                description="Each zone's hours follow one another without gaps or repeats.")
+@dg.asset_check(
+    asset=HOURLY,
+    additional_deps=sql_asset_keys("grid_hourly_gaps"),
+    description="Each zone's hours follow one another without gaps or repeats.",
+)
 def hourly_series_contiguous(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.store.connect() as con:
         rows = con.execute("from grid_hourly_gaps order by all limit 20").fetchall()

@@ -33,8 +33,8 @@ def release_asset(published_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         kinds={"parquet", "duckdb"},
         output_required=False,
         description="Immutable versioned release of every published table: Parquet, DuckDB views, "
-                    "datapackage.json, CHANGELOG.md, SHA256SUMS (see `aifootprint release`). Built only "
-                    "when the run config sets `build: true` (the refresh_and_release job does).",
+        "datapackage.json, CHANGELOG.md, SHA256SUMS (see `aifootprint release`). Built only "
+        "when the run config sets `build: true` (the refresh_and_release job does).",
     )
     def release(context: dg.AssetExecutionContext, config: ReleaseConfig, warehouse: WarehouseResource):
         if not config.build:
@@ -44,14 +44,18 @@ def release_asset(published_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         result = release_module.build_release(warehouse.warehouse_dir, config.version, hold_refresh_lock=False)
         for line in result.summary_lines():
             context.log.info(line)
-        yield dg.MaterializeResult(metadata={
-            "version": result.version,
-            "path": dg.MetadataValue.path(str(result.path)),
-            "explorer_page": dg.MetadataValue.path(str(result.path / "index.html")),
-            "previous": result.previous or "",
-            "rows": dg.MetadataValue.json(result.tables),
-            "changes": dg.MetadataValue.md((result.path / release_module.CHANGELOG_NAME).read_text(encoding="utf-8")),
-        })
+        yield dg.MaterializeResult(
+            metadata={
+                "version": result.version,
+                "path": dg.MetadataValue.path(str(result.path)),
+                "explorer_page": dg.MetadataValue.path(str(result.path / "index.html")),
+                "previous": result.previous or "",
+                "rows": dg.MetadataValue.json(result.tables),
+                "changes": dg.MetadataValue.md(
+                    (result.path / release_module.CHANGELOG_NAME).read_text(encoding="utf-8")
+                ),
+            }
+        )
 
     return release
 

@@ -26,29 +26,35 @@ def column_schema(table_name: str) -> dg.TableSchema:
     units = spec.column_units()
     columns = []
     for name, column in spec.schema.columns.items():
-        others = [f"{key} {value}" for key, value in field_constraints(column).items()
-                  if key not in ("required",)]
-        columns.append(dg.TableColumn(
-            name=name, type=str(column.dtype), description=column.description or None,
-            tags={"unit": units[name]} if units[name] else None,
-            constraints=dg.TableColumnConstraints(nullable=column.nullable, unique=column.unique,
-                                                  other=others or None)))
-    constraints = dg.TableConstraints(other=[f"primary key ({', '.join(spec.primary_key)})"]) \
-        if spec.primary_key else None
+        others = [f"{key} {value}" for key, value in field_constraints(column).items() if key not in ("required",)]
+        columns.append(
+            dg.TableColumn(
+                name=name,
+                type=str(column.dtype),
+                description=column.description or None,
+                tags={"unit": units[name]} if units[name] else None,
+                constraints=dg.TableColumnConstraints(
+                    nullable=column.nullable, unique=column.unique, other=others or None
+                ),
+            )
+        )
+    constraints = (
+        dg.TableConstraints(other=[f"primary key ({', '.join(spec.primary_key)})"]) if spec.primary_key else None
+    )
     return dg.TableSchema(columns=columns, constraints=constraints)
 
 
 def markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
     """The first rows as a Markdown table, each cell cut to a readable width."""
+
     def cell(value) -> str:
         if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
             return ""
         text = " ".join(str(value).split()).replace("|", "\\|")
-        return text if len(text) <= PREVIEW_CELL_CHARS else text[:PREVIEW_CELL_CHARS - 1] + "…"
+        return text if len(text) <= PREVIEW_CELL_CHARS else text[: PREVIEW_CELL_CHARS - 1] + "…"
 
     head = frame.head(rows)
-    lines = ["| " + " | ".join(str(c) for c in frame.columns) + " |",
-             "|" + "---|" * len(frame.columns)]
+    lines = ["| " + " | ".join(str(c) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(cell(v) for v in record) + " |" for record in head.itertuples(index=False)]
     note = f"First {len(head)} of {len(frame):,} rows." if len(frame) > len(head) else f"All {len(frame):,} rows."
     return note + "\n\n" + "\n".join(lines)

@@ -40,20 +40,28 @@ def sql_asset_keys(*relations: str) -> list[dg.AssetKey]:
 def sql_asset(sql_file: SqlFile, files: list[SqlFile]) -> dg.AssetsDefinition:
     @dg.asset(
         key=sql_asset_key(sql_file.name),
-        deps=[*map(dg.AssetKey, tables_required(sql_file, files)),
-              *map(sql_asset_key, sql_files_required(sql_file, files))],
+        deps=[
+            *map(dg.AssetKey, tables_required(sql_file, files)),
+            *map(sql_asset_key, sql_files_required(sql_file, files)),
+        ],
         group_name=GROUP,
         kinds={"duckdb", "sql"},
         code_version=code_version([sql_file.text]),
-        description=(f"Views and macros of warehouse/sql/{sql_file.path.name}: {', '.join(sql_file.creates)}."
-                     if sql_file.path.is_absolute() else
-                     f"Table {', '.join(sql_file.creates)}, generated from the source registry."),
+        description=(
+            f"Views and macros of warehouse/sql/{sql_file.path.name}: {', '.join(sql_file.creates)}."
+            if sql_file.path.is_absolute()
+            else f"Table {', '.join(sql_file.creates)}, generated from the source registry."
+        ),
     )
     def _apply(warehouse: WarehouseResource) -> dg.MaterializeResult:
         missing = warehouse.store.apply_sql([sql_file])[sql_file.path.name]
-        return dg.MaterializeResult(metadata={
-            "applied": not missing, "creates": dg.MetadataValue.json(list(sql_file.creates)),
-            "missing_relations": dg.MetadataValue.json(missing)})
+        return dg.MaterializeResult(
+            metadata={
+                "applied": not missing,
+                "creates": dg.MetadataValue.json(list(sql_file.creates)),
+                "missing_relations": dg.MetadataValue.json(missing),
+            }
+        )
 
     return _apply
 

@@ -8,16 +8,24 @@ from urllib.parse import urlparse
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "download", help="download a release, verify every sha256 and install it atomically",
+        "download",
+        help="download a release, verify every sha256 and install it atomically",
         description="Read index.json at URL_OR_DIR (a releases folder served over http(s), or on disk), "
-                    "fetch every file of the version, verify each sha256 against SHA256SUMS (itself "
-                    "verified against the index) and only then move the release into DIR/<version>/. "
-                    "Progress goes to stderr; the installed folder is printed on stdout.")
-    parser.add_argument("--from", dest="source", required=True, metavar="URL_OR_DIR",
-                        help="base URL or folder holding index.json (or the index.json URL/path itself)")
+        "fetch every file of the version, verify each sha256 against SHA256SUMS (itself "
+        "verified against the index) and only then move the release into DIR/<version>/. "
+        "Progress goes to stderr; the installed folder is printed on stdout.",
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL_OR_DIR",
+        help="base URL or folder holding index.json (or the index.json URL/path itself)",
+    )
     parser.add_argument("--version", default="latest", metavar="V|latest", help="version to fetch (default: latest)")
-    parser.add_argument("--to", required=True, metavar="DIR",
-                        help="folder to install the release into, as DIR/<version>/")
+    parser.add_argument(
+        "--to", required=True, metavar="DIR", help="folder to install the release into, as DIR/<version>/"
+    )
     parser.set_defaults(func=run)
 
 

@@ -15,74 +15,155 @@ from pipelines import estimate_modes
 from pipelines.calculation_defaults import calculation_default
 
 # One-job flags that a jobs file replaces with its own columns.
-_JOB_FLAGS = ("hardware", "count", "hours", "zone", "year", "pue", "power_w", "intensity", "utilization",
-              "lifetime_years", "embodied_kgco2e", *estimate_modes.INFERENCE_FLAGS, "start", "basis")
+_JOB_FLAGS = (
+    "hardware",
+    "count",
+    "hours",
+    "zone",
+    "year",
+    "pue",
+    "power_w",
+    "intensity",
+    "utilization",
+    "lifetime_years",
+    "embodied_kgco2e",
+    *estimate_modes.INFERENCE_FLAGS,
+    "start",
+    "basis",
+)
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "estimate", help="energy, operational and embodied CO2e of N accelerators for H hours",
+        "estimate",
+        help="energy, operational and embodied CO2e of N accelerators for H hours",
         description="Estimate energy_kwh = count x power x hours x PUE / 1000, operational CO2e = energy x grid "
-                    "intensity and embodied CO2e = count x embodied per device x hours / lifetime hours. Inputs "
-                    "not given default to the warehouse's data (TDP, datacenter_pue_default, "
-                    "grid_carbon_intensity_preferred, accelerator_embodied_preferred); the output names the "
-                    "source and vintage of each. With --jobs, every row of a CSV or Parquet file is one job "
-                    "(columns hardware, count, hours and optionally zone, year, pue, power_w, utilization, "
-                    "intensity, lifetime_years, embodied_kgco2e, measured_energy_kwh, tracker_pue, tracker_kgco2e), "
-                    "or a CodeCarbon emissions.csv, or a `sacct --parsable2` export with a mapping file.")
+        "intensity and embodied CO2e = count x embodied per device x hours / lifetime hours. Inputs "
+        "not given default to the warehouse's data (TDP, datacenter_pue_default, "
+        "grid_carbon_intensity_preferred, accelerator_embodied_preferred); the output names the "
+        "source and vintage of each. With --jobs, every row of a CSV or Parquet file is one job "
+        "(columns hardware, count, hours and optionally zone, year, pue, power_w, utilization, "
+        "intensity, lifetime_years, embodied_kgco2e, measured_energy_kwh, tracker_pue, tracker_kgco2e), "
+        "or a CodeCarbon emissions.csv, or a `sacct --parsable2` export with a mapping file.",
+    )
     job = parser.add_argument_group("one job")
     job.add_argument("--hardware", metavar="NAME", help="accelerator, e.g. 'H100 SXM', 'A100 80GB', 'TPU v3'")
     job.add_argument("--count", type=float, metavar="N", help="number of accelerators (> 0)")
     job.add_argument("--hours", type=float, metavar="H", help="hours each accelerator runs (> 0)")
-    job.add_argument("--zone", metavar="Z", help="grid zone id or name (FRA, France, USA-CA, gcp:europe-west9); "
-                                                 "default: world average")
+    job.add_argument(
+        "--zone",
+        metavar="Z",
+        help="grid zone id or name (FRA, France, USA-CA, gcp:europe-west9); default: world average",
+    )
     job.add_argument("--year", type=int, metavar="Y", help="year of the grid intensity; default: latest with data")
     job.add_argument("--pue", type=float, metavar="P", help="data-centre PUE (>= 1); default: datacenter_pue_default")
-    job.add_argument("--power-w", dest="power_w", type=float, metavar="W",
-                     help="average power per accelerator, watts; default: TDP x utilization")
+    job.add_argument(
+        "--power-w",
+        dest="power_w",
+        type=float,
+        metavar="W",
+        help="average power per accelerator, watts; default: TDP x utilization",
+    )
     job.add_argument("--intensity", type=float, metavar="G", help="grid intensity, gCO2e/kWh; default: from zone/year")
-    job.add_argument("--utilization", type=float, metavar="U",
-                     help=f"fraction of TDP drawn, in (0, 1]; default {calculation_default('utilization', 'estimate'):g}")
-    job.add_argument("--lifetime-years", dest="lifetime_years", type=float, metavar="L",
-                     help="service life for embodied emissions, years; "
-                          f"default {calculation_default('lifetime_years', 'estimate'):g}")
-    job.add_argument("--embodied-kgco2e", dest="embodied_kgco2e", type=float, metavar="KG",
-                     help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred")
-    job.add_argument("--format", choices=["table", "json"], default="table",
-                     help="table (default) or json (always valid JSON: no NaN or infinity tokens)")
+    job.add_argument(
+        "--utilization",
+        type=float,
+        metavar="U",
+        help=f"fraction of TDP drawn, in (0, 1]; default {calculation_default('utilization', 'estimate'):g}",
+    )
+    job.add_argument(
+        "--lifetime-years",
+        dest="lifetime_years",
+        type=float,
+        metavar="L",
+        help="service life for embodied emissions, years; "
+        f"default {calculation_default('lifetime_years', 'estimate'):g}",
+    )
+    job.add_argument(
+        "--embodied-kgco2e",
+        dest="embodied_kgco2e",
+        type=float,
+        metavar="KG",
+        help="embodied emissions per accelerator, kgCO2e; default: accelerator_embodied_preferred",
+    )
+    job.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="table (default) or json (always valid JSON: no NaN or infinity tokens)",
+    )
     estimate_modes.add_arguments(parser)
     batch = parser.add_argument_group("a file of jobs")
-    batch.add_argument("--jobs", metavar="FILE", help="CSV or Parquet file, one job per row; or a glob "
-                                                        "('logs/*.parquet', quoted) or a folder of Parquet parts; "
-                                                        "or CodeCarbon's emissions.csv, or `sacct --parsable2` output")
+    batch.add_argument(
+        "--jobs",
+        metavar="FILE",
+        help="CSV or Parquet file, one job per row; or a glob "
+        "('logs/*.parquet', quoted) or a folder of Parquet parts; "
+        "or CodeCarbon's emissions.csv, or `sacct --parsable2` output",
+    )
     batch.add_argument("--out", metavar="FILE", help="where to write the results (.parquet or .csv)")
-    batch.add_argument("--skip-invalid", action="store_true",
-                       help="compute the valid rows and list the skipped ones (default: compute nothing if any "
-                            "row is invalid)")
-    batch.add_argument("--columns", choices=["full", "lean"], default="full",
-                       help="full (default): every input's value, origin, source and vintage; lean: your columns, "
-                            "the keys canonical_model, zone_id, year and the four results (faster; the same data)")
-    batch.add_argument("--memory-limit", dest="memory_limit", metavar="SIZE", default=None,
-                       help="DuckDB's memory for the batch, e.g. 512MB or 4GB (default 512MB); beyond it, disk")
-    batch.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                       help="show progress on stderr (default: when stderr is a terminal)")
-    batch.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
-                       help="duckdb (default): this machine, streaming; spark: Apache Spark (needs the spark "
-                            "extra and Java 17+), --out is then a folder of Parquet parts")
-    batch.add_argument("--master", metavar="URL", help="Spark master (local[4], spark://host:7077, yarn); default: "
-                                                       "what spark-submit configured, else local[*]")
-    batch.add_argument("--jobs-format", dest="jobs_format", choices=["auto", "plain", "codecarbon", "slurm"],
-                       default="auto", help="what FILE is: a jobs file (plain), CodeCarbon's emissions.csv, or "
-                                            "`sacct --parsable2` output; default: recognised from the header")
-    batch.add_argument("--mapping", metavar="FILE",
-                       help="SLURM: TOML mapping partition / GPU type -> accelerator, cluster -> zone, time zone, "
-                            "PUE (see README)")
-    batch.add_argument("--include-states", dest="include_states", metavar="S,S",
-                       help="SLURM: job states to compute, comma-separated, or 'all'; default: jobs that ended "
-                            "(COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED ...)")
-    batch.add_argument("--timezone", metavar="TZ",
-                       help="CodeCarbon: IANA time zone of the timestamps (e.g. Europe/Paris); default: the "
-                            "run's country")
+    batch.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="compute the valid rows and list the skipped ones (default: compute nothing if any row is invalid)",
+    )
+    batch.add_argument(
+        "--columns",
+        choices=["full", "lean"],
+        default="full",
+        help="full (default): every input's value, origin, source and vintage; lean: your columns, "
+        "the keys canonical_model, zone_id, year and the four results (faster; the same data)",
+    )
+    batch.add_argument(
+        "--memory-limit",
+        dest="memory_limit",
+        metavar="SIZE",
+        default=None,
+        help="DuckDB's memory for the batch, e.g. 512MB or 4GB (default 512MB); beyond it, disk",
+    )
+    batch.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on stderr (default: when stderr is a terminal)",
+    )
+    batch.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="duckdb (default): this machine, streaming; spark: Apache Spark (needs the spark "
+        "extra and Java 17+), --out is then a folder of Parquet parts",
+    )
+    batch.add_argument(
+        "--master",
+        metavar="URL",
+        help="Spark master (local[4], spark://host:7077, yarn); default: what spark-submit configured, else local[*]",
+    )
+    batch.add_argument(
+        "--jobs-format",
+        dest="jobs_format",
+        choices=["auto", "plain", "codecarbon", "slurm"],
+        default="auto",
+        help="what FILE is: a jobs file (plain), CodeCarbon's emissions.csv, or "
+        "`sacct --parsable2` output; default: recognised from the header",
+    )
+    batch.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="SLURM: TOML mapping partition / GPU type -> accelerator, cluster -> zone, time zone, PUE (see README)",
+    )
+    batch.add_argument(
+        "--include-states",
+        dest="include_states",
+        metavar="S,S",
+        help="SLURM: job states to compute, comma-separated, or 'all'; default: jobs that ended "
+        "(COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED ...)",
+    )
+    batch.add_argument(
+        "--timezone",
+        metavar="TZ",
+        help="CodeCarbon: IANA time zone of the timestamps (e.g. Europe/Paris); default: the run's country",
+    )
     from pipelines.cli import add_release_option
 
     add_release_option(parser)
@@ -104,14 +185,19 @@ def run(args) -> int:
         if args.jobs:
             _check_jobs_flags(args)
             if args.jobs_format in ("auto", "plain"):  # before anything reads it: an empty or non-UTF-8
-                _check_jobs_file(args.jobs)             # file gets one line
-        if _is_plain_jobs_file(args) and estimate_modes.jobs_are_mixed(args) and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]:
+                _check_jobs_file(args.jobs)  # file gets one line
+        if (
+            _is_plain_jobs_file(args)
+            and estimate_modes.jobs_are_mixed(args)
+            and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]
+        ):
             return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
         _print_bad_rows(exc.bad_row_count, exc.bad_rows)
-        raise UsageError(f"{args.jobs}: {exc.bad_row_count} invalid row(s), nothing computed "
-                         "(--skip-invalid computes the others)") from None
+        raise UsageError(
+            f"{args.jobs}: {exc.bad_row_count} invalid row(s), nothing computed (--skip-invalid computes the others)"
+        ) from None
     except (InvalidInputError, UnknownHardwareError) as exc:
         raise UsageError(str(exc)) from None
 
@@ -131,21 +217,46 @@ def _run_one(args) -> int:
     from pipelines.cli import UsageError, json_text
     from pipelines.footprint import estimate
 
-    if (args.out or args.skip_invalid or args.columns != "full" or args.memory_limit or args.progress is not None
-            or args.engine != "duckdb" or args.master):
-        raise UsageError("--out, --skip-invalid, --columns, --memory-limit, --progress, --engine and --master go "
-                         "with --jobs")
-    format_flags = [flag for flag, value in (("--jobs-format", args.jobs_format != "auto"), ("--mapping", args.mapping),
-                                             ("--include-states", args.include_states),
-                                             ("--timezone", args.timezone)) if value]
+    if (
+        args.out
+        or args.skip_invalid
+        or args.columns != "full"
+        or args.memory_limit
+        or args.progress is not None
+        or args.engine != "duckdb"
+        or args.master
+    ):
+        raise UsageError(
+            "--out, --skip-invalid, --columns, --memory-limit, --progress, --engine and --master go with --jobs"
+        )
+    format_flags = [
+        flag
+        for flag, value in (
+            ("--jobs-format", args.jobs_format != "auto"),
+            ("--mapping", args.mapping),
+            ("--include-states", args.include_states),
+            ("--timezone", args.timezone),
+        )
+        if value
+    ]
     if format_flags:
         raise UsageError(f"{', '.join(format_flags)}: only with --jobs FILE")
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
-    result = estimate(args.hardware, args.count, args.hours, zone=args.zone, year=args.year, pue=args.pue,
-                      power_w=args.power_w, intensity=args.intensity, utilization=args.utilization,
-                      lifetime_years=args.lifetime_years, embodied_kgco2e=args.embodied_kgco2e)
+    result = estimate(
+        args.hardware,
+        args.count,
+        args.hours,
+        zone=args.zone,
+        year=args.year,
+        pue=args.pue,
+        power_w=args.power_w,
+        intensity=args.intensity,
+        utilization=args.utilization,
+        lifetime_years=args.lifetime_years,
+        embodied_kgco2e=args.embodied_kgco2e,
+    )
     used = _dataset()
     chosen = next((i.value for i in result.inputs if i.name == "hardware"), None)
     ambiguity = variant_note(args.hardware, chosen) if chosen else None
@@ -179,16 +290,20 @@ def variant_note(name: str, chosen: str) -> str | None:
     family = model_family(chosen)
     tdp = {key: watts for key, _, watts in rows}
     # Variants that share what the name does say come first ('A100 80GB' -> the other 80 GB one).
-    others = sorted((key for key, _, _ in rows if key != chosen and model_family(key) == family),
-                    key=lambda key: (-sum(any(s.startswith(t) for s in stated) for t in key.split("-")), key))
+    others = sorted(
+        (key for key, _, _ in rows if key != chosen and model_family(key) == family),
+        key=lambda key: (-sum(any(s.startswith(t) for s in stated) for t in key.split("-")), key),
+    )
     if not others:
         return None
 
     def label(key):
         return f"{key} ({tdp[key]:g} W)" if tdp.get(key) is not None else key
 
-    return (f"'{name}' does not say which variant: used {label(chosen)}; the data also has "
-            f"{', '.join(label(k) for k in others)}. Name one (e.g. --hardware '{others[0]}') to use it.")
+    return (
+        f"'{name}' does not say which variant: used {label(chosen)}; the data also has "
+        f"{', '.join(label(k) for k in others)}. Name one (e.g. --hardware '{others[0]}') to use it."
+    )
 
 
 def _check_jobs_file(path: str) -> None:
@@ -216,8 +331,10 @@ def _check_jobs_file(path: str) -> None:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 line = lines + block.count(b"\n", 0, max(exc.start, 0)) + 1
-                raise UsageError(f"--jobs {path}: not UTF-8 text on line {line} (byte 0x{block[exc.start]:02x} "
-                                 f"at offset {offset + exc.start}); save it as UTF-8") from None
+                raise UsageError(
+                    f"--jobs {path}: not UTF-8 text on line {line} (byte 0x{block[exc.start]:02x} "
+                    f"at offset {offset + exc.start}); save it as UTF-8"
+                ) from None
             offset += len(block)
             lines += block.count(b"\n")
         try:
@@ -271,16 +388,26 @@ def _run_jobs(args) -> int:
         if args.memory_limit:
             raise UsageError("--memory-limit is for --engine duckdb; size Spark with spark-submit's options")
         if args.jobs_format not in ("auto", "plain") or args.mapping or args.include_states or args.timezone:
-            raise UsageError("--engine spark reads plain jobs files; CodeCarbon and SLURM logs run on --engine "
-                             "duckdb (or give Spark their measured_energy_kwh, tracker_pue ... columns)")
-        result = estimate_jobs_spark(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
-                                     master=args.master)
+            raise UsageError(
+                "--engine spark reads plain jobs files; CodeCarbon and SLURM logs run on --engine "
+                "duckdb (or give Spark their measured_energy_kwh, tracker_pue ... columns)"
+            )
+        result = estimate_jobs_spark(
+            args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns, master=args.master
+        )
     elif args.master:
         raise UsageError("--master goes with --engine spark")
     else:
-        result = estimate_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid, columns=args.columns,
-                                    memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT, progress=args.progress,
-                                    jobs_format=args.jobs_format, format_options=options)
+        result = estimate_jobs_file(
+            args.jobs,
+            args.out,
+            skip_invalid=args.skip_invalid,
+            columns=args.columns,
+            memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT,
+            progress=args.progress,
+            jobs_format=args.jobs_format,
+            format_options=options,
+        )
     for why, rows in result.left_out.items():
         print(f"left out {rows} row(s): {why}", file=sys.stderr)
     if result.bad_row_count:
@@ -308,21 +435,46 @@ def render_table(result) -> str:
             return "-", "-"
         return f"{_number(value)} {unit}", f"{_number(value / 1000)} {big_unit}"
 
-    parts = [_text_table(["result", "value", "in larger units"], [
-        ("energy", *amount(result.energy_kwh, "kWh", "MWh")),
-        ("operational emissions", *amount(result.operational_kgco2e, "kgCO2e", "tCO2e")),
-        ("embodied emissions", *amount(result.embodied_kgco2e, "kgCO2e", "tCO2e")),
-        ("total emissions", *amount(result.total_kgco2e, "kgCO2e", "tCO2e")),
-    ], right={1, 2})]
-    parts += ["", _text_table(
-        ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
-        [(i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
-         for i in result.inputs], right={1})]
+    parts = [
+        _text_table(
+            ["result", "value", "in larger units"],
+            [
+                ("energy", *amount(result.energy_kwh, "kWh", "MWh")),
+                ("operational emissions", *amount(result.operational_kgco2e, "kgCO2e", "tCO2e")),
+                ("embodied emissions", *amount(result.embodied_kgco2e, "kgCO2e", "tCO2e")),
+                ("total emissions", *amount(result.total_kgco2e, "kgCO2e", "tCO2e")),
+            ],
+            right={1, 2},
+        )
+    ]
+    parts += [
+        "",
+        _text_table(
+            ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
+            [
+                (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
+                for i in result.inputs
+            ],
+            right={1},
+        ),
+    ]
     if result.equivalences:
-        parts += ["", _text_table(
-            ["amount", "equivalent to", "reference", "citation"],
-            [(_number(e.amount), e.label, f"{e.reference_value:g} {e.reference_unit}",
-              f"{e.publisher} ({e.published or 'n.d.'}) {e.url}") for e in result.equivalences], right={0})]
+        parts += [
+            "",
+            _text_table(
+                ["amount", "equivalent to", "reference", "citation"],
+                [
+                    (
+                        _number(e.amount),
+                        e.label,
+                        f"{e.reference_value:g} {e.reference_unit}",
+                        f"{e.publisher} ({e.published or 'n.d.'}) {e.url}",
+                    )
+                    for e in result.equivalences
+                ],
+                right={0},
+            ),
+        ]
     if result.notes:
         parts += ["", *(f"note: {note}" for note in result.notes)]
     return "\n".join(parts) + "\n"
@@ -332,9 +484,13 @@ def _text_table(header: list[str], rows: list[tuple], right: set[int]) -> str:
     """Columns padded to their widest cell; the columns in `right` (numbers) right-aligned."""
     cells = [list(map(str, header)), *[[str(cell) for cell in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(width) if i in right else cell.ljust(width)
-                               for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
-                     for row in cells)
+    return "\n".join(
+        "  ".join(
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in cells
+    )
 
 
 def _number(value: float) -> str:
@@ -353,5 +509,8 @@ def _input_value(value) -> str:
         return "-"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 10000 \
+    return (
+        f"{value:,}"
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 10000
         else str(value)
+    )

@@ -13,20 +13,28 @@ import sys
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "greenest-window", help="the start hour of a zone's recorded year with the lowest mean grid intensity "
-                                "over H hours",
+        "greenest-window",
+        help="the start hour of a zone's recorded year with the lowest mean grid intensity over H hours",
         description="Scan every start hour of the zone's most recent hourly series and report the window of H "
-                    "consecutive hours with the lowest mean intensity, the worst, and the mean over all starts "
-                    "(the average start), with the saving against it. Historical, not a forecast. With "
-                    "--energy-kwh, the emissions of a job drawing that energy evenly over the window.")
-    parser.add_argument("--zone", required=True, metavar="Z", help="zone with an hourly series (DE, FRA, GB, "
-                                                                     "US-CAL-CISO ...)")
+        "consecutive hours with the lowest mean intensity, the worst, and the mean over all starts "
+        "(the average start), with the saving against it. Historical, not a forecast. With "
+        "--energy-kwh, the emissions of a job drawing that energy evenly over the window.",
+    )
+    parser.add_argument(
+        "--zone", required=True, metavar="Z", help="zone with an hourly series (DE, FRA, GB, US-CAL-CISO ...)"
+    )
     parser.add_argument("--hours", required=True, type=int, metavar="H", help="job length in whole hours")
     parser.add_argument("--basis", choices=["lifecycle", "direct"], help="default: lifecycle where the series has it")
-    parser.add_argument("--energy-kwh", dest="energy_kwh", type=float, metavar="E",
-                        help="the job's energy, to report kgCO2e at the best and the average start")
-    parser.add_argument("--format", choices=["table", "json"], default="table",
-                        help="table (default) or json (always valid JSON)")
+    parser.add_argument(
+        "--energy-kwh",
+        dest="energy_kwh",
+        type=float,
+        metavar="E",
+        help="the job's energy, to report kgCO2e at the best and the average start",
+    )
+    parser.add_argument(
+        "--format", choices=["table", "json"], default="table", help="table (default) or json (always valid JSON)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -57,8 +65,10 @@ def run(args) -> int:
         f"  the greenest start emits {window.saving_vs_average_fraction:.0%} less than the average start",
     ]
     if args.energy_kwh is not None:
-        lines.append(f"  for {args.energy_kwh:g} kWh: {out['best_kgco2e']:,.2f} kgCO2e at the greenest start, "
-                     f"{out['average_start_kgco2e']:,.2f} kgCO2e at the average start")
+        lines.append(
+            f"  for {args.energy_kwh:g} kWh: {out['best_kgco2e']:,.2f} kgCO2e at the greenest start, "
+            f"{out['average_start_kgco2e']:,.2f} kgCO2e at the average start"
+        )
     lines.append("  (historical: what the recorded year would have given, not a forecast)")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

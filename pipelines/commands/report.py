@@ -8,16 +8,22 @@ from pathlib import Path
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "report", help="write the explorer page (index.html, charts as inline SVG) of a release",
+        "report",
+        help="write the explorer page (index.html, charts as inline SVG) of a release",
         description="Draw every chart whose tables the release holds and write a self-contained index.html "
-                    "(no network needed to view it) into --out. `aifootprint release` already writes one into "
-                    "each release; this rebuilds it elsewhere, e.g. after adding a chart. Refuses to write into "
-                    "a published release. Prints the page's path on stdout.")
-    parser.add_argument("--release", metavar="DIR",
-                        help="release folder (default: the latest release in <warehouse>/releases)")
-    parser.add_argument("--out", metavar="DIR", required=True,
-                        help="folder to write index.html into (created if missing); links to the release's "
-                             "files are relative to it")
+        "(no network needed to view it) into --out. `aifootprint release` already writes one into "
+        "each release; this rebuilds it elsewhere, e.g. after adding a chart. Refuses to write into "
+        "a published release. Prints the page's path on stdout.",
+    )
+    parser.add_argument(
+        "--release", metavar="DIR", help="release folder (default: the latest release in <warehouse>/releases)"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        required=True,
+        help="folder to write index.html into (created if missing); links to the release's files are relative to it",
+    )
     parser.set_defaults(func=run)
 
 
@@ -42,8 +48,10 @@ def run(args) -> int:
         raise UsageError(f"--out {args.out}: not a folder")
     published = published_release_above(out.resolve())
     if published is not None:
-        raise UsageError(f"--out {args.out}: refusing to write into the published release {published}; releases "
-                         "are immutable (their files are listed in SHA256SUMS): choose another folder")
+        raise UsageError(
+            f"--out {args.out}: refusing to write into the published release {published}; releases "
+            "are immutable (their files are listed in SHA256SUMS): choose another folder"
+        )
     result = build_report(release, out)
     print(result.summary_line(), file=sys.stderr)
     print(result.path)

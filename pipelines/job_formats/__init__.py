@@ -159,8 +159,8 @@ def to_footprint_jobs(con, jobs: duckdb.DuckDBPyRelation, name: str = "jobs") ->
     import pandas as pd
 
     from pipelines.errors import UnknownHardwareError
-    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
     from pipelines.hardware import resolve_accelerator
+    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 
     columns = set(jobs.columns)
     skip = (["left_out"] if "left_out" in columns else []) + ["reason"]  # left out by choice first
@@ -236,8 +236,8 @@ def _one_line(exc: Exception) -> str:
 def _check_mapping_names(con, mapping: Mapping) -> None:
     """Every accelerator and zone the mapping names must exist: a one-line error naming the key."""
     from pipelines.errors import UnknownHardwareError
-    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
     from pipelines.hardware import resolve_accelerator
+    from pipelines.zones import UnknownZoneError, resolve_zone, zone_index
 
     try:
         con.execute("select 1 from accelerator_specs_preferred limit 0")

@@ -85,8 +85,14 @@ def load_mapping(path: str | Path | None) -> Mapping:
         sections[section] = checked
     if "timezone" in data:
         validate_timezone(data["timezone"], f"{where}: timezone")
-    return Mapping(path=where, timezone=data.get("timezone", "UTC"), timezone_is_default="timezone" not in data,
-                   zone=data.get("zone"), pue=data.get("pue"), **sections)
+    return Mapping(
+        path=where,
+        timezone=data.get("timezone", "UTC"),
+        timezone_is_default="timezone" not in data,
+        zone=data.get("zone"),
+        pue=data.get("pue"),
+        **sections,
+    )
 
 
 def _check_keys(where: str, prefix: str, values: dict, allowed: dict) -> None:
@@ -94,8 +100,11 @@ def _check_keys(where: str, prefix: str, values: dict, allowed: dict) -> None:
         if key not in allowed:
             raise JobFormatError(f"{where}: {prefix}{key}: unknown key (expected one of {sorted(allowed)})")
         wanted = allowed[key]
-        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)) if wanted is float \
+        ok = (
+            (isinstance(value, (int, float)) and not isinstance(value, bool))
+            if wanted is float
             else isinstance(value, wanted)
+        )
         if not ok:
             kind = {float: "a number", str: "text", dict: "a table"}[wanted]
             raise JobFormatError(f"{where}: {prefix}{key} must be {kind}, got {value!r}")

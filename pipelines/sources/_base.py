@@ -70,7 +70,7 @@ class Source:
     homepage: str
     files: tuple[SourceFile, ...]
     # published table name -> parser(RawSource) -> staging DataFrame
-    parsers: Mapping[str, Callable[["RawSource"], pd.DataFrame]] = field(default_factory=dict)
+    parsers: Mapping[str, Callable[[RawSource], pd.DataFrame]] = field(default_factory=dict)
     description: str = ""
     # Curated sources are files we compile by hand from cited publications; they ship with the
     # code in pipelines/curated/ (one citation per row) instead of being fetched.
@@ -194,7 +194,8 @@ class RawSource:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise SourceFormatError(
-                self.source_id, name,
+                self.source_id,
+                name,
                 f"expected column(s) {missing} not found; columns present: {list(frame.columns)}",
                 column=missing[0],
             )
@@ -205,8 +206,9 @@ class RawSource:
         bad = values.isna() & frame[column].notna() & (frame[column].astype(str).str.strip() != "")
         if bad.any():
             sample = frame.loc[bad].head(5).to_dict("records")
-            raise SourceFormatError(self.source_id, name, f"{int(bad.sum())} non-numeric value(s)",
-                                    column=column, sample_rows=sample)
+            raise SourceFormatError(
+                self.source_id, name, f"{int(bad.sum())} non-numeric value(s)", column=column, sample_rows=sample
+            )
         return values
 
 

@@ -12,8 +12,15 @@ import pandas as pd
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource
 
-CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_published", "citation_locator",
-            "citation_note", "via_url"]
+CITATION = [
+    "citation_publisher",
+    "citation_title",
+    "citation_url",
+    "citation_published",
+    "citation_locator",
+    "citation_note",
+    "via_url",
+]
 # The citation columns of the files that give no locator and no secondary page.
 BASIC_CITATION = ["citation_publisher", "citation_title", "citation_url", "citation_published", "citation_note"]
 _CITED = ("citation_url", "citation_publisher", "citation_title")
@@ -27,7 +34,11 @@ def read_curated(raw: RawSource, name: str, columns: list[str], *, required: tup
         blank = frame[column].isna()
         if blank.any():
             what = "its citation" if column in _CITED else "a value here"
-            raise SourceFormatError(raw.source_id, name, f"every curated row needs {what}: {int(blank.sum())} "
-                                    "row(s) leave it blank", column=column,
-                                    sample_rows=frame[blank].head(5).to_dict("records"))
+            raise SourceFormatError(
+                raw.source_id,
+                name,
+                f"every curated row needs {what}: {int(blank.sum())} row(s) leave it blank",
+                column=column,
+                sample_rows=frame[blank].head(5).to_dict("records"),
+            )
     return frame.reset_index(drop=True)

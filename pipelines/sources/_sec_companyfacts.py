@@ -56,8 +56,9 @@ METRICS = (
 FORMS = {"10-K", "10-K/A", "10-Q", "10-Q/A", "10-KT", "10-KT/A"}
 QUARTER_DAYS = range(80, 101)
 YEAR_DAYS = range(350, 381)
-USER_AGENT = os.environ.get("AIFOOTPRINT_SEC_USER_AGENT",
-                            "aifootprint open data pipeline (https://github.com/aifootprint/aifootprint)")
+USER_AGENT = os.environ.get(
+    "AIFOOTPRINT_SEC_USER_AGENT", "aifootprint open data pipeline (https://github.com/aifootprint/aifootprint)"
+)
 _FACT_KEYS = ("start", "end", "val", "accn", "fy", "fp", "form", "filed")
 
 
@@ -83,8 +84,9 @@ def _company(raw: RawSource, name: str) -> pd.DataFrame:
             for fact in values:
                 missing = [key for key in _FACT_KEYS if key not in fact and key != "start"]
                 if missing:
-                    raise SourceFormatError(raw.source_id, name, f"fact without {missing}",
-                                            column=f"us-gaap.{metric}", sample_rows=[fact])
+                    raise SourceFormatError(
+                        raw.source_id, name, f"fact without {missing}", column=f"us-gaap.{metric}", sample_rows=[fact]
+                    )
                 facts.append({"metric": metric, "unit": unit, **{key: fact.get(key) for key in _FACT_KEYS}})
     if not facts:
         raise SourceFormatError(raw.source_id, name, f"none of the concepts {list(METRICS)}", column="facts.us-gaap")
@@ -102,21 +104,25 @@ def _company(raw: RawSource, name: str) -> pd.DataFrame:
     current = frame[frame["is_current"] & frame["fy"].notna()]
     labels = current.sort_values(["filed", "accn"]).drop_duplicates(key, keep="first")[[*key, "fy", "fp"]]
     rows = latest.merge(labels, on=key, suffixes=("_latest", ""))
-    return pd.DataFrame({
-        "company": data["entityName"],
-        "cik": f"{int(data['cik']):010d}",
-        "fiscal_year": rows["fy"].astype(int),
-        "fiscal_period": [_fiscal_period(is_year, fp) for is_year, fp in zip(rows["is_year"], rows["fp"], strict=True)],
-        "period_start": rows["start"],
-        "period_end": rows["end"],
-        "metric": rows["metric"],
-        "value": rows["val"].astype(float),
-        "unit": rows["unit"],
-        "form": rows["form"],
-        "filed_date": rows["filed"],
-        "accn": rows["accn"],
-        "source_file": name,
-    })
+    return pd.DataFrame(
+        {
+            "company": data["entityName"],
+            "cik": f"{int(data['cik']):010d}",
+            "fiscal_year": rows["fy"].astype(int),
+            "fiscal_period": [
+                _fiscal_period(is_year, fp) for is_year, fp in zip(rows["is_year"], rows["fp"], strict=True)
+            ],
+            "period_start": rows["start"],
+            "period_end": rows["end"],
+            "metric": rows["metric"],
+            "value": rows["val"].astype(float),
+            "unit": rows["unit"],
+            "form": rows["form"],
+            "filed_date": rows["filed"],
+            "accn": rows["accn"],
+            "source_file": name,
+        }
+    )
 
 
 def _fiscal_period(is_year: bool, fp: str | None) -> str:
@@ -127,5 +133,9 @@ def _fiscal_period(is_year: bool, fp: str | None) -> str:
 
 def companyfacts_file(cik: str, name: str | None = None) -> SourceFile:
     """The live companyfacts response of one company; `name` is its file name in the raw archive."""
-    return SourceFile(name or file_name(cik), f"{API}/{file_name(cik)}", "json",
-                      headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+    return SourceFile(
+        name or file_name(cik),
+        f"{API}/{file_name(cik)}",
+        "json",
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    )

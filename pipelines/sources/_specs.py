@@ -6,9 +6,22 @@ import pandas as pd
 
 from pipelines.hardware import canonical_model, infer_vendor
 
-SPEC_COLUMNS = ("vendor", "model", "canonical_model", "kind", "tdp_w", "memory_gb", "release_year",
-                "peak_tflops_fp32", "peak_tflops_fp16", "process_nm", "die_area_mm2", "mass_kg", "reference",
-                "source_file")
+SPEC_COLUMNS = (
+    "vendor",
+    "model",
+    "canonical_model",
+    "kind",
+    "tdp_w",
+    "memory_gb",
+    "release_year",
+    "peak_tflops_fp32",
+    "peak_tflops_fp16",
+    "process_nm",
+    "die_area_mm2",
+    "mass_kg",
+    "reference",
+    "source_file",
+)
 # How the hardware files mark an empty cell besides leaving it empty.
 MISSING_MARKERS = ("", "nan", "unk")
 
@@ -30,11 +43,16 @@ def finish_specs(frame: pd.DataFrame, source_file: str) -> pd.DataFrame:
     memory = frame["memory_gb"] if "memory_gb" in frame else pd.Series(None, index=frame.index, dtype=float)
     frame = frame.assign(
         vendor=[infer_vendor(m) for m in frame["model"]],
-        canonical_model=[canonical_model(m, memory_gb=g) for m, g in zip(frame["model"], memory)],
+        canonical_model=[canonical_model(m, memory_gb=g) for m, g in zip(frame["model"], memory, strict=True)],
         source_file=source_file,
     )
     for column in SPEC_COLUMNS:
         if column not in frame:
-            frame[column] = (pd.array([pd.NA] * len(frame), dtype="Int64") if column == "release_year"
-                             else None if column == "reference" else float("nan"))
+            frame[column] = (
+                pd.array([pd.NA] * len(frame), dtype="Int64")
+                if column == "release_year"
+                else None
+                if column == "reference"
+                else float("nan")
+            )
     return frame[list(SPEC_COLUMNS)].reset_index(drop=True)

@@ -55,63 +55,88 @@ def _task(raw: RawSource, stem: str) -> pd.DataFrame:
     raw.require_columns(name, frame, _COLUMNS)
     frame["model"] = frame["model"].str.strip()
     if frame["model"].isna().any():
-        raise SourceFormatError(raw.source_id, name, "row(s) without a model", column="model",
-                                sample_rows=frame[frame["model"].isna()].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            "row(s) without a model",
+            column="model",
+            sample_rows=frame[frame["model"].isna()].head(5).to_dict("records"),
+        )
     kwh_per_1000 = raw.to_number(name, frame, "total_gpu_energy")
     stars = raw.to_number(name, frame, "energy_score")
     bad = ~(kwh_per_1000 > 0)
     if bad.any():
-        raise SourceFormatError(raw.source_id, name, f"{int(bad.sum())} row(s) without a positive energy",
-                                column="total_gpu_energy", sample_rows=frame[bad].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"{int(bad.sum())} row(s) without a positive energy",
+            column="total_gpu_energy",
+            sample_rows=frame[bad].head(5).to_dict("records"),
+        )
     # The published files list a few models twice with different values (two runs, e.g.
     # microsoft/swinv2-large-patch4-window12-192-22k in image_classification): both are kept, the
     # second as `#2`, since nothing says which run the leaderboard means.
     repeat = frame.groupby("model").cumcount()
     if (repeat > 0).any():
-        log.info("%s/%s: %d model(s) listed more than once; later rows kept as #2 ...", raw.source_id, name,
-                 int((repeat > 0).sum()))
+        log.info(
+            "%s/%s: %d model(s) listed more than once; later rows kept as #2 ...",
+            raw.source_id,
+            name,
+            int((repeat > 0).sum()),
+        )
     ids = (stem + "/" + frame["model"]).where(repeat == 0, stem + "/" + frame["model"] + "#" + (repeat + 1).astype(str))
     task, unit = TASKS[stem]
-    return pd.DataFrame({
-        "measurement_id": ids,
-        "model": frame["model"],
-        "model_name": None,
-        "total_params_billions": None,
-        "active_params_billions": None,
-        "architecture": None,
-        "task": task,
-        "task_as_published": stem,
-        "hardware": HARDWARE,
-        "gpu_count": 1.0,
-        "max_batch_size": None,
-        "avg_batch_size": None,
-        "precision": None,
-        "request_unit": unit,
-        "avg_output_tokens": None,
-        "energy_j_per_token": None,
-        "energy_wh_per_request": kwh_per_1000,
-        "energy_kwh_per_1000_queries": kwh_per_1000,
-        "avg_power_w": None,
-        "gco2e_per_request": None,
-        "measurement_scope": "gpu_only",
-        "energy_score_stars": stars,
-        "size_class": frame["class"].str.strip() if "class" in frame else None,
-        **{c: None for c in ("citation_publisher", "citation_title", "citation_url", "citation_published",
-                             "citation_locator", "citation_note", "via_url")},
-        "source_file": name,
-    })
+    return pd.DataFrame(
+        {
+            "measurement_id": ids,
+            "model": frame["model"],
+            "model_name": None,
+            "total_params_billions": None,
+            "active_params_billions": None,
+            "architecture": None,
+            "task": task,
+            "task_as_published": stem,
+            "hardware": HARDWARE,
+            "gpu_count": 1.0,
+            "max_batch_size": None,
+            "avg_batch_size": None,
+            "precision": None,
+            "request_unit": unit,
+            "avg_output_tokens": None,
+            "energy_j_per_token": None,
+            "energy_wh_per_request": kwh_per_1000,
+            "energy_kwh_per_1000_queries": kwh_per_1000,
+            "avg_power_w": None,
+            "gco2e_per_request": None,
+            "measurement_scope": "gpu_only",
+            "energy_score_stars": stars,
+            "size_class": frame["class"].str.strip() if "class" in frame else None,
+            **{
+                c: None
+                for c in (
+                    "citation_publisher",
+                    "citation_title",
+                    "citation_url",
+                    "citation_published",
+                    "citation_locator",
+                    "citation_note",
+                    "via_url",
+                )
+            },
+            "source_file": name,
+        }
+    )
 
 
 SOURCE = Source(
     id="ai_energy_score",
     title="Hugging Face AI Energy Score leaderboard data (v1): GPU energy per 1,000 queries on an H100",
-    publisher="AI Energy Score project (Hugging Face, Salesforce, Cohere, Carnegie Mellon University; "
-              "Luccioni et al.)",
+    publisher="AI Energy Score project (Hugging Face, Salesforce, Cohere, Carnegie Mellon University; Luccioni et al.)",
     license="no explicit data licence found (leaderboard data published openly on the Hugging Face Space; "
-            "AIEnergyScore code is Apache-2.0)",
+    "AIEnergyScore code is Apache-2.0)",
     homepage="https://huggingface.co/spaces/AIEnergyScore/Leaderboard",
     description="Measured GPU energy per 1,000 queries for open models on 10 tasks with the AI Energy Score "
-                "protocol on one NVIDIA H100 80GB, with 1-5 star ratings.",
+    "protocol on one NVIDIA H100 80GB, with 1-5 star ratings.",
     files=tuple(SourceFile(f"{stem}.csv", f"{_LIVE}/{stem}.csv", "csv") for stem in TASKS),
     parsers={"inference_energy_measurements": parse_inference_energy},
 )

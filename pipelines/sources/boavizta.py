@@ -51,13 +51,17 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     codes = [c for c in table.columns if c not in _META_COLUMNS]
     not_codes = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
     if not_codes:  # pandas renames a repeated column FRA to FRA.1
-        raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, f"zone columns {not_codes} are not three-letter codes",
-                                column=not_codes[0])
+        raise SourceFormatError(
+            raw.source_id, ELECTRICAL_MIX, f"zone columns {not_codes} are not three-letter codes", column=not_codes[0]
+        )
     names_rows = table[table["name"] == "country"]
     if len(names_rows) != 1:
-        raise SourceFormatError(raw.source_id, ELECTRICAL_MIX,
-                                f"expected one row of zone names (name = 'country'), found {len(names_rows)}",
-                                column="name")
+        raise SourceFormatError(
+            raw.source_id,
+            ELECTRICAL_MIX,
+            f"expected one row of zone names (name = 'country'), found {len(names_rows)}",
+            column="name",
+        )
     zone_names = names_rows.iloc[0].fillna("").str.strip()
 
     gwp = table[table["name"] == "gwp"]
@@ -65,43 +69,59 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
         raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, "no climate-change rows (name = 'gwp')", column="name")
     units = sorted(set(gwp["unit"].fillna("").str.strip()))
     if units != [_GWP_UNIT]:
-        raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, f"expected gwp in {_GWP_UNIT!r}, file says {units}",
-                                column="unit")
+        raise SourceFormatError(
+            raw.source_id, ELECTRICAL_MIX, f"expected gwp in {_GWP_UNIT!r}, file says {units}", column="unit"
+        )
     # Error samples show which row it is, not all of its zone columns.
     described = gwp[["source", "priority", "reference_year"]]
     priority = raw.to_number(ELECTRICAL_MIX, described, "priority")
     years = gwp["reference_year"].map(_latest_year)
     for column, parsed in (("priority", priority), ("reference_year", years)):
         if parsed.isna().any():
-            raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, f"gwp row without a {column}", column=column,
-                                    sample_rows=described[parsed.isna()].to_dict("records"))
+            raise SourceFormatError(
+                raw.source_id,
+                ELECTRICAL_MIX,
+                f"gwp row without a {column}",
+                column=column,
+                sample_rows=described[parsed.isna()].to_dict("records"),
+            )
 
-    values = pd.DataFrame({code: raw.to_number(ELECTRICAL_MIX, gwp[[*described.columns, code]], code)
-                           for code in codes})
+    values = pd.DataFrame(
+        {code: raw.to_number(ELECTRICAL_MIX, gwp[[*described.columns, code]], code) for code in codes}
+    )
     # An empty cell, or 0 (no grid emits nothing), means the row has no value for that zone.
     values = values.where(values != 0)
-    candidates = (values.assign(priority=priority, year=years, source=gwp["source"].fillna(""))
-                  .melt(id_vars=["priority", "year", "source"], var_name="code", value_name="kg_per_kwh")
-                  .dropna(subset=["kg_per_kwh"]))
+    candidates = (
+        values.assign(priority=priority, year=years, source=gwp["source"].fillna(""))
+        .melt(id_vars=["priority", "year", "source"], var_name="code", value_name="kg_per_kwh")
+        .dropna(subset=["kg_per_kwh"])
+    )
     if candidates.empty:
         raise SourceFormatError(raw.source_id, ELECTRICAL_MIX, "no gwp row has a value for any zone", column="name")
     chosen = candidates[candidates["priority"] == candidates.groupby("code")["priority"].transform("min")]
     tied = chosen.duplicated("code", keep=False)
     if tied.any():
-        raise SourceFormatError(raw.source_id, ELECTRICAL_MIX,
-                                "two gwp rows of the same priority give a value for the same zone",
-                                column=chosen.loc[tied, "code"].iloc[0], sample_rows=chosen[tied].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            ELECTRICAL_MIX,
+            "two gwp rows of the same priority give a value for the same zone",
+            column=chosen.loc[tied, "code"].iloc[0],
+            sample_rows=chosen[tied].to_dict("records"),
+        )
 
     zone_ids, zone_types = zip(*(_zone(code, zone_names[code]) for code in chosen["code"]), strict=True)
-    return pd.DataFrame({
-        "zone_id": zone_ids,
-        "zone_name": [zone_names[code] for code in chosen["code"]],
-        "zone_type": zone_types,
-        "year": chosen["year"].astype("int64"),
-        "gco2e_per_kwh": chosen["kg_per_kwh"] * KG_TO_G,
-        "basis": [_basis(source) for source in chosen["source"]],
-        "source_file": ELECTRICAL_MIX,
-    }, index=chosen.index).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": [zone_names[code] for code in chosen["code"]],
+            "zone_type": zone_types,
+            "year": chosen["year"].astype("int64"),
+            "gco2e_per_kwh": chosen["kg_per_kwh"] * KG_TO_G,
+            "basis": [_basis(source) for source in chosen["source"]],
+            "source_file": ELECTRICAL_MIX,
+        },
+        index=chosen.index,
+    ).reset_index(drop=True)
 
 
 def _zone(code: str, name: str) -> tuple[str, str]:
@@ -123,8 +143,19 @@ def _basis(source: str) -> str:
 
 GPU_SPECS = "gpu_specs.csv"
 FACTORS = "factors.yml"
-_GPU_SPEC_COLUMNS = ["name", "number", "vram", "die_surface", "pwb_surface", "distance_boat", "distance_truck",
-                     "distance_plane", "mass_casing", "mass_heatsink", "mass"]
+_GPU_SPEC_COLUMNS = [
+    "name",
+    "number",
+    "vram",
+    "die_surface",
+    "pwb_surface",
+    "distance_boat",
+    "distance_truck",
+    "distance_plane",
+    "mass_casing",
+    "mass_heatsink",
+    "mass",
+]
 # What the cradle-to-gate model needs; a GPU lacking one is left out (Boavizta would use its
 # default "Large GPU" archetype instead, which would not describe that GPU).
 _EMBODIED_INPUTS = ["number", "vram", "die_surface", "pwb_surface", "mass_casing", "mass_heatsink", "mass"]
@@ -142,8 +173,15 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     """gpu_specs.csv: memory and card mass per GPU. Its die_surface is the loss-adjusted effective
     wafer area Boavizta models with, not the die's area, so die_area_mm2 stays empty."""
     gpus = _gpu_specs(raw)
-    specs = pd.DataFrame({"model": gpus["name"], "kind": gpus["name"].map(hardware.infer_kind),
-                          "memory_gb": gpus["vram"], "mass_kg": gpus["mass"], "reference": gpus["source"]})
+    specs = pd.DataFrame(
+        {
+            "model": gpus["name"],
+            "kind": gpus["name"].map(hardware.infer_kind),
+            "memory_gb": gpus["vram"],
+            "mass_kg": gpus["mass"],
+            "reference": gpus["source"],
+        }
+    )
     return finish_specs(specs, GPU_SPECS)
 
 
@@ -158,30 +196,34 @@ def parse_hardware_embodied(raw: RawSource) -> pd.DataFrame:
     gpus = _gpu_specs(raw)
     incomplete = gpus[_EMBODIED_INPUTS].isna().any(axis=1)
     for name in gpus.loc[incomplete, "name"]:
-        log.warning("boavizta: %s '%s': left out of the embodied model, lacking one of %s", GPU_SPECS, name,
-                    _EMBODIED_INPUTS)
+        log.warning(
+            "boavizta: %s '%s': left out of the embodied model, lacking one of %s", GPU_SPECS, name, _EMBODIED_INPUTS
+        )
     gpus = gpus[~incomplete]
     rows = []
     for spec in gpus.to_dict("records"):
         result = embodied.boavizta_gpu_embodied(spec, manufacture, distribution, end_of_life)
         terms = ", ".join(f"{component} {value:.2f}" for component, value in result.terms_kgco2e.items())
-        rows.append({
-            "item": f"{spec['name']} (Boavizta GPU model)",
-            "canonical_model": hardware.canonical_model(spec["name"]),
-            "embodied_kgco2e": result.cradle_to_gate_kgco2e,
-            "boundary": "cradle-to-gate (manufacture incl. upstream transport; excludes distribution, use, "
-                        "end of life)",
-            "method": "BoaviztAPI GPU component model: factors.yml gpu gwp factors x gpu_specs.csv casing and "
-                      "heatsink mass, PWB area, effective die area, VRAM die area",
-            "method_type": "parametric_model",
-            "citation_note": f"kg CO2e by component: {terms}. Boavizta's other embedded terms, not included: "
-                    f"distribution {result.distribution_kgco2e:.2f}, end of life {result.end_of_life_kgco2e:.2f}.",
-            "source_file": GPU_SPECS,
-        })
+        rows.append(
+            {
+                "item": f"{spec['name']} (Boavizta GPU model)",
+                "canonical_model": hardware.canonical_model(spec["name"]),
+                "embodied_kgco2e": result.cradle_to_gate_kgco2e,
+                "boundary": "cradle-to-gate (manufacture incl. upstream transport; excludes distribution, use, "
+                "end of life)",
+                "method": "BoaviztAPI GPU component model: factors.yml gpu gwp factors x gpu_specs.csv casing and "
+                "heatsink mass, PWB area, effective die area, VRAM die area",
+                "method_type": "parametric_model",
+                "citation_note": f"kg CO2e by component: {terms}. Boavizta's other embedded terms, not included: "
+                f"distribution {result.distribution_kgco2e:.2f}, end of life {result.end_of_life_kgco2e:.2f}.",
+                "source_file": GPU_SPECS,
+            }
+        )
     if not rows:
         raise SourceFormatError(raw.source_id, GPU_SPECS, f"no GPU has all of {_EMBODIED_INPUTS}")
-    return pd.DataFrame(rows).assign(citation_publisher=None, citation_title=None, citation_url=None,
-                                       citation_published=None)
+    return pd.DataFrame(rows).assign(
+        citation_publisher=None, citation_title=None, citation_url=None, citation_published=None
+    )
 
 
 SOURCE = Source(
@@ -191,16 +233,19 @@ SOURCE = Source(
     license="AGPL-3.0 (repository licence; factors cite ADEME Base IMPACTS, Ember, and LCA studies)",
     homepage="https://boavizta.org/",
     description="Multi-criteria impact factors: per-country electricity impacts (climate change, abiotic "
-                "resource depletion, primary energy ...) and manufacturing impact factors for server components "
-                "including GPUs, used to estimate embodied emissions.",
+    "resource depletion, primary energy ...) and manufacturing impact factors for server components "
+    "including GPUs, used to estimate embodied emissions.",
     files=(
         SourceFile(ELECTRICAL_MIX, f"{_RAW}/crowdsourcing/electrical_mix.csv", "csv", "2023-04-24"),
         SourceFile("gpu_specs.csv", f"{_RAW}/crowdsourcing/gpu_specs.csv", "csv", "2026-05-29"),
         SourceFile("gpu_archetypes.csv", f"{_RAW}/archetypes/components/gpu.csv", "csv", "2026-05-20"),
         SourceFile("factors.yml", f"{_RAW}/factors.yml", "yaml", "2026-05-20"),
     ),
-    parsers={"grid_carbon_intensity": parse_grid_intensity, "accelerator_specs": parse_accelerator_specs,
-             "hardware_embodied_emissions": parse_hardware_embodied},
+    parsers={
+        "grid_carbon_intensity": parse_grid_intensity,
+        "accelerator_specs": parse_accelerator_specs,
+        "hardware_embodied_emissions": parse_hardware_embodied,
+    },
     freshness=Freshness(1095, "Boavizta's factors change rarely"),
     priority={"grid_carbon_intensity": 9, "accelerator_specs": 3},
 )

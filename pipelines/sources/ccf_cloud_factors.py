@@ -69,8 +69,9 @@ _LINE = "_line"
 
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
-    return pd.concat([_grid_factors(raw, provider, name) for provider, name in GRID_FACTOR_FILES.items()],
-                     ignore_index=True)
+    return pd.concat(
+        [_grid_factors(raw, provider, name) for provider, name in GRID_FACTOR_FILES.items()], ignore_index=True
+    )
 
 
 def _grid_factors(raw: RawSource, provider: str, name: str) -> pd.DataFrame:
@@ -80,23 +81,31 @@ def _grid_factors(raw: RawSource, provider: str, name: str) -> pd.DataFrame:
 
     lost_point = frame[FACTOR_COLUMN].str.strip().str.match(_LOST_DECIMAL_POINT)
     for _, row in frame[lost_point].iterrows():
-        log.warning("ccf_cloud_factors: %s line %d: dropped region '%s': %s %r has no decimal point "
-                    "(a leading '0.' is missing as published; the intended value is not ours to guess)",
-                    name, row[_LINE], row["Region"], FACTOR_COLUMN, row[FACTOR_COLUMN])
+        log.warning(
+            "ccf_cloud_factors: %s line %d: dropped region '%s': %s %r has no decimal point "
+            "(a leading '0.' is missing as published; the intended value is not ours to guess)",
+            name,
+            row[_LINE],
+            row["Region"],
+            FACTOR_COLUMN,
+            row[FACTOR_COLUMN],
+        )
     frame = frame[~lost_point]
 
     regions = frame["Region"].str.strip()
     if provider == "azure":
         regions = regions.str.replace(r"\s+", "", regex=True)
-    return pd.DataFrame({
-        "zone_id": [zones.cloud_region_id(provider, region) for region in regions],
-        "zone_name": frame[location_column].str.strip(),
-        "zone_type": "cloud_region",
-        "year": FACTOR_YEAR,
-        "gco2e_per_kwh": raw.to_number(name, frame, FACTOR_COLUMN) * TONNES_PER_KWH_TO_G_PER_KWH,
-        "basis": frame["Source"].str.strip().str.lower().map(_BASIS_BY_SOURCE).fillna("unknown"),
-        "source_file": name,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": [zones.cloud_region_id(provider, region) for region in regions],
+            "zone_name": frame[location_column].str.strip(),
+            "zone_type": "cloud_region",
+            "year": FACTOR_YEAR,
+            "gco2e_per_kwh": raw.to_number(name, frame, FACTOR_COLUMN) * TONNES_PER_KWH_TO_G_PER_KWH,
+            "basis": frame["Source"].str.strip().str.lower().map(_BASIS_BY_SOURCE).fillna("unknown"),
+            "source_file": name,
+        }
+    ).reset_index(drop=True)
 
 
 def _read_rows(raw: RawSource, name: str) -> pd.DataFrame:
@@ -111,15 +120,17 @@ def _read_rows(raw: RawSource, name: str) -> pd.DataFrame:
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        extra = row[len(header):]
+        extra = row[len(header) :]
         if len(row) < len(header) or any(cell.strip() for cell in extra):
-            raise SourceFormatError(raw.source_id, name,
-                                    f"line {line} has {len(row)} fields but the header has {len(header)}",
-                                    sample_rows=[row])
+            raise SourceFormatError(
+                raw.source_id,
+                name,
+                f"line {line} has {len(row)} fields but the header has {len(header)}",
+                sample_rows=[row],
+            )
         if extra:
-            log.warning("ccf_cloud_factors: %s line %d: removed %d trailing empty field(s)",
-                        name, line, len(extra))
-        records.append([*row[:len(header)], line])
+            log.warning("ccf_cloud_factors: %s line %d: removed %d trailing empty field(s)", name, line, len(extra))
+        records.append([*row[: len(header)], line])
     if not records:
         raise SourceFormatError(raw.source_id, name, "CSV has a header but no rows")
     return pd.DataFrame(records, columns=[*header, _LINE])
@@ -127,21 +138,19 @@ def _read_rows(raw: RawSource, name: str) -> pd.DataFrame:
 
 SOURCE = Source(
     id="ccf_cloud_factors",
-    title="Cloud Carbon Footprint coefficients: grid emission factors per cloud region and per-vCPU "
-          "power coefficients",
+    title="Cloud Carbon Footprint coefficients: grid emission factors per cloud region and per-vCPU power coefficients",
     publisher="Cloud Carbon Footprint (Thoughtworks and contributors)",
     license="Apache-2.0",
     homepage="https://www.cloudcarbonfootprint.org/docs/methodology",
     description="Input and output tables of the CCF coefficients notebooks: grid emission factors for "
-                "AWS, Azure and GCP regions (metric tonnes CO2e per kWh) and min/max watts per vCPU by "
-                "CPU micro-architecture.",
+    "AWS, Azure and GCP regions (metric tonnes CO2e per kWh) and min/max watts per vCPU by "
+    "CPU micro-architecture.",
     files=(
         SourceFile(GRID_FACTOR_FILES["aws"], f"{_RAW}/data/{GRID_FACTOR_FILES['aws']}", "csv", "2021-10-29"),
         SourceFile(GRID_FACTOR_FILES["azure"], f"{_RAW}/data/{GRID_FACTOR_FILES['azure']}", "csv", "2023-04-06"),
         SourceFile(GRID_FACTOR_FILES["gcp"], f"{_RAW}/data/{GRID_FACTOR_FILES['gcp']}", "csv", "2021-10-29"),
         SourceFile("coefficients-aws-use.csv", f"{_RAW}/output/coefficients-aws-use.csv", "csv", "2026-04-24"),
-        SourceFile("coefficients-azure-use.csv", f"{_RAW}/output/coefficients-azure-use.csv", "csv",
-                   "2022-03-01"),
+        SourceFile("coefficients-azure-use.csv", f"{_RAW}/output/coefficients-azure-use.csv", "csv", "2022-03-01"),
         SourceFile("coefficients-gcp-use.csv", f"{_RAW}/output/coefficients-gcp-use.csv", "csv", "2026-04-24"),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},

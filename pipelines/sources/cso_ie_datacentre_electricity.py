@@ -50,9 +50,13 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
     by_label = {str(label).strip().lower(): code for code, label in labels.items()}
     all_code, dc_code = by_label.get("all metered electricity consumption"), by_label.get("data centres")
     if all_code is None or dc_code is None:
-        raise SourceFormatError(SOURCE_ID, FILE, f"categories 'All metered electricity consumption' and 'Data "
-                                                 f"centres' not both found; labels: {sorted(labels.values())}",
-                                column=category_dim)
+        raise SourceFormatError(
+            SOURCE_ID,
+            FILE,
+            f"categories 'All metered electricity consumption' and 'Data "
+            f"centres' not both found; labels: {sorted(labels.values())}",
+            column=category_dim,
+        )
     unit = _unit(dimensions)
     if unit != "GWh":
         raise SourceFormatError(SOURCE_ID, FILE, f"unit {unit!r}, expected GWh", column="STATISTIC")
@@ -62,8 +66,9 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
         for dim, size in reversed(list(zip(ids, sizes, strict=True))):
             remainder, position = divmod(remainder, size)
             coordinates[dim] = codes[dim][position]
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                  or not math.isfinite(value)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+        ):
             raise SourceFormatError(SOURCE_ID, FILE, f"non-numeric value {value!r} at index {index}", column="value")
         cells[(coordinates[time_id], coordinates[category_dim])] = value
     rows = []
@@ -74,18 +79,33 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
         datacentres, total = cells.get((period, dc_code)), cells.get((period, all_code))
         if datacentres is None:
             continue
-        rows.append({
-            "zone_id": "IRL", "zone_name": "Ireland", "zone_type": "country",
-            "year": int(match[1]), "quarter": int(match[2]), "basis": "metered", "scenario": None,
-            "scope": "data centres",
-            "electricity_twh_low": None, "electricity_twh_central": datacentres / GWH_PER_TWH,
-            "electricity_twh_high": None, "share_of_demand_pct_low": None,
-            "share_of_demand_pct_central": 100 * datacentres / total if total else None,
-            "share_of_demand_pct_high": None,
-            "series": SERIES, "source_file": FILE,
-            "citation_publisher": None, "citation_title": None, "citation_url": None, "citation_published": None,
-            "citation_locator": None, "citation_note": None, "via_url": None,
-        })
+        rows.append(
+            {
+                "zone_id": "IRL",
+                "zone_name": "Ireland",
+                "zone_type": "country",
+                "year": int(match[1]),
+                "quarter": int(match[2]),
+                "basis": "metered",
+                "scenario": None,
+                "scope": "data centres",
+                "electricity_twh_low": None,
+                "electricity_twh_central": datacentres / GWH_PER_TWH,
+                "electricity_twh_high": None,
+                "share_of_demand_pct_low": None,
+                "share_of_demand_pct_central": 100 * datacentres / total if total else None,
+                "share_of_demand_pct_high": None,
+                "series": SERIES,
+                "source_file": FILE,
+                "citation_publisher": None,
+                "citation_title": None,
+                "citation_url": None,
+                "citation_published": None,
+                "citation_locator": None,
+                "citation_note": None,
+                "via_url": None,
+            }
+        )
     if not rows:
         raise SourceFormatError(SOURCE_ID, FILE, "no data-centre values")
     frame = pd.DataFrame(rows)
@@ -97,8 +117,9 @@ def _codes(dimension, name: str, size: int) -> list[str]:
     if isinstance(index, dict):
         index = [code for code, _ in sorted(index.items(), key=lambda item: item[1])]
     if not isinstance(index, list) or len(index) != size:
-        raise SourceFormatError(SOURCE_ID, FILE, f"dimension '{name}' has no category index of {size} codes",
-                                column=name)
+        raise SourceFormatError(
+            SOURCE_ID, FILE, f"dimension '{name}' has no category index of {size} codes", column=name
+        )
     return index
 
 
@@ -117,7 +138,7 @@ SOURCE = Source(
     license="CC BY 4.0 (Source: CSO Ireland, table MEC02)",
     homepage="https://www.cso.ie/en/statistics/energy/datacentresmeteredelectricityconsumption/",
     description="Metered electricity consumption of data centres in Ireland by quarter since 2015, with their share "
-                "of all metered electricity consumption.",
+    "of all metered electricity consumption.",
     # No sha256 pin: the recorded copy was reconstructed from a search index (SOURCE.toml caveat),
     # and the CSO revises the table.
     files=(SourceFile(FILE, URL, "json", headers={"Accept": "application/json"}, max_bytes=5_000_000),),

@@ -24,8 +24,9 @@ COLUMNS = ["parameter", "applies_to", *VALUES, "unit", *CITED_AS, "via_url"]
 
 def parse_calculation_defaults(raw: RawSource) -> pd.DataFrame:
     frame = read_curated(raw, FILE, COLUMNS).rename(columns={column: f"citation_{column}" for column in CITED_AS})
-    return frame.assign(**{column: raw.to_number(FILE, frame, column) for column in VALUES},
-                        source_file=FILE).reset_index(drop=True)
+    return frame.assign(
+        **{column: raw.to_number(FILE, frame, column) for column in VALUES}, source_file=FILE
+    ).reset_index(drop=True)
 
 
 SOURCE = Source(

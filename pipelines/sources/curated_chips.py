@@ -36,13 +36,28 @@ _BOOLEAN = {"true": True, "false": False}
 
 
 def parse_shipments(raw: RawSource) -> pd.DataFrame:
-    columns = ["vendor", "product_family", "period", "metric", "units_low", "units_high", "unit", "is_forecast",
-               *BASIC_CITATION, "via_url"]
+    columns = [
+        "vendor",
+        "product_family",
+        "period",
+        "metric",
+        "units_low",
+        "units_high",
+        "unit",
+        "is_forecast",
+        *BASIC_CITATION,
+        "via_url",
+    ]
     frame = read_curated(raw, SHIPMENTS, columns)
     forecast = frame["is_forecast"].str.lower().map(_BOOLEAN)
     if forecast.isna().any():
-        raise SourceFormatError(raw.source_id, SHIPMENTS, "is_forecast must be true or false", column="is_forecast",
-                                sample_rows=frame[forecast.isna()].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            SHIPMENTS,
+            "is_forecast must be true or false",
+            column="is_forecast",
+            sample_rows=frame[forecast.isna()].to_dict("records"),
+        )
     return frame.assign(
         units_low=raw.to_number(SHIPMENTS, frame, "units_low"),
         units_high=raw.to_number(SHIPMENTS, frame, "units_high"),
@@ -58,18 +73,32 @@ def parse_embodied(raw: RawSource) -> pd.DataFrame:
     # A key must be what canonical_model() makes of it, or it would never join accelerator_specs.
     not_canonical = keys.notna() & (keys != keys.map(lambda k: hardware.canonical_model(k) if pd.notna(k) else k))
     if not_canonical.any():
-        raise SourceFormatError(raw.source_id, EMBODIED, "canonical_model is not a canonical key",
-                                column="canonical_model", sample_rows=frame[not_canonical].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            EMBODIED,
+            "canonical_model is not a canonical key",
+            column="canonical_model",
+            sample_rows=frame[not_canonical].to_dict("records"),
+        )
     return frame.assign(embodied_kgco2e=raw.to_number(EMBODIED, frame, "embodied_kgco2e"), source_file=EMBODIED)
 
 
 def parse_specs(raw: RawSource) -> pd.DataFrame:
-    numbers = ["tdp_w", "memory_gb", "release_year", "peak_tflops_fp32", "peak_tflops_fp16", "process_nm",
-               "die_area_mm2"]
-    frame = read_curated(raw, SPECS, ["model", "kind", *numbers, "citation_publisher", "citation_title", "citation_url",
-                                      "citation_note"])
-    specs = frame[["model", "kind"]].assign(**{column: raw.to_number(SPECS, frame, column) for column in numbers},
-                                            reference=frame["citation_url"])
+    numbers = [
+        "tdp_w",
+        "memory_gb",
+        "release_year",
+        "peak_tflops_fp32",
+        "peak_tflops_fp16",
+        "process_nm",
+        "die_area_mm2",
+    ]
+    frame = read_curated(
+        raw, SPECS, ["model", "kind", *numbers, "citation_publisher", "citation_title", "citation_url", "citation_note"]
+    )
+    specs = frame[["model", "kind"]].assign(
+        **{column: raw.to_number(SPECS, frame, column) for column in numbers}, reference=frame["citation_url"]
+    )
     return finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
 
 
@@ -77,8 +106,8 @@ def parse_sales_assumptions(raw: RawSource) -> pd.DataFrame:
     numbers = ["first_year", "last_year", "value_low", "value_central", "value_high"]
     frame = read_curated(raw, SALES_ASSUMPTIONS, ["vendor", "parameter", *numbers, *CITATION])
     return frame[["vendor", "parameter", *CITATION]].assign(
-        **{column: raw.to_number(SALES_ASSUMPTIONS, frame, column) for column in numbers},
-        source_file=SALES_ASSUMPTIONS)
+        **{column: raw.to_number(SALES_ASSUMPTIONS, frame, column) for column in numbers}, source_file=SALES_ASSUMPTIONS
+    )
 
 
 SOURCE = Source(
@@ -88,16 +117,20 @@ SOURCE = Source(
     license="CC-BY-4.0 (compilation); each figure belongs to its cited publisher",
     homepage="https://github.com/aifootprint/aifootprint/tree/main/pipelines/curated",
     description="Hand-compiled, cited estimates of AI-accelerator shipments and data-centre revenue, and of the "
-                "manufacturing emissions of accelerators (manufacturer PCFs, LCA studies), and datasheet "
-                "specifications of accelerators the open datasets lack.",
+    "manufacturing emissions of accelerators (manufacturer PCFs, LCA studies), and datasheet "
+    "specifications of accelerators the open datasets lack.",
     files=(
         SourceFile(SHIPMENTS, f"pipelines/curated/{SHIPMENTS}", "csv", COMPILED),
         SourceFile(EMBODIED, f"pipelines/curated/{EMBODIED}", "csv", COMPILED),
         SourceFile(SPECS, f"pipelines/curated/{SPECS}", "csv", COMPILED),
         SourceFile(SALES_ASSUMPTIONS, f"pipelines/curated/{SALES_ASSUMPTIONS}", "csv", "2026-12-01"),
     ),
-    parsers={"accelerator_shipments": parse_shipments, "hardware_embodied_emissions": parse_embodied,
-             "accelerator_specs": parse_specs, "accelerator_sales_assumptions": parse_sales_assumptions},
+    parsers={
+        "accelerator_shipments": parse_shipments,
+        "hardware_embodied_emissions": parse_embodied,
+        "accelerator_specs": parse_specs,
+        "accelerator_sales_assumptions": parse_sales_assumptions,
+    },
     curated=True,
     priority={"accelerator_specs": 5},
 )

@@ -34,11 +34,18 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
         elif zones.normalise_alpha3(zone_id) == zone_id:
             zone_types.append("country")
         else:
-            raise SourceFormatError(SOURCE_ID, FILE, f"zone_id {zone_id!r} is neither ISO 3166-1 alpha-3 nor WLD or "
-                                                     "AGG-<NAME>", column="zone_id")
+            raise SourceFormatError(
+                SOURCE_ID,
+                FILE,
+                f"zone_id {zone_id!r} is neither ISO 3166-1 alpha-3 nor WLD or AGG-<NAME>",
+                column="zone_id",
+            )
     out = frame[["zone_id", "zone_name", "basis", "scenario", "scope", "series", *CITATION]].assign(
-        zone_type=zone_types, year=raw.to_number(FILE, frame, "year"),
-        quarter=pd.array([None] * len(frame), dtype="Int64"), source_file=FILE)
+        zone_type=zone_types,
+        year=raw.to_number(FILE, frame, "year"),
+        quarter=pd.array([None] * len(frame), dtype="Int64"),
+        source_file=FILE,
+    )
     for column in RANGES:
         out[column] = raw.to_number(FILE, frame, column)
     return out.reset_index(drop=True)
@@ -51,7 +58,7 @@ SOURCE = Source(
     license="MIT for the compilation; each figure belongs to the publication cited on its row",
     homepage="pipelines/curated/ in the aifootprint repository",
     description="World and US data-centre electricity estimates and projections with publisher, report, section, "
-                "scenario and low/central/high where the publisher gives a range.",
+    "scenario and low/central/high where the publisher gives a range.",
     files=(SourceFile(FILE, f"pipelines/curated/{FILE}", "csv", DATA_AS_OF),),
     parsers={"datacenter_electricity": parse_datacenter_electricity},
     curated=True,

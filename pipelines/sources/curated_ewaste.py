@@ -41,38 +41,44 @@ def _parse(raw: RawSource, name: str) -> pd.DataFrame:
             zone_types.append("country")
             zone_names.append(zones.country_name(zone_id))
         else:
-            raise SourceFormatError(SOURCE_ID, name, f"zone_id {zone_id!r} is neither ISO 3166-1 alpha-3 nor an "
-                                                     "aggregate id (WLD, EU27, AGG-<NAME>)", column="zone_id")
+            raise SourceFormatError(
+                SOURCE_ID,
+                name,
+                f"zone_id {zone_id!r} is neither ISO 3166-1 alpha-3 nor an aggregate id (WLD, EU27, AGG-<NAME>)",
+                column="zone_id",
+            )
     metric = frame["metric"]
-    return pd.DataFrame({
-        "zone_id": frame["zone_id"],
-        "zone_name": zone_names,
-        "zone_type": zone_types,
-        "year": raw.to_number(name, frame, "year"),
-        "metric": metric,
-        "category": TOTAL_CATEGORY,
-        "value": raw.to_number(name, frame, "value"),
-        "flag": None,
-        "rate_definition": metric.map(RATE_DEFINITION_BY_METRIC),
-        "unit": frame["unit"],
-        # Two editions of a report may both project the same year; the publisher (which names
-        # the edition) tells their rows apart.
-        "series": frame["citation_publisher"],
-        "source_file": name,
-        **frame[BASIC_CITATION],
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": frame["zone_id"],
+            "zone_name": zone_names,
+            "zone_type": zone_types,
+            "year": raw.to_number(name, frame, "year"),
+            "metric": metric,
+            "category": TOTAL_CATEGORY,
+            "value": raw.to_number(name, frame, "value"),
+            "flag": None,
+            "rate_definition": metric.map(RATE_DEFINITION_BY_METRIC),
+            "unit": frame["unit"],
+            # Two editions of a report may both project the same year; the publisher (which names
+            # the edition) tells their rows apart.
+            "series": frame["citation_publisher"],
+            "source_file": name,
+            **frame[BASIC_CITATION],
+        }
+    )
 
 
 SOURCE = Source(
     id=SOURCE_ID,
     title="Curated e-waste headline figures (Global E-waste Monitor, generative-AI e-waste studies) and world "
-          "population (UN WPP)",
+    "population (UN WPP)",
     publisher="aifootprint (compiled from the publications cited on each row)",
     license="MIT for the compilation; each figure belongs to the publication cited on its row",
     homepage="https://ewastemonitor.info/",
     description="Global e-waste generated, documented collection and recycling, projections, e-waste from "
-                "generative-AI servers, and the UN World Population Prospects population used as the per-capita "
-                "denominator; one citation (publisher, title, URL, date, quoted passage) per row.",
+    "generative-AI servers, and the UN World Population Prospects population used as the per-capita "
+    "denominator; one citation (publisher, title, URL, date, quoted passage) per row.",
     files=(
         SourceFile(HEADLINES, f"pipelines/curated/{HEADLINES}", "csv", DATA_AS_OF),
         SourceFile(POPULATION, f"pipelines/curated/{POPULATION}", "csv", DATA_AS_OF),

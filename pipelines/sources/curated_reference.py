@@ -27,9 +27,11 @@ def parse_equivalences(raw: RawSource) -> pd.DataFrame:
 def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
     columns = ["scope", "entity", "year", "pue", *BASIC_CITATION]
     frame = read_curated(raw, DATACENTER_PUE, columns)
-    return frame.assign(year=raw.to_number(DATACENTER_PUE, frame, "year"),
-                        pue=raw.to_number(DATACENTER_PUE, frame, "pue"),
-                        source_file=DATACENTER_PUE)
+    return frame.assign(
+        year=raw.to_number(DATACENTER_PUE, frame, "year"),
+        pue=raw.to_number(DATACENTER_PUE, frame, "pue"),
+        source_file=DATACENTER_PUE,
+    )
 
 
 SOURCE = Source(
@@ -39,7 +41,7 @@ SOURCE = Source(
     license="MIT, as the aifootprint code (the compilation); each figure remains its cited publisher's",
     homepage="pipelines/curated/ in the aifootprint repository",
     description="Cited constants for comparisons (household electricity, per-capita emissions, cars, flights) "
-                "and industry/provider PUE figures, compiled by hand with one citation per row.",
+    "and industry/provider PUE figures, compiled by hand with one citation per row.",
     curated=True,
     files=(
         SourceFile(EQUIVALENCES, f"pipelines/curated/{EQUIVALENCES}", "csv", "2026-11-25"),

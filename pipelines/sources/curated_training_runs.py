@@ -16,8 +16,17 @@ from pipelines.sources._curated import BASIC_CITATION, read_curated
 
 RUNS = "ai_training_runs_curated.csv"
 _TEXT_COLUMNS = ["model", "organization", "hardware", "location", "zone_id"]
-_NUMBER_COLUMNS = ["year", "hardware_count", "training_hours", "gpu_hours", "power_w", "pue", "grid_gco2e_per_kwh",
-                   "reported_energy_mwh", "reported_tco2e"]
+_NUMBER_COLUMNS = [
+    "year",
+    "hardware_count",
+    "training_hours",
+    "gpu_hours",
+    "power_w",
+    "pue",
+    "grid_gco2e_per_kwh",
+    "reported_energy_mwh",
+    "reported_tco2e",
+]
 
 
 def parse_training_runs(raw: RawSource) -> pd.DataFrame:
@@ -40,7 +49,7 @@ SOURCE = Source(
     license="MIT, as the aifootprint code (the compilation); each figure remains its cited publisher's",
     homepage="pipelines/curated/ in the aifootprint repository",
     description="Training runs with their stated hardware, hours, power, PUE, grid intensity and reported "
-                "energy and emissions, compiled by hand from the publications cited on each row.",
+    "energy and emissions, compiled by hand from the publications cited on each row.",
     curated=True,
     files=(SourceFile(RUNS, f"pipelines/curated/{RUNS}", "csv", "2026-11-25"),),
     parsers={"ai_training_runs": parse_training_runs},

@@ -55,22 +55,29 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     unknown = ~is_world & countries.isna()
     if unknown.any():
         raise SourceFormatError(
-            raw.source_id, ELECTRICITY_MIXES,
+            raw.source_id,
+            ELECTRICITY_MIXES,
             f"{int(unknown.sum())} row(s) whose name is neither ISO 3166-1 alpha-3 nor {_WORLD_CODE}",
-            column="name", sample_rows=frame.loc[unknown].head(5).to_dict("records"))
+            column="name",
+            sample_rows=frame.loc[unknown].head(5).to_dict("records"),
+        )
 
     zone_ids = countries.where(~is_world, zones.aggregate_id(_WORLD_CODE))
-    return pd.DataFrame({
-        "zone_id": zone_ids.to_numpy(),
-        # The file carries codes only.
-        "zone_name": [("World" if world else zones.country_name(zone_id))
-                      for zone_id, world in zip(zone_ids, is_world, strict=True)],
-        "zone_type": is_world.map({True: "aggregate", False: "country"}).to_numpy(),
-        "year": [_data_year(zone_id) for zone_id in zone_ids],
-        "gco2e_per_kwh": (gwp_kg * KG_TO_G).to_numpy(),
-        "basis": "lifecycle",
-        "source_file": ELECTRICITY_MIXES,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": zone_ids.to_numpy(),
+            # The file carries codes only.
+            "zone_name": [
+                ("World" if world else zones.country_name(zone_id))
+                for zone_id, world in zip(zone_ids, is_world, strict=True)
+            ],
+            "zone_type": is_world.map({True: "aggregate", False: "country"}).to_numpy(),
+            "year": [_data_year(zone_id) for zone_id in zone_ids],
+            "gco2e_per_kwh": (gwp_kg * KG_TO_G).to_numpy(),
+            "basis": "lifecycle",
+            "source_file": ELECTRICITY_MIXES,
+        }
+    )
 
 
 SOURCE = Source(
@@ -80,13 +87,15 @@ SOURCE = Source(
     license="MPL-2.0",
     homepage="https://ecologits.ai/latest/methodology/llm_inference/",
     description="Per-country electricity-mix impact factors EcoLogits uses for generative-AI "
-                "inference: GWP from Our World in Data, ADPe and PE from ADEME Base Empreinte, "
-                "off-site WUE per the World Resources Institute methodology.",
+    "inference: GWP from Our World in Data, ADPe and PE from ADEME Base Empreinte, "
+    "off-site WUE per the World Resources Institute methodology.",
     files=(
-        SourceFile(ELECTRICITY_MIXES,
-                   f"https://raw.githubusercontent.com/genai-impact/ecologits/{_COMMIT}/"
-                   "ecologits/data/electricity_mixes.csv",
-                   "csv", "2025-09-08"),
+        SourceFile(
+            ELECTRICITY_MIXES,
+            f"https://raw.githubusercontent.com/genai-impact/ecologits/{_COMMIT}/ecologits/data/electricity_mixes.csv",
+            "csv",
+            "2025-09-08",
+        ),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
     freshness=Freshness(550, "EcoLogits follows OWID's yearly release"),

@@ -42,41 +42,49 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     regions = frame["Region"].str.strip()
     unknown = ~(regions.eq(_NATIONAL_ROW) | regions.str.match(_SUBREGION_ACRONYM))
     if unknown.any():
-        raise SourceFormatError("egrid", SUBREGION_RATES,
-                                f"{int(unknown.sum())} Region value(s) are neither 'US' nor an eGRID acronym",
-                                column="Region", sample_rows=frame.loc[unknown].head(5).to_dict("records"))
+        raise SourceFormatError(
+            "egrid",
+            SUBREGION_RATES,
+            f"{int(unknown.sum())} Region value(s) are neither 'US' nor an eGRID acronym",
+            column="Region",
+            sample_rows=frame.loc[unknown].head(5).to_dict("records"),
+        )
 
     national = regions.eq(_NATIONAL_ROW)
-    return pd.DataFrame({
-        "zone_id": regions.where(~national, "USA"),
-        "zone_name": regions,
-        "zone_type": national.map({True: "country", False: "subregion"}),
-        "year": raw.to_number(SUBREGION_RATES, frame, "Year"),
-        "gco2e_per_kwh": raw.to_number(SUBREGION_RATES, frame, rate_column) * LB_PER_MWH_TO_G_PER_KWH,
-        "basis": "direct",
-        "source_file": SUBREGION_RATES,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": regions.where(~national, "USA"),
+            "zone_name": regions,
+            "zone_type": national.map({True: "country", False: "subregion"}),
+            "year": raw.to_number(SUBREGION_RATES, frame, "Year"),
+            "gco2e_per_kwh": raw.to_number(SUBREGION_RATES, frame, rate_column) * LB_PER_MWH_TO_G_PER_KWH,
+            "basis": "direct",
+            "source_file": SUBREGION_RATES,
+        }
+    ).reset_index(drop=True)
 
 
 def _rate_column(frame: pd.DataFrame) -> str:
     matches = [c for c in frame.columns if _RATE_COLUMN.match(c)]
     if len(matches) != 1:
-        raise SourceFormatError("egrid", SUBREGION_RATES,
-                                f"expected one 'CO2 total output emission rate (lb/MWh) ...' column, "
-                                f"found {matches}; columns present: {list(frame.columns)}",
-                                column="CO2 total output emission rate (lb/MWh)")
+        raise SourceFormatError(
+            "egrid",
+            SUBREGION_RATES,
+            f"expected one 'CO2 total output emission rate (lb/MWh) ...' column, "
+            f"found {matches}; columns present: {list(frame.columns)}",
+            column="CO2 total output emission rate (lb/MWh)",
+        )
     return matches[0]
 
 
 SOURCE = Source(
     id="egrid",
-    title="US EPA eGRID2022 subregion CO2 total output emission rates (eGRID Data Explorer export) "
-          "and US summary",
+    title="US EPA eGRID2022 subregion CO2 total output emission rates (eGRID Data Explorer export) and US summary",
     publisher="US Environmental Protection Agency (files in EPA's own USEPA/ggcapdthemes repository)",
     license="Public domain (US federal government work); repository MIT",
     homepage="https://www.epa.gov/egrid",
     description="eGRID2022 CO2 total output emission rate (lb/MWh) for the 27 eGRID subregions and the "
-                "US; plus a US-level summary (capacity, net generation, resource mix) for 2019-2023.",
+    "US; plus a US-level summary (capacity, net generation, resource mix) for 2019-2023.",
     files=(
         SourceFile(SUBREGION_RATES, f"{_RAW}/{SUBREGION_RATES}", "csv", "2025-02-18"),
         SourceFile(US_SUMMARY, f"{_RAW}/summary_data_for_ggplot.xlsx", "xlsx", "2025-02-11"),

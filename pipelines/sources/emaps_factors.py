@@ -22,8 +22,22 @@ _COMMIT = "b354f28aad434182bf591c51481e7eded62306cf"
 DEFAULTS = "defaults.yaml"
 BASES = ("direct", "lifecycle")
 # Electricity Maps' production modes are the project's technology vocabulary (schemas/grid_extras.py).
-MODES = ("battery charge", "battery discharge", "biomass", "coal", "gas", "geothermal", "hydro", "hydro charge",
-         "hydro discharge", "nuclear", "oil", "solar", "unknown", "wind")
+MODES = (
+    "battery charge",
+    "battery discharge",
+    "biomass",
+    "coal",
+    "gas",
+    "geothermal",
+    "hydro",
+    "hydro charge",
+    "hydro discharge",
+    "nuclear",
+    "oil",
+    "solar",
+    "unknown",
+    "wind",
+)
 
 
 def parse_generation_emission_factors(raw: RawSource) -> pd.DataFrame:
@@ -32,13 +46,20 @@ def parse_generation_emission_factors(raw: RawSource) -> pd.DataFrame:
     for basis in BASES:
         modes = factors.get(basis)
         if not isinstance(modes, dict) or not modes:
-            raise SourceFormatError(raw.source_id, DEFAULTS, f"no '{basis}' factors under emissionFactors",
-                                    column=f"emissionFactors.{basis}")
+            raise SourceFormatError(
+                raw.source_id,
+                DEFAULTS,
+                f"no '{basis}' factors under emissionFactors",
+                column=f"emissionFactors.{basis}",
+            )
         for mode, entry in modes.items():
             if mode not in MODES:
-                raise SourceFormatError(raw.source_id, DEFAULTS,
-                                        f"unknown production mode '{mode}' (known: {', '.join(MODES)})",
-                                        column=f"emissionFactors.{basis}")
+                raise SourceFormatError(
+                    raw.source_id,
+                    DEFAULTS,
+                    f"unknown production mode '{mode}' (known: {', '.join(MODES)})",
+                    column=f"emissionFactors.{basis}",
+                )
             # A list means one factor per period, each valid from its `datetime`.
             entries = entry if isinstance(entry, list) else [entry]
             for item in entries:
@@ -50,20 +71,21 @@ def _emission_factors(raw: RawSource) -> dict:
     document = raw.yaml(DEFAULTS)
     factors = document.get("emissionFactors") if isinstance(document, dict) else None
     if not isinstance(factors, dict):
-        raise SourceFormatError(raw.source_id, DEFAULTS, "no 'emissionFactors' mapping at the top level",
-                                column="emissionFactors")
+        raise SourceFormatError(
+            raw.source_id, DEFAULTS, "no 'emissionFactors' mapping at the top level", column="emissionFactors"
+        )
     return factors
 
 
 def _row(raw: RawSource, basis: str, mode: str, item, *, dated: bool) -> dict:
     where = f"emissionFactors.{basis}.{mode}"
     if not isinstance(item, dict) or "value" not in item or not str(item.get("source") or "").strip():
-        raise SourceFormatError(raw.source_id, DEFAULTS, "expected {source, value}", column=where,
-                                sample_rows=[item])
+        raise SourceFormatError(raw.source_id, DEFAULTS, "expected {source, value}", column=where, sample_rows=[item])
     value = item["value"]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SourceFormatError(raw.source_id, DEFAULTS, f"non-numeric value {value!r}", column=where,
-                                sample_rows=[item])
+        raise SourceFormatError(
+            raw.source_id, DEFAULTS, f"non-numeric value {value!r}", column=where, sample_rows=[item]
+        )
     return {
         "technology": mode,
         "technology_as_published": mode,
@@ -85,8 +107,13 @@ def _valid_from(raw: RawSource, where: str, item: dict) -> dt.date:
     try:
         return dt.date.fromisoformat(str(stamp)[:10])
     except ValueError:
-        raise SourceFormatError(raw.source_id, DEFAULTS, f"time-varying factor without a valid datetime "
-                                f"({stamp!r})", column=where, sample_rows=[item]) from None
+        raise SourceFormatError(
+            raw.source_id,
+            DEFAULTS,
+            f"time-varying factor without a valid datetime ({stamp!r})",
+            column=where,
+            sample_rows=[item],
+        ) from None
 
 
 SOURCE = Source(
@@ -96,10 +123,14 @@ SOURCE = Source(
     license="AGPL-3.0 (repository licence; factor values cite IPCC 2014, BEIS 2021, EIA 2020, UK POST 2014)",
     homepage="https://github.com/electricitymaps/electricitymaps-contrib",
     description="Global default emission factors (gCO2eq/kWh) per production mode, direct and lifecycle, "
-                "each with its cited source; storage discharge factors per year.",
+    "each with its cited source; storage discharge factors per year.",
     files=(
-        SourceFile(DEFAULTS, f"https://raw.githubusercontent.com/electricitymaps/electricitymaps-contrib/"
-                             f"{_COMMIT}/config/defaults.yaml", "yaml", "2026-04-28"),
+        SourceFile(
+            DEFAULTS,
+            f"https://raw.githubusercontent.com/electricitymaps/electricitymaps-contrib/{_COMMIT}/config/defaults.yaml",
+            "yaml",
+            "2026-04-28",
+        ),
     ),
     parsers={"generation_emission_factors": parse_generation_emission_factors},
 )

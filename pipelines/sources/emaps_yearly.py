@@ -26,8 +26,7 @@ from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
 
 _COMMIT = "27cbe8328aeaad0824fb07b3640dc45b72228c7b"
-_RAW = (f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}"
-        "/data/output/electricity-maps")
+_RAW = f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}/data/output/electricity-maps"
 
 YEARS = range(2021, 2026)
 YEARLY_FILES = tuple(f"yearly_{year}.json" for year in YEARS)
@@ -37,6 +36,7 @@ EXPECTED_UNIT = "gCO2eq/kWh"
 _VALUE = "carbonIntensity.value"
 _UNIT = "carbonIntensity.unit"
 _ZONE_NAME = "zone.zoneName"
+
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     return pd.concat([_yearly(raw, name) for name in YEARLY_FILES], ignore_index=True)
@@ -49,9 +49,12 @@ def _yearly(raw: RawSource, name: str) -> pd.DataFrame:
     wrong_unit = frame[_UNIT] != EXPECTED_UNIT
     if wrong_unit.any():
         raise SourceFormatError(
-            raw.source_id, name,
+            raw.source_id,
+            name,
             f"expected unit {EXPECTED_UNIT!r}, {int(wrong_unit.sum())} zone(s) say otherwise",
-            column=_UNIT, sample_rows=frame.loc[wrong_unit].head(5).to_dict("records"))
+            column=_UNIT,
+            sample_rows=frame.loc[wrong_unit].head(5).to_dict("records"),
+        )
 
     values = raw.to_number(name, frame, _VALUE)
     # CO2.js writes the API's answer as is: a zone without data for the year loses its
@@ -61,16 +64,18 @@ def _yearly(raw: RawSource, name: str) -> pd.DataFrame:
     frame, values = frame[has_value], values[has_value]
 
     placed = [zones.electricitymaps_zone(key) for key in frame["zone_key"]]
-    staged = pd.DataFrame({
-        "zone_id": [zone_id for zone_id, _ in placed],
-        "zone_name": frame[_ZONE_NAME].fillna(frame["zone_key"]).to_numpy(),
-        "zone_type": [zone_type for _, zone_type in placed],
-        "year": year,
-        "gco2e_per_kwh": values.to_numpy(),
-        "basis": "lifecycle",
-        "source_file": name,
-        "zone_key": frame["zone_key"].to_numpy(),
-    })
+    staged = pd.DataFrame(
+        {
+            "zone_id": [zone_id for zone_id, _ in placed],
+            "zone_name": frame[_ZONE_NAME].fillna(frame["zone_key"]).to_numpy(),
+            "zone_type": [zone_type for _, zone_type in placed],
+            "year": year,
+            "gco2e_per_kwh": values.to_numpy(),
+            "basis": "lifecycle",
+            "source_file": name,
+            "zone_key": frame["zone_key"].to_numpy(),
+        }
+    )
     return _one_row_per_zone(raw, name, staged).drop(columns="zone_key")
 
 
@@ -85,13 +90,20 @@ def _zone_table(raw: RawSource, name: str) -> pd.DataFrame:
         if not isinstance(intensity, dict) or not isinstance(zone, (dict, type(None))):
             malformed.append(key)
             continue
-        records.append({"zone_key": key,
-                        **{f"zone.{k}": v for k, v in (zone or {}).items()},
-                        **{f"carbonIntensity.{k}": v for k, v in intensity.items()}})
+        records.append(
+            {
+                "zone_key": key,
+                **{f"zone.{k}": v for k, v in (zone or {}).items()},
+                **{f"carbonIntensity.{k}": v for k, v in intensity.items()},
+            }
+        )
     if malformed:
-        raise SourceFormatError(raw.source_id, name,
-                                f"{len(malformed)} zone(s) without a carbonIntensity object: {malformed[:5]}",
-                                column="carbonIntensity")
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"{len(malformed)} zone(s) without a carbonIntensity object: {malformed[:5]}",
+            column="carbonIntensity",
+        )
     frame = pd.DataFrame.from_records(records)
     raw.require_columns(name, frame, [_VALUE, _UNIT, _ZONE_NAME])
     return frame
@@ -108,9 +120,12 @@ def _one_row_per_zone(raw: RawSource, name: str, staged: pd.DataFrame) -> pd.Dat
     if len(conflicting):
         sample = staged[staged["zone_id"].isin(conflicting)].head(5).to_dict("records")
         raise SourceFormatError(
-            raw.source_id, name,
+            raw.source_id,
+            name,
             f"zone keys that map to the same zone_id carry different values: {list(conflicting)[:5]}",
-            column="zone_id", sample_rows=sample)
+            column="zone_id",
+            sample_rows=sample,
+        )
     return staged.drop_duplicates("zone_id", keep="first").reset_index(drop=True)
 
 
@@ -121,11 +136,12 @@ SOURCE = Source(
     license="ODbL-1.0 (Electricity Maps yearly data-portal datasets); CO2.js repository Apache-2.0",
     homepage="https://www.electricitymaps.com/data-portal",
     description="Yearly lifecycle carbon intensity (gCO2eq/kWh) for 352 Electricity Maps zones: "
-                "countries and sub-national zones (US balancing authorities, Australian states, "
-                "Nordic and Italian bidding zones ...), one file per year.",
+    "countries and sub-national zones (US balancing authorities, Australian states, "
+    "Nordic and Italian bidding zones ...), one file per year.",
     files=tuple(SourceFile(name, f"{_RAW}/{name}", "json", "2026-02-04") for name in YEARLY_FILES),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
-    freshness=Freshness(550, "Electricity Maps publishes each year's averages early the next year",
-                        one_file_per_year=True),
+    freshness=Freshness(
+        550, "Electricity Maps publishes each year's averages early the next year", one_file_per_year=True
+    ),
     priority={"grid_carbon_intensity": 3},
 )

@@ -27,12 +27,14 @@ _FIELDS = ["country_code", "country_or_region", "year", "emissions_intensity_gco
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     data = raw.json(AVERAGE_INTENSITIES)
     if not isinstance(data, dict) or not data:
-        raise SourceFormatError(raw.source_id, AVERAGE_INTENSITIES,
-                                "expected a non-empty JSON object keyed by country code or region name")
+        raise SourceFormatError(
+            raw.source_id, AVERAGE_INTENSITIES, "expected a non-empty JSON object keyed by country code or region name"
+        )
     not_objects = [key for key, entry in data.items() if not isinstance(entry, dict)]
     if not_objects:
-        raise SourceFormatError(raw.source_id, AVERAGE_INTENSITIES,
-                                f"{len(not_objects)} entry(ies) are not objects: {not_objects[:5]}")
+        raise SourceFormatError(
+            raw.source_id, AVERAGE_INTENSITIES, f"{len(not_objects)} entry(ies) are not objects: {not_objects[:5]}"
+        )
     frame = pd.DataFrame.from_dict(data, orient="index").rename_axis("key").reset_index()
     raw.require_columns(AVERAGE_INTENSITIES, frame, _FIELDS)
     values = raw.to_number(AVERAGE_INTENSITIES, frame, "emissions_intensity_gco2_per_kwh")
@@ -49,23 +51,28 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     unknown = (codes != "") & countries.isna()
     if unknown.any():
         raise SourceFormatError(
-            raw.source_id, AVERAGE_INTENSITIES,
+            raw.source_id,
+            AVERAGE_INTENSITIES,
             f"{int(unknown.sum())} entry(ies) with a country_code that is not ISO 3166-1 alpha-3 "
             "(add an alias to pipelines/zones.py)",
-            column="country_code", sample_rows=frame.loc[unknown].head(5).to_dict("records"))
+            column="country_code",
+            sample_rows=frame.loc[unknown].head(5).to_dict("records"),
+        )
 
     # Ember leaves country_code empty for regions (Africa, EU, G20, World ...).
     is_aggregate = codes == ""
     zone_ids = countries.where(~is_aggregate, frame["country_or_region"].map(zones.aggregate_id))
-    return pd.DataFrame({
-        "zone_id": zone_ids.to_numpy(),
-        "zone_name": frame["country_or_region"].to_numpy(),
-        "zone_type": is_aggregate.map({True: "aggregate", False: "country"}).to_numpy(),
-        "year": years.to_numpy(),
-        "gco2e_per_kwh": values.to_numpy(),
-        "basis": "lifecycle",
-        "source_file": AVERAGE_INTENSITIES,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": zone_ids.to_numpy(),
+            "zone_name": frame["country_or_region"].to_numpy(),
+            "zone_type": is_aggregate.map({True: "aggregate", False: "country"}).to_numpy(),
+            "year": years.to_numpy(),
+            "gco2e_per_kwh": values.to_numpy(),
+            "basis": "lifecycle",
+            "source_file": AVERAGE_INTENSITIES,
+        }
+    )
 
 
 SOURCE = Source(
@@ -75,12 +82,15 @@ SOURCE = Source(
     license="CC-BY-4.0 (Ember data); CO2.js repository Apache-2.0",
     homepage="https://ember-energy.org/data/yearly-electricity-data/",
     description="One latest-year lifecycle grid intensity (gCO2e/kWh) per country or region from "
-                "Ember's yearly electricity data, keyed by ISO 3166-1 alpha-3 (regions by name).",
+    "Ember's yearly electricity data, keyed by ISO 3166-1 alpha-3 (regions by name).",
     files=(
-        SourceFile(AVERAGE_INTENSITIES,
-                   f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}/"
-                   "data/output/average-intensities.json",
-                   "json", "2025-08-03"),
+        SourceFile(
+            AVERAGE_INTENSITIES,
+            f"https://raw.githubusercontent.com/thegreenwebfoundation/co2.js/{_COMMIT}/"
+            "data/output/average-intensities.json",
+            "json",
+            "2025-08-03",
+        ),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
     freshness=Freshness(550, "Ember publishes yearly electricity data every spring"),

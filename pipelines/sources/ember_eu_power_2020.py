@@ -43,18 +43,24 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     raw.require_columns(WORKBOOK, frame, ["Area", "Variable"])
     year_columns = {c: int(_YEAR_HEADER.match(c).group(1)) for c in frame.columns if _YEAR_HEADER.match(c)}
     if not year_columns:
-        raise SourceFormatError("ember_eu_power_2020", WORKBOOK,
-                                f"sheet '{INTENSITY_SHEET}' has no year columns; columns present: "
-                                f"{list(frame.columns)}", column="2000")
+        raise SourceFormatError(
+            "ember_eu_power_2020",
+            WORKBOOK,
+            f"sheet '{INTENSITY_SHEET}' has no year columns; columns present: {list(frame.columns)}",
+            column="2000",
+        )
 
     frame = frame[frame["Area"].notna()].copy()
     frame["Area"] = frame["Area"].astype(str).str.strip()
     other_variable = frame["Variable"].astype(str).str.strip() != INTENSITY_VARIABLE
     if other_variable.any():
-        raise SourceFormatError("ember_eu_power_2020", WORKBOOK,
-                                f"expected every Variable to be '{INTENSITY_VARIABLE}'",
-                                column="Variable",
-                                sample_rows=frame.loc[other_variable].head(5).to_dict("records"))
+        raise SourceFormatError(
+            "ember_eu_power_2020",
+            WORKBOOK,
+            f"expected every Variable to be '{INTENSITY_VARIABLE}'",
+            column="Variable",
+            sample_rows=frame.loc[other_variable].head(5).to_dict("records"),
+        )
 
     values = pd.DataFrame({column: raw.to_number(WORKBOOK, frame, column) for column in year_columns})
     values["Area"] = frame["Area"]
@@ -62,15 +68,17 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # A blank cell is a year the publisher has no figure for, not a row.
     long = long[long["gco2e_per_kwh"].notna()]
     zone = long["Area"].map(_zone)
-    return pd.DataFrame({
-        "zone_id": zone.str[0],
-        "zone_name": long["Area"],
-        "zone_type": zone.str[1],
-        "year": long["year_column"].map(year_columns),
-        "gco2e_per_kwh": long["gco2e_per_kwh"].astype(float),
-        "basis": "direct",
-        "source_file": WORKBOOK,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": zone.str[0],
+            "zone_name": long["Area"],
+            "zone_type": zone.str[1],
+            "year": long["year_column"].map(year_columns),
+            "gco2e_per_kwh": long["gco2e_per_kwh"].astype(float),
+            "basis": "direct",
+            "source_file": WORKBOOK,
+        }
+    ).reset_index(drop=True)
 
 
 def _zone(area: str) -> tuple[str, str]:
@@ -78,25 +86,32 @@ def _zone(area: str) -> tuple[str, str]:
         return zones.aggregate_id(area), "aggregate"
     iso3 = zones.iso3_from_name(area)
     if iso3 is None:
-        raise SourceFormatError("ember_eu_power_2020", WORKBOOK,
-                                f"Area '{area}' is neither a country nor a known aggregate "
-                                f"({', '.join(_AGGREGATE_AREAS)})", column="Area")
+        raise SourceFormatError(
+            "ember_eu_power_2020",
+            WORKBOOK,
+            f"Area '{area}' is neither a country nor a known aggregate ({', '.join(_AGGREGATE_AREAS)})",
+            column="Area",
+        )
     return iso3, "country"
 
 
 SOURCE = Source(
     id="ember_eu_power_2020",
     title="Ember / Agora Energiewende: Europe's Power Sector in 2020 (EU electricity data and carbon "
-          "intensities 2000-2020)",
+    "intensities 2000-2020)",
     publisher="Ember and Agora Energiewende (file vendored in owid/energy-data history)",
     license="CC-BY-SA-4.0 (Ember's licence for data published at the time; verify before redistribution)",
     homepage="https://ember-energy.org/latest-insights/eu-power-sector-2020/",
     description="EU-27 member states + UK: generation by fuel 2000-2020 and carbon intensity of "
-                "electricity generation (gCO2/kWh) per country per year.",
+    "electricity generation (gCO2/kWh) per country per year.",
     files=(
-        SourceFile(WORKBOOK,
-                   f"https://raw.githubusercontent.com/owid/energy-data/{_OWID_COMMIT}/scripts/input/"
-                   f"electricity-bp-ember/{WORKBOOK}", "xlsx", "2021-01-27"),
+        SourceFile(
+            WORKBOOK,
+            f"https://raw.githubusercontent.com/owid/energy-data/{_OWID_COMMIT}/scripts/input/"
+            f"electricity-bp-ember/{WORKBOOK}",
+            "xlsx",
+            "2021-01-27",
+        ),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
     freshness=Freshness(None, "a closed historical vintage (Europe's power sector in 2020)"),

@@ -30,8 +30,7 @@ from pipelines.sources._base import RawSource, Source, SourceFile
 
 log = logging.getLogger(__name__)
 
-_RAW = ("https://raw.githubusercontent.com/ember-climate/ember-data-api/02ce82d403b50d2cd2acd792505411088891b34e"
-        "/data")
+_RAW = "https://raw.githubusercontent.com/ember-climate/ember-data-api/02ce82d403b50d2cd2acd792505411088891b34e/data"
 COUNTRY_MONTHLY = "api_country_overview_monthly.csv"
 COUNTRY_YEARLY = "api_country_overview_yearly.csv"
 USA_MONTHLY = "api_overview_usa_monthly.csv"
@@ -47,8 +46,12 @@ def _place(raw: RawSource, name: str, frame: pd.DataFrame) -> tuple[pd.Series, p
     countries = codes.map(lambda code: zones.normalise_alpha3(code) if code else None)
     unknown = (codes != "") & countries.isna()
     if unknown.any():
-        raise SourceFormatError(raw.source_id, name, f"unknown country code(s) {sorted(codes[unknown].unique())[:5]} "
-                                "(add an alias to pipelines/zones.py)", column="country_code")
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"unknown country code(s) {sorted(codes[unknown].unique())[:5]} (add an alias to pipelines/zones.py)",
+            column="country_code",
+        )
     is_aggregate = codes == ""
     zone_ids = countries.where(~is_aggregate, frame["country_or_region"].map(zones.aggregate_id))
     return zone_ids, is_aggregate.map({True: "aggregate", False: "country"})
@@ -64,8 +67,13 @@ def _months(raw: RawSource, name: str, frame: pd.DataFrame) -> pd.Series:
     dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
     bad = dates.isna() | (dates.dt.day != 1)
     if bad.any():
-        raise SourceFormatError(raw.source_id, name, "date is not the first day of a month (YYYY-MM-01)",
-                                column="date", sample_rows=frame[bad].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            "date is not the first day of a month (YYYY-MM-01)",
+            column="date",
+            sample_rows=frame[bad].head(5).to_dict("records"),
+        )
     return dates
 
 
@@ -75,16 +83,24 @@ def parse_grid_intensity_monthly(raw: RawSource) -> pd.DataFrame:
 
 def _country_monthly(raw: RawSource) -> pd.DataFrame:
     name = COUNTRY_MONTHLY
-    frame = _read(raw, name, ["country_or_region", "country_code", "date", "demand_twh",
-                              "emissions_intensity_gco2_per_kwh"])
+    frame = _read(
+        raw, name, ["country_or_region", "country_code", "date", "demand_twh", "emissions_intensity_gco2_per_kwh"]
+    )
     dates = _months(raw, name, frame)
     zone_ids, zone_types = _place(raw, name, frame)
-    return pd.DataFrame({
-        "zone_id": zone_ids, "zone_name": frame["country_or_region"], "zone_type": zone_types,
-        "year": dates.dt.year, "month": dates.dt.month,
-        "gco2e_per_kwh": raw.to_number(name, frame, "emissions_intensity_gco2_per_kwh"),
-        "basis": BASIS, "demand_twh": raw.to_number(name, frame, "demand_twh"), "source_file": name,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": frame["country_or_region"],
+            "zone_type": zone_types,
+            "year": dates.dt.year,
+            "month": dates.dt.month,
+            "gco2e_per_kwh": raw.to_number(name, frame, "emissions_intensity_gco2_per_kwh"),
+            "basis": BASIS,
+            "demand_twh": raw.to_number(name, frame, "demand_twh"),
+            "source_file": name,
+        }
+    )
 
 
 def _usa_monthly(raw: RawSource) -> pd.DataFrame:
@@ -95,8 +111,9 @@ def _usa_monthly(raw: RawSource) -> pd.DataFrame:
     codes = states.map(_US_STATE_CODES)
     unknown = codes.isna() & (states != US_TOTAL)
     if unknown.any():
-        raise SourceFormatError(raw.source_id, name, f"unknown US state name(s) {sorted(states[unknown].unique())[:5]}",
-                                column="state")
+        raise SourceFormatError(
+            raw.source_id, name, f"unknown US state name(s) {sorted(states[unknown].unique())[:5]}", column="state"
+        )
     # 'US Total' repeats the country, which the country file already has as USA (Ember's
     # national series); the state file's own total is left out rather than kept under a second id.
     keep = states != US_TOTAL
@@ -105,17 +122,27 @@ def _usa_monthly(raw: RawSource) -> pd.DataFrame:
     if negative.any():
         # Washington D.C.'s demand is a few hundred kWh below zero in some months (Ember derives it
         # from EIA net generation and trade); a negative demand is no measurement, so it is left empty.
-        log.info("%s/%s: %d month(s) with negative demand (%s) left empty", raw.source_id, name,
-                 int(negative.sum()), ", ".join(sorted(states[negative].unique())))
+        log.info(
+            "%s/%s: %d month(s) with negative demand (%s) left empty",
+            raw.source_id,
+            name,
+            int(negative.sum()),
+            ", ".join(sorted(states[negative].unique())),
+        )
         demand_twh = demand_twh.where(~negative)
-    return pd.DataFrame({
-        "zone_id": "USA-" + codes.fillna(""),
-        "zone_name": states,
-        "zone_type": "subregion",
-        "year": dates.dt.year, "month": dates.dt.month,
-        "gco2e_per_kwh": raw.to_number(name, frame, "emissions_intensity_gco2_per_kwh"),
-        "basis": BASIS, "demand_twh": demand_twh, "source_file": name,
-    })[keep].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": "USA-" + codes.fillna(""),
+            "zone_name": states,
+            "zone_type": "subregion",
+            "year": dates.dt.year,
+            "month": dates.dt.month,
+            "gco2e_per_kwh": raw.to_number(name, frame, "emissions_intensity_gco2_per_kwh"),
+            "basis": BASIS,
+            "demand_twh": demand_twh,
+            "source_file": name,
+        }
+    )[keep].reset_index(drop=True)
 
 
 def parse_electricity_demand_yearly(raw: RawSource) -> pd.DataFrame:
@@ -124,8 +151,16 @@ def parse_electricity_demand_yearly(raw: RawSource) -> pd.DataFrame:
     zone_ids, zone_types = _place(raw, name, frame)
     demand = raw.to_number(name, frame, "demand_twh")
     years = raw.to_number(name, frame, "year")
-    staged = pd.DataFrame({"zone_id": zone_ids, "zone_name": frame["country_or_region"], "zone_type": zone_types,
-                           "year": years, "demand_twh": demand, "source_file": name})
+    staged = pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": frame["country_or_region"],
+            "zone_type": zone_types,
+            "year": years,
+            "demand_twh": demand,
+            "source_file": name,
+        }
+    )
     # A year Ember lists without demand is not a zero.
     return staged[demand.notna()].reset_index(drop=True)
 
@@ -133,15 +168,19 @@ def parse_electricity_demand_yearly(raw: RawSource) -> pd.DataFrame:
 SOURCE = Source(
     id="ember_monthly",
     title="Ember monthly and yearly electricity overview per country/region and per US state "
-          "(demand, emissions intensity)",
+    "(demand, emissions intensity)",
     publisher="Ember (ember-climate/ember-data-api: the tables behind Ember's public data API)",
     license="CC-BY-4.0 (stated per table in the repository's metadata.json). Cite: Ember, Electricity Data",
     homepage="https://ember-energy.org/data/monthly-electricity-data/",
     description="Monthly demand (TWh) and generation emissions intensity (gCO2/kWh) for 99 countries and "
-                "aggregates and 53 US states/territories; yearly demand for 222 countries and regions.",
-    files=(SourceFile(COUNTRY_MONTHLY, f"{_RAW}/{COUNTRY_MONTHLY}", "csv", "2025-05-21"),
-           SourceFile(COUNTRY_YEARLY, f"{_RAW}/{COUNTRY_YEARLY}", "csv", "2025-05-21"),
-           SourceFile(USA_MONTHLY, f"{_RAW}/{USA_MONTHLY}", "csv", "2025-04-02")),
-    parsers={"grid_intensity_monthly": parse_grid_intensity_monthly,
-             "electricity_demand_yearly": parse_electricity_demand_yearly},
+    "aggregates and 53 US states/territories; yearly demand for 222 countries and regions.",
+    files=(
+        SourceFile(COUNTRY_MONTHLY, f"{_RAW}/{COUNTRY_MONTHLY}", "csv", "2025-05-21"),
+        SourceFile(COUNTRY_YEARLY, f"{_RAW}/{COUNTRY_YEARLY}", "csv", "2025-05-21"),
+        SourceFile(USA_MONTHLY, f"{_RAW}/{USA_MONTHLY}", "csv", "2025-04-02"),
+    ),
+    parsers={
+        "grid_intensity_monthly": parse_grid_intensity_monthly,
+        "electricity_demand_yearly": parse_electricity_demand_yearly,
+    },
 )

@@ -44,10 +44,23 @@ _NUMBERS = {
     "Hardware utilization (MFU)": "hardware_utilization_fraction",
     "Training power draw (W)": "cluster_power_draw_w",
 }
-_TRAINING = ["Training compute (FLOP)", "Training hardware", "Hardware quantity", "Training time (hours)",
-             "Training power draw (W)"]
-_COLUMNS = ["Model", "Organization", "Publication date", "Country (of organization)", "Link", "Confidence",
-            *_NUMBERS, "Training hardware"]
+_TRAINING = [
+    "Training compute (FLOP)",
+    "Training hardware",
+    "Hardware quantity",
+    "Training time (hours)",
+    "Training power draw (W)",
+]
+_COLUMNS = [
+    "Model",
+    "Organization",
+    "Publication date",
+    "Country (of organization)",
+    "Link",
+    "Confidence",
+    *_NUMBERS,
+    "Training hardware",
+]
 
 
 def parse_training_runs(raw: RawSource) -> pd.DataFrame:
@@ -56,61 +69,90 @@ def parse_training_runs(raw: RawSource) -> pd.DataFrame:
     frame = frame.apply(lambda column: column.str.strip())
     unnamed = frame["Model"].isna()
     if unnamed.any():
-        raise SourceFormatError(raw.source_id, MODELS, f"{int(unnamed.sum())} row(s) without a model name",
-                                column="Model", sample_rows=frame[unnamed].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            MODELS,
+            f"{int(unnamed.sum())} row(s) without a model name",
+            column="Model",
+            sample_rows=frame[unnamed].head(5).to_dict("records"),
+        )
     repeated = frame["Model"].duplicated(keep=False)
     if repeated.any():
-        raise SourceFormatError(raw.source_id, MODELS, "model names repeat", column="Model",
-                                sample_rows=frame[repeated].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            MODELS,
+            "model names repeat",
+            column="Model",
+            sample_rows=frame[repeated].head(5).to_dict("records"),
+        )
     about_training = frame[_TRAINING].notna().any(axis=1)
     published = pd.to_datetime(frame["Publication date"], format="%Y-%m-%d", errors="coerce")
     bad_date = published.isna() & frame["Publication date"].notna()
     if bad_date.any():
-        raise SourceFormatError(raw.source_id, MODELS, "publication date not YYYY-MM-DD", column="Publication date",
-                                sample_rows=frame[bad_date].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            MODELS,
+            "publication date not YYYY-MM-DD",
+            column="Publication date",
+            sample_rows=frame[bad_date].head(5).to_dict("records"),
+        )
     kept = about_training & published.notna()
-    log.info(f"{raw.source_id}/{MODELS}: {int((~kept).sum())} of {len(frame)} models left out (no training "
-             "compute, hardware, quantity, time or power draw stated, or no publication date)")
+    log.info(
+        f"{raw.source_id}/{MODELS}: {int((~kept).sum())} of {len(frame)} models left out (no training "
+        "compute, hardware, quantity, time or power draw stated, or no publication date)"
+    )
     frame, published = frame[kept], published[kept]
     numbers = {name: raw.to_number(MODELS, frame, column) for column, name in _NUMBERS.items()}
     for name, values in numbers.items():
         infinite = values.abs() == float("inf")
         if infinite.any():
-            raise SourceFormatError(raw.source_id, MODELS, "infinite value", column=name,
-                                    sample_rows=frame[infinite].head(5).to_dict("records"))
-    note = ("Epoch AI record; model published " + frame["Publication date"] + " at "
-            + frame["Link"].fillna("(no link given)")
-            + "; Epoch confidence: " + frame["Confidence"].fillna("not given"))
-    return pd.DataFrame({
-        "model": frame["Model"],
-        "organization": frame["Organization"],
-        "year": published.dt.year,
-        "hardware": frame["Training hardware"],
-        "canonical_model": None,
-        "hardware_count": numbers["hardware_count"].round().astype("Int64"),
-        "training_hours": numbers["training_hours"],
-        "gpu_hours": float("nan"),
-        "power_w": float("nan"),
-        "pue": float("nan"),
-        "location": None,
-        "zone_id": None,
-        "grid_gco2e_per_kwh": float("nan"),
-        "reported_energy_mwh": float("nan"),
-        "reported_tco2e": float("nan"),
-        "reported_market_based_tco2e": float("nan"),
-        "training_compute_flop": numbers["training_compute_flop"],
-        "parameter_count": numbers["parameter_count"],
-        "hardware_utilization_fraction": numbers["hardware_utilization_fraction"],
-        "cluster_power_draw_w": numbers["cluster_power_draw_w"],
-        "organization_country": frame["Country (of organization)"],
-        "citation_publisher": "Epoch AI",
-        "citation_title": "Data on Notable AI Models",
-        "citation_url": URL,
-        # The database's date, not the model's: the model's is in `year` and `citation_note`.
-        "citation_published": None,
-        "citation_note": note,
-        "source_file": MODELS,
-    }).reset_index(drop=True)
+            raise SourceFormatError(
+                raw.source_id,
+                MODELS,
+                "infinite value",
+                column=name,
+                sample_rows=frame[infinite].head(5).to_dict("records"),
+            )
+    note = (
+        "Epoch AI record; model published "
+        + frame["Publication date"]
+        + " at "
+        + frame["Link"].fillna("(no link given)")
+        + "; Epoch confidence: "
+        + frame["Confidence"].fillna("not given")
+    )
+    return pd.DataFrame(
+        {
+            "model": frame["Model"],
+            "organization": frame["Organization"],
+            "year": published.dt.year,
+            "hardware": frame["Training hardware"],
+            "canonical_model": None,
+            "hardware_count": numbers["hardware_count"].round().astype("Int64"),
+            "training_hours": numbers["training_hours"],
+            "gpu_hours": float("nan"),
+            "power_w": float("nan"),
+            "pue": float("nan"),
+            "location": None,
+            "zone_id": None,
+            "grid_gco2e_per_kwh": float("nan"),
+            "reported_energy_mwh": float("nan"),
+            "reported_tco2e": float("nan"),
+            "reported_market_based_tco2e": float("nan"),
+            "training_compute_flop": numbers["training_compute_flop"],
+            "parameter_count": numbers["parameter_count"],
+            "hardware_utilization_fraction": numbers["hardware_utilization_fraction"],
+            "cluster_power_draw_w": numbers["cluster_power_draw_w"],
+            "organization_country": frame["Country (of organization)"],
+            "citation_publisher": "Epoch AI",
+            "citation_title": "Data on Notable AI Models",
+            "citation_url": URL,
+            # The database's date, not the model's: the model's is in `year` and `citation_note`.
+            "citation_published": None,
+            "citation_note": note,
+            "source_file": MODELS,
+        }
+    ).reset_index(drop=True)
 
 
 SOURCE = Source(
@@ -120,7 +162,7 @@ SOURCE = Source(
     license="CC-BY-4.0 (cite 'Epoch AI, Data on Notable AI Models')",
     homepage=URL,
     description="Notable ML models with publication date, organisation, parameters, training compute, training "
-                "hardware and quantity, training time, utilisation and modelled training power draw.",
+    "hardware and quantity, training time, utilisation and modelled training power draw.",
     files=(SourceFile(MODELS, "https://epoch.ai/data/notable_ai_models.csv", "csv"),),
     parsers={"ai_training_runs": parse_training_runs},
 )

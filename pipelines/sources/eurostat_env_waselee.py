@@ -55,8 +55,7 @@ OPERATIONS = {
 }
 # Percent rows: Eurostat's rates divide by the WEEE collected (checked on the file: DE 2017
 # RCY_REU 717,823 t / COL 836,907 t = 85.8 %, as published; MT 2016 2,527 / 2,445 = 103.4 %).
-RATES = {"RCV": ("recovery_rate", "recovered_over_collected"),
-         "RCY_REU": ("recycling_rate", "recycled_over_collected")}
+RATES = {"RCV": ("recovery_rate", "recovered_over_collected"), "RCY_REU": ("recycling_rate", "recycled_over_collected")}
 # Eurostat aggregates named like the other sources' aggregates; the rest become AGG-<code>.
 AGGREGATES = {"EU27_2020": "EU27"}
 CATEGORY = re.compile(r"^(TOTAL|EE_[A-Z_]+)$")
@@ -73,60 +72,84 @@ def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
             continue
         fields = line.split("\t")
         if len(fields) != len(years) + 1:
-            raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number} has {len(fields)} tab-separated fields, "
-                                                     f"the header {len(years) + 1}")
+            raise SourceFormatError(
+                SOURCE_ID,
+                FILE,
+                f"line {line_number} has {len(fields)} tab-separated fields, the header {len(years) + 1}",
+            )
         key = dict(zip(key_names, fields[0].strip().split(","), strict=False))
         if len(key) != len(key_names):
-            raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number}: key {fields[0]!r} does not have the "
-                                                     f"header's {len(key_names)} parts", column=key_names[0])
+            raise SourceFormatError(
+                SOURCE_ID,
+                FILE,
+                f"line {line_number}: key {fields[0]!r} does not have the header's {len(key_names)} parts",
+                column=key_names[0],
+            )
         measure = _measure(key)
         if measure is None:
             skipped.add(f"{key['wst_oper']}/{key['unit']}")
             continue
         if not CATEGORY.match(key["waste"]):
-            raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number}: waste category {key['waste']!r} is not "
-                                                     "TOTAL or an EE_* code", column="waste")
+            raise SourceFormatError(
+                SOURCE_ID,
+                FILE,
+                f"line {line_number}: waste category {key['waste']!r} is not TOTAL or an EE_* code",
+                column="waste",
+            )
         metric, unit, factor, rate_definition = measure
         zone_id, zone_type = _zone(key["geo"])
         for year, cell in zip(years, fields[1:], strict=False):
             match = CELL.match(cell)
             if match is None:
-                raise SourceFormatError(SOURCE_ID, FILE, f"line {line_number}, year {year}: cell {cell.strip()!r} is "
-                                                         "neither 'number [flags]' nor ':'", column=str(year))
+                raise SourceFormatError(
+                    SOURCE_ID,
+                    FILE,
+                    f"line {line_number}, year {year}: cell {cell.strip()!r} is neither 'number [flags]' nor ':'",
+                    column=str(year),
+                )
             if match["value"] is None:
                 continue
-            rows.append({
-                "zone_id": zone_id,
-                "zone_name": key["geo"],
-                "zone_type": zone_type,
-                "year": year,
-                "metric": metric,
-                "category": key["waste"],
-                "value": float(match["value"]) * factor,
-                "flag": match["flag"] or None,
-                "unit": unit,
-                "rate_definition": rate_definition,
-                "series": f"{DATASET}/{key['waste']}/{key['wst_oper']}/{key['unit']}",
-                "source_file": FILE,
-            })
+            rows.append(
+                {
+                    "zone_id": zone_id,
+                    "zone_name": key["geo"],
+                    "zone_type": zone_type,
+                    "year": year,
+                    "metric": metric,
+                    "category": key["waste"],
+                    "value": float(match["value"]) * factor,
+                    "flag": match["flag"] or None,
+                    "unit": unit,
+                    "rate_definition": rate_definition,
+                    "series": f"{DATASET}/{key['waste']}/{key['wst_oper']}/{key['unit']}",
+                    "source_file": FILE,
+                }
+            )
     if skipped:
-        log.info("%s: left out operation/unit pairs with no metric in ewaste_statistics: %s", SOURCE_ID,
-                 ", ".join(sorted(skipped)))
+        log.info(
+            "%s: left out operation/unit pairs with no metric in ewaste_statistics: %s",
+            SOURCE_ID,
+            ", ".join(sorted(skipped)),
+        )
     if not rows:
         raise SourceFormatError(SOURCE_ID, FILE, "no values for any known operation and unit")
     frame = pd.DataFrame(rows)
-    frame["zone_name"] = [zones.country_name(z) if t == "country" else name
-                          for z, t, name in zip(frame["zone_id"], frame["zone_type"], frame["zone_name"], strict=True)]
-    return frame.assign(citation_publisher=None, citation_title=None, citation_url=None,
-                        citation_published=None, citation_note=None)
+    frame["zone_name"] = [
+        zones.country_name(z) if t == "country" else name
+        for z, t, name in zip(frame["zone_id"], frame["zone_type"], frame["zone_name"], strict=True)
+    ]
+    return frame.assign(
+        citation_publisher=None, citation_title=None, citation_url=None, citation_published=None, citation_note=None
+    )
 
 
 def _header(line: str) -> tuple[list[str], list[int]]:
     """The key's dimension names and the year of each value column, from either layout."""
     first, *columns = line.split("\t")
     if "\\" not in first:
-        raise SourceFormatError(SOURCE_ID, FILE, f"first header cell {first!r} is not a Eurostat TSV key "
-                                                 "('waste,wst_oper,unit,geo\\time')")
+        raise SourceFormatError(
+            SOURCE_ID, FILE, f"first header cell {first!r} is not a Eurostat TSV key ('waste,wst_oper,unit,geo\\time')"
+        )
     dimensions, _, time_label = first.strip().partition("\\")
     names = dimensions.split(",")  # SDMX 2.1 adds a leading freq (A = annual)
     missing = [d for d in KEY_DIMENSIONS if d not in names]
@@ -169,14 +192,14 @@ def _zone(geo: str) -> tuple[str, str]:
 SOURCE = Source(
     id=SOURCE_ID,
     title="Eurostat env_waselee: waste electrical and electronic equipment (WEEE) by waste management operations "
-          "(bulk TSV)",
+    "(bulk TSV)",
     publisher="Eurostat (European Commission)",
     license="Eurostat re-use policy: free re-use with acknowledgement of the source (Commission Decision "
-            "2011/833/EU; CC BY 4.0)",
+    "2011/833/EU; CC BY 4.0)",
     homepage="https://ec.europa.eu/eurostat/databrowser/view/env_waselee/default/table",
     description="EU/EEA country-year WEEE statistics under the closed-scope WEEE Directive: equipment put on the "
-                "market, WEEE collected, treated, recovered, recycled and prepared for reuse, in tonnes, kg per "
-                "inhabitant and percent, by 13 product categories and the total, with Eurostat's flags.",
+    "market, WEEE collected, treated, recovered, recycled and prepared for reuse, in tonnes, kg per "
+    "inhabitant and percent, by 13 product categories and the total, with Eurostat's flags.",
     files=(SourceFile(FILE, URL, "tsv", max_bytes=50_000_000),),
     parsers={"ewaste_statistics": parse_ewaste_statistics},
 )

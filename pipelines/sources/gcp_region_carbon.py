@@ -32,8 +32,14 @@ _COMMIT = "49f3f26bfd682305e8d9b572fea1f811900421a9"
 _RAW = f"https://raw.githubusercontent.com/GoogleCloudPlatform/region-carbon-info/{_COMMIT}/data/yearly"
 
 # data year -> data_as_of of the bytes at the pinned commit
-YEARLY_FILES = {2019: "2023-12-02", 2020: "2023-12-02", 2021: "2023-12-02", 2022: "2025-01-13",
-                2023: "2024-07-04", 2024: "2025-12-03"}
+YEARLY_FILES = {
+    2019: "2023-12-02",
+    2020: "2023-12-02",
+    2021: "2023-12-02",
+    2022: "2025-01-13",
+    2023: "2024-07-04",
+    2024: "2025-12-03",
+}
 _FILE_NAME = re.compile(r"^(\d{4})\.csv$")
 _INTENSITY_COLUMN = re.compile(r"^(lifecycle )?grid carbon intensity \(gco2eq ?/ ?kwh\)$", re.IGNORECASE)
 REGION_COLUMN = "Google Cloud Region"
@@ -41,8 +47,9 @@ LOCATION_COLUMN = "Location"
 
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
-    return pd.concat([_yearly_file(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)],
-                     ignore_index=True)
+    return pd.concat(
+        [_yearly_file(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)], ignore_index=True
+    )
 
 
 def _yearly_file(raw: RawSource, name: str) -> pd.DataFrame:
@@ -53,36 +60,50 @@ def _yearly_file(raw: RawSource, name: str) -> pd.DataFrame:
     raw.require_columns(name, frame, [REGION_COLUMN, LOCATION_COLUMN, intensity_column])
     no_region = frame[REGION_COLUMN].str.strip() == ""
     if no_region.any():
-        raise SourceFormatError(raw.source_id, name, f"{int(no_region.sum())} row(s) without a region",
-                                column=REGION_COLUMN, sample_rows=frame.loc[no_region].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"{int(no_region.sum())} row(s) without a region",
+            column=REGION_COLUMN,
+            sample_rows=frame.loc[no_region].head(5).to_dict("records"),
+        )
 
     values = raw.to_number(name, frame, intensity_column)
     zero = values == 0
     if zero.any():
-        log.warning("gcp_region_carbon: %s: dropped %d region(s) published as 0 gCO2eq/kWh "
-                    "(rounded to whole grams; the schema needs a positive value): %s",
-                    name, int(zero.sum()), ", ".join(frame.loc[zero, REGION_COLUMN]))
+        log.warning(
+            "gcp_region_carbon: %s: dropped %d region(s) published as 0 gCO2eq/kWh "
+            "(rounded to whole grams; the schema needs a positive value): %s",
+            name,
+            int(zero.sum()),
+            ", ".join(frame.loc[zero, REGION_COLUMN]),
+        )
     frame, values = frame[~zero], values[~zero]
 
     basis = "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
-    return pd.DataFrame({
-        "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
-        "zone_name": frame[LOCATION_COLUMN].str.strip(),
-        "zone_type": "cloud_region",
-        "year": year,
-        "gco2e_per_kwh": values,
-        "basis": basis,
-        "source_file": name,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
+            "zone_name": frame[LOCATION_COLUMN].str.strip(),
+            "zone_type": "cloud_region",
+            "year": year,
+            "gco2e_per_kwh": values,
+            "basis": basis,
+            "source_file": name,
+        }
+    ).reset_index(drop=True)
 
 
 def _intensity_column(raw: RawSource, name: str, frame: pd.DataFrame) -> str:
     matches = [c for c in frame.columns if _INTENSITY_COLUMN.match(c)]
     if len(matches) != 1:
-        raise SourceFormatError(raw.source_id, name,
-                                f"expected one '[Lifecycle ]grid carbon intensity (gCO2eq / kWh)' column, "
-                                f"found {matches}; columns present: {list(frame.columns)}",
-                                column="Grid carbon intensity (gCO2eq / kWh)")
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"expected one '[Lifecycle ]grid carbon intensity (gCO2eq / kWh)' column, "
+            f"found {matches}; columns present: {list(frame.columns)}",
+            column="Grid carbon intensity (gCO2eq / kWh)",
+        )
     return matches[0]
 
 
@@ -94,8 +115,9 @@ _US_REGION = re.compile(r"^us-")
 
 
 def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
-    return pd.concat([_yearly_regions(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)],
-                     ignore_index=True)
+    return pd.concat(
+        [_yearly_regions(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)], ignore_index=True
+    )
 
 
 def _yearly_regions(raw: RawSource, name: str) -> pd.DataFrame:
@@ -109,20 +131,24 @@ def _yearly_regions(raw: RawSource, name: str) -> pd.DataFrame:
     intensity = raw.to_number(name, frame, intensity_column).astype("float64")
     basis = "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
     # Unlike grid_carbon_intensity, a 0 here is kept as published (rounded to whole grams).
-    return pd.DataFrame({
-        "provider": "gcp",
-        "region": frame[REGION_COLUMN],
-        "location": frame[LOCATION_COLUMN].replace("", None),
-        "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
-        "country_zone_id": [_country(region, location)
-                            for region, location in zip(frame[REGION_COLUMN], frame[LOCATION_COLUMN], strict=True)],
-        "year": year,
-        "grid_gco2e_per_kwh": intensity,
-        "grid_intensity_basis": [basis if pd.notna(v) else None for v in intensity],
-        "cfe_fraction": raw.to_number(name, frame, CFE_COLUMN).astype("float64"),
-        "pue": float("nan"),
-        "source_file": name,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "provider": "gcp",
+            "region": frame[REGION_COLUMN],
+            "location": frame[LOCATION_COLUMN].replace("", None),
+            "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
+            "country_zone_id": [
+                _country(region, location)
+                for region, location in zip(frame[REGION_COLUMN], frame[LOCATION_COLUMN], strict=True)
+            ],
+            "year": year,
+            "grid_gco2e_per_kwh": intensity,
+            "grid_intensity_basis": [basis if pd.notna(v) else None for v in intensity],
+            "cfe_fraction": raw.to_number(name, frame, CFE_COLUMN).astype("float64"),
+            "pue": float("nan"),
+            "source_file": name,
+        }
+    ).reset_index(drop=True)
 
 
 def _country(region: str, location: str) -> str | None:
@@ -138,9 +164,10 @@ SOURCE = Source(
     license="Apache-2.0",
     homepage="https://cloud.google.com/sustainability/region-carbon",
     description="One CSV per data year: average grid carbon intensity (gCO2eq/kWh) of the local grid "
-                "of each Google Cloud region, and Google's hourly carbon-free-energy share.",
-    files=tuple(SourceFile(f"{year}.csv", f"{_RAW}/{year}.csv", "csv", data_as_of)
-                for year, data_as_of in YEARLY_FILES.items()),
+    "of each Google Cloud region, and Google's hourly carbon-free-energy share.",
+    files=tuple(
+        SourceFile(f"{year}.csv", f"{_RAW}/{year}.csv", "csv", data_as_of) for year, data_as_of in YEARLY_FILES.items()
+    ),
     parsers={"grid_carbon_intensity": parse_grid_intensity, "cloud_regions": parse_cloud_regions},
     freshness=Freshness(550, "Google publishes each year's region data the following year", one_file_per_year=True),
     priority={"grid_carbon_intensity": 5},

@@ -47,33 +47,46 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     table = raw.csv(CARBON_INTENSITY, header=None, dtype=str, keep_default_na=False, na_values=[""])
     units, names = table.iloc[0], table.iloc[1].str.strip()
     frame = table.iloc[2:].set_axis(names, axis=1)
-    raw.require_columns(CARBON_INTENSITY, frame, ["location", "continentName", "countryName", "regionName",
-                                                  "carbonIntensity", "source", "comments"])
+    raw.require_columns(
+        CARBON_INTENSITY,
+        frame,
+        ["location", "continentName", "countryName", "regionName", "carbonIntensity", "source", "comments"],
+    )
     unit = str(units.set_axis(names)["carbonIntensity"]).strip()
     if unit != _UNIT:
-        raise SourceFormatError(raw.source_id, CARBON_INTENSITY,
-                                f"expected unit {_UNIT!r} in the first header row, file says {unit!r}",
-                                column="carbonIntensity")
+        raise SourceFormatError(
+            raw.source_id,
+            CARBON_INTENSITY,
+            f"expected unit {_UNIT!r} in the first header row, file says {unit!r}",
+            column="carbonIntensity",
+        )
 
     # An empty or 0 intensity marks a location without data, not a grid that emits nothing.
     frame, intensity = rows_with_intensity(raw, CARBON_INTENSITY, frame, "carbonIntensity")
 
     zone_ids, zone_types = zip(*(_zone(raw, location) for location in frame["location"]), strict=True)
-    staged = pd.DataFrame({
-        "zone_id": zone_ids,
-        "zone_name": [_zone_name(row) for row in frame.itertuples()],
-        "zone_type": zone_types,
-        "year": _data_years(raw, frame),
-        "gco2e_per_kwh": intensity,
-        "basis": "unknown",
-        "source_file": CARBON_INTENSITY,
-    }, index=frame.index)
+    staged = pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": [_zone_name(row) for row in frame.itertuples()],
+            "zone_type": zone_types,
+            "year": _data_years(raw, frame),
+            "gco2e_per_kwh": intensity,
+            "basis": "unknown",
+            "source_file": CARBON_INTENSITY,
+        },
+        index=frame.index,
+    )
 
     duplicated = staged.duplicated(["zone_id", "year", "basis"], keep=False)
     if duplicated.any():
-        raise SourceFormatError(raw.source_id, CARBON_INTENSITY,
-                                f"{int(duplicated.sum())} rows give the same zone and year",
-                                column="location", sample_rows=frame[duplicated].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            CARBON_INTENSITY,
+            f"{int(duplicated.sum())} rows give the same zone and year",
+            column="location",
+            sample_rows=frame[duplicated].to_dict("records"),
+        )
     return staged.reset_index(drop=True)
 
 
@@ -87,8 +100,9 @@ def _zone(raw: RawSource, location: str) -> tuple[str, str]:
         return zones.subdivision_id(code) or code, "subregion"
     iso3 = zones.iso3_from_alpha2(code)
     if iso3 is None:
-        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, f"location {location!r} is not an ISO country code",
-                                column="location")
+        raise SourceFormatError(
+            raw.source_id, CARBON_INTENSITY, f"location {location!r} is not an ISO country code", column="location"
+        )
     return iso3, "country"
 
 
@@ -103,8 +117,7 @@ def _data_years(raw: RawSource, frame: pd.DataFrame) -> pd.Series:
     text = frame["source"].fillna("") + " " + frame["comments"].fillna("")
     stated = pd.Series([_stated_year(t) for t in text], index=frame.index, dtype="Int64")
     if stated.isna().all():
-        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, "no row states the year of its data",
-                                column="source")
+        raise SourceFormatError(raw.source_id, CARBON_INTENSITY, "no row states the year of its data", column="source")
     # Rows that state no year get the year most rows state (see the module docstring).
     return stated.fillna(stated.mode().max()).astype("int64")
 
@@ -141,27 +154,37 @@ def parse_datacenter_pue(raw: RawSource) -> pd.DataFrame:
     source_text = frame["source"].fillna("").str.strip()
     years = pd.to_numeric(source_text.str.extract(r"\b((?:19|20)\d{2})\b")[0])
     if years.isna().any():
-        raise SourceFormatError(raw.source_id, PUE_DEFAULTS, "source cell states no year", column="source",
-                                sample_rows=frame[years.isna()].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            PUE_DEFAULTS,
+            "source cell states no year",
+            column="source",
+            sample_rows=frame[years.isna()].to_dict("records"),
+        )
     urls = source_text.str.extract(r"(https?://\S+)")[0]
     domains = urls.str.extract(r"https?://(?:[\w-]+\.)*?([\w-]+\.[a-z]+)/")[0]
     publishers = [_PUE_PUBLISHERS.get(domain, domain) if isinstance(domain, str) else None for domain in domains]
     providers = frame["provider"].str.strip()
     is_default = providers == _UNKNOWN_PROVIDER
-    return pd.DataFrame({
-        "scope": ["industry" if default else "provider" for default in is_default],
-        "entity": [f"{publisher} global average (Green Algorithms default for an unknown provider)" if default
-                   else _PUE_PROVIDER_NAMES.get(provider, provider)
-                   for provider, publisher, default in zip(providers, publishers, is_default, strict=True)],
-        "year": years,
-        "pue": raw.to_number(PUE_DEFAULTS, frame, "PUE"),
-        "citation_publisher": publishers,
-        "citation_title": None,
-        "citation_url": urls,
-        "citation_published": None,
-        "citation_note": "Green Algorithms defaults_PUE.csv, provider '" + providers + "': " + source_text,
-        "source_file": PUE_DEFAULTS,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "scope": ["industry" if default else "provider" for default in is_default],
+            "entity": [
+                f"{publisher} global average (Green Algorithms default for an unknown provider)"
+                if default
+                else _PUE_PROVIDER_NAMES.get(provider, provider)
+                for provider, publisher, default in zip(providers, publishers, is_default, strict=True)
+            ],
+            "year": years,
+            "pue": raw.to_number(PUE_DEFAULTS, frame, "PUE"),
+            "citation_publisher": publishers,
+            "citation_title": None,
+            "citation_url": urls,
+            "citation_published": None,
+            "citation_note": "Green Algorithms defaults_PUE.csv, provider '" + providers + "': " + source_text,
+            "source_file": PUE_DEFAULTS,
+        }
+    ).reset_index(drop=True)
 
 
 GPU_TDP = "TDP_gpu.csv"
@@ -175,24 +198,31 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
     table = raw.csv(GPU_TDP, header=None, dtype=str, keep_default_na=False, na_values=[""])
     units, names = table.iloc[0].fillna("").str.strip(), table.iloc[1].str.strip()
     frame = table.iloc[2:].set_axis(names, axis=1)
-    raw.require_columns(GPU_TDP, frame, ["model", "TDP", "Release_year", "feature_size", "die_area", "memory",
-                                         "source"])
+    raw.require_columns(
+        GPU_TDP, frame, ["model", "TDP", "Release_year", "feature_size", "die_area", "memory", "source"]
+    )
     stated = units.set_axis(names)
     for column, unit in _GPU_UNITS.items():
         if stated[column] != unit:
-            raise SourceFormatError(raw.source_id, GPU_TDP, f"expected unit {unit!r} in the first header row, "
-                                    f"file says {stated[column]!r}", column=column)
+            raise SourceFormatError(
+                raw.source_id,
+                GPU_TDP,
+                f"expected unit {unit!r} in the first header row, file says {stated[column]!r}",
+                column=column,
+            )
     frame = frame[frame["model"].notna() & (frame["model"].str.strip() != _DEFAULT_MODEL)]
-    specs = pd.DataFrame({
-        "model": frame["model"],
-        "kind": frame["model"].map(hardware.infer_kind),
-        "tdp_w": numeric_column(raw, GPU_TDP, frame, "TDP"),
-        "memory_gb": numeric_column(raw, GPU_TDP, frame, "memory"),
-        "release_year": numeric_column(raw, GPU_TDP, frame, "Release_year").astype("Int64"),
-        "process_nm": numeric_column(raw, GPU_TDP, frame, "feature_size"),
-        "die_area_mm2": numeric_column(raw, GPU_TDP, frame, "die_area") * CM2_TO_MM2,
-        "reference": frame["source"].str.strip(),
-    })
+    specs = pd.DataFrame(
+        {
+            "model": frame["model"],
+            "kind": frame["model"].map(hardware.infer_kind),
+            "tdp_w": numeric_column(raw, GPU_TDP, frame, "TDP"),
+            "memory_gb": numeric_column(raw, GPU_TDP, frame, "memory"),
+            "release_year": numeric_column(raw, GPU_TDP, frame, "Release_year").astype("Int64"),
+            "process_nm": numeric_column(raw, GPU_TDP, frame, "feature_size"),
+            "die_area_mm2": numeric_column(raw, GPU_TDP, frame, "die_area") * CM2_TO_MM2,
+            "reference": frame["source"].str.strip(),
+        }
+    )
     return finish_specs(specs, GPU_TDP)
 
 
@@ -210,30 +240,45 @@ def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
     """
     table = raw.csv(DATACENTRES, header=None, dtype=str, keep_default_na=False)
     frame = table.iloc[2:].set_axis(table.iloc[1].str.strip(), axis=1)
-    raw.require_columns(DATACENTRES, frame, ["provider", "Name", "location", "location_freeForm",
-                                             "source_datacentre", "PUE", "source_PUE"])
+    raw.require_columns(
+        DATACENTRES,
+        frame,
+        ["provider", "Name", "location", "location_freeForm", "source_datacentre", "PUE", "source_PUE"],
+    )
     frame = frame[frame["Name"].str.strip() != ""]
     cited = (frame["source_PUE"] + " " + frame["source_datacentre"]).str.extract(_CITED_DATE)[2]
     if cited.isna().any():
-        raise SourceFormatError(raw.source_id, DATACENTRES, "no '(dd/mm/yyyy)' date cited for the row",
-                                column="source_datacentre", sample_rows=frame[cited.isna()].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            DATACENTRES,
+            "no '(dd/mm/yyyy)' date cited for the row",
+            column="source_datacentre",
+            sample_rows=frame[cited.isna()].head(5).to_dict("records"),
+        )
     providers = frame["provider"].str.strip().str.lower()
     # "Germany West Central (Public)": the bracket is the calculator's note, not part of the region id.
-    regions = (frame["Name"].str.replace(r"\s*\(.*?\)", "", regex=True).str.strip().str.lower()
-               .str.replace(" ", "", regex=False))
-    return pd.DataFrame({
-        "provider": providers,
-        "region": regions,
-        "location": frame["location_freeForm"].str.strip().replace("", None),
-        "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions, strict=True)],
-        "country_zone_id": [zones.iso3_from_alpha2(code.split("-")[0]) for code in frame["location"].str.strip()],
-        "year": cited.astype(int),
-        "grid_gco2e_per_kwh": float("nan"),
-        "grid_intensity_basis": None,
-        "cfe_fraction": float("nan"),
-        "pue": raw.to_number(DATACENTRES, frame, "PUE").astype("float64"),
-        "source_file": DATACENTRES,
-    }).reset_index(drop=True)
+    regions = (
+        frame["Name"]
+        .str.replace(r"\s*\(.*?\)", "", regex=True)
+        .str.strip()
+        .str.lower()
+        .str.replace(" ", "", regex=False)
+    )
+    return pd.DataFrame(
+        {
+            "provider": providers,
+            "region": regions,
+            "location": frame["location_freeForm"].str.strip().replace("", None),
+            "zone_id": [zones.cloud_region_id(p, r) for p, r in zip(providers, regions, strict=True)],
+            "country_zone_id": [zones.iso3_from_alpha2(code.split("-")[0]) for code in frame["location"].str.strip()],
+            "year": cited.astype(int),
+            "grid_gco2e_per_kwh": float("nan"),
+            "grid_intensity_basis": None,
+            "cfe_fraction": float("nan"),
+            "pue": raw.to_number(DATACENTRES, frame, "PUE").astype("float64"),
+            "source_file": DATACENTRES,
+        }
+    ).reset_index(drop=True)
 
 
 SOURCE = Source(
@@ -243,8 +288,8 @@ SOURCE = Source(
     license="CC-BY-4.0",
     homepage="https://www.green-algorithms.org/",
     description="Reference tables behind the Green Algorithms carbon footprint calculator: carbon intensity "
-                "by location, CPU/GPU power (TDP), default and provider PUE, cloud data centres mapped to "
-                "locations, and equivalence constants.",
+    "by location, CPU/GPU power (TDP), default and provider PUE, cloud data centres mapped to "
+    "locations, and equivalence constants.",
     files=(
         SourceFile(CARBON_INTENSITY, f"{_RAW}/CI_aggregated.csv", "csv", "2022-10-22"),
         SourceFile("TDP_gpu.csv", f"{_RAW}/TDP_gpu.csv", "csv", "2025-02-05"),
@@ -254,8 +299,12 @@ SOURCE = Source(
         SourceFile("providersNamesCodes.csv", f"{_RAW}/providersNamesCodes.csv", "csv", "2022-04-12"),
         SourceFile("referenceValues.csv", f"{_RAW}/referenceValues.csv", "csv", "2025-01-07"),
     ),
-    parsers={"grid_carbon_intensity": parse_grid_intensity, "datacenter_pue": parse_datacenter_pue,
-             "accelerator_specs": parse_accelerator_specs, "cloud_regions": parse_cloud_regions},
+    parsers={
+        "grid_carbon_intensity": parse_grid_intensity,
+        "datacenter_pue": parse_datacenter_pue,
+        "accelerator_specs": parse_accelerator_specs,
+        "cloud_regions": parse_cloud_regions,
+    },
     freshness=Freshness(1095, "the Green Algorithms tables change rarely"),
     priority={"grid_carbon_intensity": 10, "accelerator_specs": 2},
 )

@@ -53,8 +53,10 @@ ORGANIZATION = "Meta"
 # How far (as a factor) a row's implied emissions per kWh may stray from the cards' median
 # before it is logged as a published defect.
 IMPLIED_INTENSITY_FACTOR = 10
-POWER_NOTE = ("power_w is the card's 'peak power capacity per GPU device ... adjusted for power usage "
-              "efficiency'; location not stated in the card")
+POWER_NOTE = (
+    "power_w is the card's 'peak power capacity per GPU device ... adjusted for power usage "
+    "efficiency'; location not stated in the card"
+)
 
 _HARDWARE = re.compile(r"(?:hardware of type|on)\s+([A-Z]\d{2,4}-\d+GB)")
 _TRAINED_BETWEEN = re.compile(r"trained between \w+ (\d{4}) and \w+ (\d{4})", re.IGNORECASE)
@@ -63,8 +65,12 @@ _RELEASE_HEADING = "Model Release Date"
 # next line after a label ("* **70B Instruct: December 6, 2024**").
 _RELEASE_DATE = re.compile(r"([A-Z][a-z]+)\.? (\d{1,2}), (\d{4})")
 _RELEASE_WINDOW = 200
-_MONTHS = {name: number for number, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 _NUMBER = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*([kKmM]?)$")
 _STAGE_HOURS = re.compile(r"([A-Za-z][\w ]*?):\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM]?)\s+\w+ hours")
 _SCALE = {"": 1.0, "k": 1e3, "m": 1e6}
@@ -80,17 +86,28 @@ def parse_training_runs(raw: RawSource) -> pd.DataFrame:
 
 
 def _log_inconsistent_emissions(runs: list[dict]) -> None:
-    implied = {id(run): run["reported_tco2e"] * 1e9 / (run["gpu_hours"] * run["power_w"])  # gCO2e/kWh
-               for run in runs if run["reported_tco2e"] and run["gpu_hours"] and run["power_w"]}
+    implied = {
+        id(run): run["reported_tco2e"] * 1e9 / (run["gpu_hours"] * run["power_w"])  # gCO2e/kWh
+        for run in runs
+        if run["reported_tco2e"] and run["gpu_hours"] and run["power_w"]
+    }
     if len(implied) < 3:
         return
     median = statistics.median(implied.values())
     for run in runs:
         value = implied.get(id(run))
         if value is not None and not median / IMPLIED_INTENSITY_FACTOR <= value <= median * IMPLIED_INTENSITY_FACTOR:
-            log.warning("llama_model_cards: %s '%s': %s t for %s GPU-hours at %s W is %.3g gCO2e/kWh, against "
-                        "%.3g for the cards' median row; kept as published", run["source_file"], run["model"],
-                        f"{run['reported_tco2e']:g}", f"{run['gpu_hours']:g}", f"{run['power_w']:g}", value, median)
+            log.warning(
+                "llama_model_cards: %s '%s': %s t for %s GPU-hours at %s W is %.3g gCO2e/kWh, against "
+                "%.3g for the cards' median row; kept as published",
+                run["source_file"],
+                run["model"],
+                f"{run['reported_tco2e']:g}",
+                f"{run['gpu_hours']:g}",
+                f"{run['power_w']:g}",
+                value,
+                median,
+            )
 
 
 def _card_runs(raw: RawSource, name: str) -> list[dict]:
@@ -119,33 +136,39 @@ def _card_runs(raw: RawSource, name: str) -> list[dict]:
         location_based = cells.get("reported_tco2e", "")
         if _NEGLIGIBLE in location_based.lower():
             notes.append("location-based emissions 'Negligible' in the card (under 0.001 t)")
-            log.warning("llama_model_cards: %s '%s': emissions published as 'Negligible' (under 0.001 t), "
-                        "left empty", name, model)
-        runs.append({
-            "model": model,
-            "organization": ORGANIZATION,
-            "year": year,
-            "hardware": hardware.group(1),
-            "canonical_model": None,
-            "hardware_count": None,
-            "training_hours": None,
-            "gpu_hours": gpu_hours,
-            "power_w": _number(raw, name, cells["power_w"], "power"),
-            "pue": None,
-            "location": None,
-            "zone_id": None,
-            "grid_gco2e_per_kwh": None,
-            "reported_energy_mwh": None,
-            "reported_tco2e": _number(raw, name, location_based, "emissions"),
-            "reported_market_based_tco2e": _number(raw, name, cells.get("reported_market_based_tco2e", ""),
-                                                   "market-based emissions"),
-            "citation_publisher": ORGANIZATION,
-            "citation_title": f"{family} model card",
-            "citation_url": raw.file(name).url,
-            "citation_published": published,
-            "citation_note": "; ".join(notes),
-            "source_file": name,
-        })
+            log.warning(
+                "llama_model_cards: %s '%s': emissions published as 'Negligible' (under 0.001 t), left empty",
+                name,
+                model,
+            )
+        runs.append(
+            {
+                "model": model,
+                "organization": ORGANIZATION,
+                "year": year,
+                "hardware": hardware.group(1),
+                "canonical_model": None,
+                "hardware_count": None,
+                "training_hours": None,
+                "gpu_hours": gpu_hours,
+                "power_w": _number(raw, name, cells["power_w"], "power"),
+                "pue": None,
+                "location": None,
+                "zone_id": None,
+                "grid_gco2e_per_kwh": None,
+                "reported_energy_mwh": None,
+                "reported_tco2e": _number(raw, name, location_based, "emissions"),
+                "reported_market_based_tco2e": _number(
+                    raw, name, cells.get("reported_market_based_tco2e", ""), "market-based emissions"
+                ),
+                "citation_publisher": ORGANIZATION,
+                "citation_title": f"{family} model card",
+                "citation_url": raw.file(name).url,
+                "citation_published": published,
+                "citation_note": "; ".join(notes),
+                "source_file": name,
+            }
+        )
     if not runs:
         raise SourceFormatError(raw.source_id, name, "the training table has no model rows")
     return runs
@@ -170,8 +193,9 @@ def _columns(raw: RawSource, name: str, header: list[str]) -> list[str]:
             names.append(f"unused: {cell}")
     missing = {"gpu_hours", "power_w", "reported_tco2e"} - set(names)
     if missing:
-        raise SourceFormatError(raw.source_id, name, f"training table lacks column(s) {sorted(missing)}; "
-                                                     f"header is {header}")
+        raise SourceFormatError(
+            raw.source_id, name, f"training table lacks column(s) {sorted(missing)}; header is {header}"
+        )
     return names
 
 
@@ -310,7 +334,7 @@ SOURCE = Source(
     license="Llama community licences (model cards are published documentation; only the stated facts are used)",
     homepage="https://github.com/meta-llama/llama-models",
     description="Official model cards of Llama 2, 3, 3.1, 3.2, 3.3 and 4: training GPU-hours per model size, "
-                "hardware, per-device power and location- and market-based training emissions (tCO2eq).",
+    "hardware, per-device power and location- and market-based training emissions (tCO2eq).",
     files=tuple(SourceFile(name, f"{_RAW}/{path}", "markdown", vintage) for name, (_, path, vintage) in CARDS.items()),
     parsers={"ai_training_runs": parse_training_runs},
     freshness=Freshness(None, "model cards document finished training runs, not a maintained series"),

@@ -28,29 +28,35 @@ log = logging.getLogger(__name__)
 
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     # Only an empty cell is missing: pandas would also read a zone key NA (Namibia) as missing.
-    frame = raw.csv(YEARLY_AVERAGES, dtype={"zone_key": str, "Zone Name": str}, keep_default_na=False,
-                    na_values=[""])
+    frame = raw.csv(YEARLY_AVERAGES, dtype={"zone_key": str, "Zone Name": str}, keep_default_na=False, na_values=[""])
     raw.require_columns(YEARLY_AVERAGES, frame, ["zone_key", "year", "Zone Name", "carbon_intensity_avg"])
     # Zone-years without a single hour of data (no_hours_with_data = 0) are left empty; a 0 would be
     # the same placeholder, not a grid that emits nothing.
     frame, intensity = rows_with_intensity(raw, YEARLY_AVERAGES, frame, "carbon_intensity_avg")
 
     zone_ids, zone_types = zip(*(zones.electricitymaps_zone(key) for key in frame["zone_key"]), strict=True)
-    staged = pd.DataFrame({
-        "zone_id": zone_ids,
-        "zone_name": frame["Zone Name"],
-        "zone_type": zone_types,
-        "year": raw.to_number(YEARLY_AVERAGES, frame, "year"),
-        "gco2e_per_kwh": intensity,
-        "basis": "lifecycle",
-        "source_file": YEARLY_AVERAGES,
-    }, index=frame.index)
+    staged = pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": frame["Zone Name"],
+            "zone_type": zone_types,
+            "year": raw.to_number(YEARLY_AVERAGES, frame, "year"),
+            "gco2e_per_kwh": intensity,
+            "basis": "lifecycle",
+            "source_file": YEARLY_AVERAGES,
+        },
+        index=frame.index,
+    )
 
     duplicated = staged.duplicated(["zone_id", "year"], keep=False)
     if duplicated.any():
-        raise SourceFormatError(raw.source_id, YEARLY_AVERAGES,
-                                f"{int(duplicated.sum())} rows give the same zone and year",
-                                column="zone_key", sample_rows=frame[duplicated].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            YEARLY_AVERAGES,
+            f"{int(duplicated.sum())} rows give the same zone and year",
+            column="zone_key",
+            sample_rows=frame[duplicated].to_dict("records"),
+        )
     return staged.reset_index(drop=True)
 
 
@@ -86,34 +92,51 @@ def parse_accelerator_specs(raw: RawSource) -> pd.DataFrame:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) == len(header) - 1:
-            log.warning("mlco2_impact: %s line %d (%s): one field short of the header; memory and source "
-                        "taken from its last two fields, per-watt columns left empty", GPUS, line_number, row[0])
+            log.warning(
+                "mlco2_impact: %s line %d (%s): one field short of the header; memory and source "
+                "taken from its last two fields, per-watt columns left empty",
+                GPUS,
+                line_number,
+                row[0],
+            )
             row = [*row[:5], *[""] * (len(header) - 7), *row[-2:]]
         if len(row) != len(header):
-            raise SourceFormatError(raw.source_id, GPUS, f"line {line_number} has {len(row)} fields, "
-                                    f"the header {len(header)}", sample_rows=[row])
-        records.append(dict(zip(header, (cell.strip() for cell in row), strict=False)))
+            raise SourceFormatError(
+                raw.source_id,
+                GPUS,
+                f"line {line_number} has {len(row)} fields, the header {len(header)}",
+                sample_rows=[row],
+            )
+        records.append(dict(zip(header, (cell.strip() for cell in row), strict=True)))
     frame = pd.DataFrame(records)
     kinds = frame["type"].str.lower()
     unknown = ~kinds.isin(["gpu", "tpu", "cpu"])
     if unknown.any():
-        raise SourceFormatError(raw.source_id, GPUS, "type is not gpu, tpu or cpu", column="type",
-                                sample_rows=frame[unknown].to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            GPUS,
+            "type is not gpu, tpu or cpu",
+            column="type",
+            sample_rows=frame[unknown].to_dict("records"),
+        )
     frame = frame[kinds != "cpu"]
-    specs = pd.DataFrame({
-        "model": frame["name"],
-        "kind": kinds[kinds != "cpu"],
-        "tdp_w": numeric_column(raw, GPUS, frame, "tdp_watts"),
-        "memory_gb": numeric_column(raw, GPUS, frame, "memory"),
-        "peak_tflops_fp32": numeric_column(raw, GPUS, frame, "TFLOPS32"),
-        "peak_tflops_fp16": numeric_column(raw, GPUS, frame, "TFLOPS16"),
-        "reference": frame["source"].mask(frame["source"] == ""),
-    })
+    specs = pd.DataFrame(
+        {
+            "model": frame["name"],
+            "kind": kinds[kinds != "cpu"],
+            "tdp_w": numeric_column(raw, GPUS, frame, "tdp_watts"),
+            "memory_gb": numeric_column(raw, GPUS, frame, "memory"),
+            "peak_tflops_fp32": numeric_column(raw, GPUS, frame, "TFLOPS32"),
+            "peak_tflops_fp16": numeric_column(raw, GPUS, frame, "TFLOPS16"),
+            "reference": frame["source"].mask(frame["source"] == ""),
+        }
+    )
     named_memory = specs["model"].map(hardware.stated_memory_gb)
     for name, stated, named in zip(specs["model"], specs["memory_gb"], named_memory, strict=True):
         if pd.notna(named) and pd.notna(stated) and stated != named:
-            log.warning("mlco2_impact: %s '%s': memory %g GB contradicts the name; %g GB used", GPUS, name, stated,
-                        named)
+            log.warning(
+                "mlco2_impact: %s '%s': memory %g GB contradicts the name; %g GB used", GPUS, name, stated, named
+            )
     specs["memory_gb"] = named_memory.fillna(specs["memory_gb"])
     for (name, column), why in GPU_DEFECTS.items():
         rows = specs["model"] == name
@@ -130,7 +153,7 @@ SOURCE = Source(
     license="MIT",
     homepage="https://mlco2.github.io/impact/",
     description="Data behind the Machine Learning Emissions Calculator: accelerator TDP and throughput, cloud "
-                "regions with grid intensity, and electricityMap yearly average carbon intensity per zone.",
+    "regions with grid intensity, and electricityMap yearly average carbon intensity per zone.",
     files=(
         SourceFile("gpus.csv", f"{_RAW}/gpus.csv", "csv", "2026-02-26"),
         SourceFile("impact.csv", f"{_RAW}/impact.csv", "csv", "2024-11-09"),

@@ -48,8 +48,12 @@ EDGAR = f"https://www.sec.gov/Archives/edgar/data/{int(CIK)}"
 MILLION = 1_000_000.0
 ROUNDED_AT_MUSD = 1000.0
 
-MARKETS = {"dataCenter": "data_center", "gaming": "gaming", "professionalVisualization": "professional_visualization",
-           "automotive": "automotive"}
+MARKETS = {
+    "dataCenter": "data_center",
+    "gaming": "gaming",
+    "professionalVisualization": "professional_visualization",
+    "automotive": "automotive",
+}
 SEGMENT_NAMES = {"computeAndNetworking": "compute_and_networking", "graphics": "graphics"}
 # The one quarter quarterly-links.json lacks (see the module docstring).
 CURATED_LINKS = {
@@ -94,8 +98,12 @@ def _quarters(raw: RawSource, name: str) -> dict:
 
 
 def _value(raw: RawSource, name: str, where: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
-            float("inf"), float("-inf")):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != value
+        or value in (float("inf"), float("-inf"))
+    ):
         raise SourceFormatError(raw.source_id, name, f"{where}: expected a number of USD millions, got {value!r}")
     return float(value)
 
@@ -107,8 +115,9 @@ def _links(raw: RawSource) -> dict[tuple[str, str], dict]:
     links = dict(CURATED_LINKS)
     for entry in data:
         if not isinstance(entry, dict) or not {"fy", "q", "adsh", "file", "url"} <= set(entry):
-            raise SourceFormatError(raw.source_id, LINKS, "entry without fy, q, adsh, file and url",
-                                    sample_rows=[entry])
+            raise SourceFormatError(
+                raw.source_id, LINKS, "entry without fy, q, adsh, file and url", sample_rows=[entry]
+            )
         links[(entry["fy"], entry["q"])] = entry
     return links
 
@@ -125,44 +134,78 @@ def parse_revenue(raw: RawSource) -> pd.DataFrame:
             raise SourceFormatError(raw.source_id, LINKS, f"no filing link for {fy} {q}")
         accession = link["adsh"]
         precision = narrative_precision_usd(value_musd) if from_narrative else MILLION
-        rows.append({
-            "company": COMPANY, "cik": CIK, "fiscal_year": year, "fiscal_quarter": q,
-            "period_start": start, "period_end": end, "breakdown": breakdown, "market": market,
-            "revenue_usd": value_musd * MILLION, "is_rounded": precision > MILLION,
-            "revenue_precision_usd": precision,
-            "citation_publisher": "NVIDIA Corporation (Form 8-K filed with the U.S. SEC)",
-            "citation_title": f"NVIDIA financial results for the {q} of fiscal {year} (press release, Exhibit 99.1)",
-            "citation_url": link.get("url") or f"{EDGAR}/{accession.replace('-', '')}/{link['file']}",
-            "citation_accession": accession,
-            "citation_published": link.get("date"),
-            "citation_locator": locator,
-            "via_url": f"{RAW_BASE}/{name}",
-            "source_file": name,
-        })
+        rows.append(
+            {
+                "company": COMPANY,
+                "cik": CIK,
+                "fiscal_year": year,
+                "fiscal_quarter": q,
+                "period_start": start,
+                "period_end": end,
+                "breakdown": breakdown,
+                "market": market,
+                "revenue_usd": value_musd * MILLION,
+                "is_rounded": precision > MILLION,
+                "revenue_precision_usd": precision,
+                "citation_publisher": "NVIDIA Corporation (Form 8-K filed with the U.S. SEC)",
+                "citation_title": f"NVIDIA financial results for the {q} of fiscal {year} "
+                "(press release, Exhibit 99.1)",
+                "citation_url": link.get("url") or f"{EDGAR}/{accession.replace('-', '')}/{link['file']}",
+                "citation_accession": accession,
+                "citation_published": link.get("date"),
+                "citation_locator": locator,
+                "via_url": f"{RAW_BASE}/{name}",
+                "source_file": name,
+            }
+        )
 
     for fy, quarters in _quarters(raw, SEGMENTS).items():
         for q, markets in quarters.items():
             for key, value in markets.items():
                 if key not in MARKETS:
-                    raise SourceFormatError(raw.source_id, SEGMENTS, f"unknown market {key!r} in {fy} {q}; known: "
-                                            f"{sorted(MARKETS)}")
+                    raise SourceFormatError(
+                        raw.source_id, SEGMENTS, f"unknown market {key!r} in {fy} {q}; known: {sorted(MARKETS)}"
+                    )
                 value = _value(raw, SEGMENTS, f"{fy} {q} {key}", value)
-                add(SEGMENTS, fy, q, "market_platform", MARKETS[key], value, True,
-                    "narrative: market platform revenue ('revenue was $X.X billion')")
+                add(
+                    SEGMENTS,
+                    fy,
+                    q,
+                    "market_platform",
+                    MARKETS[key],
+                    value,
+                    True,
+                    "narrative: market platform revenue ('revenue was $X.X billion')",
+                )
     for fy, quarters in _quarters(raw, SEGMENT_PROFIT).items():
         for q, segments in quarters.items():
             for key, figures in segments.items():
                 if key not in SEGMENT_NAMES or not isinstance(figures, dict) or "revenue" not in figures:
                     raise SourceFormatError(raw.source_id, SEGMENT_PROFIT, f"unexpected segment {key!r} in {fy} {q}")
-                add(SEGMENT_PROFIT, fy, q, "reportable_segment", SEGMENT_NAMES[key],
-                    _value(raw, SEGMENT_PROFIT, f"{fy} {q} {key}.revenue", figures["revenue"]), False,
-                    "segment information table: revenue by reportable segment")
+                add(
+                    SEGMENT_PROFIT,
+                    fy,
+                    q,
+                    "reportable_segment",
+                    SEGMENT_NAMES[key],
+                    _value(raw, SEGMENT_PROFIT, f"{fy} {q} {key}.revenue", figures["revenue"]),
+                    False,
+                    "segment information table: revenue by reportable segment",
+                )
     for fy, quarters in _quarters(raw, FINANCIALS).items():
         for q, lines in quarters.items():
             if not isinstance(lines, dict) or "revenue" not in lines:
                 raise SourceFormatError(raw.source_id, FINANCIALS, f"{fy} {q} has no revenue", column="revenue")
-            add(FINANCIALS, fy, q, "total", "total", _value(raw, FINANCIALS, f"{fy} {q} revenue", lines["revenue"]),
-                False, "condensed consolidated statements of income: revenue (three months ended)")
+            add(
+                FINANCIALS,
+                fy,
+                q,
+                "total",
+                "total",
+                _value(raw, FINANCIALS, f"{fy} {q} revenue", lines["revenue"]),
+                False,
+                "condensed consolidated statements of income: revenue (three months ended)",
+            )
     frame = pd.DataFrame(rows)
     frame["citation_published"] = frame["citation_published"].astype("object")
     return frame
@@ -178,17 +221,37 @@ SOURCE = Source(
     redistributable=True,
     homepage="https://github.com/akiraak/ai-financial-analyst",
     description="Revenue of NVIDIA's Data Center, Gaming, Professional Visualization and Automotive market "
-                "platforms, of its Compute & Networking and Graphics segments, and in total, per fiscal quarter, "
-                "each linked to the 8-K filing it was reported in.",
+    "platforms, of its Compute & Networking and Graphics segments, and in total, per fiscal quarter, "
+    "each linked to the 8-K filing it was reported in.",
     files=(
-        SourceFile(SEGMENTS, f"{RAW_BASE}/{SEGMENTS}", "json", VINTAGE,
-                   sha256="60d582846932fd3b3ddd5936a2372b92db72f6293af15f7da6f4dfc9a7f8ab88"),
-        SourceFile(SEGMENT_PROFIT, f"{RAW_BASE}/{SEGMENT_PROFIT}", "json", VINTAGE,
-                   sha256="4ef452a864828f5d62a04f0a9a3bbee4317cce27e38d3f29cc69d8f569a9af2b"),
-        SourceFile(FINANCIALS, f"{RAW_BASE}/{FINANCIALS}", "json", VINTAGE,
-                   sha256="db026b415b39eb1097b31296654898b2a459a43c16d2e1b6faaad73a8eb444bd"),
-        SourceFile(LINKS, f"{RAW_BASE}/{LINKS}", "json", VINTAGE,
-                   sha256="284b891c76d01a71ebd15d4af859c368f5fd30575fe251b287496128e684d1ab"),
+        SourceFile(
+            SEGMENTS,
+            f"{RAW_BASE}/{SEGMENTS}",
+            "json",
+            VINTAGE,
+            sha256="60d582846932fd3b3ddd5936a2372b92db72f6293af15f7da6f4dfc9a7f8ab88",
+        ),
+        SourceFile(
+            SEGMENT_PROFIT,
+            f"{RAW_BASE}/{SEGMENT_PROFIT}",
+            "json",
+            VINTAGE,
+            sha256="4ef452a864828f5d62a04f0a9a3bbee4317cce27e38d3f29cc69d8f569a9af2b",
+        ),
+        SourceFile(
+            FINANCIALS,
+            f"{RAW_BASE}/{FINANCIALS}",
+            "json",
+            VINTAGE,
+            sha256="db026b415b39eb1097b31296654898b2a459a43c16d2e1b6faaad73a8eb444bd",
+        ),
+        SourceFile(
+            LINKS,
+            f"{RAW_BASE}/{LINKS}",
+            "json",
+            VINTAGE,
+            sha256="284b891c76d01a71ebd15d4af859c368f5fd30575fe251b287496128e684d1ab",
+        ),
     ),
     parsers={"chip_revenue_by_market": parse_revenue},
 )

@@ -25,8 +25,10 @@ from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
 from pipelines.sources._parsing import parse_each_present
 
-_RAW = ("https://raw.githubusercontent.com/SumanVSarawad/test/16c04185548b1d90b11786f138ecd77c05f10c10"
-        "/data/ba_carbon_accounting")
+_RAW = (
+    "https://raw.githubusercontent.com/SumanVSarawad/test/16c04185548b1d90b11786f138ecd77c05f10c10"
+    "/data/ba_carbon_accounting"
+)
 LB_PER_MWH_TO_G_PER_KWH = 0.453592
 YEAR = 2021
 # OGE balancing-authority code -> (zone id, name).
@@ -56,37 +58,54 @@ def _ba(raw: RawSource, ba: str) -> pd.DataFrame:
     local = pd.to_datetime(frame[LOCAL_COLUMN], format="%Y-%m-%d %H:%M:%S%z", utc=True, errors="coerce")
     bad = hours.isna() | local.isna()
     if bad.any():
-        raise SourceFormatError(raw.source_id, name, "timestamp not 'YYYY-MM-DD hh:mm:ss+hh:mm'", column=UTC_COLUMN,
-                                sample_rows=frame[bad].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            "timestamp not 'YYYY-MM-DD hh:mm:ss+hh:mm'",
+            column=UTC_COLUMN,
+            sample_rows=frame[bad].head(5).to_dict("records"),
+        )
     disagree = hours != local
     if disagree.any():
-        raise SourceFormatError(raw.source_id, name, "datetime_utc and datetime_local name different instants",
-                                column=LOCAL_COLUMN, sample_rows=frame[disagree].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            "datetime_utc and datetime_local name different instants",
+            column=LOCAL_COLUMN,
+            sample_rows=frame[disagree].head(5).to_dict("records"),
+        )
     duplicated = hours.duplicated(keep=False)
     if duplicated.any():
-        raise SourceFormatError(raw.source_id, name, f"{int(duplicated.sum())} row(s) repeat an hour",
-                                column=UTC_COLUMN, sample_rows=frame[duplicated].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"{int(duplicated.sum())} row(s) repeat an hour",
+            column=UTC_COLUMN,
+            sample_rows=frame[duplicated].head(5).to_dict("records"),
+        )
     rate = raw.to_number(name, frame, CO2E_RATE)
     has_rate = rate.notna()  # an hour without a rate is a gap; the contiguity check reports it
     frame, hours, rate = frame[has_rate], hours[has_rate], rate[has_rate]
     zone_id, zone_name = BALANCING_AUTHORITIES[ba]
-    return pd.DataFrame({
-        "zone_id": zone_id,
-        "zone_name": zone_name,
-        "zone_type": "subregion",
-        "country_zone_id": "USA",
-        "hour_start_utc": hours,
-        # The local calendar year: the text before the first '-' of the local timestamp.
-        "year": frame[LOCAL_COLUMN].str.slice(0, 4).astype(int),
-        "direct_gco2e_per_kwh": rate * LB_PER_MWH_TO_G_PER_KWH,
-        "lifecycle_gco2e_per_kwh": None,
-        "low_carbon_pct": None,
-        "renewable_pct": None,
-        "accounting": "consumption",
-        "is_estimated": False,
-        "estimation_method": None,
-        "source_file": name,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": zone_id,
+            "zone_name": zone_name,
+            "zone_type": "subregion",
+            "country_zone_id": "USA",
+            "hour_start_utc": hours,
+            # The local calendar year: the text before the first '-' of the local timestamp.
+            "year": frame[LOCAL_COLUMN].str.slice(0, 4).astype(int),
+            "direct_gco2e_per_kwh": rate * LB_PER_MWH_TO_G_PER_KWH,
+            "lifecycle_gco2e_per_kwh": None,
+            "low_carbon_pct": None,
+            "renewable_pct": None,
+            "accounting": "consumption",
+            "is_estimated": False,
+            "estimation_method": None,
+            "source_file": name,
+        }
+    ).reset_index(drop=True)
 
 
 SOURCE = Source(
@@ -96,7 +115,7 @@ SOURCE = Source(
     license="CC-BY-4.0 (Open Grid Emissions dataset, Singularity Energy)",
     homepage="https://singularity.energy/open-grid-emissions",
     description="Hourly consumed CO2e emission rates (lb/MWh, converted to g/kWh) of three US balancing "
-                "authorities, local-time calendar year 2021.",
+    "authorities, local-time calendar year 2021.",
     files=tuple(SourceFile(file_name(ba), f"{_RAW}/{ba}.csv", "csv", "2024-03-06") for ba in BALANCING_AUTHORITIES),
     parsers={"grid_intensity_hourly": parse_grid_intensity_hourly},
 )

@@ -22,8 +22,10 @@ from pipelines.sources._owid import grapher_zones, read_grapher_csv
 
 SOURCE_ID = "owid_datacentre_share"
 FILE = "data-centers-share-electricity-demand.csv"
-URL = ("https://ourworldindata.org/grapher/data-centers-share-electricity-demand.csv"
-       "?v=1&csvType=full&useColumnShortNames=true")
+URL = (
+    "https://ourworldindata.org/grapher/data-centers-share-electricity-demand.csv"
+    "?v=1&csvType=full&useColumnShortNames=true"
+)
 SERIES = "OWID data-centers-share-electricity-demand (IEA Energy and AI / Ember)"
 
 
@@ -31,21 +33,41 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
     rows = read_grapher_csv(raw, FILE, "entity", "code", "year", value="share")
     frame = rows.frame
     if (frame["share"] < 0).any() or (frame["share"] > 100).any():
-        raise SourceFormatError(SOURCE_ID, FILE, "a share outside 0-100 %", column=rows.value_column,
-                                sample_rows=frame[(frame["share"] < 0) | (frame["share"] > 100)].head(5)
-                                .to_dict("records"))
+        raise SourceFormatError(
+            SOURCE_ID,
+            FILE,
+            "a share outside 0-100 %",
+            column=rows.value_column,
+            sample_rows=frame[(frame["share"] < 0) | (frame["share"] > 100)].head(5).to_dict("records"),
+        )
     zone_ids, zone_types = grapher_zones(raw, FILE, frame, "entity", "code")
-    return pd.DataFrame({
-        "zone_id": zone_ids, "zone_name": frame["entity"].str.strip().tolist(), "zone_type": zone_types,
-        "year": frame["year"].astype(int).tolist(), "quarter": pd.array([None] * len(frame), dtype="Int64"),
-        "basis": "estimate", "scenario": None, "scope": "data centres",
-        "electricity_twh_low": None, "electricity_twh_central": None, "electricity_twh_high": None,
-        "share_of_demand_pct_low": None, "share_of_demand_pct_central": frame["share"].tolist(),
-        "share_of_demand_pct_high": None,
-        "series": SERIES, "source_file": FILE,
-        "citation_publisher": None, "citation_title": None, "citation_url": None, "citation_published": None,
-        "citation_locator": None, "citation_note": None, "via_url": None,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": frame["entity"].str.strip().tolist(),
+            "zone_type": zone_types,
+            "year": frame["year"].astype(int).tolist(),
+            "quarter": pd.array([None] * len(frame), dtype="Int64"),
+            "basis": "estimate",
+            "scenario": None,
+            "scope": "data centres",
+            "electricity_twh_low": None,
+            "electricity_twh_central": None,
+            "electricity_twh_high": None,
+            "share_of_demand_pct_low": None,
+            "share_of_demand_pct_central": frame["share"].tolist(),
+            "share_of_demand_pct_high": None,
+            "series": SERIES,
+            "source_file": FILE,
+            "citation_publisher": None,
+            "citation_title": None,
+            "citation_url": None,
+            "citation_published": None,
+            "citation_locator": None,
+            "citation_note": None,
+            "via_url": None,
+        }
+    )
 
 
 SOURCE = Source(
@@ -53,10 +75,10 @@ SOURCE = Source(
     title="Our World in Data: share of electricity demand used by data centres (IEA Energy and AI; Ember)",
     publisher="Our World in Data, from the International Energy Agency (Energy and AI, 2025) and Ember",
     license="CC BY 4.0 (cite 'International Energy Agency (2025); Ember (2026) - with major processing by Our "
-            "World in Data')",
+    "World in Data')",
     homepage="https://ourworldindata.org/grapher/data-centers-share-electricity-demand",
     description="Data-centre electricity consumption as a percentage of total electricity demand, for the IEA "
-                "regions, China, the United States and the world, 2020 and 2023-2025 (IEA estimates).",
+    "regions, China, the United States and the world, 2020 and 2023-2025 (IEA estimates).",
     # No sha256 pin: the recorded copy was reconstructed from a search index (SOURCE.toml caveat).
     files=(SourceFile(FILE, URL, "csv", max_bytes=5_000_000),),
     parsers={"datacenter_electricity": parse_datacenter_electricity},

@@ -30,8 +30,9 @@ from pipelines.sources._owid import WORLD_CODE
 CARBON_INTENSITY = "carbon-intensity-electricity.csv"
 CODEBOOK = "owid-energy-codebook.csv"
 
-_GRAPHER_CSV = ("https://ourworldindata.org/grapher/carbon-intensity-electricity.csv"
-                "?v=1&csvType=full&useColumnShortNames=false")
+_GRAPHER_CSV = (
+    "https://ourworldindata.org/grapher/carbon-intensity-electricity.csv?v=1&csvType=full&useColumnShortNames=false"
+)
 _ENERGY_DATA_COMMIT = "873ea63d7b27e54d86c733bedd44a96b0352dbf0"
 
 # OWID codes its world total outside ISO 3166-1; other OWID_ codes (OWID_KOS) are countries
@@ -60,31 +61,37 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     unplaced = [i for i, zone in zip(frame.index, placed, strict=True) if zone is None]
     if unplaced:
         raise SourceFormatError(
-            raw.source_id, CARBON_INTENSITY,
+            raw.source_id,
+            CARBON_INTENSITY,
             f"{len(unplaced)} row(s) with a Code that is neither ISO 3166-1 alpha-3 nor "
             f"{WORLD_CODE} (add an alias to pipelines/zones.py)",
-            column="Code", sample_rows=frame.loc[unplaced].head(5).to_dict("records"))
+            column="Code",
+            sample_rows=frame.loc[unplaced].head(5).to_dict("records"),
+        )
 
-    return pd.DataFrame({
-        "zone_id": [zone_id for zone_id, _ in placed],
-        "zone_name": frame["Entity"].to_numpy(),
-        "zone_type": [zone_type for _, zone_type in placed],
-        "year": years.to_numpy(),
-        "gco2e_per_kwh": values.to_numpy(),
-        "basis": "lifecycle",
-        "source_file": CARBON_INTENSITY,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": [zone_id for zone_id, _ in placed],
+            "zone_name": frame["Entity"].to_numpy(),
+            "zone_type": [zone_type for _, zone_type in placed],
+            "year": years.to_numpy(),
+            "gco2e_per_kwh": values.to_numpy(),
+            "basis": "lifecycle",
+            "source_file": CARBON_INTENSITY,
+        }
+    )
 
 
 def _value_column(raw: RawSource, frame: pd.DataFrame) -> str:
-    candidates = [c for c in frame.columns
-                  if c not in ("Entity", "Code", "Year") and _VALUE_UNIT_MARKER in c.lower()]
+    candidates = [c for c in frame.columns if c not in ("Entity", "Code", "Year") and _VALUE_UNIT_MARKER in c.lower()]
     if len(candidates) != 1:
         raise SourceFormatError(
-            raw.source_id, CARBON_INTENSITY,
+            raw.source_id,
+            CARBON_INTENSITY,
             f"expected exactly one value column in gCO2(e)/kWh, found {candidates}; "
             f"columns present: {list(frame.columns)}",
-            column="Carbon intensity of electricity - gCO2/kWh")
+            column="Carbon intensity of electricity - gCO2/kWh",
+        )
     return candidates[0]
 
 
@@ -101,21 +108,21 @@ def _zone(code, entity) -> tuple[str, str] | None:
 
 SOURCE = Source(
     id="owid_energy",
-    title="Our World in Data: carbon intensity of electricity generation (grapher export) and "
-          "OWID energy codebook",
-    publisher="Our World in Data (data from Ember and the Energy Institute Statistical Review of World "
-              "Energy)",
+    title="Our World in Data: carbon intensity of electricity generation (grapher export) and OWID energy codebook",
+    publisher="Our World in Data (data from Ember and the Energy Institute Statistical Review of World Energy)",
     license="CC-BY-4.0",
     homepage="https://ourworldindata.org/grapher/carbon-intensity-electricity",
     description="Country, region and world carbon intensity of electricity generation by year "
-                "(gCO2e/kWh, lifecycle, Ember methodology), plus the codebook describing every "
-                "column of owid-energy-data.csv.",
+    "(gCO2e/kWh, lifecycle, Ember methodology), plus the codebook describing every "
+    "column of owid-energy-data.csv.",
     files=(
         SourceFile(CARBON_INTENSITY, _GRAPHER_CSV, "csv"),
-        SourceFile(CODEBOOK,
-                   f"https://raw.githubusercontent.com/owid/energy-data/{_ENERGY_DATA_COMMIT}/"
-                   "owid-energy-codebook.csv",
-                   "csv", "2025-05-30"),
+        SourceFile(
+            CODEBOOK,
+            f"https://raw.githubusercontent.com/owid/energy-data/{_ENERGY_DATA_COMMIT}/owid-energy-codebook.csv",
+            "csv",
+            "2025-05-30",
+        ),
     ),
     parsers={"grid_carbon_intensity": parse_grid_intensity},
     freshness=Freshness(550, "OWID updates the Ember-based series at least yearly"),

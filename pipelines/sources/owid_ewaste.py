@@ -27,15 +27,46 @@ from pipelines.sources._owid import grapher_zones, read_grapher_csv
 
 SOURCE_ID = "owid_ewaste"
 FILE = "electronic-waste-recycling-rate.csv"
-URL = ("https://ourworldindata.org/grapher/electronic-waste-recycling-rate.csv"
-       "?v=1&csvType=full&useColumnShortNames=false")
+URL = (
+    "https://ourworldindata.org/grapher/electronic-waste-recycling-rate.csv?v=1&csvType=full&useColumnShortNames=false"
+)
 SERIES = "UN SDG 12.5.1 via OWID (electronic-waste-recycling-rate)"
 # Countries reporting WEEE to Eurostat: their SDG 12.5.1 values are Eurostat's recycled / collected.
-EUROSTAT_WEEE_REPORTERS = frozenset({
-    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA",
-    "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
-    "GBR", "NOR", "ISL", "LIE",
-})
+EUROSTAT_WEEE_REPORTERS = frozenset(
+    {
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+        "GBR",
+        "NOR",
+        "ISL",
+        "LIE",
+    }
+)
 
 
 def rate_definition(zone_id: str) -> str:
@@ -45,33 +76,38 @@ def rate_definition(zone_id: str) -> str:
 def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
     frame = read_grapher_csv(raw, FILE, "Entity", "Code", "Year", value="value").frame
     zone_ids, zone_types = grapher_zones(raw, FILE, frame, "Entity", "Code")
-    return pd.DataFrame({
-        "zone_id": zone_ids,
-        "zone_name": frame["Entity"].str.strip().tolist(),
-        "zone_type": zone_types,
-        "year": frame["Year"].astype(int).tolist(),
-        "metric": "recycling_rate",
-        "category": "TOTAL",
-        "value": frame["value"].tolist(),
-        "flag": None,
-        "unit": "percent",
-        "rate_definition": [rate_definition(z) for z in zone_ids],
-        "series": SERIES,
-        "source_file": FILE,
-        "citation_publisher": None, "citation_title": None, "citation_url": None,
-        "citation_published": None, "citation_note": None,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": zone_ids,
+            "zone_name": frame["Entity"].str.strip().tolist(),
+            "zone_type": zone_types,
+            "year": frame["Year"].astype(int).tolist(),
+            "metric": "recycling_rate",
+            "category": "TOTAL",
+            "value": frame["value"].tolist(),
+            "flag": None,
+            "unit": "percent",
+            "rate_definition": [rate_definition(z) for z in zone_ids],
+            "series": SERIES,
+            "source_file": FILE,
+            "citation_publisher": None,
+            "citation_title": None,
+            "citation_url": None,
+            "citation_published": None,
+            "citation_note": None,
+        }
+    )
 
 
 SOURCE = Source(
     id=SOURCE_ID,
     title="Our World in Data: electronic waste recycling rate (UN SDG 12.5.1)",
     publisher="Our World in Data, from the UN SDG Global Database (UNITAR / ITU Global E-waste Monitor, "
-              "OECD-UNITAR questionnaire, Eurostat)",
+    "OECD-UNITAR questionnaire, Eurostat)",
     license="CC BY 4.0 (cite 'UN SDG Global Database (UNITAR, Eurostat) - processed by Our World in Data')",
     homepage="https://ourworldindata.org/grapher/electronic-waste-recycling-rate",
     description="Share of electronic waste documented as recycled, by country and region, 2000-2022; EU/EEA rows "
-                "relative to WEEE collected, all others relative to e-waste generated (see rate_definition).",
+    "relative to WEEE collected, all others relative to e-waste generated (see rate_definition).",
     # No sha256 pin: the recorded copy was reconstructed from a search index (SOURCE.toml caveat),
     # and OWID revises the live file.
     files=(SourceFile(FILE, URL, "csv", max_bytes=20_000_000),),

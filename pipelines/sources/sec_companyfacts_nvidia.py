@@ -23,7 +23,7 @@ SOURCE = Source(
     license="Public domain (U.S. government work; SEC fair-access policy applies to automated requests)",
     homepage="https://www.sec.gov/search-filings/edgar-application-programming-interfaces",
     description="Financial-statement facts (revenue, cost of revenue, gross profit ...) NVIDIA reported in XBRL "
-                "in its 10-K and 10-Q filings.",
+    "in its 10-K and 10-Q filings.",
     files=(companyfacts_file(NVIDIA_CIK, FILE),),
     parsers={"chip_company_financials": parse_financials},
 )

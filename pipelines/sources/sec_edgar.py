@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pipelines.sources._base import Source
 from pipelines.sources._sec_companyfacts import (
-                                                 API,
-                                                 COMPANIES,
-                                                 NVIDIA_CIK,
-                                                 companyfacts_file,
-                                                 file_name,
-                                                 parse_financials,
+    API,
+    COMPANIES,
+    NVIDIA_CIK,
+    companyfacts_file,
+    file_name,
+    parse_financials,
 )
 
 OTHER_COMPANIES = {cik: name for cik, name in COMPANIES.items() if cik != NVIDIA_CIK}
@@ -26,7 +26,7 @@ SOURCE = Source(
     license="Public domain (U.S. government work; SEC fair-access policy applies to automated requests)",
     homepage="https://www.sec.gov/search-filings/edgar-application-programming-interfaces",
     description="Financial-statement facts (revenue, cost of revenue, R&D, operating and net income) that AMD, "
-                "Intel, Broadcom and Micron reported in XBRL in their 10-K and 10-Q filings.",
+    "Intel, Broadcom and Micron reported in XBRL in their 10-K and 10-Q filings.",
     files=tuple(companyfacts_file(cik) for cik in OTHER_COMPANIES),
     parsers={"chip_company_financials": parse_financials},
 )

@@ -60,12 +60,14 @@ def response_data(raw: RawSource, name: str) -> list:
     body = raw.json(name)
     if isinstance(body, dict) and "error" in body and "data" not in body:
         error = body["error"] if isinstance(body["error"], dict) else {"message": body["error"]}
-        raise SourceFormatError(raw.source_id, name,
-                                f"the API answered with an error instead of data: "
-                                f"{error.get('code', 'no code')}: {error.get('message', 'no message')}")
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"the API answered with an error instead of data: "
+            f"{error.get('code', 'no code')}: {error.get('message', 'no message')}",
+        )
     if not isinstance(body, dict) or not isinstance(body.get("data"), list) or not body["data"]:
-        raise SourceFormatError(raw.source_id, name, "expected {\"data\": [...]} with at least one period",
-                                column="data")
+        raise SourceFormatError(raw.source_id, name, 'expected {"data": [...]} with at least one period', column="data")
     return body["data"]
 
 
@@ -81,8 +83,15 @@ def _regional(raw: RawSource) -> pd.DataFrame:
     rows = []
     for period in response_data(raw, REGIONAL):
         for region in period.get("regions") or []:
-            rows.append({"from": period.get("from"), "to": period.get("to"), "regionid": region.get("regionid"),
-                         "shortname": region.get("shortname"), **(region.get("intensity") or {})})
+            rows.append(
+                {
+                    "from": period.get("from"),
+                    "to": period.get("to"),
+                    "regionid": region.get("regionid"),
+                    "shortname": region.get("shortname"),
+                    **(region.get("intensity") or {}),
+                }
+            )
     frame = pd.DataFrame(rows)
     if frame.empty:
         raise SourceFormatError(raw.source_id, REGIONAL, "no regions in any period", column="regions")
@@ -90,43 +99,61 @@ def _regional(raw: RawSource) -> pd.DataFrame:
     _check_regions(raw, frame)
     if "actual" not in frame:
         frame["actual"] = None  # the regional endpoint publishes forecasts only
-    return _rows(raw, REGIONAL, frame,
-                 zone_id=[REGIONS[int(r)][1] for r in frame["regionid"]], zone_name=frame["shortname"])
+    return _rows(
+        raw, REGIONAL, frame, zone_id=[REGIONS[int(r)][1] for r in frame["regionid"]], zone_name=frame["shortname"]
+    )
 
 
 def _check_regions(raw: RawSource, frame: pd.DataFrame) -> None:
     ids = pd.to_numeric(frame["regionid"], errors="coerce")
     known = ids.isin(list(REGIONS))
     if not known.all():
-        raise SourceFormatError(raw.source_id, REGIONAL, "unknown region id(s)", column="regionid",
-                                sample_rows=frame[~known].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            REGIONAL,
+            "unknown region id(s)",
+            column="regionid",
+            sample_rows=frame[~known].head(5).to_dict("records"),
+        )
     # Ids are stable in the API; a different name under an id would mean they were renumbered.
     expected_names = ids.map(lambda i: REGIONS[int(i)][0])
     renamed = expected_names != frame["shortname"]
     if renamed.any():
-        raise SourceFormatError(raw.source_id, REGIONAL, "region id(s) now carry a different name",
-                                column="shortname", sample_rows=frame[renamed].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            REGIONAL,
+            "region id(s) now carry a different name",
+            column="shortname",
+            sample_rows=frame[renamed].head(5).to_dict("records"),
+        )
 
 
 def _rows(raw: RawSource, name: str, frame: pd.DataFrame, *, zone_id, zone_name) -> pd.DataFrame:
-    return pd.DataFrame({
-        "zone_id": zone_id,
-        "zone_name": zone_name,
-        "period_start_utc": _timestamps(raw, name, frame, "from"),
-        "period_end_utc": _timestamps(raw, name, frame, "to"),
-        "forecast_gco2_per_kwh": raw.to_number(name, frame, "forecast"),
-        "actual_gco2_per_kwh": raw.to_number(name, frame, "actual").astype("float64"),
-        "intensity_index": frame["index"],
-        "source_file": name,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "zone_id": zone_id,
+            "zone_name": zone_name,
+            "period_start_utc": _timestamps(raw, name, frame, "from"),
+            "period_end_utc": _timestamps(raw, name, frame, "to"),
+            "forecast_gco2_per_kwh": raw.to_number(name, frame, "forecast"),
+            "actual_gco2_per_kwh": raw.to_number(name, frame, "actual").astype("float64"),
+            "intensity_index": frame["index"],
+            "source_file": name,
+        }
+    ).reset_index(drop=True)
 
 
 def _timestamps(raw: RawSource, name: str, frame: pd.DataFrame, column: str) -> pd.Series:
     parsed = pd.to_datetime(frame[column], format=_TIMESTAMP_FORMAT, utc=True, errors="coerce")
     bad = parsed.isna()
     if bad.any():
-        raise SourceFormatError(raw.source_id, name, "timestamp not in the API's format YYYY-MM-DDThh:mmZ",
-                                column=column, sample_rows=frame[bad].head(5).to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            "timestamp not in the API's format YYYY-MM-DDThh:mmZ",
+            column=column,
+            sample_rows=frame[bad].head(5).to_dict("records"),
+        )
     return parsed
 
 
@@ -137,7 +164,7 @@ SOURCE = Source(
     license="CC-BY-4.0 (Carbon Intensity API data)",
     homepage="https://carbonintensity.org.uk/",
     description="Half-hourly carbon intensity of electricity in Great Britain (gCO2/kWh): national forecast, "
-                "estimated actual and index; regional forecast and index for 18 regions.",
+    "estimated actual and index; regional forecast and index for 18 regions.",
     # Live mode asks the API itself. Archive mode resolves each file by source id + file name,
     # so the recorded responses (pinned copies in devsjc/carbon-intensity-importer, listed with
     # their exact URLs in the archive's SOURCE.toml) stand in for these URLs.

@@ -52,9 +52,11 @@ UNITS = {
     "KG_PER_CAPITA": ("kg/person", 1.0),
     "PERCENT": ("percent", 1.0),
 }
-EXPECTED_UNIT = {metric: "kt" for metric in ("generated", "collected", "recycled")} | {
-    metric: "kg/person" for metric in ("generated_per_capita", "collected_per_capita", "recycled_per_capita")
-} | {"collection_rate": "percent", "recycling_rate": "percent"}
+EXPECTED_UNIT = (
+    {metric: "kt" for metric in ("generated", "collected", "recycled")}
+    | {metric: "kg/person" for metric in ("generated_per_capita", "collected_per_capita", "recycled_per_capita")}
+    | {"collection_rate": "percent", "recycling_rate": "percent"}
+)
 
 # Dimension values that mean "all of it". A row with any other value is a breakdown (by
 # product type, say) of a total that is also published, so only totals are kept.
@@ -86,19 +88,31 @@ def _parse_series(raw: RawSource, code: str) -> pd.DataFrame:
         raise SourceFormatError(SOURCE_ID, name, "expected an SDG API object with a 'data' list")
     pages = payload.get("totalPages", 1)
     if pages not in (0, 1):
-        raise SourceFormatError(SOURCE_ID, name, f"response is page {payload.get('pageNumber')} of {pages}; "
-                                                 f"the request's pageSize must cover the whole series")
+        raise SourceFormatError(
+            SOURCE_ID,
+            name,
+            f"response is page {payload.get('pageNumber')} of {pages}; "
+            f"the request's pageSize must cover the whole series",
+        )
     records = payload["data"]
     total = payload.get("totalElements")
     if total is not None and total != len(records):
-        raise SourceFormatError(SOURCE_ID, name, f"totalElements says {total} observations, 'data' holds "
-                                                 f"{len(records)} (truncated response)")
+        raise SourceFormatError(
+            SOURCE_ID,
+            name,
+            f"totalElements says {total} observations, 'data' holds {len(records)} (truncated response)",
+        )
     metric = SERIES_METRICS[code]
     rows, bad = [], []
     for index, record in enumerate(records):
         if record.get("series") != code:
-            raise SourceFormatError(SOURCE_ID, name, f"observation {index} is series {record.get('series')!r}, "
-                                                     f"expected {code}", column="series", sample_rows=[record])
+            raise SourceFormatError(
+                SOURCE_ID,
+                name,
+                f"observation {index} is series {record.get('series')!r}, expected {code}",
+                column="series",
+                sample_rows=[record],
+            )
         if not _is_total(record.get("dimensions") or {}):
             continue
         value = _number(record.get("value"))
@@ -109,31 +123,45 @@ def _parse_series(raw: RawSource, code: str) -> pd.DataFrame:
             continue
         unit_code = str((record.get("attributes") or {}).get("Units", "")).upper()
         if unit_code not in UNITS or UNITS[unit_code][0] != EXPECTED_UNIT[metric]:
-            raise SourceFormatError(SOURCE_ID, name, f"unit {unit_code!r} is not one this parser converts to "
-                                                     f"{EXPECTED_UNIT[metric]} for {code}",
-                                    column="attributes.Units", sample_rows=[record])
+            raise SourceFormatError(
+                SOURCE_ID,
+                name,
+                f"unit {unit_code!r} is not one this parser converts to {EXPECTED_UNIT[metric]} for {code}",
+                column="attributes.Units",
+                sample_rows=[record],
+            )
         unit, factor = UNITS[unit_code]
         zone_id, zone_type = _zone(str(record.get("geoAreaCode", "")), str(record.get("geoAreaName", "")))
-        rows.append({
-            "zone_id": zone_id,
-            "zone_name": record.get("geoAreaName") or zone_id,
-            "zone_type": zone_type,
-            "year": int(float(record["timePeriodStart"])),
-            "metric": metric,
-            "value": value * factor,
-            "unit": unit,
-            "series": code,
-            "source_file": name,
-        })
+        rows.append(
+            {
+                "zone_id": zone_id,
+                "zone_name": record.get("geoAreaName") or zone_id,
+                "zone_type": zone_type,
+                "year": int(float(record["timePeriodStart"])),
+                "metric": metric,
+                "value": value * factor,
+                "unit": unit,
+                "series": code,
+                "source_file": name,
+            }
+        )
     if bad:
-        raise SourceFormatError(SOURCE_ID, name, f"{len(bad)} non-numeric value(s)", column="value",
-                                sample_rows=bad[:5])
-    frame = pd.DataFrame(rows, columns=["zone_id", "zone_name", "zone_type", "year", "metric", "value", "unit",
-                                        "series", "source_file"])
+        raise SourceFormatError(
+            SOURCE_ID, name, f"{len(bad)} non-numeric value(s)", column="value", sample_rows=bad[:5]
+        )
+    frame = pd.DataFrame(
+        rows, columns=["zone_id", "zone_name", "zone_type", "year", "metric", "value", "unit", "series", "source_file"]
+    )
     return frame.assign(
-        category=TOTAL_CATEGORY, flag=None, rate_definition=frame["metric"].map(RATE_DEFINITION_BY_METRIC),
-        citation_publisher=None, citation_title=None, citation_url=None, citation_published=None,
-        citation_note=None)
+        category=TOTAL_CATEGORY,
+        flag=None,
+        rate_definition=frame["metric"].map(RATE_DEFINITION_BY_METRIC),
+        citation_publisher=None,
+        citation_title=None,
+        citation_url=None,
+        citation_published=None,
+        citation_note=None,
+    )
 
 
 def _is_total(dimensions: dict) -> bool:
@@ -174,14 +202,18 @@ SOURCE = Source(
     title="UN SDG Global Database: e-waste generated, collected and recycled (indicators 12.4.2, 12.5.1)",
     publisher="United Nations Statistics Division (SDG Global Database; e-waste data by UNITAR and ITU)",
     license="United Nations terms of use (https://www.un.org/en/about-us/terms-of-use); cite UNSD and the "
-            "custodian agencies",
+    "custodian agencies",
     homepage="https://unstats.un.org/sdgs/dataportal",
     description="Country, regional and world e-waste series of the SDG Global Database, fetched per series "
-                "from the SDG API: total and per-capita e-waste generated, collected and recycled, and the "
-                "collection and recycling rates (Global E-waste Monitor estimates).",
+    "from the SDG API: total and per-capita e-waste generated, collected and recycled, and the "
+    "collection and recycling rates (Global E-waste Monitor estimates).",
     files=tuple(
-        SourceFile(file_name(code), f"{API}?seriesCode={code}&pageSize={PAGE_SIZE}", "json",
-                   headers={"Accept": "application/json"})
+        SourceFile(
+            file_name(code),
+            f"{API}?seriesCode={code}&pageSize={PAGE_SIZE}",
+            "json",
+            headers={"Accept": "application/json"},
+        )
         for code in SERIES_METRICS
     ),
     parsers={"ewaste_statistics": parse_ewaste_statistics},

@@ -63,24 +63,32 @@ def parse_grid_marginal_emission_factors(raw: RawSource) -> pd.DataFrame:
 
     unresolved = [name for name in table.index if name not in _ZONE_OVERRIDES and name not in iso_codes]
     if unresolved:
-        raise SourceFormatError(raw.source_id, FACTORS_CSV,
-                                f"{len(unresolved)} name(s) with no ISO code in {ISO_JSON}: {unresolved[:10]}",
-                                column=COUNTRY_HEADER)
+        raise SourceFormatError(
+            raw.source_id,
+            FACTORS_CSV,
+            f"{len(unresolved)} name(s) with no ISO code in {ISO_JSON}: {unresolved[:10]}",
+            column=COUNTRY_HEADER,
+        )
     zone_of = {name: _ZONE_OVERRIDES.get(name) or (iso_codes[name], "country") for name in table.index}
 
-    long = table.rename_axis("zone_name").reset_index().melt(
-        id_vars="zone_name", var_name="column", value_name="gco2_per_kwh")
+    long = (
+        table.rename_axis("zone_name")
+        .reset_index()
+        .melt(id_vars="zone_name", var_name="column", value_name="gco2_per_kwh")
+    )
     long["margin"] = ["operating" if c == "operating_margin" else "combined" for c in long["column"]]
-    return pd.DataFrame({
-        "zone_id": [zone_of[n][0] for n in long["zone_name"]],
-        "zone_name": long["zone_name"],
-        "zone_type": [zone_of[n][1] for n in long["zone_name"]],
-        "margin": long["margin"],
-        "energy_project_type": long["column"],
-        "year": DATA_YEAR,
-        "gco2_per_kwh": long["gco2_per_kwh"],
-        "source_file": FACTORS_CSV,
-    })
+    return pd.DataFrame(
+        {
+            "zone_id": [zone_of[n][0] for n in long["zone_name"]],
+            "zone_name": long["zone_name"],
+            "zone_type": [zone_of[n][1] for n in long["zone_name"]],
+            "margin": long["margin"],
+            "energy_project_type": long["column"],
+            "year": DATA_YEAR,
+            "gco2_per_kwh": long["gco2_per_kwh"],
+            "source_file": FACTORS_CSV,
+        }
+    )
 
 
 def fold_name(name: str) -> str:
@@ -98,23 +106,28 @@ def factor_table(raw: RawSource) -> pd.DataFrame:
     header_row = first.index(COUNTRY_HEADER)
     columns = _value_columns(raw, cells.iloc[:header_row])
 
-    body = cells.iloc[header_row + 1:]
+    body = cells.iloc[header_row + 1 :]
     values = body[list(columns)]
     # Separator rows are empty; footnote rows ('Note 1: ...') have text in the first cell only.
     has_values = (values != "").any(axis=1)
     data = body[has_values & (body[0] != "")]
-    frame = pd.DataFrame({name: raw.to_number(FACTORS_CSV, data.rename(columns={index: name}), name)
-                          for index, name in columns.items()})
+    frame = pd.DataFrame(
+        {name: raw.to_number(FACTORS_CSV, data.rename(columns={index: name}), name) for index, name in columns.items()}
+    )
     frame.index = [fold_name(name) for name in data[0]]
     missing = frame.isna()
     if missing.any().any():
-        raise SourceFormatError(raw.source_id, FACTORS_CSV, f"{int(missing.any(axis=1).sum())} row(s) with "
-                                f"empty factor cells", sample_rows=frame[missing.any(axis=1)].head(5)
-                                .reset_index().to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            FACTORS_CSV,
+            f"{int(missing.any(axis=1).sum())} row(s) with empty factor cells",
+            sample_rows=frame[missing.any(axis=1)].head(5).reset_index().to_dict("records"),
+        )
     duplicated = frame.index[frame.index.duplicated()].tolist()
     if duplicated:
-        raise SourceFormatError(raw.source_id, FACTORS_CSV, f"country listed twice: {duplicated}",
-                                column=COUNTRY_HEADER)
+        raise SourceFormatError(
+            raw.source_id, FACTORS_CSV, f"country listed twice: {duplicated}", column=COUNTRY_HEADER
+        )
     return frame
 
 
@@ -133,16 +146,19 @@ def _value_columns(raw: RawSource, header: pd.DataFrame) -> dict[int, str]:
         if group == _OPERATING_GROUP:
             columns[index] = "operating_margin"
             break
-        sub = next((kind for prefix, kind in COMBINED_MARGIN_COLUMNS.items()
-                    if any(c.startswith(prefix) for c in cells)), None)
+        sub = next(
+            (kind for prefix, kind in COMBINED_MARGIN_COLUMNS.items() if any(c.startswith(prefix) for c in cells)), None
+        )
         if group == _COMBINED_GROUP and sub:
             columns[index] = sub
-    missing = [kind for kind in (*COMBINED_MARGIN_COLUMNS.values(), "operating_margin")
-               if kind not in columns.values()]
+    missing = [kind for kind in (*COMBINED_MARGIN_COLUMNS.values(), "operating_margin") if kind not in columns.values()]
     if missing:
-        raise SourceFormatError(raw.source_id, FACTORS_CSV,
-                                f"header does not name the expected columns {missing}; header cells: "
-                                f"{list(labels.values())}", column=missing[0])
+        raise SourceFormatError(
+            raw.source_id,
+            FACTORS_CSV,
+            f"header does not name the expected columns {missing}; header cells: {list(labels.values())}",
+            column=missing[0],
+        )
     return columns
 
 
@@ -151,12 +167,19 @@ def _drop_no_data(raw: RawSource, table: pd.DataFrame) -> pd.DataFrame:
     # All-zero is the dataset's "no data"; a single zero among real factors would be a broken row.
     partial = zero.any(axis=1) & ~zero.all(axis=1)
     if partial.any():
-        raise SourceFormatError(raw.source_id, FACTORS_CSV, "0 among non-zero factors",
-                                sample_rows=table[partial].head(5).reset_index().to_dict("records"))
+        raise SourceFormatError(
+            raw.source_id,
+            FACTORS_CSV,
+            "0 among non-zero factors",
+            sample_rows=table[partial].head(5).reset_index().to_dict("records"),
+        )
     no_data = zero.all(axis=1)
     if no_data.any():
-        log.info("unfccc_ifi_grid_factors: %d zone(s) without factors (all 0) left out: %s",
-                 int(no_data.sum()), ", ".join(table.index[no_data]))
+        log.info(
+            "unfccc_ifi_grid_factors: %d zone(s) without factors (all 0) left out: %s",
+            int(no_data.sum()),
+            ", ".join(table.index[no_data]),
+        )
     return table[~no_data]
 
 
@@ -178,12 +201,12 @@ SOURCE = Source(
     id="unfccc_ifi_grid_factors",
     title="UNFCCC / IFI harmonized default grid emission factors (v3.1, 2021)",
     publisher="UNFCCC IFI Technical Working Group on GHG Accounting (file vendored by The Green Web "
-              "Foundation, CO2.js)",
+    "Foundation, CO2.js)",
     license="unknown (published by UNFCCC for public use; CO2.js repository Apache-2.0)",
     homepage="https://unfccc.int/climate-action/sectoral-engagement/ifis-harmonization-of-standards-for-ghg-"
-             "accounting/ifi-twg-list-of-methodologies",
+    "accounting/ifi-twg-list-of-methodologies",
     description="Combined-margin and operating-margin grid emission factors (gCO2/kWh) per country for "
-                "project GHG accounting (marginal, not average, intensities).",
+    "project GHG accounting (marginal, not average, intensities).",
     files=(
         SourceFile(FACTORS_CSV, f"{_RAW}/{FACTORS_CSV}", "csv", "2022-09-23"),
         SourceFile(ISO_JSON, f"{_RAW}/output/{ISO_JSON}", "json", "2023-04-05"),

@@ -41,8 +41,14 @@ DATA_AS_OF = "2024-01-31"
 
 log = logging.getLogger(__name__)
 
-COMMODITIES = {"tungs": "tungsten", "cobal": "cobalt", "tanta": "tantalum", "plati": "platinum_group_metals",
-               "galli": "gallium", "germa": "germanium"}
+COMMODITIES = {
+    "tungs": "tungsten",
+    "cobal": "cobalt",
+    "tanta": "tantalum",
+    "plati": "platinum_group_metals",
+    "galli": "gallium",
+    "germa": "germanium",
+}
 WORLD_SHA256 = {
     "tungs": "38b20fd76ade7eb41f00c89f689ef56dd714deb142df31996e96cc2e62b86522",
     "plati": "353f99a8894d2d3d2b5f134bdd64f10bd31471b102fdfbbba02f40decb139072",
@@ -61,23 +67,42 @@ SALIENT_SHA256 = {
 }
 PGM = ("palladium", "platinum", "iridium", "osmium", "rhodium", "ruthenium")
 # USGS short names pycountry does not know.
-COUNTRY_ALIASES = {"congo (kinshasa)": "COD", "congo (brazzaville)": "COG", "korea, north": "PRK",
-                   "korea, republic of": "KOR", "burma": "MMR", "laos": "LAO"}
+COUNTRY_ALIASES = {
+    "congo (kinshasa)": "COD",
+    "congo (brazzaville)": "COG",
+    "korea, north": "PRK",
+    "korea, republic of": "KOR",
+    "burma": "MMR",
+    "laos": "LAO",
+}
 OTHER_COUNTRIES = ("other countries", "other")
 WORLD_PREFIX = "world total"
 NOT_AVAILABLE, WITHHELD = "NA", "W"
 PRODUCTION_COLUMN = re.compile(r"^Prod_(?P<unit>t|kg)(?P<est>_est)?_(?P<year>\d{4})$")
 STOCK_COLUMN = re.compile(r"^(?P<what>Reserves|Cap)_(?P<unit>t|kg)(?:_(?P<year>\d{4}))?$")
-SALIENT_COLUMN = re.compile(r"^(?P<flow>USprod|Imports|Exports|Consump|Shipments|NIR)_?(?P<detail>.*?)_?"
-                            r"(?P<unit>kg|t|pct|ct)$")
+SALIENT_COLUMN = re.compile(
+    r"^(?P<flow>USprod|Imports|Exports|Consump|Shipments|NIR)_?(?P<detail>.*?)_?"
+    r"(?P<unit>kg|t|pct|ct)$"
+)
 TO_TONNES = {"t": 1.0, "kg": 1e-3}
 NUMBER = re.compile(r"^(?P<bound>>)?\s*(?P<number>-?\d[\d,]*(?:\.\d+)?)$")
 
 FILES = tuple(
-    [SourceFile(f"mcs2024-{abbr}_world.csv", f"{BASE}/world/mcs2024-{abbr}_world.csv", "csv", DATA_AS_OF,
-                sha256=sha) for abbr, sha in WORLD_SHA256.items()]
-    + [SourceFile(f"mcs2024-{abbr}_salient.csv", f"{BASE}/salient/salient/mcs2024-{abbr}_salient.csv", "csv",
-                  DATA_AS_OF, sha256=sha) for abbr, sha in SALIENT_SHA256.items()])
+    [
+        SourceFile(f"mcs2024-{abbr}_world.csv", f"{BASE}/world/mcs2024-{abbr}_world.csv", "csv", DATA_AS_OF, sha256=sha)
+        for abbr, sha in WORLD_SHA256.items()
+    ]
+    + [
+        SourceFile(
+            f"mcs2024-{abbr}_salient.csv",
+            f"{BASE}/salient/salient/mcs2024-{abbr}_salient.csv",
+            "csv",
+            DATA_AS_OF,
+            sha256=sha,
+        )
+        for abbr, sha in SALIENT_SHA256.items()
+    ]
+)
 
 
 def parse_mineral_production(raw: RawSource) -> pd.DataFrame:
@@ -103,8 +128,9 @@ def _world_rows(raw: RawSource, abbr: str) -> list[dict]:
     production = {c: PRODUCTION_COLUMN.match(c) for c in frame.columns if PRODUCTION_COLUMN.match(c)}
     stocks = {c: STOCK_COLUMN.match(c) for c in frame.columns if STOCK_COLUMN.match(c)}
     if not production:
-        raise SourceFormatError(SOURCE_ID, name, "no production column (Prod_<t|kg>[_est]_<year>)",
-                                column="Prod_t_<year>")
+        raise SourceFormatError(
+            SOURCE_ID, name, "no production column (Prod_<t|kg>[_est]_<year>)", column="Prod_t_<year>"
+        )
     latest_year = max(int(m["year"]) for m in production.values())
     rows = []
     for line, record in zip(frame.index + 2, frame.to_dict("records"), strict=True):
@@ -114,19 +140,49 @@ def _world_rows(raw: RawSource, abbr: str) -> list[dict]:
         mineral = _mineral(abbr, usgs_type)
         measure = _production_measure(usgs_type, where)
         for column, match in production.items():
-            rows.append(_row(mineral, zone_id, zone_name, zone_type, int(match["year"]), measure, record[column],
-                             match["unit"], bool(match["est"]) or name_estimated, usgs_type,
-                             _notes(record.get("Prod_notes"), footnote), name, where, column))
+            rows.append(
+                _row(
+                    mineral,
+                    zone_id,
+                    zone_name,
+                    zone_type,
+                    int(match["year"]),
+                    measure,
+                    record[column],
+                    match["unit"],
+                    bool(match["est"]) or name_estimated,
+                    usgs_type,
+                    _notes(record.get("Prod_notes"), footnote),
+                    name,
+                    where,
+                    column,
+                )
+            )
         for column, match in stocks.items():
             is_reserves = match["what"] == "Reserves"
             notes_column = "Reserves_notes" if is_reserves else "Cap_notes"
             # Platinum rows carry the reserves of all platinum-group metals.
-            stock_mineral = "platinum_group_metals" if abbr == "plati" and mineral == "platinum" and is_reserves \
-                else mineral
-            rows.append(_row(stock_mineral, zone_id, zone_name, zone_type, int(match["year"] or latest_year),
-                             "reserves" if is_reserves else "production_capacity", record[column], match["unit"],
-                             name_estimated, usgs_type, _notes(record.get(notes_column), footnote), name, where,
-                             column))
+            stock_mineral = (
+                "platinum_group_metals" if abbr == "plati" and mineral == "platinum" and is_reserves else mineral
+            )
+            rows.append(
+                _row(
+                    stock_mineral,
+                    zone_id,
+                    zone_name,
+                    zone_type,
+                    int(match["year"] or latest_year),
+                    "reserves" if is_reserves else "production_capacity",
+                    record[column],
+                    match["unit"],
+                    name_estimated,
+                    usgs_type,
+                    _notes(record.get(notes_column), footnote),
+                    name,
+                    where,
+                    column,
+                )
+            )
     return rows
 
 
@@ -151,18 +207,43 @@ def _salient_rows(raw: RawSource, abbr: str) -> list[dict]:
         unit = match["unit"]
         for line, year, record in zip(frame.index + 2, years, frame.to_dict("records"), strict=True):
             where = f"{name} line {line}"
-            rows.append(_row(mineral, "USA", "United States", "country", int(year), measure, record[column],
-                             "pct" if unit in ("pct", "ct") else unit, False, f"US salient statistics: {column}",
-                             None, name, where, column))
+            rows.append(
+                _row(
+                    mineral,
+                    "USA",
+                    "United States",
+                    "country",
+                    int(year),
+                    measure,
+                    record[column],
+                    "pct" if unit in ("pct", "ct") else unit,
+                    False,
+                    f"US salient statistics: {column}",
+                    None,
+                    name,
+                    where,
+                    column,
+                )
+            )
     if skipped:
-        log.info("%s %s: left out columns that are not quantities of metal or state no unit: %s", SOURCE_ID,
-                 name, ", ".join(skipped))
+        log.info(
+            "%s %s: left out columns that are not quantities of metal or state no unit: %s",
+            SOURCE_ID,
+            name,
+            ", ".join(skipped),
+        )
     return rows
 
 
 def _salient_measure(flow: str, form: str) -> str:
-    stem = {"USprod": "production", "Imports": "imports", "Exports": "exports", "Consump": "consumption",
-            "Shipments": "government_stockpile_shipments", "NIR": "net_import_reliance"}[flow]
+    stem = {
+        "USprod": "production",
+        "Imports": "imports",
+        "Exports": "exports",
+        "Consump": "consumption",
+        "Shipments": "government_stockpile_shipments",
+        "NIR": "net_import_reliance",
+    }[flow]
     if flow == "USprod":
         return f"{form}_production" if form else "mine_production"
     if flow == "Shipments":
@@ -170,20 +251,30 @@ def _salient_measure(flow: str, form: str) -> str:
     return f"{stem}_{form}" if form else stem
 
 
-def _row(mineral, zone_id, zone_name, zone_type, year, measure, cell, unit, estimated, usgs_type, notes, name,
-         where, column) -> dict:
+def _row(
+    mineral, zone_id, zone_name, zone_type, year, measure, cell, unit, estimated, usgs_type, notes, name, where, column
+) -> dict:
     usgs_table = "us_salient" if name.endswith("_salient.csv") else "world"
     quantity, status, bound = _value(cell, where, column)
     is_share = unit == "pct"
     if quantity is not None and not is_share:
         quantity *= TO_TONNES[unit]
     return {
-        "mineral": mineral, "zone_id": zone_id, "zone_name": zone_name, "zone_type": zone_type, "year": year,
+        "mineral": mineral,
+        "zone_id": zone_id,
+        "zone_name": zone_name,
+        "zone_type": zone_type,
+        "year": year,
         "measure": measure,
         "quantity_t": None if is_share else quantity,
         "share_pct": quantity if is_share else None,
-        "value_status": status, "is_lower_bound": bound, "is_estimated": estimated,
-        "published_unit": unit, "usgs_table": usgs_table, "usgs_type": usgs_type, "usgs_notes": notes,
+        "value_status": status,
+        "is_lower_bound": bound,
+        "is_estimated": estimated,
+        "published_unit": unit,
+        "usgs_table": usgs_table,
+        "usgs_type": usgs_type,
+        "usgs_notes": notes,
         "source_file": name,
     }
 
@@ -198,9 +289,12 @@ def _value(cell, where: str, column: str) -> tuple[float | None, str, bool]:
         return None, "less_than_half_unit", False
     match = NUMBER.match(text)
     if match is None:
-        raise SourceFormatError(SOURCE_ID, where.split(" line ")[0],
-                                f"{where}: {text!r} is not a number, NA, W, '>n' or 'Less than a half unit'",
-                                column=column)
+        raise SourceFormatError(
+            SOURCE_ID,
+            where.split(" line ")[0],
+            f"{where}: {text!r} is not a number, NA, W, '>n' or 'Less than a half unit'",
+            column=column,
+        )
     return float(match["number"].replace(",", "")), "reported", bool(match["bound"])
 
 
@@ -221,8 +315,9 @@ def _zone(published: str, where: str) -> tuple[str, str, str, bool, str | None]:
         return iso3, text, "country", False, footnote
     if text.endswith("e") and _country(text[:-1]):
         return _country(text[:-1]), text[:-1], "country", True, footnote
-    raise SourceFormatError(SOURCE_ID, where.split(" line ")[0], f"{where}: unknown country name {published!r}",
-                            column="Country")
+    raise SourceFormatError(
+        SOURCE_ID, where.split(" line ")[0], f"{where}: unknown country name {published!r}", column="Country"
+    )
 
 
 def _country(name: str) -> str | None:
@@ -245,9 +340,12 @@ def _production_measure(usgs_type: str, where: str) -> str:
         return "refinery_production"
     if "primary production" in lowered:
         return "primary_production"
-    raise SourceFormatError(SOURCE_ID, where.split(" line ")[0], f"{where}: production type {usgs_type!r} is not "
-                                                                 "mine, refinery or primary production",
-                            column="Type")
+    raise SourceFormatError(
+        SOURCE_ID,
+        where.split(" line ")[0],
+        f"{where}: production type {usgs_type!r} is not mine, refinery or primary production",
+        column="Type",
+    )
 
 
 def _notes(text, footnote: str | None) -> str | None:
@@ -260,14 +358,14 @@ def _notes(text, footnote: str | None) -> str | None:
 SOURCE = Source(
     id=SOURCE_ID,
     title="USGS Mineral Commodity Summaries 2024 data release: world production and reserves, US salient "
-          "statistics (tungsten, cobalt, tantalum, platinum-group metals, gallium, germanium)",
+    "statistics (tungsten, cobalt, tantalum, platinum-group metals, gallium, germanium)",
     publisher="U.S. Geological Survey, National Minerals Information Center (MCS2024 data release, "
-              "doi:10.5066/P144BA54)",
+    "doi:10.5066/P144BA54)",
     license="Public domain (U.S. Government work)",
     homepage="https://www.usgs.gov/centers/national-minerals-information-center/mineral-commodity-summaries",
     description="Mine, refinery and primary production by country for 2022 and 2023 (estimated), reserves or "
-                "capacity, and US production, trade and consumption 2019-2023, for the minerals in GPUs and "
-                "servers, in tonnes of contained metal.",
+    "capacity, and US production, trade and consumption 2019-2023, for the minerals in GPUs and "
+    "servers, in tonnes of contained metal.",
     files=FILES,
     parsers={"mineral_production": parse_mineral_production},
 )

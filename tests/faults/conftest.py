@@ -34,8 +34,13 @@ def live_warehouse(built_warehouse, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("live") / "warehouse"
     shutil.copytree(built_warehouse, warehouse)
     with ArchiveMirror() as server:
-        outcome = run_refresh(warehouse_dir=warehouse, mirror_url=server.url, instance=dg.DagsterInstance.ephemeral(),
-                              select=live_buildable_assets(), **FAST_FETCH)
+        outcome = run_refresh(
+            warehouse_dir=warehouse,
+            mirror_url=server.url,
+            instance=dg.DagsterInstance.ephemeral(),
+            select=live_buildable_assets(),
+            **FAST_FETCH,
+        )
     assert outcome.success, "\n".join(outcome.report_lines())
     return warehouse
 

@@ -14,11 +14,10 @@ import time
 
 import pytest
 
+from conftest import rewrite_archive_file
 from http_server import Reply
 from pipelines.cli import main as cli_main
 from pipelines.warehouse import Warehouse
-
-from conftest import rewrite_archive_file
 
 from .support import copy_warehouse, published_digests, start_cli, table_rows
 
@@ -27,19 +26,27 @@ pytestmark = pytest.mark.faults
 SOURCE_ID, FILE = "codecarbon", "eu-carbon-intensity-electricity.csv"
 SELECT = [f"grid_carbon_intensity__{SOURCE_ID}", "grid_carbon_intensity"]
 LOCKED = "is locked: another refresh is running"
-AUSTRIA_2000 = ("select gco2e_per_kwh from grid_carbon_intensity "
-                "where source_id = 'codecarbon' and zone_id = 'AUT' and year = 2000")
+AUSTRIA_2000 = (
+    "select gco2e_per_kwh from grid_carbon_intensity where source_id = 'codecarbon' and zone_id = 'AUT' and year = 2000"
+)
 
 
 def test_second_refresh_is_refused_while_one_runs_and_queries_see_the_committed_state(
-        live_warehouse, mirror, tmp_path, monkeypatch, capsys):
+    live_warehouse, mirror, tmp_path, monkeypatch, capsys
+):
     warehouse = copy_warehouse(live_warehouse, tmp_path / "warehouse")
     before = published_digests(warehouse)
     # The first refresh is parked inside a fetch, holding the lock, for as long as we need.
     changed = mirror.recorded(SOURCE_ID, FILE).replace(b"Austria,AUT,2000,158", b"Austria,AUT,2000,159", 1)
     mirror.inject(SOURCE_ID, FILE, Reply(200, changed, fault="hold"))
-    first = start_cli("refresh", "--select", *SELECT, warehouse=warehouse, dagster_home=tmp_path / "home1",
-                      AIFOOTPRINT_SOURCE_MIRROR=mirror.url)
+    first = start_cli(
+        "refresh",
+        "--select",
+        *SELECT,
+        warehouse=warehouse,
+        dagster_home=tmp_path / "home1",
+        AIFOOTPRINT_SOURCE_MIRROR=mirror.url,
+    )
     try:
         assert mirror.holding.wait(240), "the first refresh never reached the mirror"
 
@@ -73,8 +80,9 @@ def test_second_refresh_is_refused_while_one_runs_and_queries_see_the_committed_
 def test_two_refreshes_started_together_never_corrupt_the_warehouse(built_warehouse, archive_copy, tmp_path):
     warehouse = copy_warehouse(built_warehouse, tmp_path / "warehouse")
     path = archive_copy / SOURCE_ID / FILE
-    rewrite_archive_file(archive_copy, SOURCE_ID, FILE,
-                         path.read_bytes().replace(b"Austria,AUT,2000,158", b"Austria,AUT,2000,159", 1))
+    rewrite_archive_file(
+        archive_copy, SOURCE_ID, FILE, path.read_bytes().replace(b"Austria,AUT,2000,158", b"Austria,AUT,2000,159", 1)
+    )
     old_rows = table_rows(warehouse, "grid_carbon_intensity")
     seen, errors, done = set(), [], threading.Event()
 
@@ -90,14 +98,24 @@ def test_two_refreshes_started_together_never_corrupt_the_warehouse(built_wareho
 
     reader = threading.Thread(target=read_continuously)
     reader.start()
-    refreshes = [start_cli("refresh", "--archive", str(archive_copy), "--select", *SELECT, warehouse=warehouse,
-                           dagster_home=tmp_path / f"home{i}") for i in range(2)]
+    refreshes = [
+        start_cli(
+            "refresh",
+            "--archive",
+            str(archive_copy),
+            "--select",
+            *SELECT,
+            warehouse=warehouse,
+            dagster_home=tmp_path / f"home{i}",
+        )
+        for i in range(2)
+    ]
     try:
         stderrs = [p.communicate(timeout=300)[1] for p in refreshes]
     finally:
         done.set()
         reader.join()
-    results = [(p.returncode, stderr) for p, stderr in zip(refreshes, stderrs)]
+    results = [(p.returncode, stderr) for p, stderr in zip(refreshes, stderrs, strict=True)]
 
     codes = sorted(code for code, _ in results)
     assert codes in ([0, 0], [0, 1]), results  # both ran one after the other, or one was refused

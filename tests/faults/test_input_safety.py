@@ -30,11 +30,16 @@ from .support import FAST_FETCH, copy_warehouse, manifest_entry, published_diges
 pytestmark = pytest.mark.faults
 
 PIPELINES = settings.PACKAGE_ROOT / "pipelines"
-YAML_FILES = sorted((source.id, f.name) for source in SOURCES.values() for f in source.files
-                    if f.format in {"yaml", "yml"} or f.name.endswith((".yaml", ".yml")))
+YAML_FILES = sorted(
+    (source.id, f.name)
+    for source in SOURCES.values()
+    for f in source.files
+    if f.format in {"yaml", "yml"} or f.name.endswith((".yaml", ".yml"))
+)
 
 
 # --- YAML is parsed with the safe loader -----------------------------------------------------
+
 
 def test_some_registered_source_reads_yaml():
     assert YAML_FILES  # otherwise the test below checks nothing
@@ -45,8 +50,10 @@ def test_a_yaml_file_with_a_python_object_tag_is_refused_and_never_run(source_id
     folder = tmp_path / source_id
     shutil.copytree(shared_sources / source_id, folder)
     marker = tmp_path / "payload-ran"
-    (folder / name).write_text(f'emissionFactors: !!python/object/apply:os.system ["touch {marker}"]\n'
-                               f'gpu: !!python/object/new:pathlib.Path ["{marker}"]\n')
+    (folder / name).write_text(
+        f'emissionFactors: !!python/object/apply:os.system ["touch {marker}"]\n'
+        f'gpu: !!python/object/new:pathlib.Path ["{marker}"]\n'
+    )
     raw = fixture_source(source_id, folder=folder)
 
     refusals = []
@@ -64,6 +71,7 @@ def test_a_yaml_file_with_a_python_object_tag_is_refused_and_never_run(source_id
 
 
 # --- `aifootprint query` is read-only and sandboxed -------------------------------------------
+
 
 @pytest.fixture
 def query_warehouse(built_warehouse, tmp_path, monkeypatch):
@@ -116,8 +124,12 @@ SOURCE_ID, FILE = "ecologits_electricity_mixes", "electricity_mixes.csv"
 
 
 def archive_refresh(archive, warehouse):
-    return run_refresh(archive_dir=archive, warehouse_dir=warehouse, instance=dg.DagsterInstance.ephemeral(),
-                       select=[f"grid_carbon_intensity__{SOURCE_ID}", "grid_carbon_intensity"])
+    return run_refresh(
+        archive_dir=archive,
+        warehouse_dir=warehouse,
+        instance=dg.DagsterInstance.ephemeral(),
+        select=[f"grid_carbon_intensity__{SOURCE_ID}", "grid_carbon_intensity"],
+    )
 
 
 @pytest.mark.parametrize("escaping", ["../../outside.csv", "/etc/passwd"])
@@ -167,28 +179,45 @@ def test_a_live_snapshot_never_reads_an_escaping_manifest_path(tmp_path):
     outside.write_bytes(b"name,gwp\nFRA,0.04418\n")
     (source_dir / "SOURCE.toml").write_text(
         f'id = "{SOURCE_ID}"\n\n[[files]]\npath = "../../outside.csv"\nsha256 = "{sha256_hex(outside.read_bytes())}"\n'
-        f'etag = "\\"v1\\""\n')
+        f'etag = "\\"v1\\""\n'
+    )
 
     assert RawStore._previous_entries(source_dir, SOURCES[SOURCE_ID]) == {}
 
 
 # --- server headers cannot corrupt a manifest ----------------------------------------------
 
+
 def test_control_characters_in_response_headers_are_escaped_in_the_manifest(live_warehouse, mirror, tmp_path):
     warehouse = copy_warehouse(live_warehouse, tmp_path / "warehouse")
     etag = '"v1\x01\x7f"'
-    mirror.inject(SOURCE_ID, FILE, Reply(200, mirror.recorded(SOURCE_ID, FILE),
-                                         {"ETag": etag, "Last-Modified": "Tue, 03 Jun 2025 10:00:00 GMT\x02"}))
+    mirror.inject(
+        SOURCE_ID,
+        FILE,
+        Reply(
+            200, mirror.recorded(SOURCE_ID, FILE), {"ETag": etag, "Last-Modified": "Tue, 03 Jun 2025 10:00:00 GMT\x02"}
+        ),
+    )
     select = [f"grid_carbon_intensity__{SOURCE_ID}"]
 
-    first = run_refresh(warehouse_dir=warehouse, mirror_url=mirror.url, instance=dg.DagsterInstance.ephemeral(),
-                        select=select, **FAST_FETCH)
+    first = run_refresh(
+        warehouse_dir=warehouse,
+        mirror_url=mirror.url,
+        instance=dg.DagsterInstance.ephemeral(),
+        select=select,
+        **FAST_FETCH,
+    )
     assert first.success, "\n".join(first.report_lines())
     assert manifest_entry(warehouse / "raw" / SOURCE_ID, FILE)["etag"] == etag  # readable, and exact
 
     mirror.inject(SOURCE_ID, FILE, Reply(304, headers={"ETag": etag}))
-    second = run_refresh(warehouse_dir=warehouse, mirror_url=mirror.url, instance=dg.DagsterInstance.ephemeral(),
-                         select=select, **FAST_FETCH)
+    second = run_refresh(
+        warehouse_dir=warehouse,
+        mirror_url=mirror.url,
+        instance=dg.DagsterInstance.ephemeral(),
+        select=select,
+        **FAST_FETCH,
+    )
     assert second.success, "\n".join(second.report_lines())
     conditional = [headers for path, headers in mirror.requests if path == mirror.path(SOURCE_ID, FILE)][-1]
     assert conditional["If-None-Match"] == etag
@@ -197,8 +226,17 @@ def test_control_characters_in_response_headers_are_escaped_in_the_manifest(live
 # --- and, as a backstop, no module can deserialize or evaluate what it downloads ---------
 
 _UNSAFE_MODULES = {"pickle", "_pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib"}
-_UNSAFE_YAML = {"load", "load_all", "unsafe_load", "unsafe_load_all", "full_load", "full_load_all", "Loader",
-                "UnsafeLoader", "FullLoader"}
+_UNSAFE_YAML = {
+    "load",
+    "load_all",
+    "unsafe_load",
+    "unsafe_load_all",
+    "full_load",
+    "full_load_all",
+    "Loader",
+    "UnsafeLoader",
+    "FullLoader",
+}
 _SAFE_LOADERS = {"SafeLoader", "CSafeLoader"}
 
 
@@ -208,8 +246,12 @@ def _is_safe_loader(node: ast.AST) -> bool:
 
 
 def _is_yaml_attribute(node: ast.AST, names) -> bool:
-    return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "yaml"
-            and node.attr in names)
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "yaml"
+        and node.attr in names
+    )
 
 
 def unsafe_constructs(tree: ast.AST) -> list[str]:
@@ -242,12 +284,16 @@ def test_the_scan_catches_what_it_looks_for():
     sample = "import pickle\nimport yaml\nyaml.load(x, Loader=yaml.Loader)\neval(s)\npd.read_pickle(p)\n"
     assert len(unsafe_constructs(ast.parse(sample))) == 5
     assert len(unsafe_constructs(ast.parse("yaml.load(x)\nyaml.load(x, Loader=loader)\n"))) == 2
-    assert unsafe_constructs(ast.parse("yaml.load(x, Loader=CSafeLoader)\nyaml.load(x, Loader=yaml.SafeLoader)\n")) == []
+    assert (
+        unsafe_constructs(ast.parse("yaml.load(x, Loader=CSafeLoader)\nyaml.load(x, Loader=yaml.SafeLoader)\n")) == []
+    )
 
 
 def test_no_module_unpickles_evaluates_or_loads_yaml_unsafely():
-    findings = {str(path.relative_to(PIPELINES.parent)): unsafe_constructs(ast.parse(path.read_text("utf-8")))
-                for path in sorted(PIPELINES.rglob("*.py"))}
+    findings = {
+        str(path.relative_to(PIPELINES.parent)): unsafe_constructs(ast.parse(path.read_text("utf-8")))
+        for path in sorted(PIPELINES.rglob("*.py"))
+    }
     assert {path: found for path, found in findings.items() if found} == {}
 
 

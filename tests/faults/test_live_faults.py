@@ -26,9 +26,21 @@ from pipelines.resources import RawStore
 from pipelines.sources import SOURCES
 from schemas import TABLES
 
-from .support import (FAST_FETCH, STALL_S, ArchiveMirror, copy_warehouse, folder_digests, largest_recorded_file,
-                      manifest_entry, published_digests, recorded_sources, sha256_hex,
-                      staging_assets_of, table_rows, unrecorded_sources)
+from .support import (
+    FAST_FETCH,
+    STALL_S,
+    ArchiveMirror,
+    copy_warehouse,
+    folder_digests,
+    largest_recorded_file,
+    manifest_entry,
+    published_digests,
+    recorded_sources,
+    sha256_hex,
+    staging_assets_of,
+    table_rows,
+    unrecorded_sources,
+)
 
 pytestmark = pytest.mark.faults
 
@@ -37,8 +49,10 @@ pytestmark = pytest.mark.faults
 SOURCE_ID, FILE = "codecarbon", "usa_emissions.json"
 # A source whose assets must keep working while SOURCE_ID is broken.
 BYSTANDER, BYSTANDER_FILE = "ecologits_electricity_mixes", "electricity_mixes.csv"
-HTML_ERROR_PAGE = (b"<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head>"
-                   b"<body><h1>We'll be back soon</h1></body></html>\n")
+HTML_ERROR_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head>"
+    b"<body><h1>We'll be back soon</h1></body></html>\n"
+)
 
 
 def staging_key(source_id: str, table: str = "grid_carbon_intensity") -> str:
@@ -46,8 +60,13 @@ def staging_key(source_id: str, table: str = "grid_carbon_intensity") -> str:
 
 
 def refresh(warehouse, mirror: ArchiveMirror, select=None, **options):
-    return run_refresh(warehouse_dir=warehouse, mirror_url=mirror.url, instance=dg.DagsterInstance.ephemeral(),
-                       select=select, **{**FAST_FETCH, **options})
+    return run_refresh(
+        warehouse_dir=warehouse,
+        mirror_url=mirror.url,
+        instance=dg.DagsterInstance.ephemeral(),
+        select=select,
+        **{**FAST_FETCH, **options},
+    )
 
 
 def staging_digest(warehouse, key: str) -> str:
@@ -108,6 +127,7 @@ def test_429_waits_as_long_as_retry_after_says(live_warehouse, mirror, tmp_path)
 
 # --- permanent faults: only the affected source fails, and says why -----------------------
 
+
 def permanent_faults(body: bytes, cap: int) -> dict[str, tuple[list[Reply], str]]:
     attempts = FAST_FETCH["max_attempts"]
     gave_up = f"gave up after {attempts} attempts: "
@@ -116,17 +136,23 @@ def permanent_faults(body: bytes, cap: int) -> dict[str, tuple[list[Reply], str]
         "429_every_time": ([Reply(429, headers={"Retry-After": "0"})], gave_up + "HTTP 429"),
         "404_not_retried": ([Reply(404, b"not found")], r"HTTP 404 from \S+ \(not retried\)"),
         "connection_reset_every_time": ([Reply(fault="reset")], gave_up + "ConnectionError for"),
-        "stall_past_the_timeout_every_time": ([Reply(200, body, fault="stall", stall_s=STALL_S)],
-                                              gave_up + r"\w*Timeout\w* for"),
+        "stall_past_the_timeout_every_time": (
+            [Reply(200, body, fault="stall", stall_s=STALL_S)],
+            gave_up + r"\w*Timeout\w* for",
+        ),
         "truncated_every_time": ([Reply(200, body, fault="truncate")], gave_up + r"body of \S+ cut short"),
         "gzip_that_never_decodes": ([Reply(200, fault="bad_gzip")], gave_up + r"body of \S+ failed to decode"),
         "html_error_page_with_200": ([Reply(200, HTML_ERROR_PAGE)], r"returned an HTML page \(status 200\), not data"),
         "body_over_the_size_cap": ([Reply(200, b"1" * (cap + 1))], f"is {cap + 1} bytes, over the {cap}-byte cap"),
-        "body_over_the_cap_without_content_length": ([Reply(200, b"1" * (cap + 1), fault="no_length")],
-                                                     f"exceeded the {cap}-byte cap"),
+        "body_over_the_cap_without_content_length": (
+            [Reply(200, b"1" * (cap + 1), fault="no_length")],
+            f"exceeded the {cap}-byte cap",
+        ),
         # 20x the cap once inflated: the cap counts decoded bytes, so memory stays bounded.
-        "gzip_bomb": ([Reply(200, gzip.compress(b"0" * (20 * cap)), {"Content-Encoding": "gzip"})],
-                      f"exceeded the {cap}-byte cap"),
+        "gzip_bomb": (
+            [Reply(200, gzip.compress(b"0" * (20 * cap)), {"Content-Encoding": "gzip"})],
+            f"exceeded the {cap}-byte cap",
+        ),
     }
 
 
@@ -162,12 +188,14 @@ def test_permanent_fault_fails_only_its_source_and_keeps_its_last_snapshot(fault
 
 
 def test_permanent_fault_in_a_full_refresh_keeps_the_published_bytes_of_every_table_it_feeds(
-        live_warehouse, mirror, tmp_path):
+    live_warehouse, mirror, tmp_path
+):
     warehouse = copy_warehouse(live_warehouse, tmp_path / "warehouse")
     release = build_release(warehouse, "0.0.0-faults").path
     before = published_digests(warehouse)
-    rows_before = {table: table_rows(warehouse, table) for table in TABLES
-                   if (warehouse / "parquet" / f"{table}.parquet").exists()}
+    rows_before = {
+        table: table_rows(warehouse, table) for table in TABLES if (warehouse / "parquet" / f"{table}.parquet").exists()
+    }
     mirror.inject(SOURCE_ID, FILE, Reply(500))
 
     outcome = refresh(warehouse, mirror)
@@ -199,11 +227,12 @@ def test_permanent_fault_in_a_full_refresh_keeps_the_published_bytes_of_every_ta
 # recorded with their sha256, and the parser and schemas decide whether they are data. A
 # source that pins `sha256` on a file (commit-pinned URLs) refuses any other bytes.
 
-def test_changed_bytes_from_an_unpinned_url_become_the_new_snapshot_with_their_sha256(
-        live_warehouse, mirror, tmp_path):
+
+def test_changed_bytes_from_an_unpinned_url_become_the_new_snapshot_with_their_sha256(live_warehouse, mirror, tmp_path):
     warehouse = copy_warehouse(live_warehouse, tmp_path / "warehouse")
-    changed = mirror.recorded(BYSTANDER, BYSTANDER_FILE).replace(b"FRA,0.00000004858,9.3135,0.04418,",
-                                                                 b"FRA,0.00000004858,9.3135,0.05000,")
+    changed = mirror.recorded(BYSTANDER, BYSTANDER_FILE).replace(
+        b"FRA,0.00000004858,9.3135,0.04418,", b"FRA,0.00000004858,9.3135,0.05000,"
+    )
     assert changed != mirror.recorded(BYSTANDER, BYSTANDER_FILE)
     mirror.inject(BYSTANDER, BYSTANDER_FILE, Reply(200, changed))
 
@@ -237,8 +266,9 @@ def test_changed_bytes_that_are_not_data_fail_the_parser_and_publish_nothing(liv
 def pinned(source_id: str, archive) -> object:
     """The registered source with every file's sha256 pinned to the recorded archive."""
     source = SOURCES[source_id]
-    files = tuple(dataclasses.replace(f, sha256=manifest_entry(archive / source_id, f.name)["sha256"])
-                  for f in source.files)
+    files = tuple(
+        dataclasses.replace(f, sha256=manifest_entry(archive / source_id, f.name)["sha256"]) for f in source.files
+    )
     return dataclasses.replace(source, files=files)
 
 
@@ -257,6 +287,7 @@ def test_a_pinned_sha256_refuses_other_bytes_without_retrying(live_warehouse, mi
 
     assert str(failure.value) == (
         f"source '{SOURCE_ID}', file '{FILE}': sha256 mismatch: the source pins {source.file(FILE).sha256}, "
-        f"{mirror.url}{mirror.path(SOURCE_ID, FILE)} sent {sha256_hex(tampered)} ({len(tampered)} bytes)")
+        f"{mirror.url}{mirror.path(SOURCE_ID, FILE)} sent {sha256_hex(tampered)} ({len(tampered)} bytes)"
+    )
     assert mirror.hits_for(SOURCE_ID, FILE) == hits_before + 1
     assert folder_digests(warehouse / "raw" / SOURCE_ID) == raw_before

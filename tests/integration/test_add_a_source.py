@@ -46,7 +46,7 @@ SOURCE = Source(
 # Run in a fresh interpreter: the registry, assets and Definitions are built once, at import.
 # The toy's folder becomes a second directory of the `pipelines.sources` package before the
 # registry is built, so discovery finds it where it finds every other source module.
-SCENARIO = '''
+SCENARIO = """
 import importlib.util, json, sys
 
 toy_dir, archive, warehouse = sys.argv[1:4]
@@ -66,7 +66,7 @@ outcome = run_refresh(archive_dir=archive, warehouse_dir=warehouse, select=["+ke
                       instance=dg.DagsterInstance.ephemeral())
 print(json.dumps({"freshness_check": check.description, "materialized": sorted(outcome.materialized),
                   "failures": outcome.failures}))
-'''
+"""
 
 CSV = b"zone_id,zone_name,year,gco2e_per_kwh\nFRA,France,2023,52.5\nDEU,Germany,2023,381\n"
 
@@ -81,11 +81,17 @@ def test_a_toy_source_module_is_all_it_takes(tmp_path):
         'id = "toy_grid"\ntitle = "Toy grid intensities"\npublisher = "Toy Publisher"\nlicense = "CC-BY-4.0"\n'
         'homepage = "https://example.invalid/toy"\n\n[[files]]\npath = "intensity.csv"\n'
         f'url = "https://example.invalid/toy/intensity.csv"\nsha256 = "{hashlib.sha256(CSV).hexdigest()}"\n'
-        f'bytes = {len(CSV)}\ndata_as_of = "2025-06-01"\n')
+        f'bytes = {len(CSV)}\ndata_as_of = "2025-06-01"\n'
+    )
 
-    done = subprocess.run([sys.executable, "-c", SCENARIO, str(toy_dir), str(archive), str(warehouse)],
-                          cwd=REPO, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")})
+    done = subprocess.run(
+        [sys.executable, "-c", SCENARIO, str(toy_dir), str(archive), str(warehouse)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -94,12 +100,17 @@ def test_a_toy_source_module_is_all_it_takes(tmp_path):
     assert result["materialized"] == ["grid_carbon_intensity", "grid_carbon_intensity__toy_grid"]
     assert (warehouse / "parquet" / "grid_carbon_intensity.parquet").is_file()
     with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
-        published = con.execute("select zone_id, year, gco2e_per_kwh, basis, source_id, source_vintage, source_file "
-                                "from grid_carbon_intensity order by zone_id").fetchall()
+        published = con.execute(
+            "select zone_id, year, gco2e_per_kwh, basis, source_id, source_vintage, source_file "
+            "from grid_carbon_intensity order by zone_id"
+        ).fetchall()
         rank = con.execute("select priority_rank from grid_source_priority where source_id = 'toy_grid'").fetchall()
-        preferred = con.execute("select zone_id, gco2e_per_kwh, source_id from grid_carbon_intensity_preferred "
-                                "order by zone_id").fetchall()
-    assert published == [("DEU", 2023, 381.0, "lifecycle", "toy_grid", "2025-06-01", "intensity.csv"),
-                         ("FRA", 2023, 52.5, "lifecycle", "toy_grid", "2025-06-01", "intensity.csv")]
+        preferred = con.execute(
+            "select zone_id, gco2e_per_kwh, source_id from grid_carbon_intensity_preferred order by zone_id"
+        ).fetchall()
+    assert published == [
+        ("DEU", 2023, 381.0, "lifecycle", "toy_grid", "2025-06-01", "intensity.csv"),
+        ("FRA", 2023, 52.5, "lifecycle", "toy_grid", "2025-06-01", "intensity.csv"),
+    ]
     assert rank == [(13,)]
     assert preferred == [("DEU", 381.0, "toy_grid"), ("FRA", 52.5, "toy_grid")]

@@ -43,14 +43,19 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def run_offline(command: str, tmp_path: Path, mirror: str, timeout_s: float = 600) -> tuple[subprocess.CompletedProcess, float]:
-    env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"),
-           "DAGSTER_HOME": str(tmp_path / "dagster_home"), "AIFOOTPRINT_SOURCE_MIRROR": mirror}
+def run_offline(
+    command: str, tmp_path: Path, mirror: str, timeout_s: float = 600
+) -> tuple[subprocess.CompletedProcess, float]:
+    env = {
+        **os.environ,
+        "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+        "AIFOOTPRINT_SOURCE_MIRROR": mirror,
+    }
     for name in ("AIFOOTPRINT_ARCHIVE", "AIFOOTPRINT_FALLBACK_ARCHIVE"):
         env.pop(name, None)
     started = time.monotonic()
-    done = subprocess.run(["bash", "-c", command], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout_s)
+    done = subprocess.run(["bash", "-c", command], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout_s)
     return done, time.monotonic() - started
 
 
@@ -66,32 +71,53 @@ def test_readme_main_command_succeeds_offline_from_the_fallback_archive(shared_s
     assert "egrid: recorded (fallback archive), vintages 2025-02-11 to 2025-02-18" in lines
     assert "ember_country_intensity: recorded (fallback archive), vintage 2025-08-03" in lines
     assert any(re.fullmatch(r"observe sources: observed (\d+)/\1 \(\d+\.\d s\)", line) for line in lines), lines
-    assert any(re.fullmatch(r"build tables: parsed (\d+)/\1, published (\d+)/\2, views (\d+)/\3 \(\d+\.\d s\)", line)
-               for line in lines), lines
+    assert any(
+        re.fullmatch(r"build tables: parsed (\d+)/\1, published (\d+)/\2, views (\d+)/\3 \(\d+\.\d s\)", line)
+        for line in lines
+    ), lines
     assert "refresh succeeded" in lines
     # stderr is a pipe here: plain lines, no cursor control.
     assert "\r" not in done.stderr and "\x1b" not in done.stderr
-    (value,) = json.loads(subprocess.run(
-        [str(VENV_BIN / "aifootprint"), "query", "select gco2e_per_kwh from grid_carbon_intensity where "
-         "zone_id = 'FRA' and year = 2023 and source_id = 'codecarbon'", "--format", "json"],
-        env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse")},
-        capture_output=True, text=True, check=True).stdout)
+    (value,) = json.loads(
+        subprocess.run(
+            [
+                str(VENV_BIN / "aifootprint"),
+                "query",
+                "select gco2e_per_kwh from grid_carbon_intensity where "
+                "zone_id = 'FRA' and year = 2023 and source_id = 'codecarbon'",
+                "--format",
+                "json",
+            ],
+            env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse")},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert value["gco2e_per_kwh"] == pytest.approx(56.039)
     record = json.loads((tmp_path / "warehouse" / "last_refresh.json").read_text())
     assert record["sources"]["egrid"]["origin"] == "recorded (fallback archive)"
     # `aifootprint sources` tells the same story, without absolute paths, in lines that fit.
-    listing = subprocess.run([str(VENV_BIN / "aifootprint"), "sources", "--format", "json"],
-                             env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse")},
-                             capture_output=True, text=True, check=True)
+    listing = subprocess.run(
+        [str(VENV_BIN / "aifootprint"), "sources", "--format", "json"],
+        env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = {row["source_id"]: row for row in json.loads(listing.stdout)}
     assert rows["egrid"]["status"] == "ok"
     assert rows["egrid"]["origin"] == "recorded (fallback archive)"
     assert rows["egrid"]["all_vintages"] == "2025-02-11, 2025-02-18"
     assert rows["sec_edgar"]["status"] == "not in the archive"
     assert rows["curated_chips"]["origin"] == "curated"
-    table = subprocess.run([str(VENV_BIN / "aifootprint"), "sources"],
-                           env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"), "COLUMNS": "100"},
-                           capture_output=True, text=True, check=True)
+    table = subprocess.run(
+        [str(VENV_BIN / "aifootprint"), "sources"],
+        env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"), "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert str(tmp_path) not in table.stdout + table.stderr and str(REPO) not in table.stdout + table.stderr
     assert max(len(line) for line in table.stdout.splitlines()) <= 100
     assert any(line.split()[:2] == ["egrid", "ok"] for line in table.stdout.splitlines())
@@ -103,8 +129,9 @@ def test_offline_without_fallback_fails_fast_with_one_paragraph(tmp_path):
     assert done.returncode == 1
     assert elapsed < 60  # the issue asks for 30 s; measured under 1 s
     lines = done.stderr.strip().splitlines()
-    assert lines[0].startswith("notice: fallback archive ") and lines[0].endswith("no such folder; continuing "
-                                                                                 "without a fallback")
+    assert lines[0].startswith("notice: fallback archive ") and lines[0].endswith(
+        "no such folder; continuing without a fallback"
+    )
     assert lines[-1].startswith("error: no network: ")
     assert "aifootprint-mirror.invalid:80 (name does not resolve)" in lines[-1]
     assert "--archive DIR" in lines[-1] and "aifootprint download" in lines[-1]

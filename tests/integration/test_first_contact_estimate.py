@@ -14,14 +14,18 @@ from pipelines.cli import main
 
 pytestmark = pytest.mark.integration
 
-H100_NOTE = ("note: 'H100' does not say which variant: used h100-sxm (700 W); the data also has h100-nvl (400 W), "
-             "h100-pcie (350 W). Name one (e.g. --hardware 'h100-nvl') to use it.")
+H100_NOTE = (
+    "note: 'H100' does not say which variant: used h100-sxm (700 W); the data also has h100-nvl (400 W), "
+    "h100-pcie (350 W). Name one (e.g. --hardware 'h100-nvl') to use it."
+)
 
 
 def test_an_ambiguous_name_says_which_variant_it_used(built_warehouse, monkeypatch, capsys):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(built_warehouse))
-    assert main(["estimate", "--hardware", "H100", "--count", "8", "--hours", "24", "--zone", "FRA",
-                 "--year", "2022"]) == 0
+    assert (
+        main(["estimate", "--hardware", "H100", "--count", "8", "--hours", "24", "--zone", "FRA", "--year", "2022"])
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert H100_NOTE in lines
     assert lines[-1].startswith(f"dataset: warehouse {built_warehouse.name}/ built by an archive refresh finished ")
@@ -45,16 +49,35 @@ def test_nan_in_a_jobs_column_names_the_column_and_line(built_warehouse, tmp_pat
     assert "wrote 1 row(s) to" in capsys.readouterr().err
 
 
-def test_an_estimate_on_a_release_names_the_release_and_the_release_says_how_to_cite(built_warehouse, tmp_path,
-                                                                                    monkeypatch, capsys):
+def test_an_estimate_on_a_release_names_the_release_and_the_release_says_how_to_cite(
+    built_warehouse, tmp_path, monkeypatch, capsys
+):
     warehouse = tmp_path / "w"
     shutil.copytree(built_warehouse, warehouse)
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse))
     assert main(["release", "--version", "r1"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path / "no-warehouse"))
-    assert main(["estimate", "--hardware", "H100 SXM", "--count", "1", "--hours", "1", "--zone", "FRA",
-                 "--format", "json", "--release", str(warehouse / "releases")]) == 0
+    assert (
+        main(
+            [
+                "estimate",
+                "--hardware",
+                "H100 SXM",
+                "--count",
+                "1",
+                "--hours",
+                "1",
+                "--zone",
+                "FRA",
+                "--format",
+                "json",
+                "--release",
+                str(warehouse / "releases"),
+            ]
+        )
+        == 0
+    )
     used = json.loads(capsys.readouterr().out)["dataset"]
     assert used["kind"] == "release" and used["version"] == "r1"
     assert used["label"].startswith("aifootprint release r1 (")

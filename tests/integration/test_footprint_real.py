@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from conftest import query, real_source
 
+from conftest import query, real_source
 from pipelines.cli import main
 from pipelines.footprint import estimate
 from pipelines.sources import green_algorithms, llama_model_cards
@@ -18,11 +18,21 @@ def test_llama_cards_real_values():
     runs = llama_model_cards.parse_training_runs(real_source("llama_model_cards")).set_index("model")
     assert len(runs) == 19
     assert runs.loc["Llama 2 7B", ["gpu_hours", "power_w", "reported_tco2e", "year"]].tolist() == [
-        184320, 400, 31.22, 2023]
+        184320,
+        400,
+        31.22,
+        2023,
+    ]
     assert runs.loc["Llama 3 70B", ["gpu_hours", "reported_tco2e", "citation_published"]].tolist() == [
-        6.4e6, 1900, "2024-04-18"]
+        6.4e6,
+        1900,
+        "2024-04-18",
+    ]
     assert runs.loc["Llama 3.1 405B", ["gpu_hours", "reported_tco2e", "reported_market_based_tco2e"]].tolist() == [
-        30.84e6, 8930, 0]
+        30.84e6,
+        8930,
+        0,
+    ]
     assert runs.loc["Llama 3.2-vision 90B", "gpu_hours"] == 885_000 + 885_000 + 3072 + 2048
     assert runs.loc["Llama 3.3 70B", ["reported_tco2e", "citation_published"]].tolist() == [12.9, "2024-12-06"]
     assert runs.loc["Llama 4 Maverick", ["gpu_hours", "reported_tco2e", "year"]].tolist() == [2.38e6, 645, 2025]
@@ -43,15 +53,32 @@ def test_default_pue_is_the_latest_uptime_average(built_warehouse):
 
 def test_done_when_command(built_warehouse, monkeypatch, capsys):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(built_warehouse))
-    assert main(["estimate", "--hardware", "H100 SXM", "--count", "8", "--hours", "24", "--zone", "FRA",
-                 "--year", "2022", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "estimate",
+                "--hardware",
+                "H100 SXM",
+                "--count",
+                "8",
+                "--hours",
+                "24",
+                "--zone",
+                "FRA",
+                "--year",
+                "2022",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     inputs = {i["name"]: i for i in result["inputs"]}
     # 8 x 700 W x 24 h x PUE 1.56 = 209.664 kWh at France 2022 (OWID/Ember, lifecycle).
     assert result["results"]["energy_kwh"] == pytest.approx(209.664)
     assert inputs["tdp_w"]["value"] == 700 and inputs["tdp_w"]["source_id"] == "mlco2_impact"
-    assert (inputs["intensity"]["value"], inputs["intensity"]["source_id"]) == (pytest.approx(78.55024),
-                                                                                 "owid_energy")
+    assert (inputs["intensity"]["value"], inputs["intensity"]["source_id"]) == (pytest.approx(78.55024), "owid_energy")
     assert result["results"]["operational_kgco2e"] == pytest.approx(209.664 * 78.55024 / 1000)
     # NVIDIA's HGX H100 PCF: 1,312 kg per 8-GPU board -> 164 kg per GPU, over 4 x 8760 h.
     assert inputs["embodied_kgco2e_per_device"]["value"] == pytest.approx(164)
@@ -61,43 +88,73 @@ def test_done_when_command(built_warehouse, monkeypatch, capsys):
 
 
 def test_published_cases_with_real_hardware(built_warehouse):
-    gpt4 = estimate("A100", count=3125, hours=2160, power_w=6500, pue=1.18, intensity=0.86 * LB_TO_KG * 1000,
-                    warehouse=built_warehouse)
+    gpt4 = estimate(
+        "A100",
+        count=3125,
+        hours=2160,
+        power_w=6500,
+        pue=1.18,
+        intensity=0.86 * LB_TO_KG * 1000,
+        warehouse=built_warehouse,
+    )
     assert gpt4.operational_kgco2e / 1000 == pytest.approx(20_196, rel=0.01)
-    gpt3 = estimate("V100", count=10_000, hours=355.2, power_w=330, pue=1.1, intensity=429,
-                    warehouse=built_warehouse)
-    assert (gpt3.energy_kwh / 1000, gpt3.operational_kgco2e / 1000) == (pytest.approx(1287, rel=0.01),
-                                                                        pytest.approx(552, rel=0.01))
-    bloom = estimate("A100 80GB", count=1, hours=1_082_990, power_w=400, pue=1.0, intensity=57,
-                     warehouse=built_warehouse)
-    assert (bloom.energy_kwh / 1000, bloom.operational_kgco2e / 1000) == (pytest.approx(433, rel=0.01),
-                                                                          pytest.approx(24.7, rel=0.01))
+    gpt3 = estimate("V100", count=10_000, hours=355.2, power_w=330, pue=1.1, intensity=429, warehouse=built_warehouse)
+    assert (gpt3.energy_kwh / 1000, gpt3.operational_kgco2e / 1000) == (
+        pytest.approx(1287, rel=0.01),
+        pytest.approx(552, rel=0.01),
+    )
+    bloom = estimate(
+        "A100 80GB", count=1, hours=1_082_990, power_w=400, pue=1.0, intensity=57, warehouse=built_warehouse
+    )
+    assert (bloom.energy_kwh / 1000, bloom.operational_kgco2e / 1000) == (
+        pytest.approx(433, rel=0.01),
+        pytest.approx(24.7, rel=0.01),
+    )
 
 
 def test_training_runs_resolve_their_hardware(built_warehouse):
-    rows = dict(query(built_warehouse, """select distinct hardware, canonical_model from ai_training_runs
-                                          where source_id <> 'epoch_ai_models'"""))
+    rows = dict(
+        query(
+            built_warehouse,
+            """select distinct hardware, canonical_model from ai_training_runs
+                                          where source_id <> 'epoch_ai_models'""",
+        )
+    )
     assert rows["H100-80GB"] == "h100-sxm" and rows["A100-80GB"] == "a100-sxm-80gb"
     assert all(rows.values()), rows
-    epoch = dict(query(built_warehouse, """select distinct hardware, canonical_model from ai_training_runs
-                                           where source_id = 'epoch_ai_models' and hardware is not null"""))
+    epoch = dict(
+        query(
+            built_warehouse,
+            """select distinct hardware, canonical_model from ai_training_runs
+                                           where source_id = 'epoch_ai_models' and hardware is not null""",
+        )
+    )
     assert epoch["NVIDIA H100 SXM5 80GB"] == "h100-sxm" and epoch["Google TPU v3"] == "tpu-v3"
     # Several accelerator types in one name are never resolved to one of them.
     assert epoch["NVIDIA A100,NVIDIA H100 SXM5 80GB"] is None
 
 
 def test_training_footprint_estimates_list_the_llama_runs_with_ratios(built_warehouse):
-    rows = {r[0]: r[1:] for r in query(built_warehouse, """
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            built_warehouse,
+            """
         select model, device_hours_central, tdp_w, pue, zone_id, is_zone_assumed, estimated_operational_tco2e_central,
                reported_tco2e, tco2e_ratio
-        from training_footprint_estimates where source_id = 'llama_model_cards'""")}
+        from training_footprint_estimates where source_id = 'llama_model_cards'""",
+        )
+    }
     assert len(rows) == 19
     with_ratio = {m for m, r in rows.items() if r[-1] is not None}
     assert with_ratio == set(rows) - {"Llama 3.2 1B SpinQuant", "Llama 3.2 3B SpinQuant"}  # "Negligible"
     hours, tdp, pue, zone, assumed, estimated, reported, ratio = rows["Llama 3.1 405B"]
     # 30.84M GPU-h x 700 W x PUE 1.56, at the world average of 2024 (the card states no location).
-    (world_2024,) = query(built_warehouse, """select gco2e_per_kwh from grid_carbon_intensity_preferred
-                                              where zone_id = 'WLD' and year = 2024""")[0]
+    (world_2024,) = query(
+        built_warehouse,
+        """select gco2e_per_kwh from grid_carbon_intensity_preferred
+                                              where zone_id = 'WLD' and year = 2024""",
+    )[0]
     assert (hours, tdp, pue, zone, assumed) == (30.84e6, 700, 1.56, "WLD", True)
     assert estimated == pytest.approx(30.84e6 * 700 * 1.56 / 1e6 * world_2024 / 1000)
     assert ratio == pytest.approx(estimated / 8930)
@@ -105,9 +162,15 @@ def test_training_footprint_estimates_list_the_llama_runs_with_ratios(built_ware
 
 
 def test_training_estimates_for_curated_runs(built_warehouse):
-    rows = {r[0]: r[1:] for r in query(built_warehouse, """
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            built_warehouse,
+            """
         select model, zone_id, estimated_energy_mwh_central, reported_energy_mwh, energy_ratio, not_estimated_reason
-        from training_footprint_estimates where source_id = 'curated_training_runs'""")}
+        from training_footprint_estimates where source_id = 'curated_training_runs'""",
+        )
+    }
     zone, energy, reported, ratio, reason = rows["BLOOM 176B"]
     assert zone == "FRA" and energy == pytest.approx(1_082_990 * 400 * 1.56 / 1e6) and reason is None
     assert ratio == pytest.approx(energy / 433.196)

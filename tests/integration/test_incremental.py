@@ -1,6 +1,5 @@
 """Only what changed recomputes: asserted on Dagster's event log, not on timing."""
 
-
 import dagster as dg
 import duckdb
 import pytest
@@ -14,7 +13,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:Use fe
 def materializations(instance) -> list[str]:
     """Every asset materialization in the instance's event log, oldest first."""
     records = instance.get_event_records(
-        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_MATERIALIZATION), ascending=True)
+        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_MATERIALIZATION), ascending=True
+    )
     return [record.asset_key.to_user_string() for record in records]
 
 
@@ -42,7 +42,9 @@ def test_noop_refresh_materializes_nothing(incremental):
 def test_changed_source_recomputes_only_its_downstream(incremental):
     archive, warehouse, instance = incremental
     name = "CO2_total_output_emission_rate_by_eGRID_subregion_2022.csv"
-    rewrite_archive_file(archive, "egrid", name, (archive / "egrid" / name).read_bytes().replace(b"823.149", b"820.000"))
+    rewrite_archive_file(
+        archive, "egrid", name, (archive / "egrid" / name).read_bytes().replace(b"823.149", b"820.000")
+    )
     before = len(materializations(instance))
 
     outcome = run_refresh(archive_dir=archive, warehouse_dir=warehouse, instance=instance)
@@ -51,8 +53,9 @@ def test_changed_source_recomputes_only_its_downstream(incremental):
     recomputed = set(materializations(instance)[before:])
     assert "grid_carbon_intensity__egrid" in recomputed
     assert "grid_carbon_intensity" in recomputed
-    assert not any(key.startswith("grid_carbon_intensity__") and key != "grid_carbon_intensity__egrid"
-                   for key in recomputed)
+    assert not any(
+        key.startswith("grid_carbon_intensity__") and key != "grid_carbon_intensity__egrid" for key in recomputed
+    )
     assert "grid_carbon_intensity__owid_energy" in outcome.up_to_date
 
 
@@ -84,12 +87,20 @@ def test_cli_noop_refresh_answers_without_running_dagster(tmp_path):
 
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
-    env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"),
-           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    env = {
+        **os.environ,
+        "AIFOOTPRINT_WAREHOUSE": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
 
     def refresh():
-        return subprocess.run([sys.executable, "-m", "pipelines.cli", "refresh", "--archive", str(SHARED_SOURCES)],
-                              env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "refresh", "--archive", str(SHARED_SOURCES)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     first = refresh()
     assert first.returncode == 0, first.stderr

@@ -9,13 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_SOURCES, rewrite_archive_file, writable_archive_copy
+from conftest import SHARED_SOURCES, query, rewrite_archive_file, writable_archive_copy
 from pipelines.sources import SOURCES, sources_for_table
 
 pytestmark = pytest.mark.integration
-
-
-from conftest import query
 
 
 def test_every_grid_source_is_published(built_warehouse):
@@ -24,14 +21,20 @@ def test_every_grid_source_is_published(built_warehouse):
 
 
 def test_france_2023_from_codecarbon(built_warehouse):
-    rows = query(built_warehouse, """select gco2e_per_kwh, basis, source_vintage from grid_carbon_intensity
-                                     where zone_id = 'FRA' and year = 2023 and source_id = 'codecarbon'""")
+    rows = query(
+        built_warehouse,
+        """select gco2e_per_kwh, basis, source_vintage from grid_carbon_intensity
+                                     where zone_id = 'FRA' and year = 2023 and source_id = 'codecarbon'""",
+    )
     assert rows == [(pytest.approx(56.039), "lifecycle", "2024-09-20")]
 
 
 def test_california_from_egrid_2016_state_rate_in_grams(built_warehouse):
-    (value,) = query(built_warehouse, """select gco2e_per_kwh from grid_carbon_intensity
-                                         where zone_id = 'USA-CA' and source_id = 'codecarbon'""")[0]
+    (value,) = query(
+        built_warehouse,
+        """select gco2e_per_kwh from grid_carbon_intensity
+                                         where zone_id = 'USA-CA' and source_id = 'codecarbon'""",
+    )[0]
     # usa_emissions.json: california 452.5 lb/MWh x 0.45359237 = 205.27 g/kWh
     assert value == pytest.approx(205.269, abs=0.01)
 
@@ -49,8 +52,9 @@ def test_parquet_matches_duckdb_and_carries_descriptions(built_warehouse):
 def test_sources_table_lists_every_raw_file_with_sha256(built_warehouse):
     rows = query(built_warehouse, "select source_id, file, sha256, license from sources")
     # Sources an archive never recorded (no folder) are skipped by the refresh and left out.
-    expected = {(s.id, f.name) for s in SOURCES.values() for f in s.files
-                if s.curated or (SHARED_SOURCES / s.id).is_dir()}
+    expected = {
+        (s.id, f.name) for s in SOURCES.values() for f in s.files if s.curated or (SHARED_SOURCES / s.id).is_dir()
+    }
     assert {(r[0], r[1]) for r in rows} == expected
     by_file = {(r[0], r[1]): r[2] for r in rows}
     path = SHARED_SOURCES / "codecarbon" / "global_energy_mix.json"
@@ -58,17 +62,27 @@ def test_sources_table_lists_every_raw_file_with_sha256(built_warehouse):
 
 
 def test_preferred_view_has_one_row_per_zone_year(built_warehouse):
-    (duplicates,) = query(built_warehouse, """select count(*) from (select zone_id, year from
-                          grid_carbon_intensity_preferred group by all having count(*) > 1)""")[0]
+    (duplicates,) = query(
+        built_warehouse,
+        """select count(*) from (select zone_id, year from
+                          grid_carbon_intensity_preferred group by all having count(*) > 1)""",
+    )[0]
     assert duplicates == 0
     # North Dakota's latest value is Green Algorithms' 2020 figure, reused for at most 3 later years.
-    row = query(built_warehouse, """select gco2e_per_kwh, data_year, is_carried_forward, years_carried_forward,
-                source_id from grid_carbon_intensity_preferred where zone_id = 'USA-ND' and year = 2023""")[0]
+    row = query(
+        built_warehouse,
+        """select gco2e_per_kwh, data_year, is_carried_forward, years_carried_forward,
+                source_id from grid_carbon_intensity_preferred where zone_id = 'USA-ND' and year = 2023""",
+    )[0]
     assert row == (pytest.approx(663.05), 2020, True, 3, "green_algorithms")
-    assert query(built_warehouse, """select max(year) from grid_carbon_intensity_preferred
-                                     where zone_id = 'USA-ND'""")[0] == (2023,)
-    assert query(built_warehouse, """select max(years_carried_forward) from grid_carbon_intensity_preferred""")[0] \
-        == (3,)
+    assert query(
+        built_warehouse,
+        """select max(year) from grid_carbon_intensity_preferred
+                                     where zone_id = 'USA-ND'""",
+    )[0] == (2023,)
+    assert query(built_warehouse, """select max(years_carried_forward) from grid_carbon_intensity_preferred""")[0] == (
+        3,
+    )
 
 
 def test_carry_forward_limit_is_configurable_and_flagged_in_the_cli_table(built_warehouse, monkeypatch, capsys):
@@ -82,31 +96,42 @@ def test_carry_forward_limit_is_configurable_and_flagged_in_the_cli_table(built_
     monkeypatch.setenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS", "0")
     assert main(["query", sql + " and is_carried_forward", "--format", "csv"]) == 0
     assert capsys.readouterr().out == "year,data_year,is_carried_forward\n"
-    assert main(["query", "select max(years_carried_forward) as m from grid_carbon_intensity_preferred",
-                 "--format", "csv"]) == 0
+    assert (
+        main(
+            ["query", "select max(years_carried_forward) as m from grid_carbon_intensity_preferred", "--format", "csv"]
+        )
+        == 0
+    )
     assert capsys.readouterr().out == "m\n0\n"
     monkeypatch.delenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS")
     assert main(["query", sql + " and year >= 2019 order by year"]) == 0
     captured = capsys.readouterr()
-    assert [line.split()[0] for line in captured.out.splitlines()] == ["year", "2019", "2020", "2021", "2022",
-                                                                       "2023"]
-    assert captured.err.strip() == ("note: 4 of 5 row(s) repeat the value of an earlier data year "
-                                    "(is_carried_forward; at most 3 years, AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)")
+    assert [line.split()[0] for line in captured.out.splitlines()] == ["year", "2019", "2020", "2021", "2022", "2023"]
+    assert captured.err.strip() == (
+        "note: 4 of 5 row(s) repeat the value of an earlier data year "
+        "(is_carried_forward; at most 3 years, AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS)"
+    )
     monkeypatch.setenv("AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS", "three")
     assert main(["query", "select 1"]) == 1
     assert "AIFOOTPRINT_MAX_CARRY_FORWARD_YEARS='three'" in capsys.readouterr().err
 
 
 def test_preferred_view_covers_at_least_150_countries(built_warehouse):
-    (countries,) = query(built_warehouse, """select count(distinct zone_id) from grid_carbon_intensity_preferred
-                                              where zone_type = 'country'""")[0]
+    (countries,) = query(
+        built_warehouse,
+        """select count(distinct zone_id) from grid_carbon_intensity_preferred
+                                              where zone_type = 'country'""",
+    )[0]
     assert countries >= 150
 
 
 def test_preferred_follows_source_priority(built_warehouse):
     # France 2024: OWID (Ember) outranks Electricity Maps, Ember's compilation and the tools' copies.
-    row = query(built_warehouse, """select source_id, gco2e_per_kwh from grid_carbon_intensity_preferred
-                                    where zone_id = 'FRA' and year = 2024""")[0]
+    row = query(
+        built_warehouse,
+        """select source_id, gco2e_per_kwh from grid_carbon_intensity_preferred
+                                    where zone_id = 'FRA' and year = 2024""",
+    )[0]
     assert row == ("owid_energy", pytest.approx(44.179085))
 
 
@@ -114,6 +139,7 @@ def test_preferred_follows_source_priority(built_warehouse):
 # Each test starts from a copy of one CLI-built warehouse *and its Dagster instance*, as a user's
 # next scheduled refresh would: tables whose inputs did not change are not rewritten, and the
 # ones whose inputs broke must keep their bytes.
+
 
 def _digest_outputs(warehouse: Path) -> dict:
     files = [warehouse / "aifootprint.duckdb", *sorted((warehouse / "parquet").glob("*.parquet"))]
@@ -123,8 +149,9 @@ def _digest_outputs(warehouse: Path) -> dict:
 def _cli(args, home: Path):
     env = {**os.environ, "AIFOOTPRINT_WAREHOUSE": str(home / "warehouse"), "DAGSTER_HOME": str(home / "dagster_home")}
     env.pop("AIFOOTPRINT_ARCHIVE", None)
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +207,13 @@ def test_renamed_column_fails_with_source_file_and_column(home):
 
 def test_out_of_range_value_is_reported_with_rows(home):
     before = _digest_outputs(home / "warehouse")
-    _rewrite(home, "codecarbon", "eu-carbon-intensity-electricity.csv", b"Austria,AUT,2000,158",
-             b"Austria,AUT,2000,1000000000")
+    _rewrite(
+        home,
+        "codecarbon",
+        "eu-carbon-intensity-electricity.csv",
+        b"Austria,AUT,2000,158",
+        b"Austria,AUT,2000,1000000000",
+    )
 
     result = _cli(["refresh", "--archive", str(home / "archive")], home)
 

@@ -15,10 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import query, rewrite_archive_file, writable_archive_copy
-from pipelines.refresh import run_refresh
-from pipelines.release import build_release
 from pipelines.assets.warehouse_sql import sql_asset_keys
 from pipelines.definitions import defs
+from pipelines.refresh import run_refresh
+from pipelines.release import build_release
 from pipelines.warehouse import sql_files
 from schemas import TABLES
 
@@ -66,8 +66,9 @@ def test_release_holds_every_published_table_and_passes_sha256sum(released):
     assert sorted(p.stem for p in result.path.glob("*.parquet")) == sorted(published)
     withheld = _withheld_rows(result)
     for name in published:
-        assert pq.read_metadata(result.path / f"{name}.parquet").num_rows == \
-            pq.read_metadata(warehouse / "parquet" / f"{name}.parquet").num_rows - withheld.get(name, 0), name
+        assert pq.read_metadata(result.path / f"{name}.parquet").num_rows == pq.read_metadata(
+            warehouse / "parquet" / f"{name}.parquet"
+        ).num_rows - withheld.get(name, 0), name
 
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=result.path, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -84,9 +85,11 @@ def test_release_database_opened_from_another_folder_matches_the_warehouse(relea
         "con = duckdb.connect(folder + '/aifootprint.duckdb', read_only=True)\n"
         "views = [r[0] for r in con.execute('select table_name from information_schema.tables')"
         ".fetchall()]\n"
-        "print(json.dumps({v: con.execute(f'select count(*) from \"{v}\"').fetchone()[0] for v in views}))\n")
-    done = subprocess.run([sys.executable, "-c", script, str(result.path)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+        "print(json.dumps({v: con.execute(f'select count(*) from \"{v}\"').fetchone()[0] for v in views}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(result.path)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)
     assert {"grid_carbon_intensity", "grid_carbon_intensity_preferred", "sources"} <= set(counts)
@@ -110,9 +113,17 @@ def test_datapackage_of_the_real_release_validates_and_credits_every_source(rele
     grid_sources = {s for (s,) in query(warehouse, "select distinct source_id from grid_carbon_intensity")}
     assert {s["id"] for s in resources["grid_carbon_intensity"]["sources"]} == grid_sources
     # A derived table credits the sources of its inputs too (CC-BY requires attribution).
-    estimate_inputs = {s for (s,) in query(warehouse, """select distinct intensity_source_id
-                       from training_footprint_estimates where intensity_source_id is not null""")}
-    assert estimate_inputs and estimate_inputs <= {s["id"] for s in resources["training_footprint_estimates"]["sources"]}
+    estimate_inputs = {
+        s
+        for (s,) in query(
+            warehouse,
+            """select distinct intensity_source_id
+                       from training_footprint_estimates where intensity_source_id is not null""",
+        )
+    }
+    assert estimate_inputs and estimate_inputs <= {
+        s["id"] for s in resources["training_footprint_estimates"]["sources"]
+    }
     egrid = next(s for s in package["sources"] if s["id"] == "egrid")
     assert egrid["license"].startswith("Public domain") and egrid["path"] == "https://www.epa.gov/egrid"
     for name, resource in resources.items():
@@ -140,8 +151,7 @@ def test_changelog_after_a_changed_source_lists_the_changed_rows(released, tmp_p
     assert f"Changes since release {first.version}" in changelog
     assert re.search(r"\| grid_carbon_intensity \| changed \| ([\d,]+) \| \1 \| 0 \| 0 \| 1 \|", changelog)
     assert f"- `{FRA_KEY}`: gco2e_per_kwh: `56.039` -> `60.5`" in changelog
-    assert (f"- `source_id=codecarbon, file=global_energy_mix.json`: sha256: `{old_sha}` -> `{new_sha}`"
-            in changelog)
+    assert f"- `source_id=codecarbon, file=global_energy_mix.json`: sha256: `{old_sha}` -> `{new_sha}`" in changelog
     assert "| sources | changed |" in changelog
 
 

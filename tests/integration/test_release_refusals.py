@@ -24,8 +24,12 @@ def partial_warehouse(tmp_path_factory):
     if not SHARED_SOURCES.is_dir():
         pytest.skip(f"recorded sources not present at {SHARED_SOURCES}")
     warehouse = tmp_path_factory.mktemp("partial")
-    outcome = run_refresh(archive_dir=SHARED_SOURCES, warehouse_dir=warehouse, select=["+key:grid_carbon_intensity"],
-                          instance=dg.DagsterInstance.ephemeral())
+    outcome = run_refresh(
+        archive_dir=SHARED_SOURCES,
+        warehouse_dir=warehouse,
+        select=["+key:grid_carbon_intensity"],
+        instance=dg.DagsterInstance.ephemeral(),
+    )
     assert outcome.success, "\n".join(outcome.report_lines())
     return warehouse
 
@@ -63,8 +67,7 @@ def test_allow_partial_releases_and_records_it(partial_warehouse, tmp_path, monk
     assert "**Partial release**" in (folder / "CHANGELOG.md").read_text()
 
 
-def test_identical_data_is_a_no_op_and_the_database_opens_from_anywhere(built_warehouse, tmp_path, monkeypatch,
-                                                                       capsys):
+def test_identical_data_is_a_no_op_and_the_database_opens_from_anywhere(built_warehouse, tmp_path, monkeypatch, capsys):
     warehouse = tmp_path / "w"
     shutil.copytree(built_warehouse, warehouse)
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse))
@@ -81,11 +84,16 @@ def test_identical_data_is_a_no_op_and_the_database_opens_from_anywhere(built_wa
     lonely = tmp_path / "elsewhere" / "db.duckdb"
     lonely.parent.mkdir()
     shutil.copy(warehouse / "releases" / "r1" / "aifootprint.duckdb", lonely)
-    code = ("import duckdb, json; con = duckdb.connect('db.duckdb', read_only=True); "
-            "names = [r[0] for r in con.execute(\"select table_name from information_schema.tables\").fetchall()]; "
-            "print(json.dumps({n: con.execute(f'select count(*) from \"{n}\"').fetchone()[0] for n in names}))")
-    counts = json.loads(subprocess.run([sys.executable, "-c", code], cwd=lonely.parent, capture_output=True,
-                                       text=True, check=True, timeout=120).stdout)
+    code = (
+        "import duckdb, json; con = duckdb.connect('db.duckdb', read_only=True); "
+        'names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]; '
+        "print(json.dumps({n: con.execute(f'select count(*) from \"{n}\"').fetchone()[0] for n in names}))"
+    )
+    counts = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=lonely.parent, capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+    )
     assert counts["grid_carbon_intensity"] > 8000 and counts["grid_carbon_intensity_preferred"] > 8000
     assert counts["accelerator_specs_preferred"] > 0 and counts["training_footprint_estimates"] > 0
     # Empty only where the rows are legitimately none: a disagreement list with nothing to list, or a
@@ -94,5 +102,6 @@ def test_identical_data_is_a_no_op_and_the_database_opens_from_anywhere(built_wa
     all_withheld = {r["name"] for r in package["resources"] if r.get("withheld") and not r.get("rows")}
     empty = sorted(name for name, rows in counts.items() if rows == 0)
     nothing_to_list = {"grid_hourly_gaps"}  # Open Grid Emissions' released hours have no gaps
-    assert [name for name in empty if not name.startswith("ewaste_per_capita") and name not in nothing_to_list] \
-        == sorted(all_withheld), empty
+    assert [
+        name for name in empty if not name.startswith("ewaste_per_capita") and name not in nothing_to_list
+    ] == sorted(all_withheld), empty

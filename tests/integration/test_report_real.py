@@ -80,7 +80,8 @@ def test_known_figures_of_the_recorded_data_appear_on_the_page(real_release):
     assert {r["source_id"] for r in embedded["inference_energy_by_size"]} == {"mlenergy_leaderboard"}
     # The Uptime Institute's 2024 industry average PUE, 1.56.
     assert {(r["entity"][:16], r["year"], r["pue"]) for r in embedded["datacenter_pue"]} >= {
-        ("Uptime Institute", 2024, 1.56)}
+        ("Uptime Institute", 2024, 1.56)
+    }
 
 
 def test_recorded_release_page_in_chromium_offline(real_release):

@@ -21,12 +21,12 @@ def grid(raw):
 def test_real_values(grid):
     by_zone = grid.set_index("zone_id")
     expected = {
-        "FRA": (98, 2019),          # priority 1, JRC
-        "USA": (370, 2020),         # priority 2, Ember
-        "HKG": (958.88, 2011),      # priority 3, ADEME
-        "WLD": (390, 2020),         # priority 2 average, "2020 & 2019"
+        "FRA": (98, 2019),  # priority 1, JRC
+        "USA": (370, 2020),  # priority 2, Ember
+        "HKG": (958.88, 2011),  # priority 3, ADEME
+        "WLD": (390, 2020),  # priority 2 average, "2020 & 2019"
         "AGG-EUROPE": (380, 2019),
-        "SRB": (900, 2019),         # published as SCG "Serbie"
+        "SRB": (900, 2019),  # published as SCG "Serbie"
     }
     for zone_id, (value, year) in expected.items():
         assert by_zone.loc[zone_id, "gco2e_per_kwh"] == pytest.approx(value), zone_id

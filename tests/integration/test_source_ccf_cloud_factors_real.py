@@ -50,21 +50,30 @@ def test_real_values(rows):
 def test_basis_by_provider(rows):
     provider = rows["zone_id"].str.split(":").str[0]
     assert rows.groupby(provider)["basis"].agg(lambda b: sorted(set(b))).to_dict() == {
-        "aws": ["direct"], "azure": ["direct"], "gcp": ["lifecycle"]}
+        "aws": ["direct"],
+        "azure": ["direct"],
+        "gcp": ["lifecycle"],
+    }
 
 
 def test_gcp_factors_are_googles_2019_figures_where_google_measured_hourly(rows):
     # Supports data year 2019: CCF's GCP factors equal Google's 2019 file for every region
     # that had a CFE figure in 2019; the 8 without one differ.
-    google = gcp_region_carbon.parse_grid_intensity(
-        real_source(gcp_region_carbon.SOURCE.id, names=["2019.csv"]))
+    google = gcp_region_carbon.parse_grid_intensity(real_source(gcp_region_carbon.SOURCE.id, names=["2019.csv"]))
     ccf = rows[rows["zone_id"].str.startswith("gcp:")].set_index("zone_id")["gco2e_per_kwh"].round(3)
     joined = google.set_index("zone_id")["gco2e_per_kwh"].to_frame("google").join(ccf.rename("ccf"), how="inner")
     assert len(joined) == 24
     different = sorted(joined.index[joined["google"] != joined["ccf"]])
-    assert different == ["gcp:asia-east2", "gcp:asia-northeast1", "gcp:asia-northeast2", "gcp:asia-northeast3",
-                         "gcp:asia-south1", "gcp:asia-southeast2", "gcp:europe-west6",
-                         "gcp:northamerica-northeast1"]
+    assert different == [
+        "gcp:asia-east2",
+        "gcp:asia-northeast1",
+        "gcp:asia-northeast2",
+        "gcp:asia-northeast3",
+        "gcp:asia-south1",
+        "gcp:asia-southeast2",
+        "gcp:europe-west6",
+        "gcp:northamerica-northeast1",
+    ]
 
 
 def test_schema_valid(raw, rows):

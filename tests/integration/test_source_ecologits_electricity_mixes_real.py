@@ -21,16 +21,19 @@ def parsed(raw):
     return ecologits.parse_grid_intensity(raw)
 
 
-@pytest.mark.parametrize("zone_id, year, expected", [
-    ("FRA", 2024, 44.18),
-    ("USA", 2024, 383.55),
-    ("IND", 2024, 708.32),
-    ("DEU", 2024, 344.14),
-    ("CHN", 2024, 559.55),
-    ("IDN", 2023, 682.43),
-    ("UKR", 2022, 256.21),
-    ("WLD", 2024, 473.01),
-])
+@pytest.mark.parametrize(
+    "zone_id, year, expected",
+    [
+        ("FRA", 2024, 44.18),
+        ("USA", 2024, 383.55),
+        ("IND", 2024, 708.32),
+        ("DEU", 2024, 344.14),
+        ("CHN", 2024, 559.55),
+        ("IDN", 2023, 682.43),
+        ("UKR", 2022, 256.21),
+        ("WLD", 2024, 473.01),
+    ],
+)
 def test_real_values(parsed, zone_id, year, expected):
     match = parsed[parsed["zone_id"] == zone_id]
     assert len(match) == 1
@@ -49,8 +52,9 @@ def test_years_match_the_owid_series_ecologits_copied(parsed):
     owid_values = owid.set_index(["zone_id", "year"])["gco2e_per_kwh"]
     for zone_id, year, grams in parsed[["zone_id", "year", "gco2e_per_kwh"]].itertuples(index=False):
         assert (zone_id, year) in owid_values.index, f"OWID has no {zone_id} {year}"
-        assert round(owid_values[(zone_id, year)] / 1000, 5) == pytest.approx(grams / 1000, abs=1e-9), \
+        assert round(owid_values[(zone_id, year)] / 1000, 5) == pytest.approx(grams / 1000, abs=1e-9), (
             f"{zone_id}: EcoLogits {grams} g is not OWID's {year} value {owid_values[(zone_id, year)]}"
+        )
         # ... and it is OWID's latest year for that zone.
         assert year == owid.loc[owid["zone_id"] == zone_id, "year"].max()
 

@@ -22,25 +22,28 @@ def parsed(raw):
     return emaps.parse_grid_intensity(raw)
 
 
-@pytest.mark.parametrize("zone_id, year, expected", [
-    ("DEU", 2021, 439),
-    ("DEU", 2024, 341),
-    ("DEU", 2025, 342),
-    ("FRA", 2022, 91),
-    ("FRA", 2024, 33),
-    ("USA", 2024, 409),
-    ("IND", 2024, 614),
-    ("GBR", 2024, 175),
-    ("XKX", 2025, 605),
-    ("AUS", 2024, 489),
-    ("AUS-NSW", 2021, 652),
-    ("CAN-ON", 2024, 91),
-    ("US-CAL-CISO", 2024, 229),
-    ("SE-SE3", 2024, 21),
-    ("IT-NO", 2024, 238),
-    ("SE-SE1", 2021, 15),
-    ("ES-IB-ME", 2022, 976),
-])
+@pytest.mark.parametrize(
+    "zone_id, year, expected",
+    [
+        ("DEU", 2021, 439),
+        ("DEU", 2024, 341),
+        ("DEU", 2025, 342),
+        ("FRA", 2022, 91),
+        ("FRA", 2024, 33),
+        ("USA", 2024, 409),
+        ("IND", 2024, 614),
+        ("GBR", 2024, 175),
+        ("XKX", 2025, 605),
+        ("AUS", 2024, 489),
+        ("AUS-NSW", 2021, 652),
+        ("CAN-ON", 2024, 91),
+        ("US-CAL-CISO", 2024, 229),
+        ("SE-SE3", 2024, 21),
+        ("IT-NO", 2024, 238),
+        ("SE-SE1", 2021, 15),
+        ("ES-IB-ME", 2022, 976),
+    ],
+)
 def test_real_values(parsed, zone_id, year, expected):
     match = parsed[(parsed["zone_id"] == zone_id) & (parsed["year"] == year)]
     assert match["gco2e_per_kwh"].tolist() == [expected]

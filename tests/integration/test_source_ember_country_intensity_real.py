@@ -21,20 +21,23 @@ def parsed(raw):
     return ember.parse_grid_intensity(raw)
 
 
-@pytest.mark.parametrize("zone_id, year, expected", [
-    ("USA", 2024, 383.55),
-    ("FRA", 2024, 44.18),
-    ("IND", 2024, 708.96),
-    ("CHN", 2024, 557.5),
-    ("DEU", 2024, 342.06),
-    ("GBR", 2024, 215.79),
-    ("XKX", 2024, 958.72),
-    ("AFG", 2023, 123.71),
-    ("WLD", 2024, 472.94),
-    ("EU27", 2024, 213.02),
-    ("AGG-G7", 2024, 343.3),
-    ("AGG-EUROPE", 2024, 285),
-])
+@pytest.mark.parametrize(
+    "zone_id, year, expected",
+    [
+        ("USA", 2024, 383.55),
+        ("FRA", 2024, 44.18),
+        ("IND", 2024, 708.96),
+        ("CHN", 2024, 557.5),
+        ("DEU", 2024, 342.06),
+        ("GBR", 2024, 215.79),
+        ("XKX", 2024, 958.72),
+        ("AFG", 2023, 123.71),
+        ("WLD", 2024, 472.94),
+        ("EU27", 2024, 213.02),
+        ("AGG-G7", 2024, 343.3),
+        ("AGG-EUROPE", 2024, 285),
+    ],
+)
 def test_real_values(parsed, zone_id, year, expected):
     match = parsed[parsed["zone_id"] == zone_id]
     assert len(match) == 1
@@ -52,8 +55,20 @@ def test_counts(parsed):
 def test_aggregates_are_the_documented_regions(parsed):
     aggregates = parsed.loc[parsed["zone_type"] == "aggregate"]
     assert set(aggregates["zone_name"]) == {
-        "Africa", "ASEAN", "Asia", "EU", "Europe", "G20", "G7", "Latin America and Caribbean",
-        "Middle East", "North America", "Oceania", "OECD", "World"}
+        "Africa",
+        "ASEAN",
+        "Asia",
+        "EU",
+        "Europe",
+        "G20",
+        "G7",
+        "Latin America and Caribbean",
+        "Middle East",
+        "North America",
+        "Oceania",
+        "OECD",
+        "World",
+    }
 
 
 def test_full_output_is_valid(raw, parsed):

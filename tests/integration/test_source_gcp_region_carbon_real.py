@@ -43,7 +43,9 @@ def test_real_values(rows):
 
 def test_lifecycle_until_2020_then_direct(rows):
     assert rows.groupby("basis")["year"].agg(lambda y: sorted(set(y))).to_dict() == {
-        "lifecycle": [2019, 2020], "direct": [2021, 2022, 2023, 2024]}
+        "lifecycle": [2019, 2020],
+        "direct": [2021, 2022, 2023, 2024],
+    }
 
 
 def test_montreal_zero_is_dropped(rows):

@@ -30,10 +30,15 @@ def test_totals_add_up_to_the_10k_figures(revenue):
 
 def test_quarter_dates_match_sec_companyfacts(revenue):
     sec = sec_companyfacts_nvidia.SOURCE.parsers["chip_company_financials"](real_source("sec_companyfacts_nvidia"))
-    sec_quarters = {(r.fiscal_year, r.fiscal_period): (r.period_start, r.period_end)
-                    for r in sec[sec["metric"] == "Revenues"].itertuples() if r.fiscal_period != "FY"}
-    ours = {(r.fiscal_year, r.fiscal_quarter): (r.period_start, r.period_end)
-            for r in revenue[revenue["market"] == "total"].itertuples()}
+    sec_quarters = {
+        (r.fiscal_year, r.fiscal_period): (r.period_start, r.period_end)
+        for r in sec[sec["metric"] == "Revenues"].itertuples()
+        if r.fiscal_period != "FY"
+    }
+    ours = {
+        (r.fiscal_year, r.fiscal_quarter): (r.period_start, r.period_end)
+        for r in revenue[revenue["market"] == "total"].itertuples()
+    }
     shared = set(sec_quarters) & set(ours)
     assert shared == {(2026, "Q1"), (2026, "Q2"), (2026, "Q3")}
     assert all(sec_quarters[key] == ours[key] for key in shared)
@@ -43,5 +48,6 @@ def test_every_quarter_is_cited_to_its_8k(revenue):
     links = revenue.drop_duplicates(["fiscal_year", "fiscal_quarter"])
     assert links["citation_url"].str.startswith("https://www.sec.gov/Archives/edgar/data/1045810/").all()
     assert links["citation_published"].isna().sum() == 1  # FY2026 Q4, curated from its accession
-    validate("chip_revenue_by_market", revenue.assign(source_id="nvidia_revenue_by_market",
-                                                      source_vintage="2026-02-26"))
+    validate(
+        "chip_revenue_by_market", revenue.assign(source_id="nvidia_revenue_by_market", source_vintage="2026-02-26")
+    )

@@ -27,21 +27,24 @@ def value(frame, zone_id, year):
     return match["gco2e_per_kwh"].iloc[0]
 
 
-@pytest.mark.parametrize("zone_id, year, expected", [
-    ("USA", 2024, 383.5492),
-    ("FRA", 2024, 44.179085),
-    ("IND", 2024, 708.3216),
-    ("CHN", 2024, 559.5517),
-    ("DEU", 2024, 344.13992),
-    ("ZAF", 2024, 708.8762),
-    ("XKX", 2024, 958.7156),
-    ("WLD", 2024, 473.0065),
-    ("WLD", 2000, 527.2703),
-    ("USA", 2000, 607.52216),
-    ("EU27", 2023, 237.48735),
-    ("AGG-ASEAN-EMBER", 2024, 569.94794),
-    ("BDI", 2023, 230.76924),
-])
+@pytest.mark.parametrize(
+    "zone_id, year, expected",
+    [
+        ("USA", 2024, 383.5492),
+        ("FRA", 2024, 44.179085),
+        ("IND", 2024, 708.3216),
+        ("CHN", 2024, 559.5517),
+        ("DEU", 2024, 344.13992),
+        ("ZAF", 2024, 708.8762),
+        ("XKX", 2024, 958.7156),
+        ("WLD", 2024, 473.0065),
+        ("WLD", 2000, 527.2703),
+        ("USA", 2000, 607.52216),
+        ("EU27", 2023, 237.48735),
+        ("AGG-ASEAN-EMBER", 2024, 569.94794),
+        ("BDI", 2023, 230.76924),
+    ],
+)
 def test_real_values(parsed, zone_id, year, expected):
     assert value(parsed, zone_id, year) == pytest.approx(expected)
 

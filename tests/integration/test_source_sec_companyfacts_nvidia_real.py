@@ -10,8 +10,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def revenue():
-    frame = sec_companyfacts_nvidia.SOURCE.parsers["chip_company_financials"](
-        real_source("sec_companyfacts_nvidia"))
+    frame = sec_companyfacts_nvidia.SOURCE.parsers["chip_company_financials"](real_source("sec_companyfacts_nvidia"))
     rows = frame[frame["metric"] == "Revenues"]
     return {(r.fiscal_year, r.fiscal_period): r for r in rows.itertuples()}
 
@@ -25,5 +24,8 @@ def test_nvidia_fy2026_total_revenue(revenue):
 
 def test_nvidia_quarters(revenue):
     assert {q: revenue[(2026, q)].value for q in ("Q1", "Q2", "Q3")} == {
-        "Q1": 44_062_000_000, "Q2": 46_743_000_000, "Q3": 57_006_000_000}
+        "Q1": 44_062_000_000,
+        "Q2": 46_743_000_000,
+        "Q3": 57_006_000_000,
+    }
     assert revenue[(2027, "Q2")].value == 96_221_000_000

@@ -8,8 +8,14 @@ from pipelines.archive import read_manifest, resolve_from_archive, write_manifes
 from pipelines.errors import ArchiveError
 from pipelines.sources._base import Source, SourceFile
 
-SOURCE = Source(id="demo", title="Demo", publisher="Demo Org", license="CC-BY-4.0", homepage="https://example.org",
-                files=(SourceFile("data.csv", "https://example.org/latest/data.csv", "csv"),))
+SOURCE = Source(
+    id="demo",
+    title="Demo",
+    publisher="Demo Org",
+    license="CC-BY-4.0",
+    homepage="https://example.org",
+    files=(SourceFile("data.csv", "https://example.org/latest/data.csv", "csv"),),
+)
 BODY = b"zone,value\nFRA,56\n"
 
 
@@ -17,9 +23,20 @@ def make_archive(root, body=BODY, sha=None, path="data.csv"):
     folder = root / "demo"
     folder.mkdir(parents=True)
     (folder / "data.csv").write_bytes(body)
-    write_manifest(folder, SOURCE, [{"path": path, "url": "https://example.org/v1/data.csv",
-                                     "sha256": sha or hashlib.sha256(body).hexdigest(), "bytes": len(body),
-                                     "data_as_of": "2025-03-01", "format": "csv"}])
+    write_manifest(
+        folder,
+        SOURCE,
+        [
+            {
+                "path": path,
+                "url": "https://example.org/v1/data.csv",
+                "sha256": sha or hashlib.sha256(body).hexdigest(),
+                "bytes": len(body),
+                "data_as_of": "2025-03-01",
+                "format": "csv",
+            }
+        ],
+    )
     return root
 
 
@@ -56,8 +73,14 @@ def test_missing_source_folder(tmp_path):
 
 
 def test_manifest_path_cannot_escape_the_source_folder(tmp_path):
-    escaping = Source(id="demo", title="", publisher="", license="", homepage="",
-                      files=(SourceFile("../../etc/passwd", "https://example.org/x", "csv"),))
+    escaping = Source(
+        id="demo",
+        title="",
+        publisher="",
+        license="",
+        homepage="",
+        files=(SourceFile("../../etc/passwd", "https://example.org/x", "csv"),),
+    )
     make_archive(tmp_path, path="../../etc/passwd")
     with pytest.raises(ArchiveError, match="escapes the source folder"):
         resolve_from_archive(tmp_path, escaping)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import dagster as dg
 import pandas as pd
+from test_report import GRID, SHIPMENTS, rows
 
 from conftest import curated_rows
-
 from pipelines.assets.table_metadata import column_schema, markdown_preview, published_metadata
 from pipelines.resources import WarehouseResource
 from pipelines.sources import curated_calculation_defaults
 from pipelines.warehouse import Warehouse
 from schemas import table
-from test_report import GRID, SHIPMENTS, rows
 
 
 def test_metadata_carries_count_schema_preview_and_rows_per_source():
@@ -57,9 +56,11 @@ def test_a_materialization_carries_the_metadata(tmp_path):
     store.publish("accelerator_shipments", rows("accelerator_shipments", SHIPMENTS))
     store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
     store.apply_sql()
-    result = dg.materialize([accelerator_fleet_footprint],
-                            resources={"warehouse": WarehouseResource(warehouse_dir=str(tmp_path))},
-                            instance=dg.DagsterInstance.ephemeral())
+    result = dg.materialize(
+        [accelerator_fleet_footprint],
+        resources={"warehouse": WarehouseResource(warehouse_dir=str(tmp_path))},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
     assert result.success
     (event,) = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
@@ -77,6 +78,8 @@ def test_each_check_says_what_it_compared():
     assert all(descriptions.values())
     assert descriptions["grid_carbon_intensity_rows_per_source"] == (
         "Compares the sources of `grid_carbon_intensity` that the raw snapshot holds with the source_ids in the "
-        "published table: passes when every one contributed rows.")
+        "published table: passes when every one contributed rows."
+    )
     assert descriptions["grid_carbon_intensity_primary_key_unique"].startswith(
-        "Counts the rows of the published `grid_carbon_intensity` per primary key (zone_id, year, source_id, basis)")
+        "Counts the rows of the published `grid_carbon_intensity` per primary key (zone_id, year, source_id, basis)"
+    )

@@ -4,8 +4,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines import archive, settings
 from pipelines.errors import SourceFormatError, ValidationError
 from pipelines.sources import boavizta, curated_chips, green_algorithms, mlco2_impact
@@ -21,6 +21,7 @@ def _edited(tmp_path, source_id, file, edit):
 
 # --- ML CO2 Impact gpus.csv ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def mlco2():
     return mlco2_impact.parse_accelerator_specs(fixture_source("mlco2_impact")).set_index("model")
@@ -30,7 +31,11 @@ def test_mlco2_values_and_keys(mlco2):
     h100 = mlco2.loc["H100 SXM"]
     assert (h100["canonical_model"], h100["vendor"], h100["kind"]) == ("h100-sxm", "NVIDIA", "gpu")
     assert (h100["tdp_w"], h100["memory_gb"], h100["peak_tflops_fp32"], h100["peak_tflops_fp16"]) == (
-        700, 80, 989, 1979)  # ' TFLOPS16' (leading space in the header) is read
+        700,
+        80,
+        989,
+        1979,
+    )  # ' TFLOPS16' (leading space in the header) is read
     assert h100["reference"].startswith("https://resources.nvidia.com/")
     assert mlco2.loc["A100 PCIe 40/80GB", "canonical_model"] == "a100-pcie-40gb"  # memory column settles 40/80
     assert pd.isna(mlco2.loc["A100 PCIe 40/80GB", "peak_tflops_fp32"])
@@ -80,13 +85,18 @@ def test_mlco2_renamed_column_is_a_format_error(tmp_path):
 
 
 def test_mlco2_row_two_fields_short_is_a_format_error(tmp_path):
-    raw = _edited(tmp_path, "mlco2_impact", "gpus.csv", lambda t: t.replace("L40S,gpu,350,183,362.05,unk,unk,48,",
-                                                                            "L40S,gpu,350,183,48,"))
+    raw = _edited(
+        tmp_path,
+        "mlco2_impact",
+        "gpus.csv",
+        lambda t: t.replace("L40S,gpu,350,183,362.05,unk,unk,48,", "L40S,gpu,350,183,48,"),
+    )
     with pytest.raises(SourceFormatError, match="gpus.csv.*line 11 has 6 fields, the header 9"):
         mlco2_impact.parse_accelerator_specs(raw)
 
 
 # --- Green Algorithms TDP_gpu.csv ------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def green():
@@ -117,6 +127,7 @@ def test_green_algorithms_changed_unit_is_a_format_error(tmp_path):
 
 # --- Boavizta gpu_specs.csv and factors.yml -------------------------------------------------------
 
+
 def test_boavizta_specs_carry_mass_and_memory():
     specs = boavizta.parse_accelerator_specs(fixture_source("boavizta")).set_index("canonical_model")
     assert specs.loc["h100-sxm", ["model", "memory_gb", "mass_kg"]].tolist() == ["NVIDIA H100 SXM 80GB", 80, 1.69]
@@ -134,8 +145,9 @@ def test_boavizta_embodied_per_gpu():
     # H100 SXM: die 0.042592 x 2810.4 = 119.70 of the total; VRAM (80 GB on 6 dies) dominates.
     assert embodied.loc["h100-sxm", "embodied_kgco2e"] == pytest.approx(572.1232, abs=1e-3)
     assert embodied.loc["gtx-1080-ti", "embodied_kgco2e"] == pytest.approx(87.4999, abs=1e-3)
-    validate("hardware_embodied_emissions",
-             embodied.reset_index().assign(source_id="boavizta", source_vintage="2026-05-29"))
+    validate(
+        "hardware_embodied_emissions", embodied.reset_index().assign(source_id="boavizta", source_vintage="2026-05-29")
+    )
 
 
 def test_boavizta_gpu_without_physical_inputs_is_left_out(tmp_path, caplog):
@@ -154,14 +166,17 @@ def test_boavizta_missing_factor_is_a_format_error(tmp_path):
 
 # --- curated_chips ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def curated():
     return archive.resolve_curated(settings.curated_dir(), curated_chips.SOURCE)
 
 
 def test_curated_shipments_validate_and_cite_every_row(curated):
-    shipments = validate("accelerator_shipments", curated_chips.parse_shipments(curated).assign(
-        source_id="curated_chips", source_vintage=curated_chips.COMPILED))
+    shipments = validate(
+        "accelerator_shipments",
+        curated_chips.parse_shipments(curated).assign(source_id="curated_chips", source_vintage=curated_chips.COMPILED),
+    )
     assert shipments["citation_url"].str.match(r"^https?://").all()
     nvidia_2023 = shipments.query("vendor == 'NVIDIA' and period == '2023' and metric == 'units_shipped'")
     assert nvidia_2023["units_low"].tolist() == [3_760_000]
@@ -173,10 +188,15 @@ def test_curated_embodied_keys_are_canonical(curated):
     embodied = curated_chips.parse_embodied(curated).set_index("item")
     per_gpu = embodied.loc["NVIDIA H100 SXM, per GPU (1/8 of HGX H100 baseboard)"]
     assert (per_gpu["canonical_model"], per_gpu["embodied_kgco2e"], per_gpu["method_type"]) == (
-        "h100-sxm", 164, "manufacturer_pcf")
+        "h100-sxm",
+        164,
+        "manufacturer_pcf",
+    )
     assert pd.isna(embodied.loc["NVIDIA HGX H100 GPU baseboard (8x H100 SXM5)", "canonical_model"])
-    validate("hardware_embodied_emissions", embodied.reset_index().assign(
-        source_id="curated_chips", source_vintage=curated_chips.COMPILED))
+    validate(
+        "hardware_embodied_emissions",
+        embodied.reset_index().assign(source_id="curated_chips", source_vintage=curated_chips.COMPILED),
+    )
 
 
 def test_curated_specs_fill_models_the_open_datasets_lack(curated):
@@ -184,16 +204,22 @@ def test_curated_specs_fill_models_the_open_datasets_lack(curated):
     assert specs.loc["mi300x", ["vendor", "tdp_w", "memory_gb"]].tolist() == ["AMD", 750, 192]
     assert specs.loc["v100-sxm-16gb", "tdp_w"] == 300 and specs.loc["v100-pcie-16gb", "tdp_w"] == 250
     assert specs["reference"].str.match(r"^https?://").all()
-    validate("accelerator_specs", specs.reset_index().assign(source_id="curated_chips",
-                                                             source_vintage=curated_chips.COMPILED))
+    validate(
+        "accelerator_specs",
+        specs.reset_index().assign(source_id="curated_chips", source_vintage=curated_chips.COMPILED),
+    )
 
 
 def test_curated_key_that_is_not_canonical_is_a_format_error(tmp_path):
     shutil.copy(settings.curated_dir() / curated_chips.EMBODIED, tmp_path / curated_chips.EMBODIED)
     path = tmp_path / curated_chips.EMBODIED
     path.write_text(path.read_text(encoding="utf-8").replace(",h100-sxm,164,", ",H100 SXM5,164,"), encoding="utf-8")
-    raw = archive.resolve_curated(tmp_path, curated_chips.SOURCE.__class__(
-        **{**curated_chips.SOURCE.__dict__, "files": (curated_chips.SOURCE.file(curated_chips.EMBODIED),)}))
+    raw = archive.resolve_curated(
+        tmp_path,
+        curated_chips.SOURCE.__class__(
+            **{**curated_chips.SOURCE.__dict__, "files": (curated_chips.SOURCE.file(curated_chips.EMBODIED),)}
+        ),
+    )
     with pytest.raises(SourceFormatError, match="canonical_model is not a canonical key.*H100 SXM5"):
         curated_chips.parse_embodied(raw)
 
@@ -201,11 +227,17 @@ def test_curated_key_that_is_not_canonical_is_a_format_error(tmp_path):
 def test_shipments_schema_requires_a_url_and_ordered_bounds(curated):
     shipments = curated_chips.parse_shipments(curated).assign(source_id="curated_chips", source_vintage="2026-11-25")
     with pytest.raises(ValidationError, match="column 'citation_url' failed str_matches"):
-        validate("accelerator_shipments", shipments.assign(citation_url=shipments["citation_url"].mask(
-            shipments.index == 0, "example.org/no-scheme")))
+        validate(
+            "accelerator_shipments",
+            shipments.assign(
+                citation_url=shipments["citation_url"].mask(shipments.index == 0, "example.org/no-scheme")
+            ),
+        )
     with pytest.raises(ValidationError, match="a row of a curated source without its citation"):
-        validate("accelerator_shipments", shipments.assign(citation_url=shipments["citation_url"].where(
-            shipments.index != 0)))
+        validate(
+            "accelerator_shipments",
+            shipments.assign(citation_url=shipments["citation_url"].where(shipments.index != 0)),
+        )
     with pytest.raises(ValidationError, match="column 'units_high' failed high_not_below_low"):
         validate("accelerator_shipments", shipments.assign(units_high=shipments["units_low"] - 1))
 

@@ -12,10 +12,22 @@ from pipelines.warehouse import Warehouse
 @pytest.fixture
 def warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path))
-    Warehouse(tmp_path).publish("grid_carbon_intensity", pd.DataFrame({
-        "source_id": ["demo"], "source_vintage": ["2024-09-20"], "zone_id": ["FRA"], "zone_name": ["France"],
-        "zone_type": ["country"], "year": [2023], "gco2e_per_kwh": [56.039], "basis": ["lifecycle"],
-        "source_file": ["f.json"]}))
+    Warehouse(tmp_path).publish(
+        "grid_carbon_intensity",
+        pd.DataFrame(
+            {
+                "source_id": ["demo"],
+                "source_vintage": ["2024-09-20"],
+                "zone_id": ["FRA"],
+                "zone_name": ["France"],
+                "zone_type": ["country"],
+                "year": [2023],
+                "gco2e_per_kwh": [56.039],
+                "basis": ["lifecycle"],
+                "source_file": ["f.json"],
+            }
+        ),
+    )
     return tmp_path
 
 
@@ -60,7 +72,7 @@ def test_refresh_with_missing_archive_folder_is_usage_error(tmp_path, capsys):
 def test_sources_reports_snapshot_status(tmp_path, capsys):
     (tmp_path / "codecarbon").mkdir()
     (tmp_path / "boavizta").mkdir()
-    (tmp_path / "boavizta" / "SOURCE.toml").write_text("id = \"boavizta\"\n")
+    (tmp_path / "boavizta" / "SOURCE.toml").write_text('id = "boavizta"\n')
     assert main(["sources", "--archive", str(tmp_path), "--format", "json"]) == 0
     captured = capsys.readouterr()
     rows = {r["source_id"]: r for r in json.loads(captured.out)}
@@ -75,8 +87,10 @@ def test_cli_start_up_imports_no_heavy_library():
     import subprocess
     import sys
 
-    code = ("import sys; from pipelines.cli import build_parser; build_parser(); "
-            "print(sorted(m for m in ('pandas', 'duckdb', 'dagster', 'pyarrow', 'pandera') if m in sys.modules))")
+    code = (
+        "import sys; from pipelines.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('pandas', 'duckdb', 'dagster', 'pyarrow', 'pandera') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
 

@@ -14,20 +14,26 @@ def database(path, statements):
 
 
 def before_and_after(tmp_path):
-    before = database(tmp_path / "before.duckdb", [
-        "create table same as select * from range(3) t(i)",
-        "create table changed as select * from (values (1, 'a'), (2, 'b'), (2, 'b')) t(k, v)",
-        "create table dropped as select 1 as x",
-        "create table renamed as select 1 as emissions_mt_co2e, 'x' as zone_id",
-        "create view same_view as select i * 2 as doubled from same",
-    ])
-    after = database(tmp_path / "after.duckdb", [
-        "create table same as select * from range(3) t(i)",
-        "create table changed as select * from (values (1, 'a'), (2, 'b'), (3, 'c')) t(k, v)",
-        "create table added as select 1 as x",
-        "create table renamed as select 'x' as zone_id, 1 as emissions_mtco2e",
-        "create view same_view as select i * 2 as doubled from same",
-    ])
+    before = database(
+        tmp_path / "before.duckdb",
+        [
+            "create table same as select * from range(3) t(i)",
+            "create table changed as select * from (values (1, 'a'), (2, 'b'), (2, 'b')) t(k, v)",
+            "create table dropped as select 1 as x",
+            "create table renamed as select 1 as emissions_mt_co2e, 'x' as zone_id",
+            "create view same_view as select i * 2 as doubled from same",
+        ],
+    )
+    after = database(
+        tmp_path / "after.duckdb",
+        [
+            "create table same as select * from range(3) t(i)",
+            "create table changed as select * from (values (1, 'a'), (2, 'b'), (3, 'c')) t(k, v)",
+            "create table added as select 1 as x",
+            "create table renamed as select 'x' as zone_id, 1 as emissions_mtco2e",
+            "create view same_view as select i * 2 as doubled from same",
+        ],
+    )
     return before, after
 
 
@@ -51,8 +57,9 @@ def test_renamed_columns_are_compared_under_their_new_names(tmp_path):
 
 def test_the_command_prints_one_line_per_relation_and_fails_on_a_difference(tmp_path, capsys, monkeypatch):
     before, after = before_and_after(tmp_path)
-    monkeypatch.setattr(compare_warehouses, "load_renames",
-                        lambda: {"renamed": {"emissions_mt_co2e": "emissions_mtco2e"}})
+    monkeypatch.setattr(
+        compare_warehouses, "load_renames", lambda: {"renamed": {"emissions_mt_co2e": "emissions_mtco2e"}}
+    )
     assert main([str(before), str(after), "--renames"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2:] == ["same: identical", "same_view: identical"]

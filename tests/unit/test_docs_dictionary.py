@@ -11,8 +11,9 @@ from schemas import TABLES, table
 def test_committed_data_dictionary_is_up_to_date():
     path = docs.dictionary_path()
     assert path.is_file(), f"{path} is missing: run `python -m pipelines.docs`"
-    assert path.read_text(encoding="utf-8") == docs.render(), \
+    assert path.read_text(encoding="utf-8") == docs.render(), (
         f"{path} is out of date with schemas/: run `python -m pipelines.docs` and commit the result"
+    )
 
 
 def test_check_mode_reports_a_stale_file(tmp_path, monkeypatch, capsys):
@@ -33,10 +34,14 @@ def test_every_table_has_a_section_with_its_key_columns_and_sources():
             assert f"| `{column}` |" in text
     grid = text.split("\n## grid_carbon_intensity\n", 1)[1].split("\n## ", 1)[0]
     assert "Primary key: `zone_id`, `year`, `source_id`, `basis`" in grid
-    assert ("| `gco2e_per_kwh` | number (float64) | gCO2e/kWh | yes | > 0, < 2000 | Carbon intensity of "
-            "electricity, grams of CO2-equivalent per kWh") in grid
-    assert "| `zone_type` | string |  | yes | one of: `country`, `subregion`, `aggregate`, `cloud_region` | " \
-           "country \\| subregion \\| aggregate \\| cloud_region. |" in grid
+    assert (
+        "| `gco2e_per_kwh` | number (float64) | gCO2e/kWh | yes | > 0, < 2000 | Carbon intensity of "
+        "electricity, grams of CO2-equivalent per kWh"
+    ) in grid
+    assert (
+        "| `zone_type` | string |  | yes | one of: `country`, `subregion`, `aggregate`, `cloud_region` | "
+        "country \\| subregion \\| aggregate \\| cloud_region. |" in grid
+    )
     assert "- `codecarbon`: [CodeCarbon energy-mix and carbon-intensity data](https://codecarbon.io/)" in grid
     assert "Licence: MIT." in grid
 

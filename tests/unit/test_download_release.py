@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from test_release_build import grid_rows, small_warehouse
 
 from http_server import FaultServer, Reply
 from pipelines.cli import main
@@ -19,10 +20,10 @@ from pipelines.download import DownloadError, download_release, parse_checksums
 from pipelines.fetch import FetchPolicy, HttpFetcher
 from pipelines.release import build_release, connect_release
 from pipelines.warehouse import Warehouse
-from test_release_build import grid_rows, small_warehouse
 
-FAST = HttpFetcher(FetchPolicy(connect_timeout_s=2, read_timeout_s=5, max_attempts=2, backoff_initial_s=0.01,
-                               backoff_max_s=0.05))
+FAST = HttpFetcher(
+    FetchPolicy(connect_timeout_s=2, read_timeout_s=5, max_attempts=2, backoff_initial_s=0.01, backoff_max_s=0.05)
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,11 @@ def releases(tmp_path_factory) -> Path:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def everything_under(folder: Path) -> list[str]:
@@ -47,8 +51,9 @@ def everything_under(folder: Path) -> list[str]:
 @pytest.fixture
 def static_server(releases):
     """Python's own http.server serving the releases folder, as `python -m http.server` would."""
-    handler = functools.partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
-                                directory=str(releases))
+    handler = functools.partial(
+        type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(releases)
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -67,7 +72,7 @@ def serve(server: FaultServer, releases: Path, prefix: str = "/data", **override
 
 
 def flip_one_byte(data: bytes, at: int) -> bytes:
-    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
 
 
 def test_download_over_http_installs_the_latest_release_verified(static_server, releases, tmp_path, capsys):
@@ -122,8 +127,11 @@ def test_a_missing_file_fails_and_installs_nothing(releases, tmp_path):
         url = serve(server, releases)
         server.route("/data/1.1/sources.parquet", Reply(404, b"not found"))
 
-        with pytest.raises(DownloadError, match=r"could not download 1.1/sources.parquet: HTTP 404 from "
-                                                r"http://127.0.0.1:\d+/data/1.1/sources.parquet \(not retried\)"):
+        with pytest.raises(
+            DownloadError,
+            match=r"could not download 1.1/sources.parquet: HTTP 404 from "
+            r"http://127.0.0.1:\d+/data/1.1/sources.parquet \(not retried\)",
+        ):
             download_release(url, target, fetcher=FAST, progress=lambda line: None)
     assert everything_under(target) == []
 
@@ -167,13 +175,17 @@ def test_a_path_in_sha256sums_that_escapes_the_target_is_refused(releases, tmp_p
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("checksums", "../../etc/SHA256SUMS", "refusing checksums path in the index '../../etc/SHA256SUMS'"),
-    ("checksums", "/etc/SHA256SUMS", "refusing checksums path in the index '/etc/SHA256SUMS'"),
-    ("version", "../1.1", "refusing version '../1.1' from the index"),
-])
-def test_an_index_entry_that_escapes_is_refused_before_any_file_is_fetched(field, value, message, releases,
-                                                                            tmp_path, capsys):
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("checksums", "../../etc/SHA256SUMS", "refusing checksums path in the index '../../etc/SHA256SUMS'"),
+        ("checksums", "/etc/SHA256SUMS", "refusing checksums path in the index '/etc/SHA256SUMS'"),
+        ("version", "../1.1", "refusing version '../1.1' from the index"),
+    ],
+)
+def test_an_index_entry_that_escapes_is_refused_before_any_file_is_fetched(
+    field, value, message, releases, tmp_path, capsys
+):
     target = tmp_path / "datasets"
     index = json.loads((releases / "index.json").read_text())
     index["releases"][-1][field] = value
@@ -230,8 +242,17 @@ def test_bad_arguments_are_usage_errors(tmp_path, capsys):
 def test_parse_checksums_reads_sha256sum_output_and_rejects_the_rest():
     digest = "a" * 64
     assert [(d, str(p)) for d, p in parse_checksums(f"{digest}  x.parquet\n{digest.upper()} *sub/y.json\n")] == [
-        (digest, "x.parquet"), (digest, "sub/y.json")]
-    for bad in [f"{digest} x", "nonsense", f"{digest}  /etc/passwd", f"{digest}  a/../../b", f"{digest}  ./x",
-                f"{digest}  x\n{digest}  x", ""]:
+        (digest, "x.parquet"),
+        (digest, "sub/y.json"),
+    ]
+    for bad in [
+        f"{digest} x",
+        "nonsense",
+        f"{digest}  /etc/passwd",
+        f"{digest}  a/../../b",
+        f"{digest}  ./x",
+        f"{digest}  x\n{digest}  x",
+        "",
+    ]:
         with pytest.raises(DownloadError):
             parse_checksums(bad)

@@ -7,11 +7,27 @@ import pytest
 from pipelines import embodied
 
 # factors.yml (boaviztapi@15878f0) gpu: manufacture gwp, kg CO2e per unit of each quantity
-GWP = {"casing": 8.2542, "heatsink": 5.7412, "pwb": 0.032549, "gpu": 0.042592, "vram": 0.18379,
-       "upstream_transport": 0.25955}
+GWP = {
+    "casing": 8.2542,
+    "heatsink": 5.7412,
+    "pwb": 0.032549,
+    "gpu": 0.042592,
+    "vram": 0.18379,
+    "upstream_transport": 0.25955,
+}
 # gpu_specs.csv: NVIDIA L4,NVIDIA,1,12,24,390.96,93.13,19000,1000,0,0,0.0871,0.142,
-L4 = {"number": 12, "vram": 24, "die_surface": 390.96, "pwb_surface": 93.13, "distance_boat": 19000,
-      "distance_truck": 1000, "distance_plane": 0, "mass_casing": 0, "mass_heatsink": 0.0871, "mass": 0.142}
+L4 = {
+    "number": 12,
+    "vram": 24,
+    "die_surface": 390.96,
+    "pwb_surface": 93.13,
+    "distance_boat": 19000,
+    "distance_truck": 1000,
+    "distance_plane": 0,
+    "mass_casing": 0,
+    "mass_heatsink": 0.0871,
+    "mass": 0.142,
+}
 
 
 def test_effective_area_of_one_l4_vram_die_by_hand():

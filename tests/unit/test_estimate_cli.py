@@ -23,8 +23,10 @@ def warehouse(fixture_warehouse, monkeypatch):
 
 
 def test_table_shows_results_inputs_sources_and_equivalences(warehouse, capsys):
-    assert main(["estimate", "--hardware", "H100 SXM", "--count", "8", "--hours", "24", "--zone", "FRA",
-                 "--year", "2022"]) == 0
+    assert (
+        main(["estimate", "--hardware", "H100 SXM", "--count", "8", "--hours", "24", "--zone", "FRA", "--year", "2022"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "energy                    209.7 kWh" in out  # 8 x 700 W x 24 h x PUE 1.56
     assert "operational emissions" in out and "embodied emissions" in out and "total emissions" in out
@@ -34,26 +36,52 @@ def test_table_shows_results_inputs_sources_and_equivalences(warehouse, capsys):
 
 
 def test_json(warehouse, capsys):
-    assert main(["estimate", "--hardware", "A100 80GB", "--count", "1", "--hours", "1082990", "--power-w", "400",
-                 "--pue", "1", "--intensity", "57", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "estimate",
+                "--hardware",
+                "A100 80GB",
+                "--count",
+                "1",
+                "--hours",
+                "1082990",
+                "--power-w",
+                "400",
+                "--pue",
+                "1",
+                "--intensity",
+                "57",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["results"]["operational_kgco2e"] == pytest.approx(24_694, rel=0.001)
     inputs = {i["name"]: i for i in result["inputs"]}
     assert inputs["power_w"]["origin"] == "given" and inputs["embodied_kgco2e_per_device"]["source_id"]
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--hardware", "H1000", "--count", "1", "--hours", "1"], "closest matches: h100-sxm"),
-    (["--hardware", "H100", "--count", "1", "--hours", "1", "--zone", "Frnace"], "closest zones: FRA (France)"),
-    (["--hardware", "H100", "--count", "0", "--hours", "1"], "count must be > 0"),
-    (["--hardware", "H100", "--count", "1", "--hours", "-2"], "hours must be > 0"),
-    (["--hardware", "H100", "--count", "1", "--hours", "1", "--pue", "0.8"], "pue must be >= 1"),
-    (["--hardware", "H100", "--count", "1", "--hours", "1", "--utilization", "1.5"], "utilization must be in (0, 1]"),
-    (["--hardware", "H100", "--count", "1"], "missing --hours"),
-    (["--jobs", "jobs.csv", "--hardware", "H100", "--out", "o.csv"], "drop --hardware"),
-    (["--jobs", "jobs.csv"], "--jobs needs --out"),
-    (["--hardware", "H100", "--count", "1", "--hours", "1", "--out", "o.csv"], "--out, --skip-invalid, --columns"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--hardware", "H1000", "--count", "1", "--hours", "1"], "closest matches: h100-sxm"),
+        (["--hardware", "H100", "--count", "1", "--hours", "1", "--zone", "Frnace"], "closest zones: FRA (France)"),
+        (["--hardware", "H100", "--count", "0", "--hours", "1"], "count must be > 0"),
+        (["--hardware", "H100", "--count", "1", "--hours", "-2"], "hours must be > 0"),
+        (["--hardware", "H100", "--count", "1", "--hours", "1", "--pue", "0.8"], "pue must be >= 1"),
+        (
+            ["--hardware", "H100", "--count", "1", "--hours", "1", "--utilization", "1.5"],
+            "utilization must be in (0, 1]",
+        ),
+        (["--hardware", "H100", "--count", "1"], "missing --hours"),
+        (["--jobs", "jobs.csv", "--hardware", "H100", "--out", "o.csv"], "drop --hardware"),
+        (["--jobs", "jobs.csv"], "--jobs needs --out"),
+        (["--hardware", "H100", "--count", "1", "--hours", "1", "--out", "o.csv"], "--out, --skip-invalid, --columns"),
+    ],
+)
 def test_bad_input_is_a_usage_error(warehouse, capsys, flags, message):
     assert main(["estimate", *flags]) == 2
     captured = capsys.readouterr()
@@ -82,16 +110,25 @@ def test_jobs_csv_to_parquet_keeps_order_and_extra_columns(warehouse, tmp_path, 
     assert capsys.readouterr().out.strip() == str(out)
     frame = pd.read_parquet(out)
     assert frame["run"].tolist() == ["a", "b", "c"]
-    assert frame["energy_kwh"].tolist() == pytest.approx([8 * 700 * 24 * 1.56 / 1000, 4 * 400 * 10 * 1.1 / 1000,
-                                                          700 * 1.56 / 1000])
+    assert frame["energy_kwh"].tolist() == pytest.approx(
+        [8 * 700 * 24 * 1.56 / 1000, 4 * 400 * 10 * 1.1 / 1000, 700 * 1.56 / 1000]
+    )
     assert frame.loc[0, "operational_kgco2e"] == pytest.approx(frame.loc[0, "energy_kwh"] * 78.55024 / 1000)
     assert frame["pue_source_id"].tolist()[::2] == ["green_algorithms", "green_algorithms"]
     assert frame.loc[2, "zone_id"] == "FRA" and frame.loc[2, "year_is_default"]
 
 
 def test_jobs_parquet_to_csv(warehouse, tmp_path):
-    pd.DataFrame({"hardware": ["V100"], "count": [10_000], "hours": [355.2], "power_w": [330.0], "pue": [1.1],
-                  "intensity": [429.0]}).to_parquet(tmp_path / "jobs.parquet")
+    pd.DataFrame(
+        {
+            "hardware": ["V100"],
+            "count": [10_000],
+            "hours": [355.2],
+            "power_w": [330.0],
+            "pue": [1.1],
+            "intensity": [429.0],
+        }
+    ).to_parquet(tmp_path / "jobs.parquet")
     assert main(["estimate", "--jobs", str(tmp_path / "jobs.parquet"), "--out", str(tmp_path / "out.csv")]) == 0
     row = pd.read_csv(tmp_path / "out.csv").iloc[0]
     assert row["energy_kwh"] / 1000 == pytest.approx(1287, rel=0.01)
@@ -116,9 +153,14 @@ def test_bad_rows_are_listed_and_nothing_is_written(warehouse, tmp_path, capsys)
     assert main(["estimate", "--jobs", str(tmp_path / "jobs.csv"), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert not out.exists()
-    expected = {3: "unknown accelerator 'H1000'", 4: "count must be > 0, got 0", 5: "unknown zone 'Frnace'",
-                6: "pue must be >= 1, got 0.9", 7: "utilization must be in (0, 1], got 1.5",
-                8: "count two is not a finite number"}
+    expected = {
+        3: "unknown accelerator 'H1000'",
+        4: "count must be > 0, got 0",
+        5: "unknown zone 'Frnace'",
+        6: "pue must be >= 1, got 0.9",
+        7: "utilization must be in (0, 1], got 1.5",
+        8: "count two is not a finite number",
+    }
     for line, reason in expected.items():
         assert f"line {line}: " in err and reason in err.split(f"line {line}: ")[1].splitlines()[0]
     assert "line 2:" not in err and "line 9:" not in err
@@ -154,8 +196,10 @@ def test_a_million_jobs_in_one_query(warehouse, tmp_path, capsys):
     with duckdb.connect() as con:
         (rows,) = con.execute(f"select count(*) from '{out}'").fetchall()[0]
         # Job i = 123458 (output row 123,459): V100, 3 devices, 59 h, 'France' -> FRA, 2022.
-        spot = con.execute(f"select hardware, canonical_model, zone_id, year, energy_kwh, gco2e_per_kwh "
-                           f"from '{out}' limit 1 offset 123458").fetchall()[0]
+        spot = con.execute(
+            f"select hardware, canonical_model, zone_id, year, energy_kwh, gco2e_per_kwh "
+            f"from '{out}' limit 1 offset 123458"
+        ).fetchall()[0]
     assert rows == 1_000_000
     assert spot[:4] == ("V100", "v100-sxm-32gb", "FRA", 2022)
     assert spot[4] == pytest.approx(3 * 300 * 59 * 1.56 / 1000) and spot[5] == pytest.approx(78.55024)
@@ -165,8 +209,10 @@ def test_a_million_jobs_in_one_query(warehouse, tmp_path, capsys):
 
 def test_jobs_file_keeps_the_users_own_job_id_column(warehouse, tmp_path, capsys):
     jobs = tmp_path / "jobs.csv"
-    jobs.write_text("job_id,hardware,count,hours,zone,year\nrun-7,H100 SXM,8,24,FRA,2022\n"
-                    "run-9,H100 SXM,1,10,FRA,2022\n", encoding="utf-8")
+    jobs.write_text(
+        "job_id,hardware,count,hours,zone,year\nrun-7,H100 SXM,8,24,FRA,2022\nrun-9,H100 SXM,1,10,FRA,2022\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "results.parquet"
     assert main(["estimate", "--jobs", str(jobs), "--out", str(out)]) == 0
     frame = pd.read_parquet(out)

@@ -36,11 +36,13 @@ def test_curated_rows_keep_their_citations():
     assert generated["citation_published"] == "2024-03-20"
     assert generated["citation_note"].startswith("'A record 62 million tonnes")
     # A month-only date stays as published, not a timestamp; an empty note is missing, not "".
-    gem_2020 = frame.loc[("WLD", 2030, "projected_generated",
-                          "UNU / UNITAR / ITU / ISWA (Global E-waste Monitor 2020)")]
+    gem_2020 = frame.loc[
+        ("WLD", 2030, "projected_generated", "UNU / UNITAR / ITU / ISWA (Global E-waste Monitor 2020)")
+    ]
     assert (gem_2020["value"], gem_2020["citation_published"]) == (74700, "2020-07")
-    assert pd.isna(frame.loc[("WLD", 2030, "projected_generated", "UNITAR / ITU (Global E-waste Monitor 2024)"),
-                             "citation_note"])
+    assert pd.isna(
+        frame.loc[("WLD", 2030, "projected_generated", "UNITAR / ITU (Global E-waste Monitor 2024)"), "citation_note"]
+    )
 
 
 def test_countries_get_their_iso_name_and_population_rows_come_from_their_file():
@@ -48,8 +50,11 @@ def test_countries_get_their_iso_name_and_population_rows_come_from_their_file()
     norway = frame[frame["zone_id"] == "NOR"].iloc[0]
     assert (norway["zone_type"], norway["zone_name"]) == ("country", "Norway")
     population = frame[frame["metric"] == "population"].iloc[0]
-    assert (population["value"], population["unit"], population["source_file"]) == (7.942e9, "persons",
-                                                                                     "world_population.csv")
+    assert (population["value"], population["unit"], population["source_file"]) == (
+        7.942e9,
+        "persons",
+        "world_population.csv",
+    )
 
 
 def test_two_editions_projecting_the_same_year_are_both_valid():
@@ -83,13 +88,16 @@ def test_non_numeric_value_is_refused(tmp_path):
         parse(folder)
 
 
-@pytest.mark.parametrize("metric, unit, value, failure", [
-    ("generated", "Mt", 62.0, "unit"),                         # a unit the table does not use
-    ("generated", "kg/person", 62.0, "unit does not match the metric's unit"),
-    ("collection_rate", "percent", 223.0, "a percent value above 100"),
-    ("generated", "kt", -1.0, "greater_than_or_equal_to(0)"),
-    ("share_of_landfill", "percent", 5.0, "metric"),
-])
+@pytest.mark.parametrize(
+    "metric, unit, value, failure",
+    [
+        ("generated", "Mt", 62.0, "unit"),  # a unit the table does not use
+        ("generated", "kg/person", 62.0, "unit does not match the metric's unit"),
+        ("collection_rate", "percent", 223.0, "a percent value above 100"),
+        ("generated", "kt", -1.0, "greater_than_or_equal_to(0)"),
+        ("share_of_landfill", "percent", 5.0, "metric"),
+    ],
+)
 def test_schema_refuses_bad_rows(metric, unit, value, failure):
     frame = parse()
     frame.loc[0, ["metric", "unit", "value"]] = [metric, unit, value]
@@ -105,12 +113,24 @@ def test_schema_refuses_duplicate_keys():
 
 # --- per-capita consistency (warehouse/sql/30_ewaste.sql) ------------------------------------
 
+
 def statistics_row(zone_id, year, metric, value, source_id="un_sdg_ewaste"):
     unit = {"population": "persons"}.get(metric, "kg/person" if metric.endswith("_per_capita") else "kt")
-    return {"zone_id": zone_id, "year": year, "metric": metric, "value": value, "unit": unit,
-            "category": "TOTAL", "zone_name": zone_id, "zone_type": "country", "rate_definition": None,
-            "flag": None, "source_id": source_id, "source_vintage": "2024-01-01",
-            "series": f"{source_id}:{metric}"}
+    return {
+        "zone_id": zone_id,
+        "year": year,
+        "metric": metric,
+        "value": value,
+        "unit": unit,
+        "category": "TOTAL",
+        "zone_name": zone_id,
+        "zone_type": "country",
+        "rate_definition": None,
+        "flag": None,
+        "source_id": source_id,
+        "source_vintage": "2024-01-01",
+        "series": f"{source_id}:{metric}",
+    }
 
 
 @pytest.fixture
@@ -148,8 +168,10 @@ def statistics():
 
 def test_disagreements_beyond_tolerance_are_listed(statistics):
     listed = statistics.execute("from ewaste_per_capita_disagreements(0.10)").fetchdf()
-    assert listed[["zone_id", "year", "total_metric"]].values.tolist() == [["BRN", 2020, "generated"],
-                                                                           ["AGG-TEN", 2021, "recycled"]]
+    assert listed[["zone_id", "year", "total_metric"]].values.tolist() == [
+        ["BRN", 2020, "generated"],
+        ["AGG-TEN", 2021, "recycled"],
+    ]
     brunei = listed.iloc[0]
     assert brunei["implied_per_capita_kg"] == pytest.approx(17.7778, abs=1e-4)
     assert brunei["relative_difference"] == pytest.approx(0.999, abs=1e-3)
@@ -157,8 +179,9 @@ def test_disagreements_beyond_tolerance_are_listed(statistics):
 
 
 def test_every_comparable_pair_is_checked_and_the_rest_counted(statistics):
-    checked = statistics.execute("select zone_id, total_metric from ewaste_per_capita_disagreements(-1) "
-                                 "order by all").fetchall()
+    checked = statistics.execute(
+        "select zone_id, total_metric from ewaste_per_capita_disagreements(-1) order by all"
+    ).fetchall()
     assert checked == [("AGG-TEN", "collected"), ("AGG-TEN", "recycled"), ("BRN", "generated"), ("WLD", "generated")]
     without = statistics.execute("from ewaste_per_capita_pairs_without_population()").fetchall()
     assert without == [("GLP", 2022, "un_sdg_ewaste", "TOTAL", "collected", "collected_per_capita")]
@@ -171,9 +194,14 @@ def test_asset_check_lists_the_disagreeing_series(tmp_path):
 
     frame = parse()
     brunei = frame.iloc[[0, 0, 0]].assign(
-        zone_id="BRN", zone_name="Brunei Darussalam", zone_type="country", year=2020,
-        metric=["generated", "generated_per_capita", "population"], value=[8.0, 18000.0, 450000.0],
-        unit=["kt", "kg/person", "persons"])
+        zone_id="BRN",
+        zone_name="Brunei Darussalam",
+        zone_type="country",
+        year=2020,
+        metric=["generated", "generated_per_capita", "population"],
+        value=[8.0, 18000.0, 450000.0],
+        unit=["kt", "kg/person", "persons"],
+    )
     store = Warehouse(tmp_path)
     store.publish("ewaste_statistics", validate("ewaste_statistics", pd.concat([frame, brunei])))
     store.apply_sql()
@@ -188,21 +216,35 @@ def test_asset_check_lists_the_disagreeing_series(tmp_path):
 
 # --- rate definitions are never ranked together (30_ewaste.sql, asset check) -----------------
 
+
 def rate_row(zone_id, year, value, definition, source_id="owid_ewaste"):
-    return {"zone_id": zone_id, "zone_name": zone_id, "zone_type": "country", "year": year,
-            "metric": "recycling_rate", "category": "TOTAL", "value": value, "unit": "percent",
-            "rate_definition": definition, "flag": None, "source_id": source_id, "source_vintage": "2024-01-01",
-            "series": "s"}
+    return {
+        "zone_id": zone_id,
+        "zone_name": zone_id,
+        "zone_type": "country",
+        "year": year,
+        "metric": "recycling_rate",
+        "category": "TOTAL",
+        "value": value,
+        "unit": "percent",
+        "rate_definition": definition,
+        "flag": None,
+        "source_id": source_id,
+        "source_vintage": "2024-01-01",
+        "series": "s",
+    }
 
 
 @pytest.fixture
 def rates_warehouse():
     from pipelines.assets.ewaste import rankings_mixing_rate_definitions
 
-    rows = [rate_row("DEU", 2017, 85.8, "recycled_over_collected"), rate_row("MLT", 2017, 72.1,
-                                                                            "recycled_over_collected"),
-            rate_row("JPN", 2017, 21.0, "recycled_over_generated"), rate_row("USA", 2017, 15.0,
-                                                                            "recycled_over_generated")]
+    rows = [
+        rate_row("DEU", 2017, 85.8, "recycled_over_collected"),
+        rate_row("MLT", 2017, 72.1, "recycled_over_collected"),
+        rate_row("JPN", 2017, 21.0, "recycled_over_generated"),
+        rate_row("USA", 2017, 15.0, "recycled_over_generated"),
+    ]
     con = duckdb.connect()
     con.register("rows", pd.DataFrame(rows))
     con.execute("create table ewaste_statistics as select * from rows")
@@ -212,17 +254,25 @@ def rates_warehouse():
 
 def test_the_published_ranking_keeps_definitions_apart(rates_warehouse):
     con, mixed = rates_warehouse
-    ranked = con.execute("select rate_definition, zone_id, recycling_rank from ewaste_recycling_rate_ranked "
-                         "order by all").fetchall()
-    assert ranked == [("recycled_over_collected", "DEU", 1), ("recycled_over_collected", "MLT", 2),
-                      ("recycled_over_generated", "JPN", 1), ("recycled_over_generated", "USA", 2)]
+    ranked = con.execute(
+        "select rate_definition, zone_id, recycling_rank from ewaste_recycling_rate_ranked order by all"
+    ).fetchall()
+    assert ranked == [
+        ("recycled_over_collected", "DEU", 1),
+        ("recycled_over_collected", "MLT", 2),
+        ("recycled_over_generated", "JPN", 1),
+        ("recycled_over_generated", "USA", 2),
+    ]
     assert mixed(con) == []
 
 
 def test_the_check_fails_on_a_view_that_ranks_both_definitions_together(rates_warehouse):
     con, mixed = rates_warehouse
-    con.execute("create view recycling_league as select year, rate_definition, zone_id, "
-                "rank() over (partition by year order by value desc) as league_rank from ewaste_statistics")
+    con.execute(
+        "create view recycling_league as select year, rate_definition, zone_id, "
+        "rank() over (partition by year order by value desc) as league_rank from ewaste_statistics"
+    )
     found = mixed(con)
     assert [(m["view"], m["rank_column"], m["rate_definition"], m["first_rank"]) for m in found] == [
-        ("recycling_league", "league_rank", "recycled_over_generated", 3)]
+        ("recycling_league", "league_rank", "recycled_over_generated", 3)
+    ]

@@ -4,13 +4,14 @@ import hashlib
 
 import pytest
 
+from http_server import FaultServer, Reply
 from pipelines.errors import FetchError
 from pipelines.fetch import FetchPolicy, HttpFetcher
-from http_server import FaultServer, Reply
 
 BODY = b"Entity,Code,Year,value\nFrance,FRA,2023,56.0\n"
-FAST = FetchPolicy(connect_timeout_s=1, read_timeout_s=0.5, max_attempts=3, backoff_initial_s=0.01,
-                   backoff_max_s=5, max_bytes=1024)
+FAST = FetchPolicy(
+    connect_timeout_s=1, read_timeout_s=0.5, max_attempts=3, backoff_initial_s=0.01, backoff_max_s=5, max_bytes=1024
+)
 
 
 @pytest.fixture
@@ -75,7 +76,9 @@ def test_etag_conditional_get_returns_not_modified(server):
 
 
 def test_records_etag_and_last_modified(server):
-    url = server.route("/data.csv", Reply(200, BODY, {"ETag": '"abc"', "Last-Modified": "Tue, 03 Jun 2025 10:00:00 GMT"}))
+    url = server.route(
+        "/data.csv", Reply(200, BODY, {"ETag": '"abc"', "Last-Modified": "Tue, 03 Jun 2025 10:00:00 GMT"})
+    )
     result = fetch(url)
     assert (result.etag, result.last_modified) == ('"abc"', "Tue, 03 Jun 2025 10:00:00 GMT")
 
@@ -105,10 +108,18 @@ def test_html_page_with_status_200_is_an_error(server):
 
 # --- deadlines and streaming (issue #18) ------------------------------------------------------
 
+
 def deadline_fetcher(deadline_s: float, min_bytes_per_s: float = 1e12) -> HttpFetcher:
-    policy = FetchPolicy(connect_timeout_s=1, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
-                         backoff_max_s=0.05, max_bytes=1024, file_deadline_s=deadline_s,
-                         min_bytes_per_s=min_bytes_per_s)
+    policy = FetchPolicy(
+        connect_timeout_s=1,
+        read_timeout_s=5,
+        max_attempts=3,
+        backoff_initial_s=0.01,
+        backoff_max_s=0.05,
+        max_bytes=1024,
+        file_deadline_s=deadline_s,
+        min_bytes_per_s=min_bytes_per_s,
+    )
     return HttpFetcher(policy, sleep=lambda s: None)
 
 

@@ -9,19 +9,39 @@ from pipelines.sources import curated_minerals
 from schemas import TABLES, fields, table
 from schemas.fields import column, unit_from_name
 
-CITATION_FIELDS = {"citation_publisher": fields.CITATION_PUBLISHER, "citation_title": fields.CITATION_TITLE,
-                   "citation_url": fields.CITATION_URL, "citation_published": fields.CITATION_PUBLISHED,
-                   "citation_locator": fields.CITATION_LOCATOR, "citation_note": fields.CITATION_NOTE,
-                   "via_url": fields.VIA_URL}
+CITATION_FIELDS = {
+    "citation_publisher": fields.CITATION_PUBLISHER,
+    "citation_title": fields.CITATION_TITLE,
+    "citation_url": fields.CITATION_URL,
+    "citation_published": fields.CITATION_PUBLISHED,
+    "citation_locator": fields.CITATION_LOCATOR,
+    "citation_note": fields.CITATION_NOTE,
+    "via_url": fields.VIA_URL,
+}
 
 
-@pytest.mark.parametrize("name, unit", [
-    ("gco2e_per_kwh", "gCO2e/kWh"), ("grid_gco2e_per_kwh", "gCO2e/kWh"), ("forecast_gco2_per_kwh", "gCO2/kWh"),
-    ("energy_twh_low", "TWh"), ("share_of_demand_pct_central", "percent"), ("peak_tflops_fp16", "TFLOP/s"),
-    ("training_compute_flop", "FLOP"), ("embodied_kgco2e", "kgCO2e"), ("embodied_kgco2e_per_device", "kgCO2e/device"),
-    ("reported_market_based_tco2e", "tCO2e"), ("cfe_fraction", "fraction"), ("revenue_usd", "USD"),
-    ("power_capacity_mw", "MW"), ("quantity_t", "t"), ("year", None), ("pue", None), ("zone_id", None),
-])
+@pytest.mark.parametrize(
+    "name, unit",
+    [
+        ("gco2e_per_kwh", "gCO2e/kWh"),
+        ("grid_gco2e_per_kwh", "gCO2e/kWh"),
+        ("forecast_gco2_per_kwh", "gCO2/kWh"),
+        ("energy_twh_low", "TWh"),
+        ("share_of_demand_pct_central", "percent"),
+        ("peak_tflops_fp16", "TFLOP/s"),
+        ("training_compute_flop", "FLOP"),
+        ("embodied_kgco2e", "kgCO2e"),
+        ("embodied_kgco2e_per_device", "kgCO2e/device"),
+        ("reported_market_based_tco2e", "tCO2e"),
+        ("cfe_fraction", "fraction"),
+        ("revenue_usd", "USD"),
+        ("power_capacity_mw", "MW"),
+        ("quantity_t", "t"),
+        ("year", None),
+        ("pue", None),
+        ("zone_id", None),
+    ],
+)
 def test_the_unit_is_read_from_the_name_suffix(name, unit):
     assert unit_from_name(name) == unit
 
@@ -29,7 +49,11 @@ def test_the_unit_is_read_from_the_name_suffix(name, unit):
 def test_units_reach_the_published_schema():
     units = table("ai_training_runs").column_units()
     assert (units["reported_energy_mwh"], units["reported_market_based_tco2e"], units["pue"], units["model"]) == (
-        "MWh", "tCO2e", None, None)
+        "MWh",
+        "tCO2e",
+        None,
+        None,
+    )
     assert table("sources").column_units()["bytes"] == "bytes"  # given, where the name states no unit
 
 
@@ -63,9 +87,15 @@ def test_citation_columns_are_the_same_everywhere():
 
 
 def test_curated_rows_must_cite_their_publication():
-    row = {"source_id": "curated_minerals", "source_vintage": "2026-12-01", "mineral": "cobalt",
-           "component": "interconnect", "role": "barrier layer", "source_file": "mineral_uses.csv",
-           **{c: None for c in CITATION_FIELDS}}
+    row = {
+        "source_id": "curated_minerals",
+        "source_vintage": "2026-12-01",
+        "mineral": "cobalt",
+        "component": "interconnect",
+        "role": "barrier layer",
+        "source_file": "mineral_uses.csv",
+        **{c: None for c in CITATION_FIELDS},
+    }
     spec = table("mineral_uses")
     with pytest.raises(Exception, match="a row of a curated source without its citation"):
         spec.schema.validate(pd.DataFrame([row]), lazy=True)
@@ -74,18 +104,26 @@ def test_curated_rows_must_cite_their_publication():
 
 
 def test_the_curated_reader_names_a_blank_citation_and_trims_cells(tmp_path):
-    header = ("mineral,component,role,citation_publisher,citation_title,citation_url,citation_published,"
-              "citation_locator,citation_note,via_url")
+    header = (
+        "mineral,component,role,citation_publisher,citation_title,citation_url,citation_published,"
+        "citation_locator,citation_note,via_url"
+    )
     (tmp_path / curated_minerals.FILE).write_text(
-        f"{header}\n cobalt ,vias,liner,USGS,Cobalt,https://example.org/co,2024, ,note,\n", encoding="utf-8")
+        f"{header}\n cobalt ,vias,liner,USGS,Cobalt,https://example.org/co,2024, ,note,\n", encoding="utf-8"
+    )
     frame = curated_minerals.parse_mineral_uses(fixture_source("curated_minerals", folder=tmp_path))
     assert (frame.loc[0, "mineral"], frame.loc[0, "citation_locator"], frame.loc[0, "source_file"]) == (
-        "cobalt", None, "mineral_uses.csv")
+        "cobalt",
+        None,
+        "mineral_uses.csv",
+    )
     (tmp_path / curated_minerals.FILE).write_text(
-        f"{header}\ncobalt,vias,liner,USGS,,https://example.org/co,2024,,,\n", encoding="utf-8")
+        f"{header}\ncobalt,vias,liner,USGS,,https://example.org/co,2024,,,\n", encoding="utf-8"
+    )
     with pytest.raises(SourceFormatError, match="every curated row needs its citation: 1 row.*'citation_title'"):
         curated_minerals.parse_mineral_uses(fixture_source("curated_minerals", folder=tmp_path))
     (tmp_path / curated_minerals.FILE).write_text(
-        f"{header}\ncobalt,,liner,USGS,Cobalt,https://example.org/co,2024,,,\n", encoding="utf-8")
+        f"{header}\ncobalt,,liner,USGS,Cobalt,https://example.org/co,2024,,,\n", encoding="utf-8"
+    )
     with pytest.raises(SourceFormatError, match="every curated row needs a value here.*'component'"):
         curated_minerals.parse_mineral_uses(fixture_source("curated_minerals", folder=tmp_path))

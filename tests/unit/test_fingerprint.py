@@ -66,11 +66,14 @@ def test_refresh_running_sees_another_process_holding_the_lock(tmp_path):
     import sys
 
     assert not fingerprint.refresh_running(tmp_path)
-    code = ("import sys; from pipelines.warehouse import Warehouse; "
-            "lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
-            "sys.stdin.read()")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys; from pipelines.warehouse import Warehouse; "
+        "lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
+        "sys.stdin.read()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         assert fingerprint.refresh_running(tmp_path)

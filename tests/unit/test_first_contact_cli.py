@@ -21,10 +21,22 @@ AIFOOTPRINT = str(Path(sys.executable).parent / "aifootprint")
 @pytest.fixture
 def warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path / "warehouse"))
-    Warehouse(tmp_path / "warehouse").publish("grid_carbon_intensity", pd.DataFrame({
-        "source_id": ["owid_energy"] * 2, "source_vintage": ["2024-09-20"] * 2, "zone_id": ["FRA", "DEU"],
-        "zone_name": ["France", "Germany"], "zone_type": ["country"] * 2, "year": [2023, 2023],
-        "gco2e_per_kwh": [56.039, 380.95], "basis": ["lifecycle"] * 2, "source_file": ["f.json"] * 2}))
+    Warehouse(tmp_path / "warehouse").publish(
+        "grid_carbon_intensity",
+        pd.DataFrame(
+            {
+                "source_id": ["owid_energy"] * 2,
+                "source_vintage": ["2024-09-20"] * 2,
+                "zone_id": ["FRA", "DEU"],
+                "zone_name": ["France", "Germany"],
+                "zone_type": ["country"] * 2,
+                "year": [2023, 2023],
+                "gco2e_per_kwh": [56.039, 380.95],
+                "basis": ["lifecycle"] * 2,
+                "source_file": ["f.json"] * 2,
+            }
+        ),
+    )
     return tmp_path / "warehouse"
 
 
@@ -49,27 +61,35 @@ def test_every_command_and_option_is_described_in_help():
     assert undocumented == []
 
 
-@pytest.mark.parametrize("argv", [
-    ["estimate", "--hardware", "H100", "--count", "nan", "--hours", "1"],
-    ["estimate", "--hardware", "H100", "--count", "1", "--hours", "inf"],
-    ["estimate", "--hardware", "H100", "--count", "1", "--hours", "1", "--pue", "NaN"],
-    ["fleet", "--pue", "inf"],
-    ["fleet", "--utilization", "nan"],
-    ["fleet", "--power-w", "nan"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["estimate", "--hardware", "H100", "--count", "nan", "--hours", "1"],
+        ["estimate", "--hardware", "H100", "--count", "1", "--hours", "inf"],
+        ["estimate", "--hardware", "H100", "--count", "1", "--hours", "1", "--pue", "NaN"],
+        ["fleet", "--pue", "inf"],
+        ["fleet", "--utilization", "nan"],
+        ["fleet", "--power-w", "nan"],
+    ],
+)
 def test_nan_and_infinity_in_numeric_flags_are_refused(argv, warehouse, capsys):
     assert main(argv) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert "not a finite number" in line or "must be" in line
-    flag = next(a for a in argv if a in {"--count", "--hours", "--pue", "--utilization", "--power-w"}
-                and argv[argv.index(a) + 1].lower() in {"nan", "inf"})
+    flag = next(
+        a
+        for a in argv
+        if a in {"--count", "--hours", "--pue", "--utilization", "--power-w"}
+        and argv[argv.index(a) + 1].lower() in {"nan", "inf"}
+    )
     assert flag in line or flag.lstrip("-").replace("-", "_") in line
 
 
 def test_empty_sql_is_bad_usage(warehouse, capsys):
     assert main(["query", "  "]) == 2
     assert _one_error_line(capsys.readouterr().err) == (
-        'error: empty SQL: give a query, e.g. aifootprint query "select * from sources limit 5"')
+        'error: empty SQL: give a query, e.g. aifootprint query "select * from sources limit 5"'
+    )
 
 
 def test_a_folder_that_is_not_a_raw_archive_is_refused(tmp_path, capsys):
@@ -99,14 +119,20 @@ def test_empty_and_non_utf8_jobs_files_get_one_line(warehouse, tmp_path, capsys)
     latin1.write_bytes("hardware,count,hours,site\nH100 SXM,1,2,Z\u00fcrich\n".encode("latin-1"))
     assert main(["estimate", "--jobs", str(latin1), "--out", str(tmp_path / "o.csv")]) == 2
     assert _one_error_line(capsys.readouterr().err) == (
-        f"error: --jobs {latin1}: not UTF-8 text on line 2 (byte 0xfc at offset 40); save it as UTF-8")
+        f"error: --jobs {latin1}: not UTF-8 text on line 2 (byte 0xfc at offset 40); save it as UTF-8"
+    )
     assert not (tmp_path / "o.csv").exists()
 
 
 def test_a_closed_pipe_ends_quietly(warehouse):
-    done = subprocess.run(f"'{AIFOOTPRINT}' query 'select * from range(500000)' --format csv | head -n 2",
-                          shell=True, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)})
+    done = subprocess.run(
+        f"'{AIFOOTPRINT}' query 'select * from range(500000)' --format csv | head -n 2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "AIFOOTPRINT_WAREHOUSE": str(warehouse)},
+    )
     assert done.stdout == "range\n0\n"
     assert done.stderr == ""
 
@@ -115,7 +141,8 @@ def test_json_output_never_holds_nan_tokens(warehouse, capsys):
     assert json.loads(json_text({"a": float("nan"), "b": [float("inf"), 1.5]})) == {"a": None, "b": [None, 1.5]}
     assert main(["query", "select 'nan'::double as x, 'inf'::double as y, 1 as z", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out, parse_constant=lambda token: pytest.fail(token)) == [
-        {"x": None, "y": None, "z": 1}]
+        {"x": None, "y": None, "z": 1}
+    ]
 
 
 def test_release_option_refuses_a_folder_that_is_not_a_release(tmp_path, capsys):
@@ -142,8 +169,19 @@ def test_query_estimate_and_fleet_read_a_release(warehouse, tmp_path, monkeypatc
     build_release(warehouse, version="1.0")
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(tmp_path / "nowhere"))
     for given in (warehouse / "releases" / "1.0", warehouse / "releases"):
-        assert main(["query", "select zone_id from grid_carbon_intensity order by 1", "--format", "csv",
-                     "--release", str(given)]) == 0
+        assert (
+            main(
+                [
+                    "query",
+                    "select zone_id from grid_carbon_intensity order by 1",
+                    "--format",
+                    "csv",
+                    "--release",
+                    str(given),
+                ]
+            )
+            == 0
+        )
         assert capsys.readouterr().out == "zone_id\nDEU\nFRA\n"
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse / "releases" / "1.0"))
     assert main(["query", "select count(*) as n from grid_carbon_intensity", "--format", "csv"]) == 0
@@ -153,6 +191,11 @@ def test_query_estimate_and_fleet_read_a_release(warehouse, tmp_path, monkeypatc
 def test_errors_with_pages_of_context_are_cut_to_one_line():
     from pipelines.cli import _one_line
 
-    assert _one_line("bad.csv: cannot read as csv (Invalid Input Error: CSV Error on Line: 2\nOriginal Line: x\n\n"
-                     "  file = bad.csv") == "bad.csv: cannot read as csv (Invalid Input Error: CSV Error on Line: 2 …)"
+    assert (
+        _one_line(
+            "bad.csv: cannot read as csv (Invalid Input Error: CSV Error on Line: 2\nOriginal Line: x\n\n"
+            "  file = bad.csv"
+        )
+        == "bad.csv: cannot read as csv (Invalid Input Error: CSV Error on Line: 2 …)"
+    )
     assert _one_line("one line") == "one line"

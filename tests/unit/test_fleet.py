@@ -18,20 +18,47 @@ WORLD_INTENSITY = {2023: 484.40286, 2024: 473.0065}
 
 
 def grid_rows():
-    return validate("grid_carbon_intensity", pd.DataFrame([
-        {"zone_id": "WLD", "zone_name": "World", "zone_type": "aggregate", "year": year, "gco2e_per_kwh": value,
-         "basis": "lifecycle", "source_file": "carbon-intensity-electricity.csv", "source_id": "owid_energy",
-         "source_vintage": "2025-07-30"} for year, value in WORLD_INTENSITY.items()]))
+    return validate(
+        "grid_carbon_intensity",
+        pd.DataFrame(
+            [
+                {
+                    "zone_id": "WLD",
+                    "zone_name": "World",
+                    "zone_type": "aggregate",
+                    "year": year,
+                    "gco2e_per_kwh": value,
+                    "basis": "lifecycle",
+                    "source_file": "carbon-intensity-electricity.csv",
+                    "source_id": "owid_energy",
+                    "source_vintage": "2025-07-30",
+                }
+                for year, value in WORLD_INTENSITY.items()
+            ]
+        ),
+    )
 
 
 def shipment(vendor, family, period, low, high="same", metric="units_shipped", forecast=False):
-    return {"vendor": vendor, "product_family": family, "period": period, "metric": metric, "units_low": low,
-            "units_high": low if high == "same" else high, "unit": "units" if metric != "datacenter_revenue" else "usd",
-            "is_forecast": forecast, "citation_publisher": "Test Publisher", "citation_title": "Test title",
-            "citation_url": f"https://example.org/{vendor.lower()}-{period}", "citation_published": "2024-06",
-            "citation_note": None,
-            "via_url": None,
-            "source_file": "accelerator_shipments.csv", "source_id": "curated_chips", "source_vintage": "2026-11-25"}
+    return {
+        "vendor": vendor,
+        "product_family": family,
+        "period": period,
+        "metric": metric,
+        "units_low": low,
+        "units_high": low if high == "same" else high,
+        "unit": "units" if metric != "datacenter_revenue" else "usd",
+        "is_forecast": forecast,
+        "citation_publisher": "Test Publisher",
+        "citation_title": "Test title",
+        "citation_url": f"https://example.org/{vendor.lower()}-{period}",
+        "citation_published": "2024-06",
+        "citation_note": None,
+        "via_url": None,
+        "source_file": "accelerator_shipments.csv",
+        "source_id": "curated_chips",
+        "source_vintage": "2026-11-25",
+    }
 
 
 def connection(shipments, specs=None):
@@ -59,11 +86,14 @@ def series(frame, vendor, column):
 
 
 # A small synthetic series: 100, 200, 400, 800 units shipped in 2020-2023.
-DOUBLING = [shipment("NVIDIA", "data-centre GPUs", str(year), units)
-            for year, units in zip(range(2020, 2024), (100, 200, 400, 800))]
+DOUBLING = [
+    shipment("NVIDIA", "data-centre GPUs", str(year), units)
+    for year, units in zip(range(2020, 2024), (100, 200, 400, 800), strict=True)
+]
 # The same doubling on to 2025, so that cohorts of 2023 (H100) retire within the data.
-EXTENDED = DOUBLING + [shipment("NVIDIA", "data-centre GPUs", str(year), units)
-                       for year, units in ((2024, 1600), (2025, 3200))]
+EXTENDED = DOUBLING + [
+    shipment("NVIDIA", "data-centre GPUs", str(year), units) for year, units in ((2024, 1600), (2025, 3200))
+]
 
 
 def test_hand_worked_example_1_5_million_at_700_w():
@@ -109,8 +139,12 @@ def test_retired_mass_uses_the_cohorts_reference_accelerator():
 
 
 def test_installed_cohorts_keep_their_own_rated_power():
-    con = connection([shipment("NVIDIA", "data-centre GPUs", "2022", 2_640_000),
-                      shipment("NVIDIA", "data-centre GPUs", "2023", 3_760_000)])
+    con = connection(
+        [
+            shipment("NVIDIA", "data-centre GPUs", "2022", 2_640_000),
+            shipment("NVIDIA", "data-centre GPUs", "2023", 3_760_000),
+        ]
+    )
     year = fleet_frame(con, FleetParameters()).set_index("year").loc[2023]
     # 2.64 M A100 at 400 W and 3.76 M H100 at 700 W, x 0.76 x 1.25 x 8,760 h.
     watts = 2_640_000 * 400 + 3_760_000 * 700
@@ -130,24 +164,32 @@ def test_a_lower_bound_leaves_the_high_end_unknown():
 
 
 def test_only_calendar_year_shipments_count():
-    con = connection([
-        shipment("NVIDIA", "data-centre GPUs", "2023", 3_760_000),
-        shipment("NVIDIA", "A100 + H100", "2023Q3", 500_000),
-        shipment("NVIDIA", "Hopper GPUs (purchased by Microsoft)", "2024", 485_000, metric="units_purchased"),
-        shipment("NVIDIA", "data-centre GPUs", "2023", 36.2e9, metric="datacenter_revenue"),
-        shipment("all", "high-end server GPUs", "2024", 4_820_000, forecast=True),
-    ])
+    con = connection(
+        [
+            shipment("NVIDIA", "data-centre GPUs", "2023", 3_760_000),
+            shipment("NVIDIA", "A100 + H100", "2023Q3", 500_000),
+            shipment("NVIDIA", "Hopper GPUs (purchased by Microsoft)", "2024", 485_000, metric="units_purchased"),
+            shipment("NVIDIA", "data-centre GPUs", "2023", 36.2e9, metric="datacenter_revenue"),
+            shipment("all", "high-end server GPUs", "2024", 4_820_000, forecast=True),
+        ]
+    )
     frame = fleet_frame(con, FleetParameters())
     assert sorted(frame[["vendor", "product_family"]].drop_duplicates().itertuples(index=False, name=None)) == [
-        ("NVIDIA", "data-centre GPUs"), ("all", "high-end server GPUs")]
+        ("NVIDIA", "data-centre GPUs"),
+        ("all", "high-end server GPUs"),
+    ]
     assert frame.set_index(["vendor", "year"]).loc[("NVIDIA", 2023), "units_shipped_low"] == 3_760_000
     assert frame[frame["vendor"] == "all"]["includes_forecast"].all()
     assert not frame[frame["vendor"] == "NVIDIA"]["includes_forecast"].any()
 
 
 def test_later_years_reuse_the_latest_world_intensity():
-    con = connection([shipment("AMD", "data-centre GPUs (Instinct)", "2023", 500_000),
-                      shipment("AMD", "data-centre GPUs (Instinct)", "2027", 100_000)])
+    con = connection(
+        [
+            shipment("AMD", "data-centre GPUs (Instinct)", "2023", 500_000),
+            shipment("AMD", "data-centre GPUs (Instinct)", "2027", 100_000),
+        ]
+    )
     frame = fleet_frame(con, FleetParameters()).set_index("year")
     assert frame.index.tolist() == [2023, 2024, 2025, 2026, 2027]
     assert frame.loc[2026, "installed_base_low"] == 500_000 and not frame.loc[2026, "installed_base_complete"]
@@ -160,8 +202,10 @@ def test_later_years_reuse_the_latest_world_intensity():
 
 
 def test_hardware_specs_replace_the_defaults_when_present():
-    specs = [{"canonical_model": "h100-sxm", "vendor": "NVIDIA", "tdp_w": 700.0, "mass_kg": 1.75},
-             {"canonical_model": "a100-sxm-40gb", "vendor": "NVIDIA", "tdp_w": 400.0, "mass_kg": None}]
+    specs = [
+        {"canonical_model": "h100-sxm", "vendor": "NVIDIA", "tdp_w": 700.0, "mass_kg": 1.75},
+        {"canonical_model": "a100-sxm-40gb", "vendor": "NVIDIA", "tdp_w": 400.0, "mass_kg": None},
+    ]
     con = connection(EXTENDED, specs=specs)
     frame = fleet_frame(con, FleetParameters(lifetime_years=2)).set_index("year")
     assert frame.loc[2025, "retired_mass_t_low"] == pytest.approx(800 * 1.75 / 1000)
@@ -181,9 +225,11 @@ def test_python_defaults_are_the_macros_defaults():
     con = connection(DOUBLING)
     from_macro = con.execute("from accelerator_fleet()").fetchdf()
     pd.testing.assert_frame_equal(from_macro, fleet_frame(con, FleetParameters()))
-    assert (from_macro["lifetime_years"].iloc[0], from_macro["utilization_fraction"].iloc[0],
-            from_macro["pue"].iloc[0]) == (
-        4, 0.76, 1.25)
+    assert (
+        from_macro["lifetime_years"].iloc[0],
+        from_macro["utilization_fraction"].iloc[0],
+        from_macro["pue"].iloc[0],
+    ) == (4, 0.76, 1.25)
 
 
 def test_output_matches_the_published_schema():
@@ -192,14 +238,17 @@ def test_output_matches_the_published_schema():
     assert len(validated) == 4 + 1  # NVIDIA 2020..2023, Google 2023: no year past the data
 
 
-@pytest.mark.parametrize("arguments, message", [
-    ({"lifetime_years": 0}, "lifetime_years must be a whole number >= 1"),
-    ({"utilization": 0.0}, r"utilization must be in \(0, 1\]"),
-    ({"utilization": 1.2}, r"utilization must be in \(0, 1\]"),
-    ({"pue": 0.9}, "pue must be >= 1"),
-    ({"power_w": -700}, "power_w must be > 0"),
-    ({"mass_kg": 0}, "mass_kg must be > 0"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"lifetime_years": 0}, "lifetime_years must be a whole number >= 1"),
+        ({"utilization": 0.0}, r"utilization must be in \(0, 1\]"),
+        ({"utilization": 1.2}, r"utilization must be in \(0, 1\]"),
+        ({"pue": 0.9}, "pue must be >= 1"),
+        ({"power_w": -700}, "power_w must be > 0"),
+        ({"mass_kg": 0}, "mass_kg must be > 0"),
+    ],
+)
 def test_parameters_out_of_range_are_refused(arguments, message):
     with pytest.raises(FleetParameterError, match=message):
         FleetParameters(**arguments)
@@ -213,6 +262,7 @@ def test_macro_refuses_parameters_out_of_range_too():
 
 # --- aifootprint fleet ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def warehouse(tmp_path, monkeypatch):
     store = Warehouse(tmp_path)
@@ -225,8 +275,24 @@ def warehouse(tmp_path, monkeypatch):
 
 
 def test_cli_prints_every_column_as_csv(warehouse, capsys):
-    assert cli.main(["fleet", "--lifetime-years", "2", "--utilization", "1", "--pue", "1", "--power-w", "700",
-                     "--format", "csv"]) == 0
+    assert (
+        cli.main(
+            [
+                "fleet",
+                "--lifetime-years",
+                "2",
+                "--utilization",
+                "1",
+                "--pue",
+                "1",
+                "--power-w",
+                "700",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     frame = pd.read_csv(pd.io.common.StringIO(out)).set_index("year")
     assert frame.loc[2023, "installed_base_low"] == 1200
@@ -240,14 +306,17 @@ def test_cli_shows_the_new_column_names_on_a_release_built_before_the_renames(wa
     with duckdb.connect(str(Warehouse(warehouse).database_path)) as con:
         renamed = ", ".join(f"{new} as {old}" for new, old in old_names.items())
         con.execute(f"create table fleet_rows_before_renames as select * rename ({renamed}) from accelerator_fleet()")
-        con.execute("create or replace macro accelerator_fleet(lifetime_years := 4, utilization := 0.76, pue := 1.25, "
-                    "power_w := NULL, mass_kg := NULL) as table from fleet_rows_before_renames")
+        con.execute(
+            "create or replace macro accelerator_fleet(lifetime_years := 4, utilization := 0.76, pue := 1.25, "
+            "power_w := NULL, mass_kg := NULL) as table from fleet_rows_before_renames"
+        )
     assert cli.main(["fleet", "--format", "csv"]) == 0
     frame = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out)).set_index("year")
     # 2020-2022 cohorts (700 units) as A100 at 400 W, 2023's 800 units as H100 at 700 W.
     watts = 700 * 400 + 800 * 700
-    assert frame.loc[2023, "emissions_mtco2e_low"] == pytest.approx(watts * 0.76 * 1.25 * 8760 / 1e12
-                                                                     * WORLD_INTENSITY[2023] / 1000)
+    assert frame.loc[2023, "emissions_mtco2e_low"] == pytest.approx(
+        watts * 0.76 * 1.25 * 8760 / 1e12 * WORLD_INTENSITY[2023] / 1000
+    )
     assert frame.loc[2023, "utilization_fraction"] == 0.76 and "power_w_avg" not in frame
 
 
@@ -280,12 +349,17 @@ def test_cli_without_shipments_says_what_is_missing(tmp_path, monkeypatch, capsy
 
 def test_the_fleet_sql_creates_the_macro(warehouse):
     with Warehouse(warehouse).connect() as con:
-        applied = {row[0] for row in con.execute(
-            "select function_name from duckdb_functions() where function_name = 'accelerator_fleet'").fetchall()}
+        applied = {
+            row[0]
+            for row in con.execute(
+                "select function_name from duckdb_functions() where function_name = 'accelerator_fleet'"
+            ).fetchall()
+        }
     assert applied == {"accelerator_fleet"}
 
 
 # --- the Dagster asset --------------------------------------------------------------------------
+
 
 def test_asset_run_config_overrides_the_defaults_and_publishes(warehouse):
     import dagster as dg
@@ -295,30 +369,41 @@ def test_asset_run_config_overrides_the_defaults_and_publishes(warehouse):
 
     (asset,) = fleet_assets
     result = dg.materialize(
-        [asset], resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse))},
+        [asset],
+        resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse))},
         run_config={"ops": {"accelerator_fleet_footprint": {"config": {"lifetime_years": 2, "pue": 1.1}}}},
-        instance=dg.DagsterInstance.ephemeral())
+        instance=dg.DagsterInstance.ephemeral(),
+    )
     assert result.success
     published = Warehouse(warehouse).read("accelerator_fleet_footprint").set_index("year")
     assert set(published["lifetime_years"]) == {2} and set(published["pue"]) == {1.1}
     assert published.loc[2023, "units_retired_low"] == 200
     assert published.loc[2023, "energy_twh_low"] == pytest.approx(
-        (400 * 400 + 800 * 700) * 0.76 * 1.1 * 8760 / 1e12)  # 2022 A100s and 2023 H100s
+        (400 * 400 + 800 * 700) * 0.76 * 1.1 * 8760 / 1e12
+    )  # 2022 A100s and 2023 H100s
 
 
 def test_central_estimates_lie_in_the_range_and_follow_the_arithmetic():
-    con = connection([shipment("NVIDIA", "data-centre GPUs", "2023", 1_000_000, high=3_000_000),
-                      shipment("Google", "TPU", "2023", 2_000_000, high=None)])
+    con = connection(
+        [
+            shipment("NVIDIA", "data-centre GPUs", "2023", 1_000_000, high=3_000_000),
+            shipment("Google", "TPU", "2023", 2_000_000, high=None),
+        ]
+    )
     frame = fleet_frame(con, FleetParameters(utilization=1.0, pue=1.0, power_w=500)).set_index("vendor")
     nvidia = frame.loc["NVIDIA"]
     assert nvidia["units_shipped_central"] == 2_000_000  # the midpoint of a cited range
     assert (nvidia["installed_base_low"], nvidia["installed_base_central"], nvidia["installed_base_high"]) == (
-        1_000_000, 2_000_000, 3_000_000)
+        1_000_000,
+        2_000_000,
+        3_000_000,
+    )
     assert nvidia["energy_twh_central"] == pytest.approx(2_000_000 * 500 * 8760 / 1e12)
     assert nvidia["energy_twh_low"] <= nvidia["energy_twh_central"] <= nvidia["energy_twh_high"]
     # A lower bound: central is the bound itself, high unknown.
-    assert frame.loc["Google", "units_shipped_central"] == 2_000_000 and pd.isna(frame.loc["Google",
-                                                                                            "units_shipped_high"])
+    assert frame.loc["Google", "units_shipped_central"] == 2_000_000 and pd.isna(
+        frame.loc["Google", "units_shipped_high"]
+    )
     validate("accelerator_fleet_footprint", fleet_frame(con, FleetParameters()))
 
 

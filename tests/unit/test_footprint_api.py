@@ -18,11 +18,13 @@ def warehouse(tmp_path_factory):
 
 # --- published results, reproduced with their explicit inputs (within 1 %) ---------------------------
 
+
 def test_gpt4_seed(warehouse):
     # Ludvigsen (2023): 3,125 servers x 6.5 kW x 2,160 h x PUE 1.18 = 51,772,500 kWh; the seed
     # applies 0.86 lb CO2/kWh (EIA, US 2022) -> more than 20,000 t, about 20,196 t.
-    result = estimate("A100", count=3125, hours=2160, power_w=6500, pue=1.18, intensity=0.86 * LB_TO_KG * 1000,
-                      warehouse=warehouse)
+    result = estimate(
+        "A100", count=3125, hours=2160, power_w=6500, pue=1.18, intensity=0.86 * LB_TO_KG * 1000, warehouse=warehouse
+    )
     assert result.energy_kwh == pytest.approx(51_772_500, rel=0.01)
     assert result.operational_kgco2e / 1000 == pytest.approx(20_196, rel=0.01)
     households = {e.key: e.amount for e in result.equivalences}["us_household_electricity_kwh_per_year_2022"]
@@ -45,6 +47,7 @@ def test_luccioni_bloom(warehouse):
 
 # --- defaults and where they came from --------------------------------------------------------------
 
+
 def test_every_default_names_its_source(warehouse):
     result = estimate("H100 SXM", count=8, hours=24, zone="FRA", year=2022, warehouse=warehouse)
     assert result.energy_kwh == pytest.approx(8 * 700 * 24 * 1.56 / 1000)
@@ -63,11 +66,27 @@ def test_every_default_names_its_source(warehouse):
 
 
 def test_given_values_are_reported_as_given(warehouse):
-    result = estimate("H100", count=2, hours=10, pue=1.2, power_w=500, intensity=100, lifetime_years=5,
-                      embodied_kgco2e=200, warehouse=warehouse)
+    result = estimate(
+        "H100",
+        count=2,
+        hours=10,
+        pue=1.2,
+        power_w=500,
+        intensity=100,
+        lifetime_years=5,
+        embodied_kgco2e=200,
+        warehouse=warehouse,
+    )
     assert {i.name: i.origin for i in result.inputs} == {
-        "hardware": "given", "count": "given", "hours": "given", "power_w": "given", "pue": "given",
-        "intensity": "given", "lifetime_years": "given", "embodied_kgco2e_per_device": "given"}
+        "hardware": "given",
+        "count": "given",
+        "hours": "given",
+        "power_w": "given",
+        "pue": "given",
+        "intensity": "given",
+        "lifetime_years": "given",
+        "embodied_kgco2e_per_device": "given",
+    }
     assert result.embodied_kgco2e == pytest.approx(2 * 200 * 10 / (5 * 8760))
 
 
@@ -98,6 +117,7 @@ def test_accepts_an_open_connection(warehouse):
 
 # --- bad input --------------------------------------------------------------------------------------
 
+
 def test_unknown_hardware_lists_the_closest(warehouse):
     with pytest.raises(UnknownHardwareError) as error:
         estimate("H110", count=1, hours=1, warehouse=warehouse)
@@ -110,14 +130,17 @@ def test_unknown_zone_lists_suggestions(warehouse):
     assert error.value.suggestions == ["FRA (France)"]
 
 
-@pytest.mark.parametrize("inputs, message", [
-    ({"count": 0}, "count must be > 0, got 0"),
-    ({"hours": -1}, "hours must be > 0, got -1"),
-    ({"pue": 0.95}, "pue must be >= 1, got 0.95"),
-    ({"utilization": 1.2}, "utilization must be in (0, 1], got 1.2"),
-    ({"utilization": 0}, "utilization must be in (0, 1], got 0"),
-    ({"zone": "FRA", "year": 2005}, "no grid intensity for zone FRA in or before 2005"),
-])
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ({"count": 0}, "count must be > 0, got 0"),
+        ({"hours": -1}, "hours must be > 0, got -1"),
+        ({"pue": 0.95}, "pue must be >= 1, got 0.95"),
+        ({"utilization": 1.2}, "utilization must be in (0, 1], got 1.2"),
+        ({"utilization": 0}, "utilization must be in (0, 1], got 0"),
+        ({"zone": "FRA", "year": 2005}, "no grid intensity for zone FRA in or before 2005"),
+    ],
+)
 def test_out_of_range_inputs(warehouse, inputs, message):
     with pytest.raises(InvalidInputError) as error:
         estimate("H100", **{"count": 1, "hours": 1, **inputs}, warehouse=warehouse)
@@ -127,8 +150,9 @@ def test_out_of_range_inputs(warehouse, inputs, message):
 def test_an_accelerator_without_tdp_needs_power(warehouse):
     with pytest.raises(InvalidInputError, match="no TDP for tpu-v4"):
         estimate("TPU v4", count=1, hours=1, warehouse=warehouse)
-    assert estimate("TPU v4", count=1, hours=1, power_w=192, pue=1.0, intensity=100,
-                    warehouse=warehouse).energy_kwh == pytest.approx(0.192)
+    assert estimate(
+        "TPU v4", count=1, hours=1, power_w=192, pue=1.0, intensity=100, warehouse=warehouse
+    ).energy_kwh == pytest.approx(0.192)
 
 
 def test_a_warehouse_without_the_macros(tmp_path):

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-from conftest import fixture_source
 
+from conftest import fixture_source
 from pipelines import settings
 from pipelines.archive import resolve_curated
 from pipelines.assets.factory import with_provenance
@@ -27,8 +27,12 @@ def _pue(tmp_path, text=PUE_FILE):
 def test_green_algorithms_pue_default_and_providers(tmp_path):
     frame = _pue(tmp_path).set_index("entity")
     default = frame.loc["Uptime Institute global average (Green Algorithms default for an unknown provider)"]
-    assert (default.scope, default.year, default.pue, default.citation_publisher) == ("industry", 2024, 1.56,
-                                                                              "Uptime Institute")
+    assert (default.scope, default.year, default.pue, default.citation_publisher) == (
+        "industry",
+        2024,
+        1.56,
+        "Uptime Institute",
+    )
     assert default.citation_url.startswith("https://datacenter.uptimeinstitute.com/")
     google = frame.loc["Google Cloud Platform"]
     assert (google.scope, google.year, google.pue, google.citation_publisher) == ("provider", 2023, 1.12, "Nutanix")
@@ -48,15 +52,19 @@ def test_green_algorithms_pue_renamed_column_is_an_error(tmp_path):
 
 def _curated(source):
     raw = resolve_curated(settings.curated_dir(), source)
-    return raw, {table: validate(table, with_provenance(parse(raw), raw), source_id=source.id)
-                 for table, parse in source.parsers.items()}
+    return raw, {
+        table: validate(table, with_provenance(parse(raw), raw), source_id=source.id)
+        for table, parse in source.parsers.items()
+    }
 
 
 def test_curated_reference_tables_are_cited_and_valid():
     _, tables = _curated(curated_reference.SOURCE)
     equivalences = tables["equivalences"].set_index("key")
     assert equivalences.loc["us_household_electricity_kwh_per_year_2022", ["value", "unit"]].tolist() == [
-        10791, "kWh/year"]
+        10791,
+        "kWh/year",
+    ]
     assert equivalences.loc["lb_to_kg", "value"] == 0.45359237
     pue = tables["datacenter_pue"]
     assert set(pue["scope"]) == {"industry", "provider"}
@@ -69,10 +77,19 @@ def test_curated_training_runs_keep_published_figures():
     runs = tables["ai_training_runs"].set_index("model")
     gpt3 = runs.loc["GPT-3 175B"]
     assert (gpt3.hardware_count, gpt3.training_hours, gpt3.power_w, gpt3.pue, gpt3.reported_tco2e) == (
-        10000, 355.2, 330, 1.1, 552.1)
+        10000,
+        355.2,
+        330,
+        1.1,
+        552.1,
+    )
     bloom = runs.loc["BLOOM 176B"]
     assert (bloom.gpu_hours, bloom.zone_id, bloom.grid_gco2e_per_kwh, bloom.reported_energy_mwh) == (
-        1082990, "FRA", 57, 433.196)
+        1082990,
+        "FRA",
+        57,
+        433.196,
+    )
     assert runs["canonical_model"].isna().all() and runs["reported_market_based_tco2e"].isna().all()
     assert runs["citation_url"].str.startswith("http").all()
 
@@ -88,17 +105,30 @@ def test_curated_row_without_a_url_is_an_error(tmp_path):
 
 
 def test_curated_non_numeric_value_is_an_error(tmp_path):
-    header = "key,description,value,unit,citation_publisher,citation_title,citation_url,citation_published,citation_note"
+    header = (
+        "key,description,value,unit,citation_publisher,citation_title,citation_url,citation_published,citation_note"
+    )
     (tmp_path / curated_reference.EQUIVALENCES).write_text(
-        f"{header}\nx,desc,about ten,kWh,EIA,t,https://example.org/,2024,\n", encoding="utf-8")
+        f"{header}\nx,desc,about ten,kWh,EIA,t,https://example.org/,2024,\n", encoding="utf-8"
+    )
     with pytest.raises(SourceFormatError, match="non-numeric"):
         curated_reference.parse_equivalences(fixture_source("curated_reference", folder=tmp_path))
 
 
 def test_duplicate_pue_rows_are_rejected():
-    row = {"scope": "industry", "entity": "Uptime", "year": 2024, "pue": 1.56, "citation_publisher": None,
-           "citation_title": None, "citation_url": None, "citation_published": None, "citation_note": None,
-           "source_file": "f.csv", "source_id": "s",
-           "source_vintage": "2024-01-01"}
+    row = {
+        "scope": "industry",
+        "entity": "Uptime",
+        "year": 2024,
+        "pue": 1.56,
+        "citation_publisher": None,
+        "citation_title": None,
+        "citation_url": None,
+        "citation_published": None,
+        "citation_note": None,
+        "source_file": "f.csv",
+        "source_id": "s",
+        "source_vintage": "2024-01-01",
+    }
     with pytest.raises(Exception, match="unique|duplicate"):
         validate("datacenter_pue", pd.DataFrame([row, {**row, "pue": 1.6}]))

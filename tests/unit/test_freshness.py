@@ -20,8 +20,15 @@ def archive_with_vintages(root, source, vintages: dict[str, str]):
     for declared in source.files:
         body = f"{declared.name}\n".encode()
         (folder / declared.name).write_bytes(body)
-        entries.append({"path": declared.name, "url": declared.url, "sha256": hashlib.sha256(body).hexdigest(),
-                        "bytes": len(body), "data_as_of": vintages.get(declared.name, date.today().isoformat())})
+        entries.append(
+            {
+                "path": declared.name,
+                "url": declared.url,
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "bytes": len(body),
+                "data_as_of": vintages.get(declared.name, date.today().isoformat()),
+            }
+        )
     write_manifest(folder, source, entries)
     return root
 
@@ -60,12 +67,14 @@ def test_a_closed_vintage_never_warns_and_says_why(tmp_path):
     assert evaluate("ember_eu_power_2020", tmp_path).passed
     check = next(c for c in freshness.checks if c.check_key.asset_key == dg.AssetKey("raw_ember_eu_power_2020"))
     assert next(iter(check.check_specs)).description == (
-        "No freshness expectation: a closed historical vintage (Europe's power sector in 2020).")
+        "No freshness expectation: a closed historical vintage (Europe's power sector in 2020)."
+    )
 
 
 def test_every_registered_source_has_one_check_with_its_stated_threshold():
     assert sorted(c.check_key.asset_key.to_user_string() for c in freshness.checks) == sorted(
-        f"raw_{source_id}" for source_id in SOURCES)
+        f"raw_{source_id}" for source_id in SOURCES
+    )
     assert SOURCES["egrid"].freshness == Freshness(730, "EPA releases eGRID about every 1-2 years")
     assert SOURCES["ai_energy_score"].freshness == DEFAULT_FRESHNESS == Freshness(730, "default threshold")
 

@@ -22,37 +22,71 @@ def publish(warehouse, table_name, rows):
 
 
 def factor(basis, value, technology="coal", valid_from_date=None):
-    return {"technology": technology, "technology_as_published": technology, "basis": basis,
-            "gco2e_per_kwh": value, "valid_from_date": valid_from_date, "source_note": "IPCC 2014", "source_file": "f.yaml"}
+    return {
+        "technology": technology,
+        "technology_as_published": technology,
+        "basis": basis,
+        "gco2e_per_kwh": value,
+        "valid_from_date": valid_from_date,
+        "source_note": "IPCC 2014",
+        "source_file": "f.yaml",
+    }
 
 
 def halfhour(zone_id, start, minutes=30):
     start = pd.Timestamp(start)
-    return {"zone_id": zone_id, "zone_name": zone_id, "period_start_utc": start,
-            "period_end_utc": start + pd.Timedelta(minutes=minutes), "forecast_gco2_per_kwh": 180.0,
-            "actual_gco2_per_kwh": None, "intensity_index": "moderate", "source_file": "i.json"}
+    return {
+        "zone_id": zone_id,
+        "zone_name": zone_id,
+        "period_start_utc": start,
+        "period_end_utc": start + pd.Timedelta(minutes=minutes),
+        "forecast_gco2_per_kwh": 180.0,
+        "actual_gco2_per_kwh": None,
+        "intensity_index": "moderate",
+        "source_file": "i.json",
+    }
 
 
 def test_lifecycle_at_least_direct_passes_and_fails(warehouse):
     day = dt.date(2015, 1, 1)
-    publish(warehouse, "generation_emission_factors",
-            [factor("direct", 760), factor("lifecycle", 820),
-             factor("direct", 400, "battery discharge", day), factor("lifecycle", 300, "battery discharge", day)])
+    publish(
+        warehouse,
+        "generation_emission_factors",
+        [
+            factor("direct", 760),
+            factor("lifecycle", 820),
+            factor("direct", 400, "battery discharge", day),
+            factor("lifecycle", 300, "battery discharge", day),
+        ],
+    )
     result = grid_extras.generation_lifecycle_at_least_direct(warehouse=warehouse)
     assert not result.passed
-    assert result.metadata["lifecycle_below_direct"].data == [["demo", "battery discharge", "2015-01-01",
-                                                                "400.0", "300.0"]]
+    assert result.metadata["lifecycle_below_direct"].data == [
+        ["demo", "battery discharge", "2015-01-01", "400.0", "300.0"]
+    ]
 
 
 def test_halfhourly_contiguity(warehouse):
-    publish(warehouse, "grid_intensity_halfhourly",
-            [halfhour("GBR", "2019-08-25T12:30Z"), halfhour("GBR", "2019-08-25T13:00Z"),
-             halfhour("GBR-LONDON", "2019-08-25T12:30Z")])
+    publish(
+        warehouse,
+        "grid_intensity_halfhourly",
+        [
+            halfhour("GBR", "2019-08-25T12:30Z"),
+            halfhour("GBR", "2019-08-25T13:00Z"),
+            halfhour("GBR-LONDON", "2019-08-25T12:30Z"),
+        ],
+    )
     assert grid_extras.halfhourly_periods_contiguous(warehouse=warehouse).passed
 
-    publish(warehouse, "grid_intensity_halfhourly",
-            [halfhour("GBR", "2019-08-25T12:30Z"), halfhour("GBR", "2019-08-25T13:30Z"),
-             halfhour("GBR-LONDON", "2019-08-25T12:30Z", minutes=60)])
+    publish(
+        warehouse,
+        "grid_intensity_halfhourly",
+        [
+            halfhour("GBR", "2019-08-25T12:30Z"),
+            halfhour("GBR", "2019-08-25T13:30Z"),
+            halfhour("GBR-LONDON", "2019-08-25T12:30Z", minutes=60),
+        ],
+    )
     result = grid_extras.halfhourly_periods_contiguous(warehouse=warehouse)
     assert not result.passed
     assert {row[0] for row in result.metadata["irregular_periods"].data} == {"GBR", "GBR-LONDON"}
@@ -60,13 +94,23 @@ def test_halfhourly_contiguity(warehouse):
 
 def test_marginal_ordering_warns_on_out_of_order_zone(warehouse):
     def rows(zone_id, firm, intermittent, operating):
-        common = {"zone_id": zone_id, "zone_name": zone_id, "zone_type": "country", "year": 2021,
-                  "source_file": "ifi.csv"}
-        return [{**common, "margin": "combined", "energy_project_type": "firm_energy", "gco2_per_kwh": firm},
-                {**common, "margin": "combined", "energy_project_type": "intermittent_energy",
-                 "gco2_per_kwh": intermittent},
-                {**common, "margin": "operating", "energy_project_type": "operating_margin",
-                 "gco2_per_kwh": operating}]
+        common = {
+            "zone_id": zone_id,
+            "zone_name": zone_id,
+            "zone_type": "country",
+            "year": 2021,
+            "source_file": "ifi.csv",
+        }
+        return [
+            {**common, "margin": "combined", "energy_project_type": "firm_energy", "gco2_per_kwh": firm},
+            {
+                **common,
+                "margin": "combined",
+                "energy_project_type": "intermittent_energy",
+                "gco2_per_kwh": intermittent,
+            },
+            {**common, "margin": "operating", "energy_project_type": "operating_margin", "gco2_per_kwh": operating},
+        ]
 
     publish(warehouse, "grid_marginal_emission_factors", rows("AFG", 193, 331, 414) + rows("XYZ", 500, 400, 300))
     result = grid_extras.marginal_factor_ordering(warehouse=warehouse)
@@ -75,17 +119,45 @@ def test_marginal_ordering_warns_on_out_of_order_zone(warehouse):
 
 
 def test_cloud_intensity_compared_with_grid_table(warehouse):
-    cloud = {"provider": "gcp", "location": "x", "country_zone_id": None, "year": 2023,
-             "grid_intensity_basis": "direct", "cfe_fraction": None, "pue": None, "source_file": "2023.csv"}
-    publish(warehouse, "cloud_regions", [
-        {**cloud, "region": "us-central1", "zone_id": "gcp:us-central1", "grid_gco2e_per_kwh": 430.0},
-        {**cloud, "region": "europe-west9", "zone_id": "gcp:europe-west9", "grid_gco2e_per_kwh": 34.0},
-        {**cloud, "region": "asia-east1", "zone_id": "gcp:asia-east1", "grid_gco2e_per_kwh": 451.0}])
-    grid = {"zone_name": "x", "zone_type": "cloud_region", "year": 2023, "basis": "direct", "source_file": "g.csv",
-            "source_id": "other"}
-    warehouse.publish("grid_carbon_intensity", validate("grid_carbon_intensity", pd.DataFrame([
-        {**grid, "zone_id": "gcp:us-central1", "gco2e_per_kwh": 440.0, "source_vintage": "2024-01-01"},
-        {**grid, "zone_id": "gcp:europe-west9", "gco2e_per_kwh": 60.0, "source_vintage": "2024-01-01"}])))
+    cloud = {
+        "provider": "gcp",
+        "location": "x",
+        "country_zone_id": None,
+        "year": 2023,
+        "grid_intensity_basis": "direct",
+        "cfe_fraction": None,
+        "pue": None,
+        "source_file": "2023.csv",
+    }
+    publish(
+        warehouse,
+        "cloud_regions",
+        [
+            {**cloud, "region": "us-central1", "zone_id": "gcp:us-central1", "grid_gco2e_per_kwh": 430.0},
+            {**cloud, "region": "europe-west9", "zone_id": "gcp:europe-west9", "grid_gco2e_per_kwh": 34.0},
+            {**cloud, "region": "asia-east1", "zone_id": "gcp:asia-east1", "grid_gco2e_per_kwh": 451.0},
+        ],
+    )
+    grid = {
+        "zone_name": "x",
+        "zone_type": "cloud_region",
+        "year": 2023,
+        "basis": "direct",
+        "source_file": "g.csv",
+        "source_id": "other",
+    }
+    warehouse.publish(
+        "grid_carbon_intensity",
+        validate(
+            "grid_carbon_intensity",
+            pd.DataFrame(
+                [
+                    {**grid, "zone_id": "gcp:us-central1", "gco2e_per_kwh": 440.0, "source_vintage": "2024-01-01"},
+                    {**grid, "zone_id": "gcp:europe-west9", "gco2e_per_kwh": 60.0, "source_vintage": "2024-01-01"},
+                ]
+            ),
+        ),
+    )
     result = grid_extras.cloud_intensity_matches_grid_table(warehouse=warehouse)
     assert not result.passed
     assert result.metadata["pairs_compared"].value == 2

@@ -42,8 +42,14 @@ def test_factor_names_are_normalised(factors):
 
 
 def test_basis_follows_each_citation(factors):
-    assert factors["basis"].to_dict() == {"coal": "direct", "oil": "direct", "gas": "direct", "fossil": "direct",
-                                          "hydro": "lifecycle", "nuclear": "lifecycle"}
+    assert factors["basis"].to_dict() == {
+        "coal": "direct",
+        "oil": "direct",
+        "gas": "direct",
+        "fossil": "direct",
+        "hydro": "lifecycle",
+        "nuclear": "lifecycle",
+    }
     assert factors.loc["nuclear", "source_note"].endswith("comparison_of_lifecycle.pdf")
     assert factors.loc["fossil", "source_note"] == "https://www.epa.gov/egrid/data-explorer"
 
@@ -78,7 +84,12 @@ def test_citation_without_a_known_basis_is_refused(tmp_path):
 def test_cloud_regions_with_country_code_and_city(regions):
     paris = regions.loc["gcp:europe-west9"]
     assert paris[["provider", "region", "location", "country_zone_id", "year"]].tolist() == [
-        "gcp", "europe-west9", "Paris", "FRA", 2023]
+        "gcp",
+        "europe-west9",
+        "Paris",
+        "FRA",
+        2023,
+    ]
     assert paris["grid_gco2e_per_kwh"] == 34
     assert paris["grid_intensity_basis"] == "direct"
 
@@ -104,7 +115,8 @@ def test_cloud_regions_are_schema_valid(regions):
 
 def test_other_providers_are_refused_until_their_year_is_known(tmp_path):
     text = (FIXTURES / SOURCE_ID / codecarbon.CLOUD_IMPACT).read_bytes() + (
-        b"aws,Amazon Web Services,100,us-east-1,,USA,USA,Virginia,,379,https://example.org,\n")
+        b"aws,Amazon Web Services,100,us-east-1,,USA,USA,Virginia,,379,https://example.org,\n"
+    )
     with pytest.raises(SourceFormatError, match=r"provider\(s\) \['aws'\]") as caught:
         codecarbon.parse_cloud_regions(source_with(tmp_path, codecarbon.CLOUD_IMPACT, text))
     assert caught.value.column == "provider"
@@ -125,5 +137,4 @@ def test_renamed_cloud_column_is_refused(tmp_path):
 
 
 def test_codecarbon_feeds_three_tables():
-    assert set(codecarbon.SOURCE.parsers) == {"grid_carbon_intensity", "generation_emission_factors",
-                                              "cloud_regions"}
+    assert set(codecarbon.SOURCE.parsers) == {"grid_carbon_intensity", "generation_emission_factors", "cloud_regions"}

@@ -31,7 +31,10 @@ def source_with(tmp_path, name: str, text: str):
 def test_cfe_and_intensity_per_region_and_year(regions):
     iowa = region(regions, "us-central1", 2024)
     assert (iowa["cfe_fraction"], iowa["grid_gco2e_per_kwh"], iowa["grid_intensity_basis"]) == (
-        pytest.approx(0.87), pytest.approx(412.72), "direct")
+        pytest.approx(0.87),
+        pytest.approx(412.72),
+        "direct",
+    )
     assert iowa["zone_id"] == "gcp:us-central1"
     assert region(regions, "us-central1", 2020)["grid_intensity_basis"] == "lifecycle"
 

@@ -6,17 +6,23 @@ import json
 import duckdb
 import pandas as pd
 import pytest
-from conftest import fixture_source
 from test_footprint_warehouse import build_fixture_warehouse
 
+from conftest import fixture_source
 from pipelines import settings
 from pipelines.archive import resolve_curated
 from pipelines.assets.factory import with_provenance
 from pipelines.cli import main
 from pipelines.footprint import InvalidInputError
 from pipelines.inference import UnknownModelError, estimate_inference, normalise_task
-from pipelines.sources import (ai_energy_score, curated_inference, emaps_hourly, ember_monthly, mlenergy_leaderboard,
-                               oge_hourly_ba)
+from pipelines.sources import (
+    ai_energy_score,
+    curated_inference,
+    emaps_hourly,
+    ember_monthly,
+    mlenergy_leaderboard,
+    oge_hourly_ba,
+)
 from pipelines.timeresolved import estimate_at, greenest_window
 from pipelines.validation import validate
 from pipelines.warehouse import DATABASE_NAME, apply_sql
@@ -27,9 +33,11 @@ ROW_J = {8: 177.0, 64: 47.0, 512: 28.0}  # ML.ENERGY fixture: J per request by b
 def _frames():
     curated = resolve_curated(settings.curated_dir(), curated_inference.SOURCE)
     measurements = []
-    for parse, raw in ((mlenergy_leaderboard.parse_inference_energy, fixture_source("mlenergy_leaderboard")),
-                       (ai_energy_score.parse_inference_energy, fixture_source("ai_energy_score")),
-                       (curated_inference.parse_disclosures, curated)):
+    for parse, raw in (
+        (mlenergy_leaderboard.parse_inference_energy, fixture_source("mlenergy_leaderboard")),
+        (ai_energy_score.parse_inference_energy, fixture_source("ai_energy_score")),
+        (curated_inference.parse_disclosures, curated),
+    ):
         measurements.append(with_provenance(parse(raw), raw))
     hourly = []
     for module, source_id in ((emaps_hourly, "emaps_hourly"), (oge_hourly_ba, "oge_hourly_ba")):
@@ -38,11 +46,14 @@ def _frames():
     monthly_raw = fixture_source("ember_monthly")
     return {
         "inference_energy_measurements": validate("inference_energy_measurements", pd.concat(measurements)),
-        "inference_overhead_factors": validate("inference_overhead_factors", with_provenance(
-            curated_inference.parse_overhead_factors(curated), curated)),
+        "inference_overhead_factors": validate(
+            "inference_overhead_factors", with_provenance(curated_inference.parse_overhead_factors(curated), curated)
+        ),
         "grid_intensity_hourly": validate("grid_intensity_hourly", pd.concat(hourly)),
-        "grid_intensity_monthly": validate("grid_intensity_monthly", with_provenance(
-            ember_monthly.parse_grid_intensity_monthly(monthly_raw), monthly_raw)),
+        "grid_intensity_monthly": validate(
+            "grid_intensity_monthly",
+            with_provenance(ember_monthly.parse_grid_intensity_monthly(monthly_raw), monthly_raw),
+        ),
     }
 
 
@@ -66,13 +77,24 @@ def _factor(warehouse):
 
 def test_given_batch_takes_the_closest_measured_batch(warehouse):
     low, central, high = _factor(warehouse)
-    result = estimate_inference("llama 3.1 8b", task="chat", requests=1000, hardware="H100", batch=50, pue=1.25,
-                                intensity=400, warehouse=warehouse)
+    result = estimate_inference(
+        "llama 3.1 8b",
+        task="chat",
+        requests=1000,
+        hardware="H100",
+        batch=50,
+        pue=1.25,
+        intensity=400,
+        warehouse=warehouse,
+    )
     r = result.results
     gpu_kwh = 1000 * ROW_J[64] / 3600 / 1000  # 50 is closer to 64 than to 8 on a log scale
     assert r["gpu_energy_kwh_central"] == pytest.approx(gpu_kwh)
     assert (r["energy_kwh_low"], r["energy_kwh_central"], r["energy_kwh_high"]) == (
-        pytest.approx(gpu_kwh * low * 1.25), pytest.approx(gpu_kwh * central * 1.25), pytest.approx(gpu_kwh * high * 1.25))
+        pytest.approx(gpu_kwh * low * 1.25),
+        pytest.approx(gpu_kwh * central * 1.25),
+        pytest.approx(gpu_kwh * high * 1.25),
+    )
     assert r["operational_kgco2e_central"] == pytest.approx(gpu_kwh * central * 1.25 * 400 / 1000)
     # Device time from the measured power (600 W on one GPU) and the fixture's 164 kgCO2e H100 over 4 years.
     device_hours = 1000 * ROW_J[64] / 600 / 3600
@@ -96,7 +118,10 @@ def test_tokens_use_energy_per_token(warehouse):
 def test_parameter_count_picks_the_closest_model(warehouse):
     result = estimate_inference(params_billions=7, requests=1, pue=1, intensity=1, warehouse=warehouse)
     model = next(i for i in result.inputs if i.name == "model")
-    assert model.value == "meta-llama/Llama-3.1-8B-Instruct" and "closest measured model by parameter count" in model.source
+    assert (
+        model.value == "meta-llama/Llama-3.1-8B-Instruct"
+        and "closest measured model by parameter count" in model.source
+    )
 
 
 def test_default_intensity_and_pue_come_from_the_warehouse(warehouse):
@@ -106,16 +131,19 @@ def test_default_intensity_and_pue_come_from_the_warehouse(warehouse):
     assert inputs["pue"].value == 1.56 and inputs["pue"].origin == "default"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(model="gpt-17", requests=1), "no measured model matches 'gpt-17'"),
-    (dict(model="llama 3.1 8b", requests=1, hardware="A100"), "not measured on 'A100'"),
-    (dict(model="llama 3.1 8b"), "give requests or tokens"),
-    (dict(model="llama 3.1 8b", requests=-5), "requests must be > 0"),
-    (dict(model="llama 3.1 8b", requests=1, pue=0.5), "pue must be >= 1"),
-    (dict(model="Meta-Llama-3.1-8B", task="text-generation", tokens=100), "with energy per token"),
-    (dict(model="llama 3.1 8b", task="poetry", requests=1), "unknown task 'poetry'"),
-    (dict(model="llama 3.1 8b", requests=1, zone="Atlantis"), "unknown zone 'Atlantis'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(model="gpt-17", requests=1), "no measured model matches 'gpt-17'"),
+        (dict(model="llama 3.1 8b", requests=1, hardware="A100"), "not measured on 'A100'"),
+        (dict(model="llama 3.1 8b"), "give requests or tokens"),
+        (dict(model="llama 3.1 8b", requests=-5), "requests must be > 0"),
+        (dict(model="llama 3.1 8b", requests=1, pue=0.5), "pue must be >= 1"),
+        (dict(model="Meta-Llama-3.1-8B", task="text-generation", tokens=100), "with energy per token"),
+        (dict(model="llama 3.1 8b", task="poetry", requests=1), "unknown task 'poetry'"),
+        (dict(model="llama 3.1 8b", requests=1, zone="Atlantis"), "unknown zone 'Atlantis'"),
+    ],
+)
 def test_bad_input_is_one_message(warehouse, kwargs, message):
     with pytest.raises(InvalidInputError, match=message):
         estimate_inference(warehouse=warehouse, **kwargs)
@@ -175,8 +203,24 @@ def test_cli(warehouse, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["results"]["energy_kwh_central"] > 0
     assert main(["estimate", "--model", "llama 3.1 8b", "--requests", "10", "--count", "3"]) == 2
     assert "drop --count" in capsys.readouterr().err
-    assert main(["estimate", "--hardware", "H100 SXM", "--count", "1", "--hours", "2", "--start", "2021-03-14T09:00Z",
-                 "--zone", "US-CAL-CISO"]) == 0
+    assert (
+        main(
+            [
+                "estimate",
+                "--hardware",
+                "H100 SXM",
+                "--count",
+                "1",
+                "--hours",
+                "2",
+                "--start",
+                "2021-03-14T09:00Z",
+                "--zone",
+                "US-CAL-CISO",
+            ]
+        )
+        == 0
+    )
     assert "hourly resolution" in capsys.readouterr().out
     assert main(["estimate", "--hardware", "H100 SXM", "--count", "1", "--start", "2021-03-14T09:00Z"]) == 2
     assert main(["greenest-window", "--zone", "US-CAL-CISO", "--hours", "1", "--format", "json"]) == 0
@@ -186,12 +230,14 @@ def test_cli(warehouse, monkeypatch, capsys):
 
 def test_a_jobs_file_mixes_training_inference_and_start_rows(warehouse, tmp_path, monkeypatch, capsys):
     jobs = tmp_path / "jobs.csv"
-    jobs.write_text("job,hardware,count,hours,zone,model,requests,start,pue\n"
-                    "train,H100 SXM,2,2,US-CAL-CISO,,,2021-03-14T09:00Z,1.5\n"
-                    "plain,H100 SXM,1,10,FRA,,,,\n"
-                    "chat,,,,FRA,llama 3.1 8b,1000,,\n"
-                    "bad-model,,,,FRA,gpt-17,5,,\n"
-                    "bad-count,H100 SXM,0,1,FRA,,,,\n")
+    jobs.write_text(
+        "job,hardware,count,hours,zone,model,requests,start,pue\n"
+        "train,H100 SXM,2,2,US-CAL-CISO,,,2021-03-14T09:00Z,1.5\n"
+        "plain,H100 SXM,1,10,FRA,,,,\n"
+        "chat,,,,FRA,llama 3.1 8b,1000,,\n"
+        "bad-model,,,,FRA,gpt-17,5,,\n"
+        "bad-count,H100 SXM,0,1,FRA,,,,\n"
+    )
     out = tmp_path / "out.parquet"
     monkeypatch.setenv("AIFOOTPRINT_WAREHOUSE", str(warehouse))
     assert main(["estimate", "--jobs", str(jobs), "--out", str(out)]) == 2
@@ -203,7 +249,9 @@ def test_a_jobs_file_mixes_training_inference_and_start_rows(warehouse, tmp_path
     assert list(frame.index) == ["train", "plain", "chat"]
     assert frame.loc["train", "job_kind"] == "training" and frame.loc["train", "intensity_resolution"] == "hourly"
     hourly = [576.5 * 0.453592, 586.0 * 0.453592]
-    assert frame.loc["train", "operational_kgco2e"] == pytest.approx(sum(2 * 700 * 1.5 / 1000 * g / 1000 for g in hourly))
+    assert frame.loc["train", "operational_kgco2e"] == pytest.approx(
+        sum(2 * 700 * 1.5 / 1000 * g / 1000 for g in hourly)
+    )
     assert frame.loc["plain", "gco2e_per_kwh"] == pytest.approx(78.55024)
     alone = estimate_inference("llama 3.1 8b", requests=1000, zone="FRA", warehouse=warehouse).results
     assert frame.loc["chat", "job_kind"] == "inference"
@@ -211,16 +259,21 @@ def test_a_jobs_file_mixes_training_inference_and_start_rows(warehouse, tmp_path
     assert frame.loc["chat", "total_kgco2e_high"] == pytest.approx(alone["total_kgco2e_high"])
 
 
-@pytest.mark.parametrize("zone, start, hours, basis", [
-    ("US-CAL-CISO", "2021-03-14T09:00Z", 2, "direct"),
-    ("DEU", "2025-03-31T20:00Z", 8, "lifecycle"),
-    ("FRA", "2022-06-01T00:00Z", 8, "lifecycle"),
-])
+@pytest.mark.parametrize(
+    "zone, start, hours, basis",
+    [
+        ("US-CAL-CISO", "2021-03-14T09:00Z", 2, "direct"),
+        ("DEU", "2025-03-31T20:00Z", 8, "lifecycle"),
+        ("FRA", "2022-06-01T00:00Z", 8, "lifecycle"),
+    ],
+)
 def test_sql_form_of_the_time_resolved_intensity_agrees_with_python(warehouse, zone, start, hours, basis):
     from pipelines.timeresolved import intensity_over, parse_start
 
     with duckdb.connect(str(warehouse / DATABASE_NAME), read_only=True) as con:
-        sql = con.execute("select resolution, gco2e_per_kwh, source_id from grid_intensity_over(?, ?::timestamptz, ?, ?)",
-                          [zone, parse_start(start).isoformat(), hours, basis]).fetchone()
+        sql = con.execute(
+            "select resolution, gco2e_per_kwh, source_id from grid_intensity_over(?, ?::timestamptz, ?, ?)",
+            [zone, parse_start(start).isoformat(), hours, basis],
+        ).fetchone()
         python = intensity_over(con, zone, parse_start(start), hours, basis if zone == "US-CAL-CISO" else None)
     assert sql == (python.resolution, pytest.approx(python.gco2e_per_kwh), python.source_id)

@@ -11,13 +11,12 @@ import textwrap
 import duckdb
 import pandas as pd
 import pytest
-from peak_memory import run_measured_python
 from test_footprint_warehouse import build_fixture_warehouse
 
+from conftest import FIXTURES
+from peak_memory import run_measured_python
 from pipelines import job_formats
 from pipelines.cli import main
-
-from conftest import FIXTURES
 
 HERE = FIXTURES / "job_formats"
 FRA_2022 = 78.55024  # the fixture warehouse's France intensity (carried forward to later years)
@@ -43,6 +42,7 @@ def run_jobs(tmp_path, path, *flags):
 
 # --- format detection ----------------------------------------------------------------------------
 
+
 def test_format_is_recognised_from_the_header(tmp_path):
     assert job_formats.detect_format(HERE / "codecarbon_emissions.csv") == "codecarbon"
     assert job_formats.detect_format(HERE / "codecarbon_v1.csv") == "codecarbon"
@@ -52,6 +52,7 @@ def test_format_is_recognised_from_the_header(tmp_path):
 
 
 # --- CodeCarbon ------------------------------------------------------------------------------------
+
 
 def test_real_codecarbon_file_uses_the_measured_energy(warehouse, tmp_path):
     frame = run_jobs(tmp_path, HERE / "codecarbon_emissions.csv").set_index("project_name")
@@ -124,10 +125,13 @@ def test_codecarbon_file_missing_required_columns_is_one_line(warehouse, tmp_pat
     assert "missing column(s) ['country_iso_code']" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "empty file"),
-    (b"timestamp,duration\xff\n", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty file"),
+        (b"timestamp,duration\xff\n", "not UTF-8"),
+    ],
+)
 def test_unreadable_files_are_one_line_errors(warehouse, tmp_path, capsys, content, message):
     path = tmp_path / "emissions.csv"
     path.write_bytes(content)
@@ -138,12 +142,18 @@ def test_unreadable_files_are_one_line_errors(warehouse, tmp_path, capsys, conte
 
 # --- SLURM -----------------------------------------------------------------------------------------
 
+
 def test_sacct_eight_gpus_ten_hours_by_hand(warehouse, tmp_path, capsys):
     frame = run_jobs(tmp_path, HERE / "sacct.txt", "--mapping", str(HERE / "mapping.toml"), "--skip-invalid")
     job = frame.set_index("slurm_job_id").loc["1001"]
     # 8 x A100 (partition gpu_a100) x 400 W x 10 h x PUE 1.2 (cluster jeanzay) = 38.4 kWh; FRA.
     assert (job.canonical_model, job.device_count, job.hours, job.zone_id, job.pue) == (
-        "a100-sxm-80gb", 8, 10, "FRA", 1.2)
+        "a100-sxm-80gb",
+        8,
+        10,
+        "FRA",
+        1.2,
+    )
     assert job.energy_kwh == pytest.approx(8 * 400 * 10 * 1.2 / 1000)
     assert job.operational_kgco2e == pytest.approx(38.4 * FRA_2022 / 1000)
     assert job.embodied_kgco2e == pytest.approx(8 * A100_EMBODIED_KG * 10 / (4 * 8760))
@@ -169,8 +179,10 @@ def test_sacct_steps_arrays_and_heterogeneous_jobs(warehouse, tmp_path, capsys):
 
 def test_typed_and_untyped_gpu_counts_are_not_summed_twice():
     con = duckdb.connect()
-    rows = con.execute("select slurm_job_id, count, gpu_type from (" + job_formats.slurm.sacct_sql(
-        HERE / "sacct.txt", job_formats.load_mapping(HERE / "mapping.toml"), con, None) + ") order by source_line"
+    rows = con.execute(
+        "select slurm_job_id, count, gpu_type from ("
+        + job_formats.slurm.sacct_sql(HERE / "sacct.txt", job_formats.load_mapping(HERE / "mapping.toml"), con, None)
+        + ") order by source_line"
     ).fetchall()
     counts = {job: (count, gpu_type) for job, count, gpu_type in rows}
     assert counts["1001"] == (8, "a100")  # gres/gpu:a100=8,gres/gpu=8 -> 8, not 16
@@ -180,8 +192,15 @@ def test_typed_and_untyped_gpu_counts_are_not_summed_twice():
 
 
 def test_include_states_brings_running_jobs_in(warehouse, tmp_path):
-    frame = run_jobs(tmp_path, HERE / "sacct.txt", "--mapping", str(HERE / "mapping.toml"), "--skip-invalid",
-                     "--include-states", "COMPLETED,RUNNING")
+    frame = run_jobs(
+        tmp_path,
+        HERE / "sacct.txt",
+        "--mapping",
+        str(HERE / "mapping.toml"),
+        "--skip-invalid",
+        "--include-states",
+        "COMPLETED,RUNNING",
+    )
     jobs = frame.set_index("slurm_job_id")
     assert list(jobs.index) == ["1001", "1003+0", "1004"]  # CANCELLED now left out, RUNNING in
     # gpu_types.v100 -> V100 (300 W in the fixture warehouse), 4 GPUs for 2 h so far.
@@ -194,32 +213,52 @@ def test_python_api_returns_a_relation_for_footprint(fixture_warehouse):
         usable = jobs.filter("reason is null and left_out is null")
         assert usable.aggregate("sum(count * hours)").fetchall()[0][0] == pytest.approx(8 * 10 + 0.5 + 2 * 26)
         runs = job_formats.read_codecarbon(HERE / "codecarbon_edited.csv", con=con)
-        assert runs.filter("reason is null").aggregate("sum(measured_energy_kwh)").fetchall()[0][0] == \
-            pytest.approx(2.92 + 3.504)
+        assert runs.filter("reason is null").aggregate("sum(measured_energy_kwh)").fetchall()[0][0] == pytest.approx(
+            2.92 + 3.504
+        )
 
 
-@pytest.mark.parametrize("toml, message", [
-    ('timezone = "Mars/Olympus"\n', "timezone: unknown time zone 'Mars/Olympus'"),
-    ('[partitions.gpu]\nhardwar = "A100"\n', "partitions.gpu.hardwar: unknown key"),
-    ('[partitions.gpu]\npue = 1.2\n', "partitions.gpu has no hardware"),
-    ('[clusters.jz]\npue = 0.9\n', "clusters.jz.pue must be >= 1"),
-    ('[clusters.jz]\nzone = 3\n', "clusters.jz.zone must be text"),
-    ('[partitions.gpu]\nhardware = "H1000"\n', "partitions.gpu.hardware: unknown accelerator 'H1000'"),
-    ('[clusters.jz]\nzone = "Frnace"\n', "clusters.jz.zone: unknown zone 'Frnace'"),
-    ('zone = [1\n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ('timezone = "Mars/Olympus"\n', "timezone: unknown time zone 'Mars/Olympus'"),
+        ('[partitions.gpu]\nhardwar = "A100"\n', "partitions.gpu.hardwar: unknown key"),
+        ("[partitions.gpu]\npue = 1.2\n", "partitions.gpu has no hardware"),
+        ("[clusters.jz]\npue = 0.9\n", "clusters.jz.pue must be >= 1"),
+        ("[clusters.jz]\nzone = 3\n", "clusters.jz.zone must be text"),
+        ('[partitions.gpu]\nhardware = "H1000"\n', "partitions.gpu.hardware: unknown accelerator 'H1000'"),
+        ('[clusters.jz]\nzone = "Frnace"\n', "clusters.jz.zone: unknown zone 'Frnace'"),
+        ("zone = [1\n", "not valid TOML"),
+    ],
+)
 def test_mapping_errors_name_the_key(warehouse, tmp_path, capsys, toml, message):
     mapping = tmp_path / "mapping.toml"
     mapping.write_text(toml, encoding="utf-8")
-    assert main(["estimate", "--jobs", str(HERE / "sacct.txt"), "--mapping", str(mapping),
-                 "--out", str(tmp_path / "o.csv")]) == 2
+    assert (
+        main(
+            ["estimate", "--jobs", str(HERE / "sacct.txt"), "--mapping", str(mapping), "--out", str(tmp_path / "o.csv")]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_format_flags_only_with_their_format(warehouse, tmp_path, capsys):
-    assert main(["estimate", "--jobs", str(HERE / "codecarbon_emissions.csv"), "--mapping", str(HERE / "mapping.toml"),
-                 "--out", str(tmp_path / "o.csv")]) == 2
+    assert (
+        main(
+            [
+                "estimate",
+                "--jobs",
+                str(HERE / "codecarbon_emissions.csv"),
+                "--mapping",
+                str(HERE / "mapping.toml"),
+                "--out",
+                str(tmp_path / "o.csv"),
+            ]
+        )
+        == 2
+    )
     assert "--mapping and --include-states go with SLURM files" in capsys.readouterr().err
     assert main(["estimate", "--hardware", "H100", "--count", "1", "--hours", "1", "--mapping", "m.toml"]) == 2
     assert "--mapping: only with --jobs FILE" in capsys.readouterr().err
@@ -274,11 +313,14 @@ def test_a_million_line_sacct_export_in_bounded_memory(fixture_warehouse, tmp_pa
 
 def test_measured_energy_columns_in_a_plain_jobs_file(warehouse, tmp_path, capsys):
     jobs = tmp_path / "jobs.csv"
-    jobs.write_text("run,hardware,count,hours,zone,year,measured_energy_kwh,tracker_pue,pue\n"
-                    "cpu-only,,,2,FRA,2022,10,,\n"          # IT energy x our default PUE; no accelerator
-                    "tracked,H100,1,2,FRA,2022,10,1.3,\n"   # the tracker's PUE already in the 10 kWh
-                    "both,H100,1,2,FRA,2022,10,1.3,1.2\n"   # our PUE on top would apply it twice
-                    "negative,H100,1,2,FRA,2022,-1,,\n", encoding="utf-8")
+    jobs.write_text(
+        "run,hardware,count,hours,zone,year,measured_energy_kwh,tracker_pue,pue\n"
+        "cpu-only,,,2,FRA,2022,10,,\n"  # IT energy x our default PUE; no accelerator
+        "tracked,H100,1,2,FRA,2022,10,1.3,\n"  # the tracker's PUE already in the 10 kWh
+        "both,H100,1,2,FRA,2022,10,1.3,1.2\n"  # our PUE on top would apply it twice
+        "negative,H100,1,2,FRA,2022,-1,,\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert main(["estimate", "--jobs", str(jobs), "--out", str(out), "--skip-invalid"]) == 0
     err = capsys.readouterr().err
@@ -292,22 +334,42 @@ def test_measured_energy_columns_in_a_plain_jobs_file(warehouse, tmp_path, capsy
     assert frame.loc["tracked", "embodied_kgco2e"] == pytest.approx(164 * 2 / (4 * 8760))
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("emissions.csv", b"timestamp,duration,emissions,energy_consumed,country_iso_code\n"
-                      b"2024-01-01T00:00:00,60,0.1,0.2,FRA\n2024-01-01T00:00:00,60,0.1,0.2,FR\xe9\n",
-     "not UTF-8 text on line 3"),
-    # A JobName holding a pipe shifts the columns: sacct --parsable2 does not escape it.
-    ("sacct.txt", b"JobID|JobName|Start|End|Elapsed|AllocTRES\n"
-                  b"1|a|2024-03-01T08:00:00|2024-03-01T09:00:00|01:00:00|gres/gpu=1\n"
-                  b"2|a|b|2024-03-01T08:00:00|2024-03-01T09:00:00|01:00:00|gres/gpu=1\n",
-     "CSV Error on Line: 3: Expected Number of Columns"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "emissions.csv",
+            b"timestamp,duration,emissions,energy_consumed,country_iso_code\n"
+            b"2024-01-01T00:00:00,60,0.1,0.2,FRA\n2024-01-01T00:00:00,60,0.1,0.2,FR\xe9\n",
+            "not UTF-8 text on line 3",
+        ),
+        # A JobName holding a pipe shifts the columns: sacct --parsable2 does not escape it.
+        (
+            "sacct.txt",
+            b"JobID|JobName|Start|End|Elapsed|AllocTRES\n"
+            b"1|a|2024-03-01T08:00:00|2024-03-01T09:00:00|01:00:00|gres/gpu=1\n"
+            b"2|a|b|2024-03-01T08:00:00|2024-03-01T09:00:00|01:00:00|gres/gpu=1\n",
+            "CSV Error on Line: 3: Expected Number of Columns",
+        ),
+    ],
+)
 def test_broken_lines_are_one_line_errors_naming_the_line(warehouse, tmp_path, capsys, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
-    assert main(["estimate", "--jobs", str(path), "--mapping" if name == "sacct.txt" else "--skip-invalid",
-                 *([str(HERE / "mapping.toml")] if name == "sacct.txt" else []),
-                 "--out", str(tmp_path / "o.csv")]) == 2
+    assert (
+        main(
+            [
+                "estimate",
+                "--jobs",
+                str(path),
+                "--mapping" if name == "sacct.txt" else "--skip-invalid",
+                *([str(HERE / "mapping.toml")] if name == "sacct.txt" else []),
+                "--out",
+                str(tmp_path / "o.csv"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "o.csv").exists()
@@ -323,6 +385,7 @@ def test_to_footprint_jobs_feeds_the_sql_macro(fixture_warehouse):
         assert rows == [(2, pytest.approx(38.4)), (6, pytest.approx(0.24)), (8, pytest.approx(24.96))]
         runs = job_formats.read_codecarbon(HERE / "codecarbon_edited.csv", con=con)
         assert [line for line, _ in job_formats.to_footprint_jobs(con, runs, "runs")] == [4, 5, 6, 7]
-        ((energy, ratio),) = con.execute("select energy_kwh, operational_to_tracker_ratio from footprint('runs') "
-                                         "where job_id = 2").fetchall()
+        ((energy, ratio),) = con.execute(
+            "select energy_kwh, operational_to_tracker_ratio from footprint('runs') where job_id = 2"
+        ).fetchall()
         assert energy == pytest.approx(2.92 * 1.56) and ratio == pytest.approx(2.92 * 1.56 * FRA_2022 / 1000 / 0.0896)

@@ -13,11 +13,20 @@ def _with_licence(text, redistributable=None):
     return dataclasses.replace(SOURCES["owid_energy"], license=text, redistributable=redistributable)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("CC-BY-4.0", True), ("CC-BY-SA-4.0 (Ember)", True), ("ODbL-1.0", True), ("Apache-2.0", True),
-    ("Public domain (US federal government work)", True), ("", False), ("unknown (published for public use)", False),
-    ("no explicit data licence found (code is Apache-2.0)", False), ("United Nations terms of use", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("CC-BY-4.0", True),
+        ("CC-BY-SA-4.0 (Ember)", True),
+        ("ODbL-1.0", True),
+        ("Apache-2.0", True),
+        ("Public domain (US federal government work)", True),
+        ("", False),
+        ("unknown (published for public use)", False),
+        ("no explicit data licence found (code is Apache-2.0)", False),
+        ("United Nations terms of use", False),
+    ],
+)
 def test_licence_text_decides(text, expected):
     assert decide(_with_licence(text)).redistributable is expected
 
@@ -28,8 +37,9 @@ def test_declared_flag_wins_over_the_text():
 
 
 def test_rows_of_restricted_sources_are_withheld_and_counted():
-    frame = pd.DataFrame({"source_id": ["emaps_hourly", "oge_hourly_ba", "emaps_hourly", "not_a_source"],
-                          "value": [1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {"source_id": ["emaps_hourly", "oge_hourly_ba", "emaps_hourly", "not_a_source"], "value": [1, 2, 3, 4]}
+    )
     kept, withheld = releasable_rows(frame, "grid_intensity_hourly")
     assert kept["value"].tolist() == [2]
     assert {(w.source_id, w.rows) for w in withheld} == {("emaps_hourly", 2), ("not_a_source", 1)}

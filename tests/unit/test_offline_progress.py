@@ -51,8 +51,11 @@ def test_hosts_behind_a_proxy_are_the_proxy(monkeypatch):
 
 
 def test_paragraph_names_hosts_and_the_ways_out():
-    network = offline.NetworkPlan({offline.Host("example.invalid", 443): "name does not resolve"},
-                                  {"egrid": offline.Host("example.invalid", 443)}, [])
+    network = offline.NetworkPlan(
+        {offline.Host("example.invalid", 443): "name does not resolve"},
+        {"egrid": offline.Host("example.invalid", 443)},
+        [],
+    )
     text = offline.offline_paragraph(network)
     assert "\n" not in text
     assert "example.invalid:443 (name does not resolve)" in text

@@ -17,9 +17,13 @@ def test_control_characters_are_shown_escaped_and_other_text_kept():
 
 
 def test_text_cells_that_spreadsheets_would_run_get_a_quote_and_numbers_do_not():
-    frame = pd.DataFrame({"label": ["=1+1", "+A1", "-x", "@SUM(A1)", "\tTab", "plain", None],
-                          "value": [-3.5, 1.0, -2.0, 0.0, np.nan, 4.0, 5.0],
-                          "count": [-1, 2, 3, 4, 5, 6, 7]})
+    frame = pd.DataFrame(
+        {
+            "label": ["=1+1", "+A1", "-x", "@SUM(A1)", "\tTab", "plain", None],
+            "value": [-3.5, 1.0, -2.0, 0.0, np.nan, 4.0, 5.0],
+            "count": [-1, 2, 3, 4, 5, 6, 7],
+        }
+    )
     safe = csv_safe_frame(frame)
     assert safe["label"].tolist()[:6] == ["'=1+1", "'+A1", "'-x", "'@SUM(A1)", "'\tTab", "plain"]
     assert safe["label"].iloc[6] is None

@@ -10,15 +10,24 @@ from pipelines.errors import FetchError
 from pipelines.resources import RawStore
 from pipelines.sources._base import Source, SourceFile
 
-SOURCE = Source(id="demo", title="Demo", publisher="Demo Org", license="MIT", homepage="https://example.org",
-                files=(SourceFile("a.csv", "https://example.org/a.csv", "csv", data_as_of="2024-05-01"),
-                       SourceFile("b.json", "https://example.org/b.json", "json")))
+SOURCE = Source(
+    id="demo",
+    title="Demo",
+    publisher="Demo Org",
+    license="MIT",
+    homepage="https://example.org",
+    files=(
+        SourceFile("a.csv", "https://example.org/a.csv", "csv", data_as_of="2024-05-01"),
+        SourceFile("b.json", "https://example.org/b.json", "json"),
+    ),
+)
 A, B = b"x,y\n1,2\n", b'{"k": 1}'
 
 
 def store(tmp_path, server):
-    return RawStore(warehouse_dir=str(tmp_path), mirror_url=server.url, max_attempts=2, backoff_initial_s=0.01,
-                    read_timeout_s=1)
+    return RawStore(
+        warehouse_dir=str(tmp_path), mirror_url=server.url, max_attempts=2, backoff_initial_s=0.01, read_timeout_s=1
+    )
 
 
 def test_live_fetch_writes_files_and_manifest(tmp_path):

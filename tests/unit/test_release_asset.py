@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import dagster as dg
+from test_release_build import small_warehouse
 
 from pipelines.assets import release as release_assets
 from pipelines.release import read_index
 from pipelines.resources import WarehouseResource
 from schemas import TABLES
-from test_release_build import small_warehouse
 
 
 def materialize(warehouse, **config):
     release = release_assets.release_asset([dg.AssetKey("grid_carbon_intensity")])
-    return dg.materialize([release], instance=dg.DagsterInstance.ephemeral(),
-                          resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse))},
-                          run_config={"ops": {"release": {"config": config}}} if config else None)
+    return dg.materialize(
+        [release],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse))},
+        run_config={"ops": {"release": {"config": config}}} if config else None,
+    )
 
 
 def test_release_asset_builds_a_release_when_asked(tmp_path):
@@ -47,8 +50,9 @@ def test_definitions_hold_the_release_asset_downstream_of_every_table_and_a_mont
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    table_keys = {key for key in graph.get_all_asset_keys()
-                  if key.to_user_string() in TABLES and graph.get(key).is_materializable}
+    table_keys = {
+        key for key in graph.get_all_asset_keys() if key.to_user_string() in TABLES and graph.get(key).is_materializable
+    }
     assert dg.AssetKey("grid_carbon_intensity") in table_keys and dg.AssetKey("sources") in table_keys
     assert set(graph.get(dg.AssetKey("release")).parent_keys) == table_keys
 
@@ -67,8 +71,7 @@ def test_the_scheduled_job_builds_a_release_with_its_own_config(tmp_path):
     job = build_definitions(warehouse_dir=str(warehouse)).resolve_job_def("refresh_and_release")
 
     # Only the release step: the refresh steps are the refresh's own tests' business.
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                    asset_selection=[dg.AssetKey("release")])
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), asset_selection=[dg.AssetKey("release")])
 
     assert result.success
     [entry] = read_index(warehouse / "releases")["releases"]

@@ -6,7 +6,7 @@ import hashlib
 import json
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,43 +17,60 @@ import pyarrow.parquet as pq
 import pytest
 from pandera.typing import Series
 
-from pipelines import changelog as changelog_module
-from pipelines import release as release_module
+from pipelines import changelog as changelog_module, release as release_module
+from pipelines.changelog import compare_releases, render_changelog
 from pipelines.cli import main
 from pipelines.errors import WarehouseLockedError
-from pipelines.changelog import compare_releases, render_changelog
 from pipelines.release import ReleaseError, build_release, connect_release, default_version, read_index
 from pipelines.warehouse import Warehouse
 from schemas import TABLES, TableSpec, table
 
-MARCH_1 = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
+MARCH_1 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 GRID_KEY = "zone_id=FRA, year=2023, source_id=codecarbon, basis=lifecycle"
 
 
 def grid_rows(rows=None) -> pd.DataFrame:
-    rows = rows or [("FRA", "France", 2023, 56.039), ("DEU", "Germany", 2023, 380.95),
-                    ("USA-CA", "California", 2016, 205.269)]
-    return pd.DataFrame({
-        "source_id": "codecarbon", "source_vintage": "2024-09-20",
-        "zone_id": [r[0] for r in rows], "zone_name": [r[1] for r in rows],
-        "zone_type": ["subregion" if "-" in r[0] else "country" for r in rows],
-        "year": [r[2] for r in rows], "gco2e_per_kwh": [r[3] for r in rows], "basis": "lifecycle",
-        "source_file": "global_energy_mix.json",
-    })
+    rows = rows or [
+        ("FRA", "France", 2023, 56.039),
+        ("DEU", "Germany", 2023, 380.95),
+        ("USA-CA", "California", 2016, 205.269),
+    ]
+    return pd.DataFrame(
+        {
+            "source_id": "codecarbon",
+            "source_vintage": "2024-09-20",
+            "zone_id": [r[0] for r in rows],
+            "zone_name": [r[1] for r in rows],
+            "zone_type": ["subregion" if "-" in r[0] else "country" for r in rows],
+            "year": [r[2] for r in rows],
+            "gco2e_per_kwh": [r[3] for r in rows],
+            "basis": "lifecycle",
+            "source_file": "global_energy_mix.json",
+        }
+    )
 
 
 def sources_rows(sha="8f1053800210aa07cc6019cc422b0d34f47dd092f6351dd873445c2b8199a107") -> pd.DataFrame:
-    return pd.DataFrame({
-        "source_id": ["codecarbon", "codecarbon"], "source_vintage": ["2024-09-20", "2021-11-14"],
-        "file": ["global_energy_mix.json", "carbon_intensity_per_source.json"],
-        "url": ["https://raw.githubusercontent.com/mlco2/codecarbon/x/global_energy_mix.json",
-                "https://raw.githubusercontent.com/mlco2/codecarbon/x/carbon_intensity_per_source.json"],
-        "obtained_from": [None, None],
-        "sha256": [sha, "7daf4e8447755dcc63cad4bd647130c385c50b4b195c625fb1e09bdcb9368896"],
-        "bytes": [129182, 1416], "format": ["json", "json"], "retrieved_at": [None, None],
-        "title": "CodeCarbon energy-mix and carbon-intensity data", "publisher": "CodeCarbon", "license": "MIT",
-        "homepage": "https://codecarbon.io/",
-    })
+    return pd.DataFrame(
+        {
+            "source_id": ["codecarbon", "codecarbon"],
+            "source_vintage": ["2024-09-20", "2021-11-14"],
+            "file": ["global_energy_mix.json", "carbon_intensity_per_source.json"],
+            "url": [
+                "https://raw.githubusercontent.com/mlco2/codecarbon/x/global_energy_mix.json",
+                "https://raw.githubusercontent.com/mlco2/codecarbon/x/carbon_intensity_per_source.json",
+            ],
+            "obtained_from": [None, None],
+            "sha256": [sha, "7daf4e8447755dcc63cad4bd647130c385c50b4b195c625fb1e09bdcb9368896"],
+            "bytes": [129182, 1416],
+            "format": ["json", "json"],
+            "retrieved_at": [None, None],
+            "title": "CodeCarbon energy-mix and carbon-intensity data",
+            "publisher": "CodeCarbon",
+            "license": "MIT",
+            "homepage": "https://codecarbon.io/",
+        }
+    )
 
 
 def small_warehouse(root: Path) -> Path:
@@ -65,8 +82,11 @@ def small_warehouse(root: Path) -> Path:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -80,16 +100,29 @@ def test_release_folder_holds_every_table_and_passes_sha256sum_check(warehouse):
     assert result.version == "2025.03.01"
     assert result.path == warehouse / "releases" / "2025.03.01"
     assert sorted(p.name for p in result.path.iterdir()) == [
-        "CHANGELOG.md", "SHA256SUMS", "aifootprint.duckdb", "datapackage.json",
-        "grid_carbon_intensity.parquet", "index.html", "sources.parquet"]
+        "CHANGELOG.md",
+        "SHA256SUMS",
+        "aifootprint.duckdb",
+        "datapackage.json",
+        "grid_carbon_intensity.parquet",
+        "index.html",
+        "sources.parquet",
+    ]
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=result.path, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert sorted(check.stdout.splitlines()) == [
-        "CHANGELOG.md: OK", "aifootprint.duckdb: OK", "datapackage.json: OK",
-        "grid_carbon_intensity.parquet: OK", "index.html: OK", "sources.parquet: OK"]
+        "CHANGELOG.md: OK",
+        "aifootprint.duckdb: OK",
+        "datapackage.json: OK",
+        "grid_carbon_intensity.parquet: OK",
+        "index.html: OK",
+        "sources.parquet: OK",
+    ]
     # The Parquet bytes are the warehouse's own: same rows, same descriptions, same compression.
-    assert digests(result.path)["grid_carbon_intensity.parquet"] == digests(warehouse / "parquet")[
-        "grid_carbon_intensity.parquet"]
+    assert (
+        digests(result.path)["grid_carbon_intensity.parquet"]
+        == digests(warehouse / "parquet")["grid_carbon_intensity.parquet"]
+    )
     assert not [p.name for p in (warehouse / "releases").iterdir() if p.name.startswith(".")]
 
 
@@ -172,11 +205,13 @@ def test_parquet_is_zstd_with_schema_descriptions_as_field_and_key_value_metadat
     spec = table("grid_carbon_intensity")
 
     assert {parquet.metadata.row_group(0).column(i).compression for i in range(parquet.metadata.num_columns)} == {
-        "ZSTD"}
+        "ZSTD"
+    }
     schema = parquet.schema_arrow
     assert schema.names == spec.columns
-    assert schema.field("gco2e_per_kwh").metadata[b"description"].decode() == \
-        spec.column_descriptions()["gco2e_per_kwh"]
+    assert (
+        schema.field("gco2e_per_kwh").metadata[b"description"].decode() == spec.column_descriptions()["gco2e_per_kwh"]
+    )
     assert schema.field("gco2e_per_kwh").metadata[b"unit"] == b"gCO2e/kWh"
     assert b"unit" not in schema.field("zone_id").metadata
     assert json.loads(schema.metadata[b"aifootprint.primary_key"]) == ["zone_id", "year", "source_id", "basis"]
@@ -193,24 +228,31 @@ def test_release_database_is_self_contained_and_works_after_the_folder_moves(war
     monkeypatch.chdir(other)
 
     # Plain DuckDB from another folder, no search path, no file access: the rows are in the file.
-    with duckdb.connect(str(moved / "aifootprint.duckdb"), read_only=True,
-                        config={"enable_external_access": False}) as con:
+    with duckdb.connect(
+        str(moved / "aifootprint.duckdb"), read_only=True, config={"enable_external_access": False}
+    ) as con:
         kinds = dict(con.execute("select table_name, table_type from information_schema.tables").fetchall())
         assert kinds["grid_carbon_intensity"] == kinds["sources"] == "BASE TABLE"
         assert kinds["grid_carbon_intensity_preferred"] == "VIEW"
         views = dict(con.execute("select view_name, sql from duckdb_views() where not internal").fetchall())
         assert not [name for name, sql in views.items() if "read_parquet" in sql or str(tmp_path) in sql]
         assert con.execute("select gco2e_per_kwh from grid_carbon_intensity where zone_id = 'FRA'").fetchone() == (
-            pytest.approx(56.039),)
+            pytest.approx(56.039),
+        )
         assert con.execute("select count(*) from sources").fetchone() == (2,)
         # The warehouse's SQL views and macros come along, over the copied tables.
-        assert con.execute("select count(*) from grid_carbon_intensity_preferred where zone_id = 'USA-CA'"
-                           ).fetchone()[0] >= 1
-        comment = con.execute("select comment from duckdb_columns() where table_name = 'grid_carbon_intensity' "
-                              "and column_name = 'gco2e_per_kwh'").fetchone()[0]
+        assert (
+            con.execute("select count(*) from grid_carbon_intensity_preferred where zone_id = 'USA-CA'").fetchone()[0]
+            >= 1
+        )
+        comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'grid_carbon_intensity' "
+            "and column_name = 'gco2e_per_kwh'"
+        ).fetchone()[0]
         assert comment == table("grid_carbon_intensity").column_descriptions()["gco2e_per_kwh"]
-        assert con.execute("select tags['storage_version'] from duckdb_databases() "
-                           "where not internal").fetchone() == ("v1.0.0+",)
+        assert con.execute("select tags['storage_version'] from duckdb_databases() where not internal").fetchone() == (
+            "v1.0.0+",
+        )
     with connect_release(moved) as con:
         assert con.execute("select count(*) from grid_carbon_intensity").fetchone() == (3,)
 
@@ -247,7 +289,8 @@ def test_datapackage_describes_every_table_from_the_schemas(warehouse):
     for resource in package["resources"]:
         arrow = pq.read_schema(path / resource["path"])
         assert {f["name"]: expected[f["type"]] for f in resource["schema"]["fields"]} == {
-            f.name: f.type for f in arrow}, resource["name"]
+            f.name: f.type for f in arrow
+        }, resource["name"]
     assert pq.read_table(path / "sources.parquet").column("obtained_from").to_pylist() == [None, None]
 
 
@@ -266,8 +309,12 @@ def test_datapackage_validates_with_frictionless(warehouse):
 def test_changelog_lists_changed_added_and_removed_rows_by_primary_key(warehouse):
     build_release(warehouse, version="1.0", now=MARCH_1)
     store = Warehouse(warehouse)
-    store.publish("grid_carbon_intensity", grid_rows([
-        ("FRA", "France", 2023, 60.5), ("USA-CA", "California", 2016, 205.269), ("POL", "Poland", 2023, 662.0)]))
+    store.publish(
+        "grid_carbon_intensity",
+        grid_rows(
+            [("FRA", "France", 2023, 60.5), ("USA-CA", "California", 2016, 205.269), ("POL", "Poland", 2023, 662.0)]
+        ),
+    )
 
     result = build_release(warehouse, version="1.1", now=MARCH_1)
 
@@ -305,8 +352,11 @@ def test_changelog_reports_tables_added_and_removed_and_schema_changes(tmp_path)
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir(), new.mkdir()
     write_table(old / "chips.parquet", {"model": ["H100", "A100"], "tdp_w": [700, 400]}, ["model"])
-    write_table(new / "chips.parquet", {"model": ["H100", "A100"], "tdp_w": [700.0, 300.0],
-                                        "memory_gb": [80.0, 40.0]}, ["model"])
+    write_table(
+        new / "chips.parquet",
+        {"model": ["H100", "A100"], "tdp_w": [700.0, 300.0], "memory_gb": [80.0, 40.0]},
+        ["model"],
+    )
     write_table(old / "retired.parquet", {"k": [1]}, ["k"])
     write_table(new / "fresh.parquet", {"k": [1, 2]}, ["k"])
 
@@ -342,20 +392,34 @@ class ZoneRowCounts(pandera.DataFrameModel):
 
 
 def test_a_registered_view_that_lives_only_in_the_warehouse_database_is_released(warehouse, monkeypatch):
-    monkeypatch.setitem(TABLES, "zone_row_counts", TableSpec(
-        "zone_row_counts", ZoneRowCounts, ("zone_id",), "Rows per zone in grid_carbon_intensity.", kind="view"))
+    monkeypatch.setitem(
+        TABLES,
+        "zone_row_counts",
+        TableSpec(
+            "zone_row_counts", ZoneRowCounts, ("zone_id",), "Rows per zone in grid_carbon_intensity.", kind="view"
+        ),
+    )
     with duckdb.connect(str(warehouse / "aifootprint.duckdb")) as con:
-        con.execute("create view zone_row_counts as select zone_id, count(*) as rows "
-                    "from grid_carbon_intensity group by zone_id")
+        con.execute(
+            "create view zone_row_counts as select zone_id, count(*) as rows "
+            "from grid_carbon_intensity group by zone_id"
+        )
 
     path = build_release(warehouse, version="1.0").path
 
     assert pq.read_table(path / "zone_row_counts.parquet").sort_by("zone_id").to_pylist() == [
-        {"zone_id": "DEU", "rows": 1}, {"zone_id": "FRA", "rows": 1}, {"zone_id": "USA-CA", "rows": 1}]
+        {"zone_id": "DEU", "rows": 1},
+        {"zone_id": "FRA", "rows": 1},
+        {"zone_id": "USA-CA", "rows": 1},
+    ]
     with connect_release(path) as con:
         assert con.execute("select zone_id, rows from zone_row_counts order by zone_id").fetchall() == [
-            ("DEU", 1), ("FRA", 1), ("USA-CA", 1)]
+            ("DEU", 1),
+            ("FRA", 1),
+            ("USA-CA", 1),
+        ]
         assert con.execute("select comment from duckdb_tables() where table_name = 'zone_row_counts'").fetchone() == (
-            "Rows per zone in grid_carbon_intensity.",)
+            "Rows per zone in grid_carbon_intensity.",
+        )
     package = json.loads((path / "datapackage.json").read_text())
     assert [r["name"] for r in package["resources"]][-1] == "zone_row_counts"

@@ -12,23 +12,26 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, curated_rows, fixture_source
-
 from pipelines.cli import main
 from pipelines.fleet import FleetParameters, fleet_frame
 from pipelines.release import build_release, connect_release
-from pipelines.sources import curated_calculation_defaults, curated_chips
-from pipelines.sources import nvidia_revenue_by_market as nvidia_revenue
 from pipelines.report import MAX_PAGE_BYTES, ReportError, build_report, write_report
 from pipelines.report.charts import CHARTS
+from pipelines.sources import curated_calculation_defaults, curated_chips, nvidia_revenue_by_market as nvidia_revenue
 from pipelines.validation import validate
 from pipelines.warehouse import Warehouse
 from report_expectations import emitted, expected, left_out_lines, read_page
 from schemas import table
 
 # Curated rows cite their publication (schemas.provenance.Cited); tables without citation columns ignore these.
-CURATED = {"source_id": "curated_reference", "source_vintage": "2026-11-25", "source_file": "curated.csv",
-           "citation_publisher": "Test publisher", "citation_title": "Test title",
-           "citation_url": "https://example.org/test"}
+CURATED = {
+    "source_id": "curated_reference",
+    "source_vintage": "2026-11-25",
+    "source_file": "curated.csv",
+    "citation_publisher": "Test publisher",
+    "citation_title": "Test title",
+    "citation_url": "https://example.org/test",
+}
 
 
 def rows(table_name: str, records: list[dict]) -> pd.DataFrame:
@@ -38,83 +41,198 @@ def rows(table_name: str, records: list[dict]) -> pd.DataFrame:
 
 
 def grid(zone, name, year, value, source="codecarbon", basis="lifecycle", zone_type="country"):
-    return {"zone_id": zone, "zone_name": name, "zone_type": zone_type, "year": year, "gco2e_per_kwh": value,
-            "basis": basis, "source_id": source, "source_vintage": "2024-09-20", "source_file": "mix.json"}
+    return {
+        "zone_id": zone,
+        "zone_name": name,
+        "zone_type": zone_type,
+        "year": year,
+        "gco2e_per_kwh": value,
+        "basis": basis,
+        "source_id": source,
+        "source_vintage": "2024-09-20",
+        "source_file": "mix.json",
+    }
 
 
-GRID = [grid("FRA", "France", 2023, 56.039), grid("DEU", "Germany", 2023, 380.95), grid("POL", "Poland", 2023, 662.0),
-        grid("NOR", "Norway", 2023, 28.0), grid("WLD", "World", 2023, 484.4, zone_type="aggregate"),
-        grid("FRA", "France", 2022, 58.0), grid("FRA", "France", 2022, 85.0, source="owid_energy"),
-        grid("DEU", "Germany", 2022, 385.5, source="owid_energy"),
-        grid("DEU", "Germany", 2022, 301.0, source="ember_eu_power_2020", basis="direct")]
-SHIPMENTS = [{"vendor": "NVIDIA", "product_family": "data-centre GPUs", "period": period, "metric": "units_shipped",
-              "units_low": low, "units_high": high, "unit": "units", "is_forecast": False,
-              "citation_publisher": "TechInsights",
-              "citation_title": "Data-center GPU shipments", "citation_url": "https://example.org/shipments",
-              "citation_published": "2024-06",
-              "source_file": "accelerator_shipments.csv", "source_id": "curated_chips",
-              "source_vintage": "2026-11-25"} for period, low, high in (("2022", 2.64e6, 2.64e6),
-                                                                       ("2023", 3.76e6, 4.0e6))]
-EWASTE = [{"zone_id": "WLD", "zone_name": "World", "zone_type": "aggregate", "year": year, "metric": metric,
-           "value": value, "unit": "kt", "series": series, "category": "TOTAL", **CURATED,
-           "source_id": "curated_ewaste"}
-          for year, metric, value, series in ((2019, "generated", 53600, "GEM 2020"), (2022, "generated", 62000, "GEM 2024"),
-                                              (2022, "collected_recycled", 13800, "GEM 2024"),
-                                              (2030, "projected_generated", 82000, "GEM 2024"))]
-RUNS = [{"model": model, "organization": "Lab", "year": year, "zone_id": "WLD", "is_zone_assumed": True,
-         "estimated_energy_mwh_low": estimated and estimated * 0.8, "estimated_energy_mwh_central": estimated,
-         "estimated_energy_mwh_high": estimated and estimated * 1.25, "reported_energy_mwh": reported, **CURATED,
-         "source_id": "curated_training_runs"}
-        for model, year, estimated, reported in (("GPT-3 175B", 2020, 1662.336, 1287.0), ("BLOOM 176B", 2022, 675.79, 433.196),
-                                                 ("Llama 3.1 405B", 2024, 33677.28, None),
-                                                 ("Unmatched run", 2023, None, None))]
-PUE = [{"scope": scope, "entity": entity, "year": year, "pue": pue, **CURATED}
-       for scope, entity, year, pue in (("industry", "Uptime Institute average", 2023, 1.58),
-                                        ("provider", "Google (fleet average)", 2023, 1.10),
-                                        ("industry", "Uptime Institute average", 2024, 1.56))]
+GRID = [
+    grid("FRA", "France", 2023, 56.039),
+    grid("DEU", "Germany", 2023, 380.95),
+    grid("POL", "Poland", 2023, 662.0),
+    grid("NOR", "Norway", 2023, 28.0),
+    grid("WLD", "World", 2023, 484.4, zone_type="aggregate"),
+    grid("FRA", "France", 2022, 58.0),
+    grid("FRA", "France", 2022, 85.0, source="owid_energy"),
+    grid("DEU", "Germany", 2022, 385.5, source="owid_energy"),
+    grid("DEU", "Germany", 2022, 301.0, source="ember_eu_power_2020", basis="direct"),
+]
+SHIPMENTS = [
+    {
+        "vendor": "NVIDIA",
+        "product_family": "data-centre GPUs",
+        "period": period,
+        "metric": "units_shipped",
+        "units_low": low,
+        "units_high": high,
+        "unit": "units",
+        "is_forecast": False,
+        "citation_publisher": "TechInsights",
+        "citation_title": "Data-center GPU shipments",
+        "citation_url": "https://example.org/shipments",
+        "citation_published": "2024-06",
+        "source_file": "accelerator_shipments.csv",
+        "source_id": "curated_chips",
+        "source_vintage": "2026-11-25",
+    }
+    for period, low, high in (("2022", 2.64e6, 2.64e6), ("2023", 3.76e6, 4.0e6))
+]
+EWASTE = [
+    {
+        "zone_id": "WLD",
+        "zone_name": "World",
+        "zone_type": "aggregate",
+        "year": year,
+        "metric": metric,
+        "value": value,
+        "unit": "kt",
+        "series": series,
+        "category": "TOTAL",
+        **CURATED,
+        "source_id": "curated_ewaste",
+    }
+    for year, metric, value, series in (
+        (2019, "generated", 53600, "GEM 2020"),
+        (2022, "generated", 62000, "GEM 2024"),
+        (2022, "collected_recycled", 13800, "GEM 2024"),
+        (2030, "projected_generated", 82000, "GEM 2024"),
+    )
+]
+RUNS = [
+    {
+        "model": model,
+        "organization": "Lab",
+        "year": year,
+        "zone_id": "WLD",
+        "is_zone_assumed": True,
+        "estimated_energy_mwh_low": estimated and estimated * 0.8,
+        "estimated_energy_mwh_central": estimated,
+        "estimated_energy_mwh_high": estimated and estimated * 1.25,
+        "reported_energy_mwh": reported,
+        **CURATED,
+        "source_id": "curated_training_runs",
+    }
+    for model, year, estimated, reported in (
+        ("GPT-3 175B", 2020, 1662.336, 1287.0),
+        ("BLOOM 176B", 2022, 675.79, 433.196),
+        ("Llama 3.1 405B", 2024, 33677.28, None),
+        ("Unmatched run", 2023, None, None),
+    )
+]
+PUE = [
+    {"scope": scope, "entity": entity, "year": year, "pue": pue, **CURATED}
+    for scope, entity, year, pue in (
+        ("industry", "Uptime Institute average", 2023, 1.58),
+        ("provider", "Google (fleet average)", 2023, 1.10),
+        ("industry", "Uptime Institute average", 2024, 1.56),
+    )
+]
 
 
-EWASTE += [{"zone_id": zone, "zone_name": name, "zone_type": "country", "year": 2022, "metric": "recycling_rate",
-            "value": rate, "unit": "percent", "series": "EN_EWT_RCYR", "rate_definition": definition, "category": "TOTAL",
-            "source_id": "owid_ewaste", "source_vintage": "2026-04-01", "source_file": "ewaste.csv"}
-           for zone, name, rate, definition in (("NOR", "Norway", 71.6, "recycled_over_generated"),
-                                               ("DEU", "Germany", 38.8, "recycled_over_generated"),
-                                               ("IND", "India", 1.3, "recycled_over_generated"),
-                                               # higher, but of what was collected: never ranked with the rest
-                                               ("SWE", "Sweden", 92.0, "recycled_over_collected"))]
+EWASTE += [
+    {
+        "zone_id": zone,
+        "zone_name": name,
+        "zone_type": "country",
+        "year": 2022,
+        "metric": "recycling_rate",
+        "value": rate,
+        "unit": "percent",
+        "series": "EN_EWT_RCYR",
+        "rate_definition": definition,
+        "category": "TOTAL",
+        "source_id": "owid_ewaste",
+        "source_vintage": "2026-04-01",
+        "source_file": "ewaste.csv",
+    }
+    for zone, name, rate, definition in (
+        ("NOR", "Norway", 71.6, "recycled_over_generated"),
+        ("DEU", "Germany", 38.8, "recycled_over_generated"),
+        ("IND", "India", 1.3, "recycled_over_generated"),
+        # higher, but of what was collected: never ranked with the rest
+        ("SWE", "Sweden", 92.0, "recycled_over_collected"),
+    )
+]
 
 
 def hourly(zone, name, source, hour, direct, lifecycle):
-    return {"zone_id": zone, "zone_name": name, "zone_type": "country" if len(zone) == 3 else "subregion",
-            "country_zone_id": zone[:3] if len(zone) == 3 else "USA",
-            "hour_start_utc": pd.Timestamp("2021-06-30T22:00Z") + pd.Timedelta(hours=hour), "year": 2021,
-            "direct_gco2e_per_kwh": direct, "lifecycle_gco2e_per_kwh": lifecycle,
-            "accounting": "consumption", "is_estimated": False, "source_id": source, "source_vintage": "2024-05-01",
-            "source_file": f"{zone}.csv"}
+    return {
+        "zone_id": zone,
+        "zone_name": name,
+        "zone_type": "country" if len(zone) == 3 else "subregion",
+        "country_zone_id": zone[:3] if len(zone) == 3 else "USA",
+        "hour_start_utc": pd.Timestamp("2021-06-30T22:00Z") + pd.Timedelta(hours=hour),
+        "year": 2021,
+        "direct_gco2e_per_kwh": direct,
+        "lifecycle_gco2e_per_kwh": lifecycle,
+        "accounting": "consumption",
+        "is_estimated": False,
+        "source_id": source,
+        "source_vintage": "2024-05-01",
+        "source_file": f"{zone}.csv",
+    }
 
 
 # Two days of hours starting at 22:00 UTC, so CISO's local (UTC-8) days differ from UTC days.
 # emaps_hourly's licence keeps its rows out of releases; only the OGE zone is drawn from a release.
-HOURLY = ([hourly("US-CAL-CISO", "CISO", "oge_hourly_ba", h, 200.0 + 10 * (h % 24), None) for h in range(48)]
-          + [hourly("DEU", "Germany", "emaps_hourly", h, 300.0, 350.0 + h) for h in range(48)])
+HOURLY = [hourly("US-CAL-CISO", "CISO", "oge_hourly_ba", h, 200.0 + 10 * (h % 24), None) for h in range(48)] + [
+    hourly("DEU", "Germany", "emaps_hourly", h, 300.0, 350.0 + h) for h in range(48)
+]
 DATACENTER_ELECTRICITY = [
-    {"zone_id": "WLD", "zone_name": "World", "zone_type": "aggregate", "year": year, "basis": basis,
-     "scenario": scenario, "scope": "data centres", "electricity_twh_low": low, "electricity_twh_central": central,
-     "electricity_twh_high": high, "series": series, **CURATED, "source_id": "curated_datacenter_electricity",
-     "citation_publisher": "International Energy Agency", "citation_title": series,
-     "citation_url": "https://www.iea.org/reports/energy-and-ai"}
+    {
+        "zone_id": "WLD",
+        "zone_name": "World",
+        "zone_type": "aggregate",
+        "year": year,
+        "basis": basis,
+        "scenario": scenario,
+        "scope": "data centres",
+        "electricity_twh_low": low,
+        "electricity_twh_central": central,
+        "electricity_twh_high": high,
+        "series": series,
+        **CURATED,
+        "source_id": "curated_datacenter_electricity",
+        "citation_publisher": "International Energy Agency",
+        "citation_title": series,
+        "citation_url": "https://www.iea.org/reports/energy-and-ai",
+    }
     for year, basis, scenario, low, central, high, series in (
         (2024, "estimate", None, None, 415.0, None, "IEA Energy and AI"),
         (2030, "projection", "Base Case", 700.0, 945.0, 1260.0, "IEA Energy and AI"),
-        (2022, "estimate", None, 240.0, None, 340.0, "IEA Electricity 2024"))]
-INFERENCE = [{"measurement_id": f"chat/{model}", "model": model, "total_params_billions": params, "task": task,
-              "task_as_published": task, "request_unit": "request", "energy_wh_per_request": wh,
-              "energy_kwh_per_1000_queries": kwh, "measurement_scope": "gpu_only",
-              "source_id": "mlenergy_leaderboard", "source_vintage": "2025-09-01", "source_file": "chat.json"}
-             for model, params, task, wh, kwh in (("small-8b", 8.0, "chat", 0.5, None),
-                                                   ("big-405b", 405.0, "chat", 6.0, None),
-                                                   ("mid-70b", 70.0, "text_generation", 2.5, 2.5),
-                                                   ("image-model", 12.0, "text_to_image", 3.0, None))]
+        (2022, "estimate", None, 240.0, None, 340.0, "IEA Electricity 2024"),
+    )
+]
+INFERENCE = [
+    {
+        "measurement_id": f"chat/{model}",
+        "model": model,
+        "total_params_billions": params,
+        "task": task,
+        "task_as_published": task,
+        "request_unit": "request",
+        "energy_wh_per_request": wh,
+        "energy_kwh_per_1000_queries": kwh,
+        "measurement_scope": "gpu_only",
+        "source_id": "mlenergy_leaderboard",
+        "source_vintage": "2025-09-01",
+        "source_file": "chat.json",
+    }
+    for model, params, task, wh, kwh in (
+        ("small-8b", 8.0, "chat", 0.5, None),
+        ("big-405b", 405.0, "chat", 6.0, None),
+        ("mid-70b", 70.0, "text_generation", 2.5, 2.5),
+        ("image-model", 12.0, "text_to_image", 3.0, None),
+    )
+]
 
 
 CURATED_FOLDER = REPO / "pipelines" / "curated"
@@ -128,11 +246,21 @@ def small_warehouse(root, *, with_everything=True, hourly_rows=HOURLY):
         store.publish("accelerator_shipments", rows("accelerator_shipments", SHIPMENTS))
         store.publish("calculation_defaults", curated_rows(curated_calculation_defaults.SOURCE, "calculation_defaults"))
         revenue = nvidia_revenue.parse_revenue(fixture_source("nvidia_revenue_by_market"))
-        store.publish("chip_revenue_by_market", validate("chip_revenue_by_market", revenue.assign(
-            source_id="nvidia_revenue_by_market", source_vintage="2026-03-01")))
+        store.publish(
+            "chip_revenue_by_market",
+            validate(
+                "chip_revenue_by_market",
+                revenue.assign(source_id="nvidia_revenue_by_market", source_vintage="2026-03-01"),
+            ),
+        )
         assumptions = curated_chips.parse_sales_assumptions(fixture_source("curated_chips", folder=CURATED_FOLDER))
-        store.publish("accelerator_sales_assumptions", validate("accelerator_sales_assumptions", assumptions.assign(
-            source_id="curated_chips", source_vintage="2026-12-01")))
+        store.publish(
+            "accelerator_sales_assumptions",
+            validate(
+                "accelerator_sales_assumptions",
+                assumptions.assign(source_id="curated_chips", source_vintage="2026-12-01"),
+            ),
+        )
         store.publish("datacenter_electricity", rows("datacenter_electricity", DATACENTER_ELECTRICITY))
         store.publish("inference_energy_measurements", rows("inference_energy_measurements", INFERENCE))
         store.apply_sql()
@@ -167,8 +295,11 @@ def public_release(tmp_path_factory):
 
     warehouse = small_warehouse(tmp_path_factory.mktemp("public") / "warehouse")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(SOURCES, "nvidia_revenue_by_market",
-                      dataclasses.replace(SOURCES["nvidia_revenue_by_market"], redistributable=False))
+        patch.setitem(
+            SOURCES,
+            "nvidia_revenue_by_market",
+            dataclasses.replace(SOURCES["nvidia_revenue_by_market"], redistributable=False),
+        )
         result = build_release(warehouse)
     return result.path, (result.path / "index.html").read_text(encoding="utf-8")
 
@@ -206,11 +337,15 @@ def test_takeaways_state_the_hand_computed_figures(release):
     assert day[("DEU", 0)] == pytest.approx((350 + 374) / 2)  # lifecycle, not direct, for Germany
     # Recycled over generated: Norway 71.6, Germany 38.8, India 1.3 (median 38.8); Sweden's 92 % is
     # of what was collected and stays out of that ranking.
-    assert ("In 2022 the median of 3 countries recycled 39 % (recycled over generated), from 71.6 % in Norway "
-            "to 1.3 % in India") in page
+    assert (
+        "In 2022 the median of 3 countries recycled 39 % (recycled over generated), from 71.6 % in Norway "
+        "to 1.3 % in India"
+    ) in page
     assert {r["zone_id"] for r in embedded["ewaste_recycling_rate_by_country"]} == {"NOR", "DEU", "IND"}
-    assert ("Data centres used about 415 TWh in 2024 (IEA Energy and AI); projections reach 700-1,260 TWh by "
-            "2030 (IEA Energy and AI - Base Case)") in page
+    assert (
+        "Data centres used about 415 TWh in 2024 (IEA Energy and AI); projections reach 700-1,260 TWh by "
+        "2030 (IEA Energy and AI - Base Case)"
+    ) in page
     # Text models of 8, 70 and 405 billion parameters: quartiles 39 and 237.5; the image model is left out.
     assert "(up to 39 billion parameters) used 0.5 Wh, to the largest quarter (from 238 billion) 6 Wh" in page
     assert {r["model"] for r in embedded["inference_energy_by_size"]} == {"small-8b", "mid-70b", "big-405b"}
@@ -272,8 +407,10 @@ def test_charts_whose_tables_are_absent_or_whose_rows_are_all_withheld_are_left_
     assert "AI accelerators in service: table accelerator_fleet_footprint is not in this release." in lines
     assert "Data-centre power usage effectiveness (PUE): table datacenter_pue is not in this release." in lines
     hourly_day = next(line for line in lines if line.startswith("An average day of grid carbon intensity"))
-    assert ("no rows to plot among those this release carries; rows kept out by licence: emaps_hourly (48 rows of "
-            "grid_intensity_hourly; declared by the source module: ODbL-1.0") in hourly_day
+    assert (
+        "no rows to plot among those this release carries; rows kept out by licence: emaps_hourly (48 rows of "
+        "grid_intensity_hourly; declared by the source module: ODbL-1.0"
+    ) in hourly_day
     assert len(lines) == len(CHARTS) - 2
 
 
@@ -290,14 +427,21 @@ def test_charts_draw_only_released_rows_and_name_the_sources_kept_out_by_licence
         for chart_id, plotted in embedded.items():
             assert emitted(chart_id, plotted) == expected(chart_id, con), chart_id
     day = re.search(r'<figure id="chart-grid_intensity_hourly_day".*?</figure>', page, re.S).group(0)
-    assert ('Kept out of this release by licence, so not drawn: emaps_hourly (48 rows of grid_intensity_hourly; '
-            "declared by the source module") in day
+    assert (
+        "Kept out of this release by licence, so not drawn: emaps_hourly (48 rows of grid_intensity_hourly; "
+        "declared by the source module"
+    ) in day
     unkept = re.search(r'<figure id="chart-grid_intensity_by_country".*?</figure>', page, re.S).group(0)
     assert "Kept out of this release" not in unkept
     # NVIDIA's revenue source taken as not redistributable (see public_release): the whole table is withheld.
-    assert any(line.startswith("NVIDIA Data Center revenue by fiscal quarter: no rows to plot among those this "
-                               "release carries; rows kept out by licence: nvidia_revenue_by_market (21 rows of "
-                               "chip_revenue_by_market;") for line in left_out_lines(page))
+    assert any(
+        line.startswith(
+            "NVIDIA Data Center revenue by fiscal quarter: no rows to plot among those this "
+            "release carries; rows kept out by licence: nvidia_revenue_by_market (21 rows of "
+            "chip_revenue_by_market;"
+        )
+        for line in left_out_lines(page)
+    )
     assert "nvidia_datacenter_revenue" not in embedded
 
 
@@ -308,8 +452,13 @@ def test_a_missing_column_is_named(release, tmp_path):
     from pipelines.report import charts
 
     original = list(charts.CHARTS)
-    extra = charts.Chart("needs_a_column", "A chart needing a new column",
-                         {"grid_carbon_intensity": ("zone_id", "demand_twh")}, "TWh", lambda con: None)
+    extra = charts.Chart(
+        "needs_a_column",
+        "A chart needing a new column",
+        {"grid_carbon_intensity": ("zone_id", "demand_twh")},
+        "TWh",
+        lambda con: None,
+    )
     charts.CHARTS.append(extra)
     try:
         result = write_report(copy)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_report import release  # noqa: F401  (the module-scoped fixture)
 
 from browser import Browser, artefacts_dir, chromium_or_skip
 from pipelines.report.charts import CHARTS
-from test_report import release  # noqa: F401  (the module-scoped fixture)
 
 WIDTHS = (360, 1440)
 

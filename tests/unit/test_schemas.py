@@ -9,9 +9,17 @@ from schemas import TABLES
 
 
 def good_row(**overrides):
-    row = {"source_id": "demo", "source_vintage": "2024-09-20", "zone_id": "FRA", "zone_name": "France",
-           "zone_type": "country", "year": 2023, "gco2e_per_kwh": 56.039, "basis": "lifecycle",
-           "source_file": "global_energy_mix.json"}
+    row = {
+        "source_id": "demo",
+        "source_vintage": "2024-09-20",
+        "zone_id": "FRA",
+        "zone_name": "France",
+        "zone_type": "country",
+        "year": 2023,
+        "gco2e_per_kwh": 56.039,
+        "basis": "lifecycle",
+        "source_file": "global_energy_mix.json",
+    }
     return {**row, **overrides}
 
 
@@ -20,14 +28,17 @@ def test_accepts_good_rows():
     assert frame["year"].dtype == "int64"
 
 
-@pytest.mark.parametrize("override, column, check", [
-    ({"gco2e_per_kwh": 1e9}, "gco2e_per_kwh", "less_than(2000)"),
-    ({"gco2e_per_kwh": -5.0}, "gco2e_per_kwh", "greater_than(0)"),
-    ({"basis": "marginal"}, "basis", "isin"),
-    ({"zone_type": "planet"}, "zone_type", "isin"),
-    ({"source_vintage": "last year"}, "source_vintage", "str_matches"),
-    ({"year": 1850}, "year", "greater_than_or_equal_to(1990)"),
-])
+@pytest.mark.parametrize(
+    "override, column, check",
+    [
+        ({"gco2e_per_kwh": 1e9}, "gco2e_per_kwh", "less_than(2000)"),
+        ({"gco2e_per_kwh": -5.0}, "gco2e_per_kwh", "greater_than(0)"),
+        ({"basis": "marginal"}, "basis", "isin"),
+        ({"zone_type": "planet"}, "zone_type", "isin"),
+        ({"source_vintage": "last year"}, "source_vintage", "str_matches"),
+        ({"year": 1850}, "year", "greater_than_or_equal_to(1990)"),
+    ],
+)
 def test_rejects_bad_values_naming_column_and_row(override, column, check):
     frame = pd.DataFrame([good_row(zone_id="DEU"), good_row(**override)])
     with pytest.raises(ValidationError) as error:
@@ -42,8 +53,10 @@ def test_rejects_duplicate_primary_keys_naming_the_key_once():
     with pytest.raises(ValidationError) as error:
         validate("grid_carbon_intensity", pd.DataFrame([good_row(), good_row(gco2e_per_kwh=60.0)]))
     message = str(error.value)
-    assert ("key (zone_id, year, source_id, basis) is not unique: 2 row(s) share a key in file(s) "
-            "['global_energy_mix.json']") in message
+    assert (
+        "key (zone_id, year, source_id, basis) is not unique: 2 row(s) share a key in file(s) "
+        "['global_energy_mix.json']"
+    ) in message
     assert message.count("'row': 1") == 1
 
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import boavizta
 from pipelines.validation import validate
@@ -27,8 +27,8 @@ def _gwp_cell(table, source_marker):
 
 
 def test_lowest_priority_with_a_value_wins_and_kg_become_grams(grid):
-    assert grid.loc["FRA", ["gco2e_per_kwh", "year"]].tolist() == [pytest.approx(98), 2019]     # priority 1
-    assert grid.loc["USA", ["gco2e_per_kwh", "year"]].tolist() == [pytest.approx(370), 2020]    # priority 2
+    assert grid.loc["FRA", ["gco2e_per_kwh", "year"]].tolist() == [pytest.approx(98), 2019]  # priority 1
+    assert grid.loc["USA", ["gco2e_per_kwh", "year"]].tolist() == [pytest.approx(370), 2020]  # priority 2
     assert grid.loc["HKG", ["gco2e_per_kwh", "year"]].tolist() == [pytest.approx(958.88), 2011]  # priority 3 only
 
 
@@ -40,7 +40,10 @@ def test_priority_decides_not_row_order(grid):
 def test_zones_and_names_from_the_names_row(grid):
     assert grid.loc["WLD", ["zone_name", "zone_type"]].tolist() == ["World", "aggregate"]
     assert grid.loc["AGG-EUROPE", ["zone_name", "zone_type", "gco2e_per_kwh"]].tolist() == [
-        "Europe", "aggregate", pytest.approx(380)]
+        "Europe",
+        "aggregate",
+        pytest.approx(380),
+    ]
     assert grid.loc["TZA", ["zone_name", "zone_type"]].tolist() == ["Tanzania, United Republic Of", "country"]
     assert grid.loc["SRB", ["zone_name", "gco2e_per_kwh"]].tolist() == ["Serbie", pytest.approx(900)]
     assert grid.loc["ANT", "gco2e_per_kwh"] == pytest.approx(1131.61)

@@ -4,8 +4,8 @@ import logging
 import shutil
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import ccf_cloud_factors
 from pipelines.validation import validate
@@ -53,9 +53,17 @@ def test_zone_ids_use_each_providers_region_codes():
     frame = _parsed()
     assert set(frame["zone_type"]) == {"cloud_region"}
     assert sorted(frame.loc[frame["source_file"] == AZURE, "zone_id"]) == [
-        "azure:centralus", "azure:eastus2", "azure:swedencentral", "azure:uksouth"]
+        "azure:centralus",
+        "azure:eastus2",
+        "azure:swedencentral",
+        "azure:uksouth",
+    ]
     assert sorted(frame.loc[frame["source_file"] == AWS, "zone_id"]) == [
-        "aws:ap-southeast-1", "aws:eu-north-1", "aws:sa-east-1", "aws:us-east-1"]
+        "aws:ap-southeast-1",
+        "aws:eu-north-1",
+        "aws:sa-east-1",
+        "aws:us-east-1",
+    ]
     assert "gcp:northamerica-northeast1" in set(frame["zone_id"])
 
 
@@ -68,8 +76,9 @@ def test_zone_name_is_the_published_location_or_country():
 
 def test_basis_comes_from_each_rows_source():
     frame = _parsed()
-    assert {_row(frame, z)["basis"] for z in ("aws:us-east-1", "aws:ap-southeast-1", "aws:eu-north-1",
-                                              "aws:sa-east-1")} == {"direct"}
+    assert {
+        _row(frame, z)["basis"] for z in ("aws:us-east-1", "aws:ap-southeast-1", "aws:eu-north-1", "aws:sa-east-1")
+    } == {"direct"}
     assert set(frame.loc[frame["source_file"] == GCP, "basis"]) == {"lifecycle"}
 
 
@@ -90,7 +99,8 @@ def test_values_missing_their_decimal_point_are_dropped_with_a_warning(caplog):
 def test_trailing_empty_field_is_removed_with_a_warning(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="pipelines.sources.ccf_cloud_factors"):
         frame = ccf_cloud_factors.parse_grid_intensity(
-            _source_with_azure(tmp_path, ["Central US,Iowa,MRO,0.00047223,EPA,", "UK South,London,,0.000228,EEA"]))
+            _source_with_azure(tmp_path, ["Central US,Iowa,MRO,0.00047223,EPA,", "UK South,London,,0.000228,EEA"])
+        )
     # The first data row is where pandas would have shifted columns into the index.
     central = _row(frame, "azure:centralus")
     assert (central["zone_name"], central["basis"]) == ("Iowa", "direct")
@@ -101,7 +111,8 @@ def test_trailing_empty_field_is_removed_with_a_warning(tmp_path, caplog):
 def test_extra_field_with_data_is_a_format_error(tmp_path):
     with pytest.raises(SourceFormatError, match="line 3 has 6 fields") as caught:
         ccf_cloud_factors.parse_grid_intensity(
-            _source_with_azure(tmp_path, ["UK South,London,,0.000228,EEA", "UK West,Cardiff,,0.000228,EEA,note"]))
+            _source_with_azure(tmp_path, ["UK South,London,,0.000228,EEA", "UK West,Cardiff,,0.000228,EEA,note"])
+        )
     assert caught.value.file == AZURE
 
 
@@ -114,14 +125,16 @@ def test_short_row_is_a_format_error(tmp_path):
 def test_non_numeric_factor_names_file_and_column(tmp_path):
     with pytest.raises(SourceFormatError, match="non-numeric") as caught:
         ccf_cloud_factors.parse_grid_intensity(
-            _source_with_azure(tmp_path, ["UK South,London,,0.000228,EEA", "UK West,Cardiff,,tbc,EEA"]))
+            _source_with_azure(tmp_path, ["UK South,London,,0.000228,EEA", "UK West,Cardiff,,tbc,EEA"])
+        )
     assert (caught.value.file, caught.value.column) == (AZURE, "CO2e (metric ton/kWh)")
     assert "UK West" in str(caught.value)
 
 
 def test_renamed_factor_column_is_a_format_error(tmp_path):
-    (tmp_path / AWS).write_bytes(b"Region,Country,NERC Region,CO2e (kg/kWh),Source\r\n"
-                                 b"us-east-1,United States,SERC,0.4,EPA")
+    (tmp_path / AWS).write_bytes(
+        b"Region,Country,NERC Region,CO2e (kg/kWh),Source\r\nus-east-1,United States,SERC,0.4,EPA"
+    )
     for name in (AZURE, GCP):
         shutil.copy(FIXTURES / SOURCE_ID / name, tmp_path / name)
     with pytest.raises(SourceFormatError) as caught:
@@ -131,7 +144,8 @@ def test_renamed_factor_column_is_a_format_error(tmp_path):
 
 def test_unrecognised_source_gives_unknown_basis(tmp_path):
     frame = ccf_cloud_factors.parse_grid_intensity(
-        _source_with_azure(tmp_path, ["UK South,London,,0.000228,EEA", "Qatar Central,Doha,,0.00049,IEA"]))
+        _source_with_azure(tmp_path, ["UK South,London,,0.000228,EEA", "Qatar Central,Doha,,0.00049,IEA"])
+    )
     assert _row(frame, "azure:qatarcentral")["basis"] == "unknown"
     assert _row(frame, "azure:uksouth")["basis"] == "direct"
 

@@ -2,7 +2,6 @@
 
 import json
 import shutil
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -10,9 +9,11 @@ import pytest
 
 from conftest import FIXTURES, REPO, fixture_source
 from pipelines.errors import SourceFormatError
-from pipelines.sources import cso_ie_datacentre_electricity as cso
-from pipelines.sources import curated_datacenter_electricity as curated
-from pipelines.sources import owid_datacentre_share as owid
+from pipelines.sources import (
+    cso_ie_datacentre_electricity as cso,
+    curated_datacenter_electricity as curated,
+    owid_datacentre_share as owid,
+)
 from pipelines.validation import validate
 
 SQL = REPO / "warehouse" / "sql"
@@ -46,14 +47,19 @@ def edited_cso(tmp_path, change):
     return tmp_path
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["value"].pop(), "'value' must be an array of 18 cells"),
-    (lambda d: d["value"].__setitem__(1, "n/a"), "non-numeric value 'n/a'"),
-    (lambda d: d["dimension"]["C03907V04659"]["category"]["label"].__setitem__("10", "Hospitals"),
-     "'Data centres' not both found"),
-    (lambda d: d["dimension"]["STATISTIC"]["category"]["unit"]["MEC02"].__setitem__("label", "MWh"), "unit 'MWh'"),
-    (lambda d: d.__setitem__("class", "collection"), "not a JSON-stat 2.0 dataset"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["value"].pop(), "'value' must be an array of 18 cells"),
+        (lambda d: d["value"].__setitem__(1, "n/a"), "non-numeric value 'n/a'"),
+        (
+            lambda d: d["dimension"]["C03907V04659"]["category"]["label"].__setitem__("10", "Hospitals"),
+            "'Data centres' not both found",
+        ),
+        (lambda d: d["dimension"]["STATISTIC"]["category"]["unit"]["MEC02"].__setitem__("label", "MWh"), "unit 'MWh'"),
+        (lambda d: d.__setitem__("class", "collection"), "not a JSON-stat 2.0 dataset"),
+    ],
+)
 def test_cso_bad_responses_fail_with_a_message(tmp_path, change, message):
     with pytest.raises(SourceFormatError, match="MEC02.json") as error:
         parse(cso, edited_cso(tmp_path, change))
@@ -78,14 +84,18 @@ def test_owid_share_outside_0_100_is_refused(tmp_path):
 
 def test_curated_projections_carry_ranges_and_citations():
     frame = validate("datacenter_electricity", curated_frame(), source_id=curated.SOURCE_ID).set_index(
-        ["zone_id", "year", "series"])
+        ["zone_id", "year", "series"]
+    )
     iea_2026 = frame.loc[("WLD", 2026, "IEA Electricity 2024")]
     assert (iea_2026["electricity_twh_low"], iea_2026["electricity_twh_high"]) == (620, 1050)
     assert iea_2026["basis"] == "projection"
     assert iea_2026["citation_url"] == "https://www.iea.org/reports/electricity-2024"
     lbnl = frame.loc[("USA", 2028, "LBNL 2024 United States Data Center Energy Usage Report")]
     assert (lbnl["electricity_twh_low"], lbnl["electricity_twh_high"], lbnl["share_of_demand_pct_high"]) == (
-        325, 580, 12)
+        325,
+        580,
+        12,
+    )
     assert frame.loc[("WLD", 2030, "IEA Energy and AI"), "electricity_twh_central"] == 945
 
 
@@ -110,8 +120,10 @@ def warehouse_with(frames, demand=None):
 
 def test_projection_vs_latest_answers_the_readme_question():
     con, _ = warehouse_with([parse(cso), curated_frame()])
-    rows = con.execute("select figure, year, quarter, electricity_twh_low, electricity_twh_central, "
-                       "electricity_twh_high from datacenter_electricity_projection_vs_latest").fetchall()
+    rows = con.execute(
+        "select figure, year, quarter, electricity_twh_low, electricity_twh_central, "
+        "electricity_twh_high from datacenter_electricity_projection_vs_latest"
+    ).fetchall()
     assert rows[0] == ("IEA projection for 2026", 2026, None, 620, None, 1050)
     assert rows[1] == ("IEA latest world estimate", 2024, None, None, 415, None)
     # The fixture's only complete year is 2024: 1,659 + 1,692 + 1,793 + 1,830 GWh.
@@ -122,13 +134,23 @@ def test_projection_vs_latest_answers_the_readme_question():
 def test_country_comparison_exists_only_with_electricity_demand_yearly():
     con, applied = warehouse_with([curated_frame()])
     assert "34_datacenter_vs_country_demand.sql" not in applied
-    demand = pd.DataFrame({"zone_id": ["JPN", "JPN", "DEU", "IND"], "zone_name": ["Japan", "Japan", "Germany", "India"],
-                           "zone_type": "country", "year": [2023, 2024, 2024, 2024],
-                           "demand_twh": [990.0, 1000.0, 500.0, 2000.0], "source_file": "f",
-                           "source_id": "ember_yearly", "source_vintage": "2025-01-01"})
+    demand = pd.DataFrame(
+        {
+            "zone_id": ["JPN", "JPN", "DEU", "IND"],
+            "zone_name": ["Japan", "Japan", "Germany", "India"],
+            "zone_type": "country",
+            "year": [2023, 2024, 2024, 2024],
+            "demand_twh": [990.0, 1000.0, 500.0, 2000.0],
+            "source_file": "f",
+            "source_id": "ember_yearly",
+            "source_vintage": "2025-01-01",
+        }
+    )
     con, applied = warehouse_with([curated_frame()], demand)
     assert "34_datacenter_vs_country_demand.sql" in applied
-    japan = con.execute("select demand_year, country_demand_twh, ratio_to_country, closeness_rank from "
-                        "datacenter_electricity_vs_country_demand where country_zone_id = 'JPN' and year = 2030 "
-                        "and series = 'IEA Energy and AI'").fetchall()
+    japan = con.execute(
+        "select demand_year, country_demand_twh, ratio_to_country, closeness_rank from "
+        "datacenter_electricity_vs_country_demand where country_zone_id = 'JPN' and year = 2030 "
+        "and series = 'IEA Energy and AI'"
+    ).fetchall()
     assert japan == [(2024, 1000.0, 0.945, 1)]

@@ -50,15 +50,22 @@ def test_countries_are_named_from_iso(parsed):
 
 
 def test_year_is_owid_latest_year_per_zone(parsed):
-    years = dict(zip(parsed["zone_id"], parsed["year"]))
+    years = dict(zip(parsed["zone_id"], parsed["year"], strict=True))
     assert years == {"FRA": 2024, "IDN": 2023, "ISL": 2023, "UKR": 2022, "USA": 2024, "WLD": 2024}
 
 
 def test_basis_file_and_columns(parsed):
     assert set(parsed["basis"]) == {"lifecycle"}
     assert set(parsed["source_file"]) == {FILE}
-    assert list(parsed.columns) == ["zone_id", "zone_name", "zone_type", "year", "gco2e_per_kwh", "basis",
-                                    "source_file"]
+    assert list(parsed.columns) == [
+        "zone_id",
+        "zone_name",
+        "zone_type",
+        "year",
+        "gco2e_per_kwh",
+        "basis",
+        "source_file",
+    ]
 
 
 def test_output_validates_against_the_published_schema(parsed):
@@ -68,8 +75,11 @@ def test_output_validates_against_the_published_schema(parsed):
 
 
 def test_empty_or_zero_gwp_is_dropped(tmp_path):
-    raw = source_with(tmp_path, f"{HEADER}\nFRA,0.00000004858,9.3135,0.04418,3.6737\n"
-                                "DEU,0.00000008787,8.7477,,1.947\nNOR,0.00000012749,0.1386,0,6.6633\n")
+    raw = source_with(
+        tmp_path,
+        f"{HEADER}\nFRA,0.00000004858,9.3135,0.04418,3.6737\n"
+        "DEU,0.00000008787,8.7477,,1.947\nNOR,0.00000012749,0.1386,0,6.6633\n",
+    )
     assert ecologits.parse_grid_intensity(raw)["zone_id"].tolist() == ["FRA"]
 
 
@@ -81,8 +91,9 @@ def test_renamed_gwp_column_is_an_error_naming_it(tmp_path):
 
 
 def test_non_numeric_gwp_names_column_and_row(tmp_path):
-    raw = source_with(tmp_path, f"{HEADER}\nFRA,0.00000004858,9.3135,0.04418,3.6737\n"
-                                "USA,0.00000009855,9.6884,0.38 kg,3.1321\n")
+    raw = source_with(
+        tmp_path, f"{HEADER}\nFRA,0.00000004858,9.3135,0.04418,3.6737\nUSA,0.00000009855,9.6884,0.38 kg,3.1321\n"
+    )
     with pytest.raises(SourceFormatError) as caught:
         ecologits.parse_grid_intensity(raw)
     assert (caught.value.file, caught.value.column) == (FILE, "gwp")
@@ -97,11 +108,14 @@ def test_unknown_zone_code_is_an_error(tmp_path):
     assert caught.value.column == "name"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("<!doctype html>\n<html><body>404: Not Found</body></html>", "HTML"),
-    (HEADER + "\n", "no rows"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("<!doctype html>\n<html><body>404: Not Found</body></html>", "HTML"),
+        (HEADER + "\n", "no rows"),
+    ],
+)
 def test_malformed_file_is_an_error_naming_it(tmp_path, text, message):
     with pytest.raises(SourceFormatError, match=message) as caught:
         ecologits.parse_grid_intensity(source_with(tmp_path, text))

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import egrid
 from pipelines.validation import validate

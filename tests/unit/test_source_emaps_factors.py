@@ -20,8 +20,11 @@ def parsed():
 
 
 def factor(frame, technology, basis, valid_from_date=None):
-    match = frame[(frame["technology"] == technology) & (frame["basis"] == basis)
-                  & (frame["valid_from_date"].isna() if valid_from_date is None else frame["valid_from_date"] == valid_from_date)]
+    match = frame[
+        (frame["technology"] == technology)
+        & (frame["basis"] == basis)
+        & (frame["valid_from_date"].isna() if valid_from_date is None else frame["valid_from_date"] == valid_from_date)
+    ]
     assert len(match) == 1, f"expected one {basis} {technology} row from {valid_from_date}, got {len(match)}"
     return match.iloc[0]
 
@@ -44,11 +47,14 @@ def test_single_factors_per_basis(parsed):
 def test_a_list_becomes_one_row_per_date(parsed):
     discharge = parsed[(parsed["technology"] == "battery discharge") & (parsed["basis"] == "lifecycle")]
     assert discharge.set_index("valid_from_date")["gco2e_per_kwh"].to_dict() == {
-        dt.date(2015, 1, 1): 370.25, dt.date(2016, 1, 1): 368.45}
+        dt.date(2015, 1, 1): 370.25,
+        dt.date(2016, 1, 1): 368.45,
+    }
     # The folded YAML citation keeps its words, with single spaces.
     assert factor(parsed, "battery discharge", "direct", dt.date(2015, 1, 1))["source_note"] == (
         "2015 annual consumption-weighted mean carbon intensity across Electricity Maps zones "
-        "(insufficient battery charging-hour data)")
+        "(insufficient battery charging-hour data)"
+    )
 
 
 def test_undated_factors_have_no_valid_from(parsed):
@@ -82,10 +88,11 @@ def test_python_tags_are_refused_not_executed(tmp_path):
 
 
 def test_unknown_mode_names_the_basis(tmp_path):
-    text = (FIXTURES / SOURCE_ID / DEFAULTS).read_text(encoding="utf-8").replace("    wind:\n      source: IPCC 2014\n"
-                                                                                "      value: 11",
-                                                                                "    tidal:\n      source: x\n"
-                                                                                "      value: 11")
+    text = (
+        (FIXTURES / SOURCE_ID / DEFAULTS)
+        .read_text(encoding="utf-8")
+        .replace("    wind:\n      source: IPCC 2014\n      value: 11", "    tidal:\n      source: x\n      value: 11")
+    )
     with pytest.raises(SourceFormatError, match="unknown production mode 'tidal'") as caught:
         emaps_factors.parse_generation_emission_factors(source_with(tmp_path, text))
     assert caught.value.column == "emissionFactors.lifecycle"
@@ -99,8 +106,11 @@ def test_non_numeric_value_names_the_mode(tmp_path):
 
 
 def test_dated_entry_without_datetime(tmp_path):
-    text = (FIXTURES / SOURCE_ID / DEFAULTS).read_text(encoding="utf-8").replace(
-        "datetime: '2016-01-01'", "datetime: sometime", 1)
+    text = (
+        (FIXTURES / SOURCE_ID / DEFAULTS)
+        .read_text(encoding="utf-8")
+        .replace("datetime: '2016-01-01'", "datetime: sometime", 1)
+    )
     with pytest.raises(SourceFormatError, match="without a valid datetime") as caught:
         emaps_factors.parse_generation_emission_factors(source_with(tmp_path, text))
     assert caught.value.column == "emissionFactors.direct.battery discharge"
@@ -111,7 +121,8 @@ def test_missing_basis_and_missing_section(tmp_path):
         emaps_factors.parse_generation_emission_factors(source_with(tmp_path, "isLowCarbon: {}\n"))
     with pytest.raises(SourceFormatError, match="no 'lifecycle' factors"):
         emaps_factors.parse_generation_emission_factors(
-            source_with(tmp_path, "emissionFactors:\n  direct:\n    coal: {source: IPCC 2014, value: 760}\n"))
+            source_with(tmp_path, "emissionFactors:\n  direct:\n    coal: {source: IPCC 2014, value: 760}\n")
+        )
 
 
 def test_html_instead_of_yaml(tmp_path):

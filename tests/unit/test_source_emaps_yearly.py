@@ -74,8 +74,15 @@ def test_output_validates_against_the_published_schema(parsed):
     validated = validate("grid_carbon_intensity", frame, source_id=SOURCE_ID)
     assert len(validated) == len(parsed)
     assert set(validated["basis"]) == {"lifecycle"}
-    assert list(parsed.columns) == ["zone_id", "zone_name", "zone_type", "year", "gco2e_per_kwh", "basis",
-                                    "source_file"]
+    assert list(parsed.columns) == [
+        "zone_id",
+        "zone_name",
+        "zone_type",
+        "year",
+        "gco2e_per_kwh",
+        "basis",
+        "source_file",
+    ]
 
 
 def test_two_keys_for_one_zone_with_one_value_collapse_to_one_row(tmp_path):
@@ -108,8 +115,7 @@ def test_other_unit_is_an_error_naming_the_zone(tmp_path):
 def test_renamed_value_key_is_an_error_naming_it(tmp_path):
     zones = fixture_zones()
     for entry in zones.values():
-        entry["carbonIntensity"] = {("average" if k == "value" else k): v
-                                    for k, v in entry["carbonIntensity"].items()}
+        entry["carbonIntensity"] = {("average" if k == "value" else k): v for k, v in entry["carbonIntensity"].items()}
     with pytest.raises(SourceFormatError, match="yearly_2024.json") as caught:
         emaps.parse_grid_intensity(source_with(tmp_path, json.dumps(zones)))
     assert caught.value.column == "carbonIntensity.value"
@@ -132,12 +138,15 @@ def test_non_numeric_value_names_column_and_zone(tmp_path):
     assert caught.value.sample_rows[0]["zone_key"] == "XK"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("<!DOCTYPE html><html><body>Rate limited</body></html>", "HTML"),
-    ("{}", "non-empty JSON object"),
-    ('{"DE": {"carbonIntensity": {"value": 341', "invalid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("<!DOCTYPE html><html><body>Rate limited</body></html>", "HTML"),
+        ("{}", "non-empty JSON object"),
+        ('{"DE": {"carbonIntensity": {"value": 341', "invalid JSON"),
+    ],
+)
 def test_malformed_file_is_an_error_naming_it(tmp_path, text, message):
     with pytest.raises(SourceFormatError, match=message) as caught:
         emaps.parse_grid_intensity(source_with(tmp_path, text, name="yearly_2022.json"))

@@ -73,8 +73,7 @@ def test_output_validates_against_the_published_schema(parsed):
 
 def test_renamed_intensity_key_is_an_error_naming_it(tmp_path):
     renamed = {"emissions_intensity_gco2_per_kwh": "intensity"}
-    entries = {key: {renamed.get(k, k): v for k, v in entry.items()}
-               for key, entry in fixture_entries().items()}
+    entries = {key: {renamed.get(k, k): v for k, v in entry.items()} for key, entry in fixture_entries().items()}
     with pytest.raises(SourceFormatError, match=r"average-intensities\.json") as caught:
         ember.parse_grid_intensity(source_with(tmp_path, json.dumps(entries)))
     assert caught.value.column == "emissions_intensity_gco2_per_kwh"
@@ -91,21 +90,28 @@ def test_non_numeric_intensity_names_column_and_entry(tmp_path):
 
 def test_unknown_country_code_is_an_error_not_a_guess(tmp_path):
     entries = fixture_entries()
-    entries["XYZ"] = {"country_code": "XYZ", "country_or_region": "Nowhere", "year": 2024,
-                      "emissions_intensity_gco2_per_kwh": 100}
+    entries["XYZ"] = {
+        "country_code": "XYZ",
+        "country_or_region": "Nowhere",
+        "year": 2024,
+        "emissions_intensity_gco2_per_kwh": 100,
+    }
     with pytest.raises(SourceFormatError, match="zones.py") as caught:
         ember.parse_grid_intensity(source_with(tmp_path, json.dumps(entries)))
     assert caught.value.column == "country_code"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("<html><head><title>404</title></head></html>", "HTML"),
-    ("{}", "non-empty JSON object"),
-    ('[{"country_code": "FRA"}]', "non-empty JSON object"),
-    ('{"FRA": 44.18}', "not objects"),
-    ('{"FRA": {"country_code": "FRA",', "invalid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("<html><head><title>404</title></head></html>", "HTML"),
+        ("{}", "non-empty JSON object"),
+        ('[{"country_code": "FRA"}]', "non-empty JSON object"),
+        ('{"FRA": 44.18}', "not objects"),
+        ('{"FRA": {"country_code": "FRA",', "invalid JSON"),
+    ],
+)
 def test_malformed_file_is_an_error_naming_it(tmp_path, text, message):
     with pytest.raises(SourceFormatError, match=message) as caught:
         ember.parse_grid_intensity(source_with(tmp_path, text))

@@ -11,8 +11,8 @@ import zipfile
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import fixture_source
 
+from conftest import fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import ember_eu_power_2020
 from pipelines.validation import validate
@@ -20,8 +20,10 @@ from pipelines.validation import validate
 SOURCE_ID = "ember_eu_power_2020"
 WORKBOOK = ember_eu_power_2020.WORKBOOK
 VARIABLE = "Carbon intensity (gCO2/kWh)"
-READ_ME = [[None, "Europe's Power Sector in 2020"],
-           [None, "2000 to 2018 data is from EUROSTAT (nrg_bal_peh); 2019+2020 are estimates from Ember/Agora"]]
+READ_ME = [
+    [None, "Europe's Power Sector in 2020"],
+    [None, "2000 to 2018 data is from EUROSTAT (nrg_bal_peh); 2019+2020 are estimates from Ember/Agora"],
+]
 # Real values from the published sheet; one blank cell (Czech Republic 2000) to stand for a gap.
 INTENSITIES = [
     ["Area", "Variable", 2000, 2018, 2019, 2020],
@@ -60,33 +62,46 @@ def _cell(ref: str, value) -> str:
 def _write_xlsx(path, sheets: dict[str, list[list]]) -> None:
     count = len(sheets)
     with zipfile.ZipFile(path, "w") as book:
-        book.writestr("[Content_Types].xml",
-                      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                      f'<Default Extension="rels" ContentType="{_RELS_TYPE}"/>'
-                      '<Default Extension="xml" ContentType="application/xml"/>'
-                      f'<Override PartName="/xl/workbook.xml" ContentType="{_BOOK_TYPE}"/>'
-                      + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEET_TYPE}"/>'
-                                for i in range(1, count + 1))
-                      + "</Types>")
-        book.writestr("_rels/.rels",
-                      f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-                      f'Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        book.writestr("xl/workbook.xml",
-                      f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_REL}"><sheets>'
-                      + "".join(f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
-                                for i, name in enumerate(sheets, 1))
-                      + "</sheets></workbook>")
-        book.writestr("xl/_rels/workbook.xml.rels",
-                      f'<Relationships xmlns="{_PKG_REL}">'
-                      + "".join(f'<Relationship Id="rId{i}" Type="{_DOC_REL}/worksheet" '
-                                f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, count + 1))
-                      + "</Relationships>")
+        book.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="{_RELS_TYPE}"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_BOOK_TYPE}"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEET_TYPE}"/>'
+                for i in range(1, count + 1)
+            )
+            + "</Types>",
+        )
+        book.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+            f'Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_REL}"><sheets>'
+            + "".join(f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(sheets, 1))
+            + "</sheets></workbook>",
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{_PKG_REL}">'
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, count + 1)
+            )
+            + "</Relationships>",
+        )
         for i, rows in enumerate(sheets.values(), 1):
             body = "".join(
                 f'<row r="{r}">' + "".join(_cell(f"{_column_letter(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
-                for r, row in enumerate(rows, 1))
-            book.writestr(f"xl/worksheets/sheet{i}.xml",
-                          f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData></worksheet>')
+                for r, row in enumerate(rows, 1)
+            )
+            book.writestr(
+                f"xl/worksheets/sheet{i}.xml", f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData></worksheet>'
+            )
 
 
 def _source(tmp_path, intensities=INTENSITIES, sheet_name="Carbon intensities"):

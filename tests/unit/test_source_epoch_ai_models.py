@@ -6,8 +6,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import epoch_ai_models as source
 from pipelines.training_runs import run_key
@@ -24,7 +24,11 @@ def runs():
 def test_runs_keep_epochs_figures(runs):
     llama = runs.loc["Llama 3.1-405B"]
     assert (llama["year"], llama["hardware"], llama["hardware_count"], llama["training_hours"]) == (
-        2024, "NVIDIA H100 SXM5 80GB", 16384, 2142)
+        2024,
+        "NVIDIA H100 SXM5 80GB",
+        16384,
+        2142,
+    )
     assert llama["training_compute_flop"] == 3.8e25
     assert llama["hardware_utilization_fraction"] == pytest.approx(0.4042)
     # Epoch's modelled cluster power (overhead included) is its own column, never power_w.

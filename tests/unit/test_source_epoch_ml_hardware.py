@@ -10,8 +10,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import epoch_ml_hardware as source
 from pipelines.validation import validate
@@ -39,12 +39,21 @@ def _edited(tmp_path, name, edit):
 def test_specs_in_the_tables_units_under_shared_keys(specs):
     h100 = specs.loc["NVIDIA H100 SXM5 80GB"]
     assert (h100["canonical_model"], h100["vendor"], h100["kind"], h100["tdp_w"], h100["memory_gb"]) == (
-        "h100-sxm", "NVIDIA", "gpu", 700, 80)
+        "h100-sxm",
+        "NVIDIA",
+        "gpu",
+        700,
+        80,
+    )
     assert h100["peak_tflops_fp16"] == pytest.approx(989.4)  # 9.894e14 FLOP/s tensor FP16/BF16
     assert h100["release_year"] == 2022
     gaudi = specs.loc["Intel Habana Gaudi2"]
-    assert (gaudi["canonical_model"], gaudi["vendor"], gaudi["kind"], gaudi["tdp_w"]) == ("gaudi-2", "Intel", "other",
-                                                                                           600)
+    assert (gaudi["canonical_model"], gaudi["vendor"], gaudi["kind"], gaudi["tdp_w"]) == (
+        "gaudi-2",
+        "Intel",
+        "other",
+        600,
+    )
     assert specs.loc["Google TPU v5e", ["canonical_model", "kind", "tdp_w"]].tolist() == ["tpu-v5e", "tpu", 225]
     assert specs.loc["NVIDIA A100 SXM4 80 GB", "canonical_model"] == "a100-sxm-80gb"
 
@@ -68,7 +77,11 @@ def test_clusters_without_duplicates(clusters):
 def test_cluster_fields_and_quirks(clusters):
     colossus = clusters.loc["xAI Colossus Memphis Phase 1"]
     assert (colossus["status"], colossus["certainty"], colossus["country"], colossus["power_capacity_mw"]) == (
-        "existing", "confirmed", "United States of America", 150.0)
+        "existing",
+        "confirmed",
+        "United States of America",
+        150.0,
+    )
     assert colossus["first_operational_date"] == "2024-09-02" and colossus["chip_count_primary"] == 100_000
     assert "OpenAI/Microsoft Mt Pleasant, Wisconsin Phase 2" in clusters.index  # literal quotes stripped
     assert clusters.loc["Anonymized Chinese System #2", "status"] == "planned"

@@ -60,7 +60,10 @@ def test_zones_categories_and_aggregates():
     assert set(eu["zone_type"]) == {"aggregate"} and set(eu["metric"]) == {"put_on_market"}
     france = one(frame, zone_id="FRA", year=2018, metric="collection_rate")
     assert (france["value"], france["unit"], france["rate_definition"]) == (
-        46.5, "percent", "collected_over_put_on_market_avg_3y")
+        46.5,
+        "percent",
+        "collected_over_put_on_market_avg_3y",
+    )
 
 
 def test_sdmx_layout_with_freq_parses_the_same(tmp_path):
@@ -69,18 +72,23 @@ def test_sdmx_layout_with_freq_parses_the_same(tmp_path):
     sdmx = [header] + ["A," + line for line in legacy[1:]]
     frame = parse(written(tmp_path, "\n".join(sdmx) + "\n"))
     columns = ["zone_id", "year", "metric", "category", "value", "flag"]
-    assert frame[columns].sort_values(columns[:4]).values.tolist() == \
-        parse()[columns].sort_values(columns[:4]).values.tolist()
+    assert (
+        frame[columns].sort_values(columns[:4]).values.tolist()
+        == parse()[columns].sort_values(columns[:4]).values.tolist()
+    )
 
 
-@pytest.mark.parametrize("text, message", [
-    ("waste,wst_oper,unit,geo\\time\t2017 \nTOTAL,COL,T,DE\t12,5\n", "neither 'number [flags]' nor ':'"),
-    ("waste,wst_oper,unit,geo\\time\t2017 \t2016 \nTOTAL,COL,T,DE\t1\n", "has 2 tab-separated fields"),
-    ("waste,wst_oper,unit\\time\t2017 \nTOTAL,COL,T\t1\n", "lacks dimension(s) ['geo']"),
-    ("waste,wst_oper,unit,geo,time\t2017\n", "not a Eurostat TSV key"),
-    ("waste,wst_oper,unit,geo\\time\t2017 \nTOTAL,COL,T,DE\t:\n", "no values"),
-    ("waste,wst_oper,unit,geo\\time\t2017 \nBAD,COL,T,DE\t1\n", "waste category 'BAD'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("waste,wst_oper,unit,geo\\time\t2017 \nTOTAL,COL,T,DE\t12,5\n", "neither 'number [flags]' nor ':'"),
+        ("waste,wst_oper,unit,geo\\time\t2017 \t2016 \nTOTAL,COL,T,DE\t1\n", "has 2 tab-separated fields"),
+        ("waste,wst_oper,unit\\time\t2017 \nTOTAL,COL,T\t1\n", "lacks dimension(s) ['geo']"),
+        ("waste,wst_oper,unit,geo,time\t2017\n", "not a Eurostat TSV key"),
+        ("waste,wst_oper,unit,geo\\time\t2017 \nTOTAL,COL,T,DE\t:\n", "no values"),
+        ("waste,wst_oper,unit,geo\\time\t2017 \nBAD,COL,T,DE\t1\n", "waste category 'BAD'"),
+    ],
+)
 def test_malformed_files_fail_with_a_message_naming_file_and_line(tmp_path, text, message):
     with pytest.raises(SourceFormatError, match="env_waselee.tsv") as error:
         parse(written(tmp_path, text))

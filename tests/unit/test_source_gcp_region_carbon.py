@@ -4,8 +4,8 @@ import logging
 import shutil
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import gcp_region_carbon
 from pipelines.validation import validate
@@ -39,7 +39,10 @@ def test_fixtures_keep_the_published_line_endings():
 def test_year_comes_from_the_file_name():
     frame = _parsed()
     assert frame.groupby("source_file")["year"].unique().map(list).to_dict() == {
-        "2020.csv": [2020], "2021.csv": [2021], "2024.csv": [2024]}
+        "2020.csv": [2020],
+        "2021.csv": [2021],
+        "2024.csv": [2024],
+    }
 
 
 def test_values_per_region_and_year():
@@ -68,7 +71,11 @@ def test_zones_are_cloud_regions_named_by_location_as_published():
 def test_empty_cfe_cells_do_not_drop_regions():
     frame = _parsed()
     assert sorted(frame.loc[frame["year"] == 2020, "zone_id"]) == [
-        "gcp:asia-east2", "gcp:europe-west6", "gcp:northamerica-northeast1", "gcp:us-central1"]
+        "gcp:asia-east2",
+        "gcp:europe-west6",
+        "gcp:northamerica-northeast1",
+        "gcp:us-central1",
+    ]
 
 
 def test_zero_intensity_is_dropped_with_a_warning(caplog):
@@ -77,8 +84,7 @@ def test_zero_intensity_is_dropped_with_a_warning(caplog):
     assert "gcp:northamerica-northeast1" not in set(frame.loc[frame["year"] == 2021, "zone_id"])
     assert _row(frame, "gcp:northamerica-northeast1", 2020)["gco2e_per_kwh"] == 27
     assert len(frame[frame["year"] == 2021]) == 3
-    assert any("2021.csv" in r.getMessage() and "northamerica-northeast1" in r.getMessage()
-               for r in caplog.records)
+    assert any("2021.csv" in r.getMessage() and "northamerica-northeast1" in r.getMessage() for r in caplog.records)
 
 
 def test_unrecognised_intensity_header_is_a_format_error(tmp_path):

@@ -1,8 +1,8 @@
 import shutil
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import green_algorithms
 from pipelines.validation import validate
@@ -44,11 +44,11 @@ def test_zones(grid):
 
 
 def test_years_stated_in_free_text(grid):
-    assert grid.loc["WLD", "year"] == 2019          # "Data from 2019"
-    assert grid.loc["ISR", "year"] == 2022          # "Data from April 2022"
-    assert grid.loc["USA-CA", "year"] == 2020       # "(data from 2020 published in 2022)"
-    assert grid.loc["CAN", "year"] == 2019          # "based on 2019 data"
-    assert grid.loc["GBR", "year"] == 2020          # "using 2019/20 data": the later year
+    assert grid.loc["WLD", "year"] == 2019  # "Data from 2019"
+    assert grid.loc["ISR", "year"] == 2022  # "Data from April 2022"
+    assert grid.loc["USA-CA", "year"] == 2020  # "(data from 2020 published in 2022)"
+    assert grid.loc["CAN", "year"] == 2019  # "based on 2019 data"
+    assert grid.loc["GBR", "year"] == 2020  # "using 2019/20 data": the later year
     assert grid.loc["NZL", "year"] == 2018
 
 
@@ -57,8 +57,8 @@ def test_undated_row_gets_the_year_most_rows_state(grid):
 
 
 def test_drops_no_data_placeholders(grid):
-    assert "FJI" not in grid.index   # 0
-    assert "KEN" not in grid.index   # empty
+    assert "FJI" not in grid.index  # 0
+    assert "KEN" not in grid.index  # empty
     assert len(grid) == 15
 
 

@@ -2,8 +2,8 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import llama_model_cards
 from pipelines.validation import validate
@@ -25,22 +25,33 @@ def test_markdown_pipe_table(runs):
     row = runs.loc["Llama 2 70B"]
     assert (row.gpu_hours, row.power_w, row.reported_tco2e) == (1720320, 400, 291.42)
     assert pd.isna(row.reported_market_based_tco2e)  # the Llama 2 card gives one figure
-    assert (row.hardware, row.year, row.citation_published) == ("A100-80GB", 2023, None)  # "trained between ... July 2023"
+    assert (row.hardware, row.year, row.citation_published) == (
+        "A100-80GB",
+        2023,
+        None,
+    )  # "trained between ... July 2023"
 
 
 def test_html_table_with_unclosed_cells(runs):
     row = runs.loc["Llama 3.1 405B"]
-    assert (row.gpu_hours, row.power_w, row.reported_tco2e, row.reported_market_based_tco2e) == (
-        30.84e6, 700, 8930, 0)
+    assert (row.gpu_hours, row.power_w, row.reported_tco2e, row.reported_market_based_tco2e) == (30.84e6, 700, 8930, 0)
     assert (row.hardware, row.year, row.citation_published) == ("H100-80GB", 2024, "2024-07-23")
     assert runs.loc["Llama 3.1 8B", "gpu_hours"] == 1.46e6
 
 
 def test_totals_and_other_tables_are_left_out(runs):
     assert "Total" not in runs.index and "Llama 2" not in runs.index and "General" not in runs.index
-    assert set(runs.index) == {"Llama 2 7B", "Llama 2 70B", "Llama 3.1 8B", "Llama 3.1 405B", "Llama 3.2 1B",
-                               "Llama 3.2 1B SpinQuant", "Llama 3.2 3B QLoRA", "Llama 3.2-vision 11B",
-                               "Llama 3.3 70B"}
+    assert set(runs.index) == {
+        "Llama 2 7B",
+        "Llama 2 70B",
+        "Llama 3.1 8B",
+        "Llama 3.1 405B",
+        "Llama 3.2 1B",
+        "Llama 3.2 1B SpinQuant",
+        "Llama 3.2 3B QLoRA",
+        "Llama 3.2-vision 11B",
+        "Llama 3.3 70B",
+    }
 
 
 def test_suffixed_numbers_dashes_and_negligible(runs):
@@ -67,13 +78,15 @@ def test_release_date_on_the_line_after_the_heading(runs):
 def test_provenance_and_citation(runs):
     row = runs.loc["Llama 3.1 8B"]
     assert (row.organization, row.citation_publisher, row.citation_title) == ("Meta", "Meta", "Llama 3.1 model card")
-    assert row.citation_url == "https://example.invalid/llama3_1_MODEL_CARD.md" and row.source_file == "llama3_1_MODEL_CARD.md"
+    assert (
+        row.citation_url == "https://example.invalid/llama3_1_MODEL_CARD.md"
+        and row.source_file == "llama3_1_MODEL_CARD.md"
+    )
     assert pd.isna(row.zone_id) and pd.isna(row.pue) and "adjusted for power usage efficiency" in row.citation_note
 
 
 def test_output_validates(runs):
-    validate("ai_training_runs", runs.reset_index().assign(source_id="llama_model_cards",
-                                                           source_vintage="2024-09-30"))
+    validate("ai_training_runs", runs.reset_index().assign(source_id="llama_model_cards", source_vintage="2024-09-30"))
 
 
 def test_missing_hardware_is_an_error(tmp_path):
@@ -83,8 +96,9 @@ def test_missing_hardware_is_an_error(tmp_path):
 
 def test_renamed_column_is_an_error(tmp_path):
     with pytest.raises(SourceFormatError, match="lacks column.*power_w"):
-        _parse_edited(tmp_path, "llama3_3_MODEL_CARD.md",
-                      lambda t: t.replace("Training Power Consumption (W)", "Watts"))
+        _parse_edited(
+            tmp_path, "llama3_3_MODEL_CARD.md", lambda t: t.replace("Training Power Consumption (W)", "Watts")
+        )
 
 
 def test_unreadable_number_is_an_error(tmp_path):
@@ -98,9 +112,12 @@ def test_card_without_a_training_table_is_an_error(tmp_path):
 
 
 def test_markdown_and_html_readers():
-    assert llama_model_cards.markdown_tables("|a|b|\n|---|:-:|\n|1|x \\| y|\n\ntext") == [[["a", "b"], ["1", "x \\| y"]]]
+    assert llama_model_cards.markdown_tables("|a|b|\n|---|:-:|\n|1|x \\| y|\n\ntext") == [
+        [["a", "b"], ["1", "x \\| y"]]
+    ]
     assert llama_model_cards.html_tables("<table><tr><th>a<td>b</tr><tr><td>1<td><b>2</b></table>") == [
-        [["a", "b"], ["1", "2"]]]
+        [["a", "b"], ["1", "2"]]
+    ]
 
 
 def test_published_defects_are_logged(caplog):

@@ -1,8 +1,8 @@
 import shutil
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import mlco2_impact
 from pipelines.validation import validate

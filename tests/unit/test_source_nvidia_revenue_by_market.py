@@ -10,8 +10,8 @@ import json
 import shutil
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import nvidia_revenue_by_market as source
 from pipelines.validation import validate
@@ -65,8 +65,7 @@ def test_each_row_cites_the_8k_and_the_extraction_only_as_via(revenue):
 
 
 def test_rows_validate(revenue):
-    validate("chip_revenue_by_market", revenue.reset_index().assign(source_id=SOURCE_ID,
-                                                                    source_vintage="2026-02-26"))
+    validate("chip_revenue_by_market", revenue.reset_index().assign(source_id=SOURCE_ID, source_vintage="2026-02-26"))
 
 
 def test_unknown_market_is_a_format_error(tmp_path):

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-from conftest import fixture_source
 
+from conftest import fixture_source
 from pipelines.assets.factory import with_provenance
 from pipelines.errors import SourceFormatError
 from pipelines.sources import oge_hourly_ba
@@ -12,8 +12,11 @@ from pipelines.validation import validate
 
 def _parse(folder=None):
     raw = fixture_source("oge_hourly_ba", folder=folder)
-    return validate("grid_intensity_hourly", with_provenance(oge_hourly_ba.parse_grid_intensity_hourly(raw), raw),
-                    source_id="oge_hourly_ba")
+    return validate(
+        "grid_intensity_hourly",
+        with_provenance(oge_hourly_ba.parse_grid_intensity_hourly(raw), raw),
+        source_id="oge_hourly_ba",
+    )
 
 
 def test_rates_convert_to_grams_per_kwh_and_zone_matches_electricity_maps():
@@ -38,8 +41,10 @@ def test_year_is_the_local_year():
 
 
 def test_utc_and_local_that_disagree_are_refused(tmp_path):
-    text = (oge_hourly_ba.UTC_COLUMN + "," + oge_hourly_ba.LOCAL_COLUMN + "," + oge_hourly_ba.CO2E_RATE + "\n"
-            "2021-01-01 08:00:00+00:00,2021-01-01 01:00:00-08:00,600\n")
+    text = (
+        oge_hourly_ba.UTC_COLUMN + "," + oge_hourly_ba.LOCAL_COLUMN + "," + oge_hourly_ba.CO2E_RATE + "\n"
+        "2021-01-01 08:00:00+00:00,2021-01-01 01:00:00-08:00,600\n"
+    )
     (tmp_path / oge_hourly_ba.file_name("CISO")).write_text(text)
     with pytest.raises(SourceFormatError, match="CISO_2021_hourly_us_units.csv.*different instants"):
         oge_hourly_ba.parse_grid_intensity_hourly(fixture_source("oge_hourly_ba", folder=tmp_path))

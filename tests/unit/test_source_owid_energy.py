@@ -64,8 +64,15 @@ def test_zero_placeholder_is_dropped_but_real_years_kept(parsed):
 
 def test_every_row_names_its_file(parsed):
     assert set(parsed["source_file"]) == {FILE}
-    assert list(parsed.columns) == ["zone_id", "zone_name", "zone_type", "year", "gco2e_per_kwh", "basis",
-                                    "source_file"]
+    assert list(parsed.columns) == [
+        "zone_id",
+        "zone_name",
+        "zone_type",
+        "year",
+        "gco2e_per_kwh",
+        "basis",
+        "source_file",
+    ]
 
 
 def test_output_validates_against_the_published_schema(parsed):

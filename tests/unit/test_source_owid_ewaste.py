@@ -33,12 +33,15 @@ def test_over_100_is_valid_only_relative_to_the_mass_collected():
         validate("ewaste_statistics", mislabelled, source_id=owid_ewaste.SOURCE_ID)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("Entity,Code,Year,Proportion\nMalta,MLT,2011,lots", "non-numeric"),
-    ("Entity,Code,Year\nMalta,MLT,2011", "expected one value column"),
-    ("Entity,Code,Year,Proportion\nAtlantis,ATL,2011,5", "not ISO 3166-1 alpha-3"),
-    ("Country,Year,Proportion\nMalta,2011,5", "expected column(s) ['Entity', 'Code']"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("Entity,Code,Year,Proportion\nMalta,MLT,2011,lots", "non-numeric"),
+        ("Entity,Code,Year\nMalta,MLT,2011", "expected one value column"),
+        ("Entity,Code,Year,Proportion\nAtlantis,ATL,2011,5", "not ISO 3166-1 alpha-3"),
+        ("Country,Year,Proportion\nMalta,2011,5", "expected column(s) ['Entity', 'Code']"),
+    ],
+)
 def test_bad_files_fail_with_a_message(tmp_path, text, message):
     (tmp_path / owid_ewaste.FILE).write_text(text)
     with pytest.raises(SourceFormatError, match=owid_ewaste.FILE) as error:

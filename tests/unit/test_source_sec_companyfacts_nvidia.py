@@ -7,16 +7,15 @@ FY2025 total twice (its own 10-K and the next 10-K's comparative), FY2026 Q1 res
 """
 
 import pytest
-from conftest import fixture_source
 
+from conftest import fixture_source
 from pipelines.sources import sec_companyfacts_nvidia
 from pipelines.validation import validate
 
 
 @pytest.fixture(scope="module")
 def facts():
-    frame = sec_companyfacts_nvidia.SOURCE.parsers["chip_company_financials"](
-        fixture_source("sec_companyfacts_nvidia"))
+    frame = sec_companyfacts_nvidia.SOURCE.parsers["chip_company_financials"](fixture_source("sec_companyfacts_nvidia"))
     return frame.set_index(["metric", "period_start", "period_end"])
 
 
@@ -31,7 +30,11 @@ def test_full_years_and_quarters_with_their_fiscal_labels(facts):
 def test_a_restated_quarter_takes_the_latest_filing(facts):
     q1 = facts.loc[("Revenues", "2025-01-27", "2025-04-27")]
     assert (q1["value"], q1["filed_date"], q1["fiscal_year"], q1["fiscal_period"]) == (
-        44_100_000_000, "2026-05-20", 2026, "Q1")
+        44_100_000_000,
+        "2026-05-20",
+        2026,
+        "Q1",
+    )
 
 
 def test_year_to_date_and_instant_facts_are_left_out(facts):
@@ -41,5 +44,7 @@ def test_year_to_date_and_instant_facts_are_left_out(facts):
 
 
 def test_rows_validate(facts):
-    validate("chip_company_financials", facts.reset_index().assign(source_id="sec_companyfacts_nvidia",
-                                                                   source_vintage="2026-08-26"))
+    validate(
+        "chip_company_financials",
+        facts.reset_index().assign(source_id="sec_companyfacts_nvidia", source_vintage="2026-08-26"),
+    )

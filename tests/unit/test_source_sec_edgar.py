@@ -10,8 +10,8 @@ import json
 import shutil
 
 import pytest
-from conftest import FIXTURES, fixture_source
 
+from conftest import FIXTURES, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import sec_companyfacts_nvidia, sec_edgar
 from pipelines.validation import validate
@@ -128,7 +128,8 @@ def test_fact_without_a_value_is_a_format_error(tmp_path):
 
 def test_html_error_page_is_a_format_error(tmp_path):
     shutil.copytree(FIXTURES / "sec_edgar", tmp_path, dirs_exist_ok=True)
-    (tmp_path / FILE).write_text("<!DOCTYPE html><html><body>Your Request Originates from an Undeclared "
-                                 "Automated Tool</body></html>")
+    (tmp_path / FILE).write_text(
+        "<!DOCTYPE html><html><body>Your Request Originates from an Undeclared Automated Tool</body></html>"
+    )
     with pytest.raises(SourceFormatError, match="HTML page instead of data"):
         sec_edgar.parse_financials(fixture_source("sec_edgar", folder=tmp_path))

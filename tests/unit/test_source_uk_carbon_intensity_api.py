@@ -35,7 +35,10 @@ def source_with(tmp_path, name: str, text: str):
 def test_national_forecast_actual_and_index(parsed):
     first = at(parsed, "GBR", "2019-08-25T12:30Z")
     assert (first["forecast_gco2_per_kwh"], first["actual_gco2_per_kwh"], first["intensity_index"]) == (
-        183, 178, "moderate")
+        183,
+        178,
+        "moderate",
+    )
     assert first["period_end_utc"] == pd.Timestamp("2019-08-25T13:00Z")
     assert first["zone_name"] == "Great Britain"
 
@@ -53,7 +56,10 @@ def test_regions_get_documented_zone_ids(parsed):
     assert sorted(set(regional["zone_id"])) == ["GBR-ENG", "GBR-GB", "GBR-NORTH-SCOTLAND"]
     scotland = at(parsed, "GBR-NORTH-SCOTLAND", "2019-08-25T13:00Z")
     assert (scotland["forecast_gco2_per_kwh"], scotland["intensity_index"], scotland["zone_name"]) == (
-        21, "very low", "North Scotland")
+        21,
+        "very low",
+        "North Scotland",
+    )
     assert at(parsed, "GBR-GB", "2019-08-25T12:30Z")["forecast_gco2_per_kwh"] == 178
 
 
@@ -99,16 +105,22 @@ def test_renumbered_region_is_a_format_error(tmp_path):
 
 
 def test_malformed_timestamp_names_the_column(tmp_path):
-    text = (FIXTURES / SOURCE_ID / api.NATIONAL).read_text(encoding="utf-8").replace(
-        '"from": "2019-08-25T13:30Z"', '"from": "25/08/2019 13:30"')
+    text = (
+        (FIXTURES / SOURCE_ID / api.NATIONAL)
+        .read_text(encoding="utf-8")
+        .replace('"from": "2019-08-25T13:30Z"', '"from": "25/08/2019 13:30"')
+    )
     with pytest.raises(SourceFormatError, match="YYYY-MM-DDThh:mmZ") as caught:
         api.parse_grid_intensity_halfhourly(source_with(tmp_path, api.NATIONAL, text))
     assert caught.value.column == "from"
 
 
 def test_non_numeric_forecast_names_the_column(tmp_path):
-    text = (FIXTURES / SOURCE_ID / api.NATIONAL).read_text(encoding="utf-8").replace(
-        '"forecast": 178', '"forecast": "high"', 1)
+    text = (
+        (FIXTURES / SOURCE_ID / api.NATIONAL)
+        .read_text(encoding="utf-8")
+        .replace('"forecast": 178', '"forecast": "high"', 1)
+    )
     with pytest.raises(SourceFormatError, match="non-numeric") as caught:
         api.parse_grid_intensity_halfhourly(source_with(tmp_path, api.NATIONAL, text))
     assert caught.value.column == "forecast"

@@ -33,8 +33,12 @@ def copy_fixtures(tmp_path):
 def test_tonnes_become_kilotonnes_and_kg_stay_per_person():
     frame = parse()
     world = value(frame, "WLD", 2022, "generated")
-    assert (world["value"], world["unit"], world["series"], world["zone_type"]) == (62000.0, "kt", "EN_EWT_GENV",
-                                                                                      "aggregate")
+    assert (world["value"], world["unit"], world["series"], world["zone_type"]) == (
+        62000.0,
+        "kt",
+        "EN_EWT_GENV",
+        "aggregate",
+    )
     assert value(frame, "NOR", 2022, "generated")["value"] == 142.0
     per_capita = value(frame, "NOR", 2022, "generated_per_capita")
     assert (per_capita["value"], per_capita["unit"]) == (26.0, "kg/person")
@@ -45,9 +49,14 @@ def test_tonnes_become_kilotonnes_and_kg_stay_per_person():
 def test_every_series_maps_to_its_metric():
     frame = parse()
     assert frame.groupby("series")["metric"].unique().map(list).to_dict() == {
-        "EN_EWT_COLLPCAP": ["collected_per_capita"], "EN_EWT_COLLR": ["collection_rate"],
-        "EN_EWT_COLLV": ["collected"], "EN_EWT_GENPCAP": ["generated_per_capita"], "EN_EWT_GENV": ["generated"],
-        "EN_EWT_RCYPCAP": ["recycled_per_capita"], "EN_EWT_RCYR": ["recycling_rate"], "EN_EWT_RCYV": ["recycled"],
+        "EN_EWT_COLLPCAP": ["collected_per_capita"],
+        "EN_EWT_COLLR": ["collection_rate"],
+        "EN_EWT_COLLV": ["collected"],
+        "EN_EWT_GENPCAP": ["generated_per_capita"],
+        "EN_EWT_GENV": ["generated"],
+        "EN_EWT_RCYPCAP": ["recycled_per_capita"],
+        "EN_EWT_RCYR": ["recycling_rate"],
+        "EN_EWT_RCYV": ["recycled"],
     }
 
 
@@ -109,8 +118,11 @@ def test_non_numeric_value_names_file_and_rows(tmp_path):
     folder = copy_fixtures(tmp_path)
     path = folder / "EN_EWT_COLLR.json"
     path.write_text(path.read_text().replace('"value": "73.9"', '"value": "<5"'))
-    with pytest.raises(SourceFormatError, match=r"file 'EN_EWT_COLLR.json': 1 non-numeric value\(s\) "
-                                                r"\(column 'value'\).*Norway"):
+    with pytest.raises(
+        SourceFormatError,
+        match=r"file 'EN_EWT_COLLR.json': 1 non-numeric value\(s\) "
+        r"\(column 'value'\).*Norway",
+    ):
         parse(folder)
 
 
@@ -132,5 +144,6 @@ def test_html_error_page_is_refused(tmp_path):
 def test_source_declares_one_api_url_per_series():
     urls = {f.name: f.url for f in un_sdg_ewaste.SOURCE.files}
     assert set(urls) == {f"{code}.json" for code in un_sdg_ewaste.SERIES_METRICS}
-    assert urls["EN_EWT_GENV.json"] == ("https://unstats.un.org/sdgapi/v1/sdg/Series/Data"
-                                        "?seriesCode=EN_EWT_GENV&pageSize=100000")
+    assert urls["EN_EWT_GENV.json"] == (
+        "https://unstats.un.org/sdgapi/v1/sdg/Series/Data?seriesCode=EN_EWT_GENV&pageSize=100000"
+    )

@@ -37,22 +37,38 @@ def source_with(tmp_path, name: str, text: str):
 
 def test_multi_line_header_maps_columns_to_project_types():
     table = ifi.factor_table(fixture_source(SOURCE_ID))
-    assert list(table.columns) == ["firm_energy", "intermittent_energy", "energy_efficiency",
-                                   "electricity_consumption", "operating_margin"]
+    assert list(table.columns) == [
+        "firm_energy",
+        "intermittent_energy",
+        "energy_efficiency",
+        "electricity_consumption",
+        "operating_margin",
+    ]
     assert table.loc["Afghanistan"].tolist() == [193, 331, 193, 193, 414]
 
 
 def test_footnotes_and_separator_rows_are_not_countries():
     table = ifi.factor_table(fixture_source(SOURCE_ID))
-    assert list(table.index) == ["Afghanistan", "Albania", "Canary Islands (Spain)", "Cayman Islands",
-                                 "Korea (South), Republic of", "United Kingdom", "Memo: EU 27"]
+    assert list(table.index) == [
+        "Afghanistan",
+        "Albania",
+        "Canary Islands (Spain)",
+        "Cayman Islands",
+        "Korea (South), Republic of",
+        "United Kingdom",
+        "Memo: EU 27",
+    ]
 
 
 def test_five_rows_per_zone_in_long_format(parsed):
     afghanistan = parsed[parsed["zone_id"] == "AFG"]
     assert afghanistan.set_index("energy_project_type")["gco2_per_kwh"].to_dict() == {
-        "firm_energy": 193, "intermittent_energy": 331, "energy_efficiency": 193,
-        "electricity_consumption": 193, "operating_margin": 414}
+        "firm_energy": 193,
+        "intermittent_energy": 331,
+        "energy_efficiency": 193,
+        "electricity_consumption": 193,
+        "operating_margin": 414,
+    }
     assert afghanistan.groupby("margin").size().to_dict() == {"combined": 4, "operating": 1}
     assert set(parsed["year"]) == {2021}
 
@@ -75,7 +91,10 @@ def test_canary_islands_are_not_the_cayman_islands(parsed):
     # CO2.js codes the Canary Islands CYM; they are the Spanish subdivision ES-CN.
     canaries = factor(parsed, "ESP-CN", "firm_energy")
     assert (canaries["zone_name"], canaries["zone_type"], canaries["gco2_per_kwh"]) == (
-        "Canary Islands (Spain)", "subregion", 435)
+        "Canary Islands (Spain)",
+        "subregion",
+        435,
+    )
 
 
 def test_eu_memo_row_is_the_eu27_aggregate(parsed):

@@ -41,8 +41,12 @@ def test_kilograms_become_tonnes_and_names_lose_footnotes():
     assert zimbabwe["zone_name"] == "Zimbabwe"  # a name ending in e, not an estimate mark
     korea = one(frame, mineral="gallium", zone_id="KOR", year=2023, measure="primary_production")
     assert (korea["quantity_t"], korea["is_estimated"]) == (2.0, True)
-    assert one(frame, mineral="gallium", zone_id="USA", year=2023, measure="primary_production",
-               usgs_table="world")["zone_name"] == "United States"  # non-breaking space inside the name
+    assert (
+        one(frame, mineral="gallium", zone_id="USA", year=2023, measure="primary_production", usgs_table="world")[
+            "zone_name"
+        ]
+        == "United States"
+    )  # non-breaking space inside the name
     other = one(frame, mineral="gallium", zone_id="AGG-OTHER-COUNTRIES", year=2023, measure="production_capacity")
     assert other["quantity_t"] == 88.0 and "footnote 4" in other["usgs_notes"]  # "88,000" kg, quoted
     caledonia = one(frame, mineral="cobalt", zone_id="NCL", year=2023, measure="mine_production")
@@ -66,7 +70,10 @@ def test_salient_quirks_minus_lower_bound_and_half_unit():
     assert shipments["quantity_t"] == -10.0  # Unicode minus: net acquisitions
     reliance = one(frame, mineral="germanium", year=2023, measure="net_import_reliance")
     assert (reliance["share_pct"], reliance["is_lower_bound"], reliance["quantity_t"] != reliance["quantity_t"]) == (
-        50.0, True, True)
+        50.0,
+        True,
+        True,
+    )
     osmium = one(frame, mineral="osmium", year=2023, measure="imports")
     assert osmium["value_status"] == "less_than_half_unit" and osmium["quantity_t"] != osmium["quantity_t"]
 
@@ -79,15 +86,28 @@ def copy_with(tmp_path, name, change):
     return tmp_path
 
 
-@pytest.mark.parametrize("name, change, message", [
-    ("mcs2024-cobal_world.csv", lambda t: t.replace(",170000,", ",lots,"), "line 5: 'lots' is not a number"),
-    ("mcs2024-cobal_world.csv", lambda t: t.replace("Congo (Kinshasa)", "Atlantis"), "unknown country name 'Atlantis'"),
-    ("mcs2024-cobal_world.csv", lambda t: t.replace("Prod_t_est_2022", "Production2022")
-     .replace("Prod_t_est_2023", "Production2023"), "no production column"),
-    ("mcs2024-tanta_world.csv", lambda t: t.replace("Mine production, tantalum content", "Smelting"),
-     "is not mine, refinery or primary production"),
-    ("mcs2024-galli_world.csv", lambda t: "", "file is empty"),
-])
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        ("mcs2024-cobal_world.csv", lambda t: t.replace(",170000,", ",lots,"), "line 5: 'lots' is not a number"),
+        (
+            "mcs2024-cobal_world.csv",
+            lambda t: t.replace("Congo (Kinshasa)", "Atlantis"),
+            "unknown country name 'Atlantis'",
+        ),
+        (
+            "mcs2024-cobal_world.csv",
+            lambda t: t.replace("Prod_t_est_2022", "Production2022").replace("Prod_t_est_2023", "Production2023"),
+            "no production column",
+        ),
+        (
+            "mcs2024-tanta_world.csv",
+            lambda t: t.replace("Mine production, tantalum content", "Smelting"),
+            "is not mine, refinery or primary production",
+        ),
+        ("mcs2024-galli_world.csv", lambda t: "", "file is empty"),
+    ],
+)
 def test_bad_files_fail_with_a_message_naming_file_and_line(tmp_path, name, change, message):
     with pytest.raises(SourceFormatError, match=name) as error:
         parse(copy_with(tmp_path, name, change))

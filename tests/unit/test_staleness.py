@@ -1,6 +1,5 @@
 """Staleness from Dagster's public instance API: fresh after a run, stale after a code or upstream data change."""
 
-
 import dagster as dg
 import pytest
 
@@ -32,7 +31,8 @@ def build(raw_version: list[str], code_version: str) -> dg.Definitions:
 
 def run(defs: dg.Definitions, instance, *keys: str) -> None:
     result = defs.resolve_job_def("everything").execute_in_process(
-        instance=instance, asset_selection=[dg.AssetKey(key) for key in keys])
+        instance=instance, asset_selection=[dg.AssetKey(key) for key in keys]
+    )
     assert result.success
 
 

@@ -8,13 +8,19 @@ from pipelines.errors import ValidationError
 from pipelines.validation import _vectorised, validate
 from schemas import table
 
-ROWS = pd.DataFrame({
-    "zone_id": ["FRA", "USA", "USA-CA"], "zone_name": ["France", "United States", "California"],
-    "zone_type": ["country", "country", "subregion"], "year": [2022, 2023, 2022],
-    "gco2e_per_kwh": [78.55024, 392.848, 216.43], "basis": ["lifecycle", "lifecycle", "unknown"],
-    "source_file": ["owid.csv", "owid.csv", "CI.csv"], "source_id": ["owid_energy", "owid_energy", "green_algorithms"],
-    "source_vintage": ["2025-07-30", "2025-07-30", "2022-10-22"],
-})
+ROWS = pd.DataFrame(
+    {
+        "zone_id": ["FRA", "USA", "USA-CA"],
+        "zone_name": ["France", "United States", "California"],
+        "zone_type": ["country", "country", "subregion"],
+        "year": [2022, 2023, 2022],
+        "gco2e_per_kwh": [78.55024, 392.848, 216.43],
+        "basis": ["lifecycle", "lifecycle", "unknown"],
+        "source_file": ["owid.csv", "owid.csv", "CI.csv"],
+        "source_id": ["owid_energy", "owid_energy", "green_algorithms"],
+        "source_vintage": ["2025-07-30", "2025-07-30", "2022-10-22"],
+    }
+)
 
 
 def test_all_string_columns_skip_only_the_per_row_type_check():

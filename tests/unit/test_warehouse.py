@@ -15,22 +15,38 @@ from pipelines.warehouse import Warehouse
 
 
 def grid_rows(value=56.039):
-    return pd.DataFrame({
-        "source_id": ["demo", "demo"], "source_vintage": ["2024-09-20", "2024-09-20"],
-        "zone_id": ["FRA", "DEU"], "zone_name": ["France", "Germany"], "zone_type": ["country", "country"],
-        "year": [2023, 2023], "gco2e_per_kwh": [value, 381.0], "basis": ["lifecycle", "lifecycle"],
-        "source_file": ["f.json", "f.json"],
-    })
+    return pd.DataFrame(
+        {
+            "source_id": ["demo", "demo"],
+            "source_vintage": ["2024-09-20", "2024-09-20"],
+            "zone_id": ["FRA", "DEU"],
+            "zone_name": ["France", "Germany"],
+            "zone_type": ["country", "country"],
+            "year": [2023, 2023],
+            "gco2e_per_kwh": [value, 381.0],
+            "basis": ["lifecycle", "lifecycle"],
+            "source_file": ["f.json", "f.json"],
+        }
+    )
 
 
 def pue_rows():
-    return pd.DataFrame({"source_id": ["curated_pue"], "source_vintage": ["2024-01-01"], "scope": ["industry"],
-                         "entity": ["Uptime Institute survey"], "year": [2024], "pue": [1.56],
-                         "citation_publisher": ["Uptime Institute"],
-                         "citation_title": ["Global Data Center Survey 2024"],
-                         "citation_url": ["https://uptimeinstitute.com/"], "citation_published": ["2024"],
-                         "citation_note": [None],
-                         "source_file": ["datacenter_pue.csv"]})
+    return pd.DataFrame(
+        {
+            "source_id": ["curated_pue"],
+            "source_vintage": ["2024-01-01"],
+            "scope": ["industry"],
+            "entity": ["Uptime Institute survey"],
+            "year": [2024],
+            "pue": [1.56],
+            "citation_publisher": ["Uptime Institute"],
+            "citation_title": ["Global Data Center Survey 2024"],
+            "citation_url": ["https://uptimeinstitute.com/"],
+            "citation_published": ["2024"],
+            "citation_note": [None],
+            "source_file": ["datacenter_pue.csv"],
+        }
+    )
 
 
 def relations(con) -> set[str]:
@@ -50,8 +66,9 @@ def test_publish_writes_parquet_and_duckdb_and_sql_adds_the_views(tmp_path):
         assert relations(con) == {"grid_carbon_intensity"}
     store.apply_sql()
     with store.connect() as con:
-        assert con.execute("select gco2e_per_kwh from grid_carbon_intensity_preferred "
-                           "where zone_id = 'FRA' and year = 2023").fetchone() == (pytest.approx(56.039),)
+        assert con.execute(
+            "select gco2e_per_kwh from grid_carbon_intensity_preferred where zone_id = 'FRA' and year = 2023"
+        ).fetchone() == (pytest.approx(56.039),)
     assert store.read("grid_carbon_intensity")["zone_id"].tolist() == ["FRA", "DEU"]
 
 
@@ -89,11 +106,14 @@ def test_query_connection_is_read_only_and_sandboxed(tmp_path):
 
 def test_second_refresh_lock_is_refused_with_a_clear_message(tmp_path):
     store = Warehouse(tmp_path)
-    code = ("import sys; from pipelines.warehouse import Warehouse; "
-            "lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
-            "sys.stdin.read()")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys; from pipelines.warehouse import Warehouse; "
+        "lock = Warehouse(sys.argv[1]).refresh_lock(); lock.__enter__(); print('held', flush=True); "
+        "sys.stdin.read()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(WarehouseLockedError, match="locked: another refresh is running"):
@@ -143,14 +163,18 @@ def test_a_view_answers_with_the_republished_rows_without_being_recreated(tmp_pa
     store.publish("grid_carbon_intensity", grid_rows())
     store.apply_sql()
     with store.connect() as con:
-        view_sql = con.execute("select sql from duckdb_views() where view_name = 'grid_carbon_intensity_preferred'"
-                               ).fetchone()
+        view_sql = con.execute(
+            "select sql from duckdb_views() where view_name = 'grid_carbon_intensity_preferred'"
+        ).fetchone()
     store.publish("grid_carbon_intensity", grid_rows(value=12.5))
     with store.connect() as con:
-        assert con.execute("select sql from duckdb_views() where view_name = 'grid_carbon_intensity_preferred'"
-                           ).fetchone() == view_sql
-        assert con.execute("select gco2e_per_kwh from grid_carbon_intensity_preferred "
-                           "where zone_id = 'FRA' and year = 2023").fetchone() == (12.5,)
+        assert (
+            con.execute("select sql from duckdb_views() where view_name = 'grid_carbon_intensity_preferred'").fetchone()
+            == view_sql
+        )
+        assert con.execute(
+            "select gco2e_per_kwh from grid_carbon_intensity_preferred where zone_id = 'FRA' and year = 2023"
+        ).fetchone() == (12.5,)
 
 
 def test_publishing_one_table_leaves_the_others_as_they_were(tmp_path):
@@ -195,18 +219,29 @@ def test_identical_rows_are_republished_when_the_database_lacks_the_table(tmp_pa
 
 def test_preferred_view_ranks_sources_prefers_lifecycle_and_carries_forward(tmp_path):
     def row(source_id, year, value, basis="lifecycle", zone="FRA"):
-        return {"source_id": source_id, "source_vintage": "2024-01-01", "zone_id": zone, "zone_name": zone,
-                "zone_type": "country", "year": year, "gco2e_per_kwh": value, "basis": basis, "source_file": "f"}
+        return {
+            "source_id": source_id,
+            "source_vintage": "2024-01-01",
+            "zone_id": zone,
+            "zone_name": zone,
+            "zone_type": "country",
+            "year": year,
+            "gco2e_per_kwh": value,
+            "basis": basis,
+            "source_file": "f",
+        }
 
-    rows = pd.DataFrame([
-        row("codecarbon", 2020, 60.0, "direct"),     # ranked 7th
-        row("codecarbon", 2020, 70.0, "lifecycle"),  # same source: lifecycle beats direct
-        row("owid_energy", 2021, 50.0),              # ranked 1st
-        row("codecarbon", 2021, 55.0),
-        row("an_unranked_source", 2021, 40.0),       # sources missing from the priority list rank last
-        row("owid_energy", 2023, 45.0),              # 2022 is a gap: carried forward from 2021
-        row("emaps_yearly", 2024, 30.0, zone="DEU"),  # makes 2024 the last year: FRA 2024 carries 2023
-    ])
+    rows = pd.DataFrame(
+        [
+            row("codecarbon", 2020, 60.0, "direct"),  # ranked 7th
+            row("codecarbon", 2020, 70.0, "lifecycle"),  # same source: lifecycle beats direct
+            row("owid_energy", 2021, 50.0),  # ranked 1st
+            row("codecarbon", 2021, 55.0),
+            row("an_unranked_source", 2021, 40.0),  # sources missing from the priority list rank last
+            row("owid_energy", 2023, 45.0),  # 2022 is a gap: carried forward from 2021
+            row("emaps_yearly", 2024, 30.0, zone="DEU"),  # makes 2024 the last year: FRA 2024 carries 2023
+        ]
+    )
     store = Warehouse(tmp_path)
     store.publish("grid_carbon_intensity", rows)
     store.apply_sql()

@@ -25,8 +25,7 @@ def _words_read(text: str) -> set[str]:
 def test_every_relation_a_file_reads_is_in_its_requires_lines():
     files = sql_files()
     known = set(TABLES) | {name for f in files for name in f.creates}
-    unlisted = {f.path.name: sorted((_words_read(f.text) & known) - set(f.creates) - set(f.requires))
-                for f in files}
+    unlisted = {f.path.name: sorted((_words_read(f.text) & known) - set(f.creates) - set(f.requires)) for f in files}
     assert {name: names for name, names in unlisted.items() if names} == {}
 
 
@@ -65,8 +64,10 @@ def _table_stub(name: str) -> dg.AssetsDefinition:
 def _definitions(warehouse_dir) -> dg.Definitions:
     files = sql_files()
     tables = sorted({name for f in files for name in tables_required(f, files)})
-    return dg.Definitions(assets=[*map(_table_stub, tables), *sql_assets()],
-                          resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse_dir))})
+    return dg.Definitions(
+        assets=[*map(_table_stub, tables), *sql_assets()],
+        resources={"warehouse": WarehouseResource(warehouse_dir=str(warehouse_dir))},
+    )
 
 
 @pytest.fixture
@@ -92,13 +93,20 @@ def test_editing_one_sql_file_makes_only_it_and_what_reads_it_stale(sql_copy, tm
     assert stale == {sql_asset_key("20_hardware")}
     recomputed = dg.AssetSelection.assets(*stale).downstream().resolve(graph)
     assert {key.to_user_string() for key in recomputed} == {
-        "sql_20_hardware", "sql_30_footprint", "sql_41_fleet_specs", "sql_50_inference"}
+        "sql_20_hardware",
+        "sql_30_footprint",
+        "sql_41_fleet_specs",
+        "sql_50_inference",
+    }
 
 
 def test_a_file_whose_tables_are_absent_materializes_saying_which(sql_copy, tmp_path):
     (grid,) = [a for a in sql_assets() if a.key == sql_asset_key("10_grid_preferred")]
-    result = dg.materialize([grid], instance=dg.DagsterInstance.ephemeral(),
-                            resources={"warehouse": WarehouseResource(warehouse_dir=str(tmp_path))})
+    result = dg.materialize(
+        [grid],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": WarehouseResource(warehouse_dir=str(tmp_path))},
+    )
     (event,) = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
     assert metadata["applied"].value is False
