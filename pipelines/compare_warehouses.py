@@ -3,9 +3,10 @@
     python -m pipelines.compare_warehouses BEFORE.duckdb AFTER.duckdb [--renames]
 
 One line per relation: `identical`, `differs (N rows only before, M only after)`, `missing before`
-or `missing after`, `columns differ (...)`. With `--renames`, columns listed in
-`schemas/renames.py` (`RENAMES = {table: {old_column: new_column}}`) are compared under their new
-names, and a relation compared that way says `identical, columns renamed (old -> new, ...)`.
+or `missing after`, `columns differ (...)`, `column types differ (...)`, `identical rows, column order
+differs`. With `--renames`, columns listed in `schemas/renames.py`
+(`RENAMES = {table: {old_column: new_column}}`) are compared under their new names, and a
+relation compared that way says `identical, columns renamed (old -> new, ...)`.
 Exit status 0 when every relation present on both sides is identical and none is missing, else 1.
 """
 
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.sql_quoting import quote_identifier, quote_literal
+
 
 def load_renames() -> dict[str, dict[str, str]]:
     try:
@@ -27,20 +30,17 @@ def load_renames() -> dict[str, dict[str, str]]:
     return module.RENAMES
 
 
-def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:
+def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, dict[str, str]]:
+    """Relation -> {column: type}, columns in their order."""
     rows = con.execute(
-        "select table_name, column_name from information_schema.columns "
+        "select table_name, column_name, data_type from information_schema.columns "
         "where table_catalog = ? and table_schema = 'main' order by table_name, ordinal_position",
         [catalog],
     ).fetchall()
-    relations: dict[str, list[str]] = {}
-    for name, column in rows:
-        relations.setdefault(name, []).append(column)
+    relations: dict[str, dict[str, str]] = {}
+    for name, column, data_type in rows:
+        relations.setdefault(name, {})[column] = data_type
     return relations
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _count_except(con, first: str, second: str) -> int:
@@ -54,8 +54,8 @@ def compare(before: Path, after: Path, renames: dict[str, dict[str, str]] | None
     # side gives the same bits (with several threads its last digits vary from query to query).
     con = duckdb.connect(config={"threads": 1})
     try:
-        con.execute(f"attach {_literal(str(before))} as before_db (read_only)")
-        con.execute(f"attach {_literal(str(after))} as after_db (read_only)")
+        con.execute(f"attach {quote_literal(str(before))} as before_db (read_only)")
+        con.execute(f"attach {quote_literal(str(after))} as after_db (read_only)")
         old, new = _relations(con, "before_db"), _relations(con, "after_db")
         return [
             (name, _verdict(con, name, old.get(name), new.get(name), renames.get(name, {})))
@@ -66,7 +66,7 @@ def compare(before: Path, after: Path, renames: dict[str, dict[str, str]] | None
 
 
 def _verdict(
-    con, name: str, old_columns: list[str] | None, new_columns: list[str] | None, renamed: dict[str, str]
+    con, name: str, old_columns: dict[str, str] | None, new_columns: dict[str, str] | None, renamed: dict[str, str]
 ) -> str:
     if old_columns is None:
         return "missing before"
@@ -80,20 +80,27 @@ def _verdict(
         return (
             f"columns differ (only before: {', '.join(only_before) or '-'}; only after: {', '.join(only_after) or '-'})"
         )
-    old_select = ", ".join(f"{_ident(column)} as {_ident(renamed.get(column, column))}" for column in old_columns)
-    new_select = ", ".join(_ident(column) for column in as_new)
-    first = f"select {old_select} from before_db.main.{_ident(name)}"
-    second = f"select {new_select} from after_db.main.{_ident(name)}"
+    retyped = [
+        f"{column}: {old_columns[old]} -> {new_columns[column]}"
+        for old, column in zip(old_columns, as_new, strict=True)
+        if old_columns[old] != new_columns[column]
+    ]
+    if retyped:
+        return f"column types differ ({', '.join(retyped)})"
+    old_select = ", ".join(
+        f"{quote_identifier(column)} as {quote_identifier(renamed.get(column, column))}" for column in old_columns
+    )
+    new_select = ", ".join(quote_identifier(column) for column in as_new)
+    first = f"select {old_select} from before_db.main.{quote_identifier(name)}"
+    second = f"select {new_select} from after_db.main.{quote_identifier(name)}"
     only_before, only_after = _count_except(con, first, second), _count_except(con, second, first)
     if only_before or only_after:
         return f"differs ({only_before} rows only before, {only_after} only after)"
+    if as_new != list(new_columns):
+        return "identical rows, column order differs"
     if renamed:
         return "identical, columns renamed (" + ", ".join(f"{old} -> {new}" for old, new in renamed.items()) + ")"
     return "identical"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def main(argv: list[str] | None = None) -> int:

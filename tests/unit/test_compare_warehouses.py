@@ -22,6 +22,8 @@ def before_and_after(tmp_path):
             "create table dropped as select 1 as x",
             "create table renamed as select 1 as emissions_mt_co2e, 'x' as zone_id",
             "create view same_view as select i * 2 as doubled from same",
+            "create table retyped as select 1::integer as x",
+            "create table reordered as select 1 as a, 'a' as b",
         ],
     )
     after = database(
@@ -30,8 +32,10 @@ def before_and_after(tmp_path):
             "create table same as select * from range(3) t(i)",
             "create table changed as select * from (values (1, 'a'), (2, 'b'), (3, 'c')) t(k, v)",
             "create table added as select 1 as x",
-            "create table renamed as select 'x' as zone_id, 1 as emissions_mtco2e",
+            "create table renamed as select 1 as emissions_mtco2e, 'x' as zone_id",
             "create view same_view as select i * 2 as doubled from same",
+            "create table retyped as select 1::double as x",
+            "create table reordered as select 'a' as b, 1 as a",
         ],
     )
     return before, after
@@ -44,6 +48,8 @@ def test_each_relation_gets_its_verdict(tmp_path):
         "changed": "differs (1 rows only before, 1 only after)",
         "dropped": "missing after",
         "renamed": "columns differ (only before: emissions_mt_co2e; only after: emissions_mtco2e)",
+        "reordered": "identical rows, column order differs",
+        "retyped": "column types differ (x: INTEGER -> DOUBLE)",
         "same": "identical",
         "same_view": "identical",
     }
