@@ -399,7 +399,8 @@ def read_record(warehouse_dir: Path) -> dict | None:
 
 
 def _sql_assets_over(graph, keys, sql_group: str) -> set:
-    """SQL-file assets reading one of `keys`, directly or through other SQL-file assets only."""
+    """SQL-file assets reading one of `keys`, directly or through other SQL-file assets only, and the
+    SQL-file assets they read that read nothing themselves (the source ranks generated from the registry)."""
     import dagster as dg
 
     found, frontier = set(), set(keys)
@@ -407,6 +408,9 @@ def _sql_assets_over(graph, keys, sql_group: str) -> set:
         children = dg.AssetSelection.assets(*frontier).downstream(depth=1, include_self=False)
         frontier = (children & dg.AssetSelection.groups(sql_group)).resolve(graph) - found
         found |= frontier
+    if found:
+        upstream = (dg.AssetSelection.assets(*found).upstream() & dg.AssetSelection.groups(sql_group)).resolve(graph)
+        found |= {key for key in upstream - found if not graph.get(key).parent_keys}
     return found
 
 

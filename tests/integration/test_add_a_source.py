@@ -97,7 +97,10 @@ def test_a_toy_source_module_is_all_it_takes(tmp_path):
 
     assert result["freshness_check"] == "Every file's data_as_of within 400 days (the toy publisher updates yearly)."
     assert result["failures"] == []
-    assert result["materialized"] == ["grid_carbon_intensity", "grid_carbon_intensity__toy_grid"]
+    # The toy's rows and the table; then the views over it (SQL-file assets) and the ranks they read.
+    tables = [key for key in result["materialized"] if not key.startswith("sql_")]
+    assert tables == ["grid_carbon_intensity", "grid_carbon_intensity__toy_grid"]
+    assert {"sql_source_priority", "sql_10_grid_preferred"} <= set(result["materialized"])
     assert (warehouse / "parquet" / "grid_carbon_intensity.parquet").is_file()
     with duckdb.connect(str(warehouse / "aifootprint.duckdb"), read_only=True) as con:
         published = con.execute(
