@@ -114,3 +114,11 @@ def curated_rows(source, table: str):
 
     raw = resolve_curated(settings.curated_dir(), source)
     return validate(table, with_provenance(source.parsers[table](raw), raw), source_id=source.id)
+
+
+def edited_fixture_source(tmp_path, source_id, file, edit):
+    """The fixture files of `source_id` copied to tmp_path, with `file` changed by `edit` (text -> text)."""
+    shutil.copytree(FIXTURES / source_id, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return fixture_source(source_id, folder=tmp_path)
