@@ -5,6 +5,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipelines.archive import resolve_from_archive
@@ -122,3 +123,21 @@ def edited_fixture_source(tmp_path, source_id, file, edit):
     path = tmp_path / file
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     return fixture_source(source_id, folder=tmp_path)
+
+
+def one(frame: pd.DataFrame, **where):
+    """The one row of `frame` whose columns equal `where` (None: missing); fails unless exactly one matches."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column].isna() if value is None else frame[column] == value
+    match = frame[mask]
+    assert len(match) == 1, f"expected one row for {where}, got {len(match)}"
+    return match.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def gcp_regions():
+    """gcp_region_carbon's recorded cloud regions (its own tests and codecarbon's cloud-regions test)."""
+    from pipelines.sources import gcp_region_carbon
+
+    return gcp_region_carbon.parse_cloud_regions(real_source("gcp_region_carbon"))

@@ -1,4 +1,4 @@
-"""Footprint reference schemas: duplicate datacenter_pue rows (the sources' parsers are tested in test_source_<id>.py)."""
+"""Footprint reference schemas: duplicate datacenter_pue rows (parsers: tests/unit/test_source_<id>.py)."""
 
 import pandas as pd
 import pytest
