@@ -52,6 +52,15 @@ def real_source(source_id: str, names: list[str] | None = None) -> RawSource:
     return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id], names=names)
 
 
+def real_rows(source_id: str, table: str) -> pd.DataFrame:
+    """A fetched source's rows of `table`, parsed from its recorded files, with source_id and source_vintage."""
+    from pipelines.assets.factory import with_provenance
+    from pipelines.sources import SOURCES
+
+    raw = real_source(source_id)
+    return with_provenance(SOURCES[source_id].parsers[table](raw), raw)
+
+
 def writable_archive_copy(destination: Path) -> Path:
     """A copy of the recorded archive at `destination` that tests may change (the recording is read-only)."""
     if not SHARED_SOURCES.is_dir():

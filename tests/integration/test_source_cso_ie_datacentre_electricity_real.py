@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import real_source
+from conftest import real_rows
 from pipelines.sources import cso_ie_datacentre_electricity as cso
 from pipelines.validation import validate
 
@@ -11,8 +11,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def quarters():
-    frame = cso.parse_datacenter_electricity(real_source(cso.SOURCE_ID))
-    return frame.assign(source_id=cso.SOURCE_ID, source_vintage="2026-12-01")
+    return real_rows("cso_ie_datacentre_electricity", "datacenter_electricity")
 
 
 def test_every_quarter_2015_to_2025_is_read(quarters):

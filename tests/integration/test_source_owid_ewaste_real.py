@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import one, real_source
+from conftest import one, real_rows
 from pipelines.sources import owid_ewaste
 from pipelines.validation import validate
 
@@ -11,8 +11,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def rates():
-    frame = owid_ewaste.parse_ewaste_statistics(real_source(owid_ewaste.SOURCE_ID))
-    return frame.assign(source_id=owid_ewaste.SOURCE_ID, source_vintage="2026-12-01")
+    return real_rows("owid_ewaste", "ewaste_statistics")
 
 
 def test_recorded_rates(rates):
