@@ -5,6 +5,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipelines.archive import resolve_from_archive
@@ -49,6 +50,15 @@ def real_source(source_id: str, names: list[str] | None = None) -> RawSource:
     if not (SHARED_SOURCES / source_id / "SOURCE.toml").is_file():
         pytest.skip(f"recorded {source_id} files not present under {SHARED_SOURCES}")
     return resolve_from_archive(SHARED_SOURCES, SOURCES[source_id], names=names)
+
+
+def real_rows(source_id: str, table: str) -> pd.DataFrame:
+    """A fetched source's rows of `table`, parsed from its recorded files, with source_id and source_vintage."""
+    from pipelines.assets.factory import with_provenance
+    from pipelines.sources import SOURCES
+
+    raw = real_source(source_id)
+    return with_provenance(SOURCES[source_id].parsers[table](raw), raw)
 
 
 def writable_archive_copy(destination: Path) -> Path:
@@ -114,3 +124,29 @@ def curated_rows(source, table: str):
 
     raw = resolve_curated(settings.curated_dir(), source)
     return validate(table, with_provenance(source.parsers[table](raw), raw), source_id=source.id)
+
+
+def edited_fixture_source(tmp_path, source_id, file, edit):
+    """The fixture files of `source_id` copied to tmp_path, with `file` changed by `edit` (text -> text)."""
+    shutil.copytree(FIXTURES / source_id, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return fixture_source(source_id, folder=tmp_path)
+
+
+def one(frame: pd.DataFrame, **where):
+    """The one row of `frame` whose columns equal `where` (None: missing); fails unless exactly one matches."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column].isna() if value is None else frame[column] == value
+    match = frame[mask]
+    assert len(match) == 1, f"expected one row for {where}, got {len(match)}"
+    return match.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def gcp_regions():
+    """gcp_region_carbon's recorded cloud regions (its own tests and codecarbon's cloud-regions test)."""
+    from pipelines.sources import gcp_region_carbon
+
+    return gcp_region_carbon.parse_cloud_regions(real_source("gcp_region_carbon"))

@@ -3,39 +3,11 @@
 import duckdb
 import pytest
 
-from conftest import query, real_source
+from conftest import query
 from pipelines.errors import UnknownHardwareError
 from pipelines.hardware import resolve_accelerator
-from pipelines.sources import boavizta, green_algorithms, mlco2_impact
-from pipelines.validation import validate
 
 pytestmark = pytest.mark.integration
-
-
-def test_real_mlco2_gpus():
-    specs = mlco2_impact.parse_accelerator_specs(real_source("mlco2_impact")).set_index("model")
-    assert specs.loc["H100 SXM", ["canonical_model", "tdp_w", "memory_gb"]].tolist() == ["h100-sxm", 700, 80]
-    assert specs.loc["A10G", ["tdp_w", "memory_gb"]].tolist() == [150, 24]  # the row one field short
-    assert specs.loc["TPUv2 Chip", ["canonical_model", "tdp_w"]].tolist() == ["tpu-v2", 221]
-    assert len(specs) == 39  # 47 rows - 7 CPUs - GTX 750
-    validate("accelerator_specs", specs.reset_index().assign(source_id="mlco2_impact", source_vintage="2026-02-26"))
-
-
-def test_real_green_algorithms_gpus():
-    specs = green_algorithms.parse_accelerator_specs(real_source("green_algorithms")).set_index("canonical_model")
-    assert specs.loc["tpu-v4", "tdp_w"] == 170
-    assert specs.loc["a100-pcie-80gb", "tdp_w"] == 300
-    assert len(specs) == 21  # 22 models, less the 'Any' default
-
-
-def test_real_boavizta_gpus_and_embodied():
-    raw = real_source("boavizta")
-    specs = boavizta.parse_accelerator_specs(raw).set_index("canonical_model")
-    assert specs.loc["h100-sxm", "mass_kg"] == pytest.approx(1.69)
-    embodied = boavizta.parse_hardware_embodied(raw).set_index("canonical_model")
-    assert len(embodied) == 8
-    assert embodied.loc["h100-sxm", "embodied_kgco2e"] == pytest.approx(572.1232, abs=1e-3)
-    assert embodied.loc["a100-sxm-40gb", "embodied_kgco2e"] == pytest.approx(270.5653, abs=1e-3)
 
 
 def test_h100_sxm_in_mlco2_impact(built_warehouse):

@@ -9,45 +9,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import query, real_source
+from conftest import query
 from pipelines.cli import main
 from pipelines.inference import estimate_inference
 from pipelines.release import build_release
-from pipelines.sources import ai_energy_score, ember_monthly, mlenergy_leaderboard
 from pipelines.timeresolved import estimate_at, greenest_window
 
 pytestmark = pytest.mark.integration
-
-
-def test_mlenergy_energy_per_token_of_one_configuration():
-    frame = mlenergy_leaderboard.parse_inference_energy(real_source("mlenergy_leaderboard")).set_index("measurement_id")
-    assert len(frame) == 1858
-    row = frame.loc["lm-arena-chat/Qwen/Qwen3-14B/B200x1/tp1-ep1-dp1/seqs8/bfloat16"]
-    assert row.energy_j_per_token == pytest.approx(0.6993, abs=1e-4)
-    assert row.energy_wh_per_request * 3600 == pytest.approx(430.11, abs=0.01)
-    assert row.avg_power_w == pytest.approx(759.95, abs=0.01)
-    llama = frame.loc["lm-arena-chat/meta-llama/Llama-3.1-8B-Instruct/H100x1/tp1-ep1-dp1/seqs8/bfloat16"]
-    assert llama.energy_j_per_token == pytest.approx(0.455, abs=1e-3)
-
-
-def test_ai_energy_score_rows():
-    frame = ai_energy_score.parse_inference_energy(real_source("ai_energy_score")).set_index("measurement_id")
-    assert len(frame) == 166
-    assert frame.loc["text_generation/meta-llama/Meta-Llama-3.1-8B", "energy_kwh_per_1000_queries"] == 0.017376263
-    assert (
-        frame.loc["image_generation/stabilityai/stable-diffusion-xl-base-1.0", "energy_wh_per_request"] == 1.639845472
-    )
-    assert frame.loc["asr/openai/whisper-large-v3", "energy_score_stars"] == 1
-
-
-def test_ember_monthly_and_yearly_values():
-    raw = real_source("ember_monthly")
-    monthly = ember_monthly.parse_grid_intensity_monthly(raw).set_index(["zone_id", "year", "month"])
-    assert monthly.loc[("DEU", 2025, 4), "gco2e_per_kwh"] == 361.174
-    assert monthly.loc[("WLD", 2025, 4), "gco2e_per_kwh"] == 458.697
-    assert monthly.loc[("USA-VA", 2025, 1), "gco2e_per_kwh"] == 343.27
-    yearly = ember_monthly.parse_electricity_demand_yearly(raw).set_index(["zone_id", "year"])
-    assert yearly.loc[("WLD", 2024), "demand_twh"] == 30847.2
 
 
 def test_published_tables(built_warehouse):

@@ -3,8 +3,7 @@ the minerals in the chips, data-centre electricity, and the fleet beside world e
 
 import pytest
 
-from conftest import query, real_source
-from pipelines.sources import SOURCES
+from conftest import query
 
 pytestmark = pytest.mark.integration
 
@@ -144,12 +143,6 @@ def test_fleet_retired_mass_beside_world_ewaste(built_warehouse):
         "select year, ewaste_t from genai_ewaste_estimates where metric = 'projected_genai_ewaste_generated_high'",
     )
     assert genai == [(2030, 2_500_000.0)]
-
-
-def test_usgs_files_match_their_pinned_sha256():
-    raw = real_source("usgs_mcs")
-    pinned = {f.name: f.sha256 for f in SOURCES["usgs_mcs"].files}
-    assert {name: f.sha256 for name, f in raw.files.items()} == pinned
 
 
 def test_mineral_uses_are_cited(built_warehouse):

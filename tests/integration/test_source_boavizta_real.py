@@ -53,3 +53,13 @@ def test_real_row_count(grid):
 
 def test_real_output_validates(grid):
     validate("grid_carbon_intensity", grid.assign(source_id="boavizta", source_vintage="2023-04-24"))
+
+
+def test_real_boavizta_gpus_and_embodied():
+    raw = real_source("boavizta")
+    specs = boavizta.parse_accelerator_specs(raw).set_index("canonical_model")
+    assert specs.loc["h100-sxm", "mass_kg"] == pytest.approx(1.69)
+    embodied = boavizta.parse_hardware_embodied(raw).set_index("canonical_model")
+    assert len(embodied) == 8
+    assert embodied.loc["h100-sxm", "embodied_kgco2e"] == pytest.approx(572.1232, abs=1e-3)
+    assert embodied.loc["a100-sxm-40gb", "embodied_kgco2e"] == pytest.approx(270.5653, abs=1e-3)

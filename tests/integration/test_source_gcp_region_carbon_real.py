@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import real_source
+from conftest import one, real_source
 from pipelines.sources import gcp_region_carbon
 from pipelines.validation import validate
 
@@ -57,3 +57,20 @@ def test_schema_valid(raw, rows):
     vintages = {name: f.vintage for name, f in raw.files.items()}
     frame = rows.assign(source_id=SOURCE.id, source_vintage=rows["source_file"].map(vintages))
     assert len(validate("grid_carbon_intensity", frame, source_id=SOURCE.id)) == 203
+
+
+def test_gcp_cfe_and_intensity(gcp_regions):
+    iowa = one(gcp_regions, region="us-central1", year=2023)
+    assert (iowa["cfe_fraction"], iowa["grid_gco2e_per_kwh"], iowa["grid_intensity_basis"]) == (
+        pytest.approx(0.95),
+        430,
+        "direct",
+    )
+    assert one(gcp_regions, region="us-central1", year=2019)["grid_intensity_basis"] == "lifecycle"
+    assert one(gcp_regions, region="europe-north2", year=2024)["cfe_fraction"] == pytest.approx(1.0)
+
+
+def test_gcp_rows_per_year_keep_zero_and_empty_cfe(gcp_regions):
+    assert gcp_regions.groupby("year").size().to_dict() == {2019: 24, 2020: 27, 2021: 34, 2022: 36, 2023: 40, 2024: 44}
+    assert one(gcp_regions, region="northamerica-northeast1", year=2021)["grid_gco2e_per_kwh"] == 0
+    assert gcp_regions[gcp_regions["year"] == 2019]["cfe_fraction"].isna().sum() == 8

@@ -39,3 +39,17 @@ def test_real_row_count(grid):
 
 def test_real_output_validates(grid):
     validate("grid_carbon_intensity", grid.assign(source_id="green_algorithms", source_vintage="2022-10-22"))
+
+
+def test_real_green_algorithms_gpus():
+    specs = green_algorithms.parse_accelerator_specs(real_source("green_algorithms")).set_index("canonical_model")
+    assert specs.loc["tpu-v4", "tdp_w"] == 170
+    assert specs.loc["a100-pcie-80gb", "tdp_w"] == 300
+    assert len(specs) == 21  # 22 models, less the 'Any' default
+
+
+def test_green_algorithms_default_pue_real():
+    frame = green_algorithms.parse_datacenter_pue(real_source("green_algorithms")).set_index("entity")
+    default = frame.loc[frame["scope"] == "industry"].iloc[0]
+    assert (default.pue, default.year, default.citation_publisher) == (1.56, 2024, "Uptime Institute")
+    assert frame.loc["Microsoft Azure", "pue"] == 1.12 and len(frame) == 6

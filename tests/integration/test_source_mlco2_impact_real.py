@@ -30,3 +30,12 @@ def test_real_row_count(grid):
 
 def test_real_output_validates(grid):
     validate("grid_carbon_intensity", grid.assign(source_id="mlco2_impact", source_vintage="2021-10-27"))
+
+
+def test_real_mlco2_gpus():
+    specs = mlco2_impact.parse_accelerator_specs(real_source("mlco2_impact")).set_index("model")
+    assert specs.loc["H100 SXM", ["canonical_model", "tdp_w", "memory_gb"]].tolist() == ["h100-sxm", 700, 80]
+    assert specs.loc["A10G", ["tdp_w", "memory_gb"]].tolist() == [150, 24]  # the row one field short
+    assert specs.loc["TPUv2 Chip", ["canonical_model", "tdp_w"]].tolist() == ["tpu-v2", 221]
+    assert len(specs) == 39  # 47 rows - 7 CPUs - GTX 750
+    validate("accelerator_specs", specs.reset_index().assign(source_id="mlco2_impact", source_vintage="2026-02-26"))

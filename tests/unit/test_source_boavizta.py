@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, fixture_source
+from conftest import FIXTURES, edited_fixture_source, fixture_source
 from pipelines.errors import SourceFormatError
 from pipelines.sources import boavizta
 from pipelines.validation import validate
@@ -94,3 +94,39 @@ def test_missing_names_row_is_a_format_error(tmp_path):
 
     with pytest.raises(SourceFormatError, match=f"{FILE}.*zone names.*'name'"):
         _parse_edited(tmp_path, drop_names_row)
+
+
+def test_boavizta_specs_carry_mass_and_memory():
+    specs = boavizta.parse_accelerator_specs(fixture_source("boavizta")).set_index("canonical_model")
+    assert specs.loc["h100-sxm", ["model", "memory_gb", "mass_kg"]].tolist() == ["NVIDIA H100 SXM 80GB", 80, 1.69]
+    assert specs.loc["l4", "mass_kg"] == pytest.approx(0.142)
+    assert specs["die_area_mm2"].isna().all()  # gpu_specs' die_surface is an effective wafer area
+    validate("accelerator_specs", specs.reset_index().assign(source_id="boavizta", source_vintage="2026-05-29"))
+
+
+def test_boavizta_embodied_per_gpu():
+    embodied = boavizta.parse_hardware_embodied(fixture_source("boavizta")).set_index("canonical_model")
+    assert embodied.loc["l4", "embodied_kgco2e"] == pytest.approx(113.333587, abs=1e-5)  # worked in test_hardware.py
+    assert embodied.loc["l4", "boundary"].startswith("cradle-to-gate")
+    assert embodied.loc["l4", "method_type"] == "parametric_model"
+    assert "vram 93.11" in embodied.loc["l4", "citation_note"]
+    # H100 SXM: die 0.042592 x 2810.4 = 119.70 of the total; VRAM (80 GB on 6 dies) dominates.
+    assert embodied.loc["h100-sxm", "embodied_kgco2e"] == pytest.approx(572.1232, abs=1e-3)
+    assert embodied.loc["gtx-1080-ti", "embodied_kgco2e"] == pytest.approx(87.4999, abs=1e-3)
+    validate(
+        "hardware_embodied_emissions", embodied.reset_index().assign(source_id="boavizta", source_vintage="2026-05-29")
+    )
+
+
+def test_boavizta_gpu_without_physical_inputs_is_left_out(tmp_path, caplog):
+    raw = edited_fixture_source(tmp_path, "boavizta", "gpu_specs.csv", lambda t: t.replace(",390.96,", ",,"))
+    with caplog.at_level("WARNING", logger="pipelines.sources"):
+        embodied = boavizta.parse_hardware_embodied(raw)
+    assert "l4" not in set(embodied["canonical_model"]) and len(embodied) == 2
+    assert "'NVIDIA L4': left out of the embodied model" in caplog.text
+
+
+def test_boavizta_missing_factor_is_a_format_error(tmp_path):
+    raw = edited_fixture_source(tmp_path, "boavizta", "factors.yml", lambda t: t.replace('"heatsink"', '"heat_sink"'))
+    with pytest.raises(SourceFormatError, match="factors.yml.*gpu.heatsink.manufacture.gwp.impact"):
+        boavizta.parse_hardware_embodied(raw)

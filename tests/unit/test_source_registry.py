@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 import pipelines.sources
+from conftest import REPO, SHARED_SOURCES
 from pipelines import discovery, source_priority
 from pipelines.sources import SOURCES, Source, SourceFile, priority_ranks
 
@@ -119,3 +120,24 @@ def test_a_new_rank_stales_only_the_ranks_and_the_views_that_rank(monkeypatch):
         if warehouse_sql.sql_asset_key("source_priority") in asset.asset_deps[key]
     }
     assert readers == {"sql_10_grid_preferred", "sql_20_hardware"}
+
+
+def test_every_source_has_its_test_files_named_after_it():
+    """docs/naming.md: a source's tests are tests/unit/test_source_<source_id>.py, and its recorded-file tests
+    tests/integration/test_source_<source_id>_real.py (for a fetched source recorded under ../shared/sources)."""
+    tests = REPO / "tests"
+    without_unit = sorted(
+        source_id for source_id in SOURCES if not (tests / "unit" / f"test_source_{source_id}.py").is_file()
+    )
+    assert without_unit == []
+    recorded = [
+        source_id
+        for source_id, source in SOURCES.items()
+        if not source.curated and (SHARED_SOURCES / source_id).is_dir()
+    ]
+    without_real = sorted(
+        source_id
+        for source_id in recorded
+        if not (tests / "integration" / f"test_source_{source_id}_real.py").is_file()
+    )
+    assert without_real == []
