@@ -19,7 +19,7 @@ from pathlib import Path
 from pipelines import fingerprint, offline, settings, staleness
 from pipelines.errors import AifootprintError
 from pipelines.progress import BUILD, OBSERVE, SQL_ASSET_PREFIX, Progress
-from pipelines.warehouse import Warehouse
+from pipelines.warehouse import Warehouse, relation_names, sql_files
 
 # What the last refresh used, per source: read by `aifootprint sources`.
 RECORD_NAME = "last_refresh.json"
@@ -206,13 +206,16 @@ def run_refresh(
         examples = sorted(k.to_user_string() for k in graph.get_all_asset_keys())[:3]
         raise SelectionError(
             f"--select {' '.join(select)} matches no asset (asset names look like "
-            f"{', '.join(examples)}; `+name` adds what it depends on)"
+            f"{', '.join(examples)}; `+key:name` adds what it depends on)"
         )
     wanted = {k for k in selected if graph.get(k).is_materializable}
     raw_keys = {k for k in selected if graph.get(k).is_observable} | _raw_ancestors(graph, wanted | selected)
     # The views and macros over a selected table come with it, as they did when publishing re-applied them
     # (over the tables as published: the sources behind their other tables are not fetched for them).
     wanted |= _sql_assets_over(graph, wanted, SQL_GROUP)
+    # The SQL files they read that read nothing themselves (the source ranks, generated from the
+    # registry) come too where the database lacks what those create, as in a new warehouse.
+    wanted |= _sql_roots_missing(graph, wanted, SQL_GROUP, warehouse_dir)
     if probe_network and not archive_dir and network is None:
         mirror = raw_store_options.get("mirror_url") or settings.source_mirror()
         network = offline.plan([SOURCES[k.to_user_string().removeprefix("raw_")] for k in raw_keys], mirror)
@@ -399,8 +402,7 @@ def read_record(warehouse_dir: Path) -> dict | None:
 
 
 def _sql_assets_over(graph, keys, sql_group: str) -> set:
-    """SQL-file assets reading one of `keys`, directly or through other SQL-file assets only, and the
-    SQL-file assets they read that read nothing themselves (the source ranks generated from the registry)."""
+    """SQL-file assets reading one of `keys`, directly or through other SQL-file assets only."""
     import dagster as dg
 
     found, frontier = set(), set(keys)
@@ -408,10 +410,25 @@ def _sql_assets_over(graph, keys, sql_group: str) -> set:
         children = dg.AssetSelection.assets(*frontier).downstream(depth=1, include_self=False)
         frontier = (children & dg.AssetSelection.groups(sql_group)).resolve(graph) - found
         found |= frontier
-    if found:
-        upstream = (dg.AssetSelection.assets(*found).upstream() & dg.AssetSelection.groups(sql_group)).resolve(graph)
-        found |= {key for key in upstream - found if not graph.get(key).parent_keys}
     return found
+
+
+def _sql_roots_missing(graph, keys, sql_group: str, warehouse_dir: Path) -> set:
+    """SQL-file assets that `keys` read, that read nothing, and whose relations the database lacks."""
+    import dagster as dg
+
+    sql_keys = {key for key in keys if key.to_user_string().startswith(SQL_ASSET_PREFIX)}
+    if not sql_keys:
+        return set()
+    upstream = (dg.AssetSelection.assets(*sql_keys).upstream() & dg.AssetSelection.groups(sql_group)).resolve(graph)
+    roots = {key for key in upstream - sql_keys if not graph.get(key).parent_keys}
+    store = Warehouse(warehouse_dir)
+    if not roots or not store.database_path.exists():
+        return roots
+    with store.connect() as con:
+        existing = relation_names(con)
+    creates = {dg.AssetKey(SQL_ASSET_PREFIX + f.name): f.creates for f in sql_files()}
+    return {key for key in roots if not set(creates[key]) <= existing}
 
 
 def _raw_ancestors(graph, keys) -> set:

@@ -135,9 +135,9 @@ def tables_required(sql_file: SqlFile, files: list[SqlFile]) -> list[str]:
     return [name for name in sql_file.requires if name in TABLES and name not in sql_file.creates]
 
 
-def missing_relations(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> list[str]:
-    """The relations (tables, views, macros) `sql_file` requires that the database lacks."""
-    existing = {
+def relation_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables, views and macros of the database's main schema."""
+    return {
         row[0]
         for row in con.execute(
             "select table_name from information_schema.tables where table_schema = 'main' "
@@ -145,6 +145,11 @@ def missing_relations(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> list
             "and function_type in ('macro', 'table_macro')"
         ).fetchall()
     }
+
+
+def missing_relations(con: duckdb.DuckDBPyConnection, sql_file: SqlFile) -> list[str]:
+    """The relations (tables, views, macros) `sql_file` requires that the database lacks."""
+    existing = relation_names(con)
     return [name for name in sql_file.requires if name not in existing]
 
 
