@@ -23,6 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import BASIC_CITATION
 from pipelines.sources._owid import grapher_zones, read_grapher_csv
 
 SOURCE_ID = "owid_ewaste"
@@ -90,11 +91,7 @@ def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
             "rate_definition": [rate_definition(z) for z in zone_ids],
             "series": SERIES,
             "source_file": FILE,
-            "citation_publisher": None,
-            "citation_title": None,
-            "citation_url": None,
-            "citation_published": None,
-            "citation_note": None,
+            **dict.fromkeys(BASIC_CITATION),
         }
     )
 
