@@ -39,7 +39,18 @@ def read_grapher_csv(raw: RawSource, name: str, entity: str, code: str, year: st
     return GrapherRows(frame[frame[value].notna()], values[0])
 
 
-def grapher_zones(raw: RawSource, name: str, frame: pd.DataFrame, entity: str, code: str) -> tuple[list, list]:
+def grapher_places(raw: RawSource, name: str, frame: pd.DataFrame, entity: str, code: str, year: str) -> dict:
+    """The zone_id, zone_name, zone_type and year columns of a staging frame, in that order, from `frame`'s keys."""
+    zone_ids, zone_types = _zones(raw, name, frame, entity, code)
+    return {
+        "zone_id": zone_ids,
+        "zone_name": frame[entity].str.strip().tolist(),
+        "zone_type": zone_types,
+        "year": frame[year].astype(int).tolist(),
+    }
+
+
+def _zones(raw: RawSource, name: str, frame: pd.DataFrame, entity: str, code: str) -> tuple[list, list]:
     """(zone_ids, zone_types) for each row: OWID_WRL is WLD, a code a country, no code an aggregate by name."""
     zone_ids, zone_types = [], []
     for entity_name, entity_code in zip(frame[entity], frame[code], strict=True):

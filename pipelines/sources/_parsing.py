@@ -38,3 +38,32 @@ def rows_with_intensity(raw: RawSource, name: str, frame: pd.DataFrame, column: 
     if frame.empty:
         raise SourceFormatError(raw.source_id, name, "no row has a carbon intensity", column=column)
     return frame, intensity
+
+
+def reject_repeated_hours(raw: RawSource, name: str, frame: pd.DataFrame, hours: pd.Series, column: str) -> None:
+    """An hourly file names each hour once; `hours` are the parsed timestamps of `frame`'s rows."""
+    duplicated = hours.duplicated(keep=False)
+    if duplicated.any():
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"{int(duplicated.sum())} row(s) repeat an hour",
+            column=column,
+            sample_rows=frame[duplicated].head(5).to_dict("records"),
+        )
+
+
+def reject_repeated_zone_years(
+    raw: RawSource, name: str, frame: pd.DataFrame, staged: pd.DataFrame, column: str
+) -> None:
+    """A yearly intensity file gives each zone one value a year; `staged` holds `frame`'s rows with their
+    zone_id and year, and `column` is the file's place column that named them."""
+    duplicated = staged.duplicated(["zone_id", "year"], keep=False)
+    if duplicated.any():
+        raise SourceFormatError(
+            raw.source_id,
+            name,
+            f"{int(duplicated.sum())} rows give the same zone and year",
+            column=column,
+            sample_rows=frame[duplicated].to_dict("records"),
+        )

@@ -6,11 +6,7 @@ import pandas as pd
 
 from pipelines.hardware import canonical_model, infer_vendor
 
-SPEC_COLUMNS = (
-    "vendor",
-    "model",
-    "canonical_model",
-    "kind",
+DATASHEET_NUMBERS = (
     "tdp_w",
     "memory_gb",
     "release_year",
@@ -18,6 +14,13 @@ SPEC_COLUMNS = (
     "peak_tflops_fp16",
     "process_nm",
     "die_area_mm2",
+)
+SPEC_COLUMNS = (
+    "vendor",
+    "model",
+    "canonical_model",
+    "kind",
+    *DATASHEET_NUMBERS,
     "mass_kg",
     "reference",
     "source_file",

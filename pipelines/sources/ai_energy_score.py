@@ -21,6 +21,7 @@ import pandas as pd
 
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import CITATION
 from pipelines.sources._parsing import parse_each_present
 
 log = logging.getLogger(__name__)
@@ -111,18 +112,7 @@ def _task(raw: RawSource, stem: str) -> pd.DataFrame:
             "measurement_scope": "gpu_only",
             "energy_score_stars": stars,
             "size_class": frame["class"].str.strip() if "class" in frame else None,
-            **{
-                c: None
-                for c in (
-                    "citation_publisher",
-                    "citation_title",
-                    "citation_url",
-                    "citation_published",
-                    "citation_locator",
-                    "citation_note",
-                    "via_url",
-                )
-            },
+            **dict.fromkeys(CITATION),
             "source_file": name,
         }
     )

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import CITATION
 
 SOURCE_ID = "cso_ie_datacentre_electricity"
 FILE = "MEC02.json"
@@ -97,13 +98,7 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
                 "share_of_demand_pct_high": None,
                 "series": SERIES,
                 "source_file": FILE,
-                "citation_publisher": None,
-                "citation_title": None,
-                "citation_url": None,
-                "citation_published": None,
-                "citation_locator": None,
-                "citation_note": None,
-                "via_url": None,
+                **dict.fromkeys(CITATION),
             }
         )
     if not rows:

@@ -25,7 +25,7 @@ from pipelines import hardware
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
 from pipelines.sources._curated import BASIC_CITATION, CITATION, read_curated
-from pipelines.sources._specs import finish_specs
+from pipelines.sources._specs import DATASHEET_NUMBERS, finish_specs
 
 SHIPMENTS = "accelerator_shipments.csv"
 EMBODIED = "hardware_embodied_pcf.csv"
@@ -84,20 +84,13 @@ def parse_embodied(raw: RawSource) -> pd.DataFrame:
 
 
 def parse_specs(raw: RawSource) -> pd.DataFrame:
-    numbers = [
-        "tdp_w",
-        "memory_gb",
-        "release_year",
-        "peak_tflops_fp32",
-        "peak_tflops_fp16",
-        "process_nm",
-        "die_area_mm2",
-    ]
     frame = read_curated(
-        raw, SPECS, ["model", "kind", *numbers, "citation_publisher", "citation_title", "citation_url", "citation_note"]
+        raw,
+        SPECS,
+        ["model", "kind", *DATASHEET_NUMBERS, "citation_publisher", "citation_title", "citation_url", "citation_note"],
     )
     specs = frame[["model", "kind"]].assign(
-        **{column: raw.to_number(SPECS, frame, column) for column in numbers}, reference=frame["citation_url"]
+        **{column: raw.to_number(SPECS, frame, column) for column in DATASHEET_NUMBERS}, reference=frame["citation_url"]
     )
     return finish_specs(specs.assign(release_year=specs["release_year"].astype("Int64")), SPECS)
 

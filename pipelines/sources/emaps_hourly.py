@@ -32,7 +32,7 @@ import pandas as pd
 from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
-from pipelines.sources._parsing import parse_each_present
+from pipelines.sources._parsing import parse_each_present, reject_repeated_hours
 
 _GREEN_DCC = (
     "https://raw.githubusercontent.com/HewlettPackard/green-dcc/3f6ea95cb835b89ba50b0ef76d66d14b8037643e"
@@ -171,15 +171,7 @@ def _zone_year(raw: RawSource, name: str) -> pd.DataFrame:
         # An hour the portal left blank is a gap, not a zero; it is left out and the check on
         # contiguous hours reports it.
         frame, hours, direct, lifecycle = frame[~no_value], hours[~no_value], direct[~no_value], lifecycle[~no_value]
-    duplicated = hours.duplicated(keep=False)
-    if duplicated.any():
-        raise SourceFormatError(
-            raw.source_id,
-            name,
-            f"{int(duplicated.sum())} row(s) repeat an hour",
-            column=layout["time"],
-            sample_rows=frame[duplicated].head(5).to_dict("records"),
-        )
+    reject_repeated_hours(raw, name, frame, hours, layout["time"])
     estimated = (
         frame[layout["estimated"]].str.strip().str.lower().map(_TRUE)
         if "estimated" in layout and layout["estimated"] in frame

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
+from pipelines.sources._ember import ember_places
 
 _COMMIT = "27cbe8328aeaad0824fb07b3640dc45b72228c7b"
 
@@ -46,27 +46,12 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
     has_value = values.notna() & (values != 0)
     frame, values, years = frame[has_value], values[has_value], years[has_value]
 
-    codes = frame["country_code"].fillna("").astype(str).str.strip()
-    countries = codes.map(lambda code: zones.normalise_alpha3(code) if code else None)
-    unknown = (codes != "") & countries.isna()
-    if unknown.any():
-        raise SourceFormatError(
-            raw.source_id,
-            AVERAGE_INTENSITIES,
-            f"{int(unknown.sum())} entry(ies) with a country_code that is not ISO 3166-1 alpha-3 "
-            "(add an alias to pipelines/zones.py)",
-            column="country_code",
-            sample_rows=frame.loc[unknown].head(5).to_dict("records"),
-        )
-
-    # Ember leaves country_code empty for regions (Africa, EU, G20, World ...).
-    is_aggregate = codes == ""
-    zone_ids = countries.where(~is_aggregate, frame["country_or_region"].map(zones.aggregate_id))
+    zone_ids, zone_types = ember_places(raw, AVERAGE_INTENSITIES, frame)
     return pd.DataFrame(
         {
             "zone_id": zone_ids.to_numpy(),
             "zone_name": frame["country_or_region"].to_numpy(),
-            "zone_type": is_aggregate.map({True: "aggregate", False: "country"}).to_numpy(),
+            "zone_type": zone_types.to_numpy(),
             "year": years.to_numpy(),
             "gco2e_per_kwh": values.to_numpy(),
             "basis": "lifecycle",

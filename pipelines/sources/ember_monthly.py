@@ -24,9 +24,9 @@ import logging
 import pandas as pd
 import pycountry
 
-from pipelines import zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._ember import ember_places
 
 log = logging.getLogger(__name__)
 
@@ -38,23 +38,6 @@ BASIS = "lifecycle"
 _US_STATE_CODES = {s.name: s.code.split("-")[1] for s in pycountry.subdivisions.get(country_code="US")}
 _US_STATE_CODES.update({"Washington, D.C.": "DC", "Washington DC": "DC"})
 US_TOTAL = "US Total"
-
-
-def _place(raw: RawSource, name: str, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Countries by their ISO alpha-3 code; aggregates (no code) by name -> (zone_id, zone_type)."""
-    codes = frame["country_code"].fillna("").str.strip()
-    countries = codes.map(lambda code: zones.normalise_alpha3(code) if code else None)
-    unknown = (codes != "") & countries.isna()
-    if unknown.any():
-        raise SourceFormatError(
-            raw.source_id,
-            name,
-            f"unknown country code(s) {sorted(codes[unknown].unique())[:5]} (add an alias to pipelines/zones.py)",
-            column="country_code",
-        )
-    is_aggregate = codes == ""
-    zone_ids = countries.where(~is_aggregate, frame["country_or_region"].map(zones.aggregate_id))
-    return zone_ids, is_aggregate.map({True: "aggregate", False: "country"})
 
 
 def _read(raw: RawSource, name: str, columns: list[str]) -> pd.DataFrame:
@@ -87,7 +70,7 @@ def _country_monthly(raw: RawSource) -> pd.DataFrame:
         raw, name, ["country_or_region", "country_code", "date", "demand_twh", "emissions_intensity_gco2_per_kwh"]
     )
     dates = _months(raw, name, frame)
-    zone_ids, zone_types = _place(raw, name, frame)
+    zone_ids, zone_types = ember_places(raw, name, frame)
     return pd.DataFrame(
         {
             "zone_id": zone_ids,
@@ -148,7 +131,7 @@ def _usa_monthly(raw: RawSource) -> pd.DataFrame:
 def parse_electricity_demand_yearly(raw: RawSource) -> pd.DataFrame:
     name = COUNTRY_YEARLY
     frame = _read(raw, name, ["country_or_region", "country_code", "year", "demand_twh"])
-    zone_ids, zone_types = _place(raw, name, frame)
+    zone_ids, zone_types = ember_places(raw, name, frame)
     demand = raw.to_number(name, frame, "demand_twh")
     years = raw.to_number(name, frame, "year")
     staged = pd.DataFrame(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -46,17 +47,25 @@ REGION_COLUMN = "Google Cloud Region"
 LOCATION_COLUMN = "Location"
 
 
+def _yearly_files(raw: RawSource) -> Iterator[tuple[str, int, pd.DataFrame, str]]:
+    """Each yearly file in year order: its name, data year, cells (headers trimmed) and intensity column."""
+    for name in sorted(raw.files):
+        match = _FILE_NAME.match(name)
+        if match:
+            frame = raw.csv(name, dtype=str, keep_default_na=False)
+            frame.columns = [str(c).strip() for c in frame.columns]
+            yield name, int(match.group(1)), frame, _intensity_column(raw, name, frame)
+
+
+def _basis(intensity_column: str) -> str:
+    return "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
+
+
 def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
-    return pd.concat(
-        [_yearly_file(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)], ignore_index=True
-    )
+    return pd.concat([_yearly_intensity(raw, *yearly) for yearly in _yearly_files(raw)], ignore_index=True)
 
 
-def _yearly_file(raw: RawSource, name: str) -> pd.DataFrame:
-    year = int(_FILE_NAME.match(name).group(1))
-    frame = raw.csv(name, dtype=str, keep_default_na=False)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    intensity_column = _intensity_column(raw, name, frame)
+def _yearly_intensity(raw: RawSource, name: str, year: int, frame: pd.DataFrame, intensity_column: str) -> pd.DataFrame:
     raw.require_columns(name, frame, [REGION_COLUMN, LOCATION_COLUMN, intensity_column])
     no_region = frame[REGION_COLUMN].str.strip() == ""
     if no_region.any():
@@ -80,7 +89,6 @@ def _yearly_file(raw: RawSource, name: str) -> pd.DataFrame:
         )
     frame, values = frame[~zero], values[~zero]
 
-    basis = "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
     return pd.DataFrame(
         {
             "zone_id": [zones.cloud_region_id("gcp", region) for region in frame[REGION_COLUMN]],
@@ -88,7 +96,7 @@ def _yearly_file(raw: RawSource, name: str) -> pd.DataFrame:
             "zone_type": "cloud_region",
             "year": year,
             "gco2e_per_kwh": values,
-            "basis": basis,
+            "basis": _basis(intensity_column),
             "source_file": name,
         }
     ).reset_index(drop=True)
@@ -115,21 +123,15 @@ _US_REGION = re.compile(r"^us-")
 
 
 def parse_cloud_regions(raw: RawSource) -> pd.DataFrame:
-    return pd.concat(
-        [_yearly_regions(raw, name) for name in sorted(raw.files) if _FILE_NAME.match(name)], ignore_index=True
-    )
+    return pd.concat([_yearly_regions(raw, *yearly) for yearly in _yearly_files(raw)], ignore_index=True)
 
 
-def _yearly_regions(raw: RawSource, name: str) -> pd.DataFrame:
-    year = int(_FILE_NAME.match(name).group(1))
-    frame = raw.csv(name, dtype=str, keep_default_na=False)
-    frame.columns = [str(c).strip() for c in frame.columns]
+def _yearly_regions(raw: RawSource, name: str, year: int, frame: pd.DataFrame, intensity_column: str) -> pd.DataFrame:
     frame = frame.apply(lambda column: column.str.strip())
-    intensity_column = _intensity_column(raw, name, frame)
     raw.require_columns(name, frame, [REGION_COLUMN, LOCATION_COLUMN, CFE_COLUMN, intensity_column])
     frame = frame[frame[REGION_COLUMN] != ""]
     intensity = raw.to_number(name, frame, intensity_column).astype("float64")
-    basis = "lifecycle" if intensity_column.lower().startswith("lifecycle") else "direct"
+    basis = _basis(intensity_column)
     # Unlike grid_carbon_intensity, a 0 here is kept as published (rounded to whole grams).
     return pd.DataFrame(
         {

@@ -23,7 +23,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
-from pipelines.sources._parsing import rows_with_intensity
+from pipelines.sources._parsing import reject_repeated_zone_years, rows_with_intensity
 from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "30df2feead1c7f5db87a3d86ca1239470a0cd415"
@@ -78,15 +78,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
         index=frame.index,
     )
 
-    duplicated = staged.duplicated(["zone_id", "year", "basis"], keep=False)
-    if duplicated.any():
-        raise SourceFormatError(
-            raw.source_id,
-            CARBON_INTENSITY,
-            f"{int(duplicated.sum())} rows give the same zone and year",
-            column="location",
-            sample_rows=frame[duplicated].to_dict("records"),
-        )
+    reject_repeated_zone_years(raw, CARBON_INTENSITY, frame, staged, "location")
     return staged.reset_index(drop=True)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from pipelines import hardware, zones
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import Freshness, RawSource, Source, SourceFile
-from pipelines.sources._parsing import rows_with_intensity
+from pipelines.sources._parsing import reject_repeated_zone_years, rows_with_intensity
 from pipelines.sources._specs import finish_specs, numeric_column
 
 _COMMIT = "d0d3ee5a71ea222ac344a94900642ed2ce649af4"
@@ -48,15 +48,7 @@ def parse_grid_intensity(raw: RawSource) -> pd.DataFrame:
         index=frame.index,
     )
 
-    duplicated = staged.duplicated(["zone_id", "year"], keep=False)
-    if duplicated.any():
-        raise SourceFormatError(
-            raw.source_id,
-            YEARLY_AVERAGES,
-            f"{int(duplicated.sum())} rows give the same zone and year",
-            column="zone_key",
-            sample_rows=frame[duplicated].to_dict("records"),
-        )
+    reject_repeated_zone_years(raw, YEARLY_AVERAGES, frame, staged, "zone_key")
     return staged.reset_index(drop=True)
 
 

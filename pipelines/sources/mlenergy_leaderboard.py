@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
+from pipelines.sources._curated import CITATION
 from pipelines.sources._parsing import parse_each_present
 
 _COMMIT = "0cd52dab897c5d91a45f4d413038f3b8b4251b0f"
@@ -131,18 +132,7 @@ def _task(raw: RawSource, task: str) -> pd.DataFrame:
             "measurement_scope": "gpu_only",
             "energy_score_stars": None,
             "size_class": None,
-            **{
-                c: None
-                for c in (
-                    "citation_publisher",
-                    "citation_title",
-                    "citation_url",
-                    "citation_published",
-                    "citation_locator",
-                    "citation_note",
-                    "via_url",
-                )
-            },
+            **dict.fromkeys(CITATION),
             "source_file": name,
         }
     )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
-from pipelines.sources._parsing import parse_each_present
+from pipelines.sources._parsing import parse_each_present, reject_repeated_hours
 
 _RAW = (
     "https://raw.githubusercontent.com/SumanVSarawad/test/16c04185548b1d90b11786f138ecd77c05f10c10"
@@ -74,15 +74,7 @@ def _ba(raw: RawSource, ba: str) -> pd.DataFrame:
             column=LOCAL_COLUMN,
             sample_rows=frame[disagree].head(5).to_dict("records"),
         )
-    duplicated = hours.duplicated(keep=False)
-    if duplicated.any():
-        raise SourceFormatError(
-            raw.source_id,
-            name,
-            f"{int(duplicated.sum())} row(s) repeat an hour",
-            column=UTC_COLUMN,
-            sample_rows=frame[duplicated].head(5).to_dict("records"),
-        )
+    reject_repeated_hours(raw, name, frame, hours, UTC_COLUMN)
     rate = raw.to_number(name, frame, CO2E_RATE)
     has_rate = rate.notna()  # an hour without a rate is a gap; the contiguity check reports it
     frame, hours, rate = frame[has_rate], hours[has_rate], rate[has_rate]

@@ -18,7 +18,8 @@ import pandas as pd
 
 from pipelines.errors import SourceFormatError
 from pipelines.sources._base import RawSource, Source, SourceFile
-from pipelines.sources._owid import grapher_zones, read_grapher_csv
+from pipelines.sources._curated import CITATION
+from pipelines.sources._owid import grapher_places, read_grapher_csv
 
 SOURCE_ID = "owid_datacentre_share"
 FILE = "data-centers-share-electricity-demand.csv"
@@ -40,13 +41,9 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
             column=rows.value_column,
             sample_rows=frame[(frame["share"] < 0) | (frame["share"] > 100)].head(5).to_dict("records"),
         )
-    zone_ids, zone_types = grapher_zones(raw, FILE, frame, "entity", "code")
     return pd.DataFrame(
         {
-            "zone_id": zone_ids,
-            "zone_name": frame["entity"].str.strip().tolist(),
-            "zone_type": zone_types,
-            "year": frame["year"].astype(int).tolist(),
+            **grapher_places(raw, FILE, frame, "entity", "code", "year"),
             "quarter": pd.array([None] * len(frame), dtype="Int64"),
             "basis": "estimate",
             "scenario": None,
@@ -59,13 +56,7 @@ def parse_datacenter_electricity(raw: RawSource) -> pd.DataFrame:
             "share_of_demand_pct_high": None,
             "series": SERIES,
             "source_file": FILE,
-            "citation_publisher": None,
-            "citation_title": None,
-            "citation_url": None,
-            "citation_published": None,
-            "citation_locator": None,
-            "citation_note": None,
-            "via_url": None,
+            **dict.fromkeys(CITATION),
         }
     )
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.sources._base import RawSource, Source, SourceFile
-from pipelines.sources._owid import grapher_zones, read_grapher_csv
+from pipelines.sources._curated import BASIC_CITATION
+from pipelines.sources._owid import grapher_places, read_grapher_csv
 
 SOURCE_ID = "owid_ewaste"
 FILE = "electronic-waste-recycling-rate.csv"
@@ -75,26 +76,19 @@ def rate_definition(zone_id: str) -> str:
 
 def parse_ewaste_statistics(raw: RawSource) -> pd.DataFrame:
     frame = read_grapher_csv(raw, FILE, "Entity", "Code", "Year", value="value").frame
-    zone_ids, zone_types = grapher_zones(raw, FILE, frame, "Entity", "Code")
+    places = grapher_places(raw, FILE, frame, "Entity", "Code", "Year")
     return pd.DataFrame(
         {
-            "zone_id": zone_ids,
-            "zone_name": frame["Entity"].str.strip().tolist(),
-            "zone_type": zone_types,
-            "year": frame["Year"].astype(int).tolist(),
+            **places,
             "metric": "recycling_rate",
             "category": "TOTAL",
             "value": frame["value"].tolist(),
             "flag": None,
             "unit": "percent",
-            "rate_definition": [rate_definition(z) for z in zone_ids],
+            "rate_definition": [rate_definition(z) for z in places["zone_id"]],
             "series": SERIES,
             "source_file": FILE,
-            "citation_publisher": None,
-            "citation_title": None,
-            "citation_url": None,
-            "citation_published": None,
-            "citation_note": None,
+            **dict.fromkeys(BASIC_CITATION),
         }
     )
 
