@@ -31,6 +31,12 @@ _JOB_FLAGS = (
     "start",
     "basis",
 )
+_DEVICE_JOB_INPUTS = ("year", "pue", "power_w", "intensity", "utilization", "lifetime_years", "embodied_kgco2e")
+
+
+def device_job_inputs(args) -> dict:
+    """The flags an accelerator-hours job passes on as they are, by keyword."""
+    return {name: getattr(args, name) for name in _DEVICE_JOB_INPUTS}
 
 
 def register(subparsers) -> None:
@@ -244,19 +250,7 @@ def _run_one(args) -> int:
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
-    result = estimate(
-        args.hardware,
-        args.count,
-        args.hours,
-        zone=args.zone,
-        year=args.year,
-        pue=args.pue,
-        power_w=args.power_w,
-        intensity=args.intensity,
-        utilization=args.utilization,
-        lifetime_years=args.lifetime_years,
-        embodied_kgco2e=args.embodied_kgco2e,
-    )
+    result = estimate(args.hardware, args.count, args.hours, zone=args.zone, **device_job_inputs(args))
     used = _dataset()
     chosen = next((i.value for i in result.inputs if i.name == "hardware"), None)
     ambiguity = variant_note(args.hardware, chosen) if chosen else None
@@ -449,14 +443,7 @@ def render_table(result) -> str:
     ]
     parts += [
         "",
-        _text_table(
-            ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
-            [
-                (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
-                for i in result.inputs
-            ],
-            right={1},
-        ),
+        inputs_table(result.inputs),
     ]
     if result.equivalences:
         parts += [
@@ -478,6 +465,17 @@ def render_table(result) -> str:
     if result.notes:
         parts += ["", *(f"note: {note}" for note in result.notes)]
     return "\n".join(parts) + "\n"
+
+
+def inputs_table(inputs) -> str:
+    return _text_table(
+        ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
+        [
+            (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
+            for i in inputs
+        ],
+        right={1},
+    )
 
 
 def _text_table(header: list[str], rows: list[tuple], right: set[int]) -> str:
