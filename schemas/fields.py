@@ -115,6 +115,39 @@ class Columns:
     members: tuple[tuple[str, Column], ...]
 
 
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """A quantity's `<stem>_low`, `<stem>_central` and `<stem>_high`, listed in a table as one attribute named
+    by the stem."""
+
+    ends: tuple[tuple[str, Column], ...]
+
+    def members(self, stem: str) -> tuple[tuple[str, Column], ...]:
+        return tuple((f"{stem}_{end}", end_column) for end, end_column in self.ends)
+
+
+def range_of(
+    dtype,
+    *,
+    low: str,
+    central: str,
+    high: str,
+    nullable: bool | tuple[str, ...] = False,
+    unit: str | None = _FROM_NAME,
+    **options,
+) -> Range:
+    """Low, central and high of one type and checks, a description each; `nullable`: all three, or the ends
+    that may be empty ("high",)."""
+    may_be_empty = ("low", "central", "high") if nullable is True else nullable or ()
+    descriptions = {"low": low, "central": central, "high": high}
+    return Range(
+        tuple(
+            (end, column(dtype, description=text, nullable=end in may_be_empty, unit=unit, **options))
+            for end, text in descriptions.items()
+        )
+    )
+
+
 def column(
     dtype, *, description: str, nullable: bool = False, required: bool = True, unit: str | None = _FROM_NAME, **options
 ) -> Column:
