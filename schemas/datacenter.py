@@ -37,7 +37,7 @@ class DatacenterElectricity(Cited):
     )
     zone_name = fields.ZONE_NAME
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=2000, le=2100, description="Year the figure describes (target year of a projection).")
+    year = fields.YEAR.but(ge=2000, description="Year the figure describes (target year of a projection).")
     quarter = column(
         pd.Int64Dtype, nullable=True, ge=1, le=4, description="Quarter (1-4) for quarterly series; empty for a year."
     )

@@ -31,7 +31,7 @@ repeats cited figures), so rows are not additive across series.
 """,
 )
 class AcceleratorFleetFootprint(Provenance):
-    year = column(int, ge=1990, le=2100, description="Calendar year.")
+    year = fields.YEAR.but(description="Calendar year.")
     vendor = column(str, description="Vendor of the shipment series (all = several vendors together).")
     product_family = column(str, description="Products the shipment series covers.")
     shipments_recorded = column(

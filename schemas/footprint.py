@@ -37,10 +37,8 @@ class DatacenterPue(Cited):
         description="Whose PUE it is: the survey or estimate behind an industry "
         "average, or the provider and which of its data centres.",
     )
-    year = column(
-        int,
+    year = fields.YEAR.but(
         ge=2000,
-        le=2100,
         description="Year the PUE describes (for Green Algorithms rows: the year its "
         "cited source states or was published).",
     )
@@ -89,10 +87,8 @@ name lists several accelerator types: hardware is never imputed).
 class AiTrainingRuns(Cited):
     model = column(str, description="Model or run name as the publication gives it.")
     organization = column(str, nullable=True, description="Organisation that trained the model.")
-    year = column(
-        int,
+    year = fields.YEAR.but(
         ge=1950,
-        le=2100,
         description="Year of training (end of the stated training period, else the release or publication year).",
     )
     hardware = column(str, nullable=True, description="Accelerator as the publication names it.")
@@ -201,7 +197,7 @@ reason. Ranges: low <= central <= high; they differ only where the utilisation i
 class TrainingFootprintEstimates(Provenance):
     model = column(str, description="Run name, as in ai_training_runs.")
     organization = column(str, nullable=True, description="Organisation that trained the model.")
-    year = column(int, ge=1950, le=2100, description="Year of training, as in ai_training_runs.")
+    year = fields.YEAR.but(ge=1950, description="Year of training, as in ai_training_runs.")
     run_key = column(str, nullable=True, description="Cross-source run key, as in ai_training_runs.")
     hardware = column(str, nullable=True, description="Accelerator as the publication names it.")
     canonical_model = column(
