@@ -178,16 +178,11 @@ def jobs_are_mixed(args) -> bool:
     return bool(args.jobs) and Path(args.jobs).is_file() and is_mixed(args.jobs)
 
 
-def run_mixed_jobs(args, print_bad_rows) -> int:
+def run_mixed_jobs(args) -> int:
     from pipelines.cli import UsageError
+    from pipelines.commands.estimate import report_jobs_written
     from pipelines.mixed_jobs import estimate_mixed_jobs_file
 
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
-    result = estimate_mixed_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
-    if result.bad_row_count:
-        print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
-        print_bad_rows(result.bad_row_count, result.bad_rows)
-    print(f"wrote {result.rows_written} row(s) to {args.out}", file=sys.stderr)
-    print(args.out)
-    return 0
+    return report_jobs_written(estimate_mixed_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid), args.out)

@@ -197,7 +197,7 @@ def run(args) -> int:
             and estimate_modes.jobs_are_mixed(args)
             and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]
         ):
-            return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
+            return estimate_modes.run_mixed_jobs(args)
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
         _print_bad_rows(exc.bad_row_count, exc.bad_rows)
@@ -404,11 +404,16 @@ def _run_jobs(args) -> int:
         )
     for why, rows in result.left_out.items():
         print(f"left out {rows} row(s): {why}", file=sys.stderr)
+    return report_jobs_written(result, args.out, f" using {_dataset()['label']}")
+
+
+def report_jobs_written(result, out: str, dataset_note: str = "") -> int:
+    """The skipped rows and the count written on stderr, the output's path on stdout."""
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)
-    print(f"wrote {result.rows_written} row(s) to {args.out} using {_dataset()['label']}", file=sys.stderr)
-    print(args.out)
+    print(f"wrote {result.rows_written} row(s) to {out}{dataset_note}", file=sys.stderr)
+    print(out)
     return 0
 
 
