@@ -3,8 +3,9 @@
 Columns that recur across tables (provenance, zones, years, citations) are defined here once;
 a table uses them as they are, or with a table-specific description or bound (`.but(...)`),
 never with another type or nullability. Columns of one table only are declared in its module
-with `column(...)`. A table lists its columns as class attributes of a `schemas.provenance`
-model, in published order.
+with `column(...)`, a quantity's low, central and high with one `range_of(...)` named by their
+stem. A table lists its columns as class attributes of a `schemas.provenance` model, in
+published order.
 
 The unit is structured (`"gCO2e/kWh"`, `"MWh"`, `"USD"`, `"fraction"`; None for text, codes,
 counts and ratios) and, unless given, is read from the name's suffix under the naming
