@@ -21,6 +21,15 @@ def dictionary_path() -> Path:
     return settings.project_root() / "docs" / "data-dictionary.md"
 
 
+_COMPARISONS = {
+    "greater_than": (">", "min_value"),
+    "greater_than_or_equal_to": ("≥", "min_value"),
+    "less_than": ("<", "max_value"),
+    "less_than_or_equal_to": ("≤", "max_value"),
+    "equal_to": ("=", "value"),
+}
+
+
 def describe_checks(column) -> str:
     """The column's pandera checks in words, e.g. '≥ 1990, ≤ 2100' or 'one of: direct, lifecycle'."""
     parts = []
@@ -31,16 +40,9 @@ def describe_checks(column) -> str:
             parts.append("one of: " + ", ".join(f"`{v}`" for v in stats["allowed_values"]))
         elif name == "notin":
             parts.append("none of: " + ", ".join(f"`{v}`" for v in stats["forbidden_values"]))
-        elif name == "greater_than":
-            parts.append(f"> {stats['min_value']}")
-        elif name == "greater_than_or_equal_to":
-            parts.append(f"≥ {stats['min_value']}")
-        elif name == "less_than":
-            parts.append(f"< {stats['max_value']}")
-        elif name == "less_than_or_equal_to":
-            parts.append(f"≤ {stats['max_value']}")
-        elif name == "equal_to":
-            parts.append(f"= {stats['value']}")
+        elif name in _COMPARISONS:
+            symbol, bound = _COMPARISONS[name]
+            parts.append(f"{symbol} {stats[bound]}")
         elif name == "in_range":
             low = "≥" if stats.get("include_min", True) else ">"
             high = "≤" if stats.get("include_max", True) else "<"

@@ -90,9 +90,8 @@ def run_inference(args) -> int:
         embodied_kgco2e=args.embodied_kgco2e,
     )
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return 0
-    from pipelines.commands.estimate import _input_value, _number, _text_table
+        return _write_json(result)
+    from pipelines.commands.estimate import _number, _text_table, inputs_table
 
     r = result.results
     rows = [
@@ -125,17 +124,7 @@ def run_inference(args) -> int:
     ]
     if per:
         parts += ["", _text_table(["per unit (central)", "value", "unit"], per, right={1})]
-    parts += [
-        "",
-        _text_table(
-            ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
-            [
-                (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
-                for i in result.inputs
-            ],
-            right={1},
-        ),
-    ]
+    parts += ["", inputs_table(result.inputs)]
     parts += ["", *(f"note: {note}" for note in result.notes)]
     sys.stdout.write("\n".join(parts) + "\n")
     return 0
@@ -143,30 +132,17 @@ def run_inference(args) -> int:
 
 def run_at(args) -> int:
     from pipelines.cli import UsageError
-    from pipelines.commands.estimate import render_table
+    from pipelines.commands.estimate import device_job_inputs, render_table
     from pipelines.timeresolved import estimate_at
 
     missing = [f"--{name}" for name in ("hardware", "count", "hours", "zone") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"a job with --start needs {', '.join(missing)}")
     result = estimate_at(
-        args.hardware,
-        args.count,
-        args.hours,
-        args.start,
-        args.zone,
-        basis=args.basis,
-        pue=args.pue,
-        power_w=args.power_w,
-        intensity=args.intensity,
-        year=args.year,
-        utilization=args.utilization,
-        lifetime_years=args.lifetime_years,
-        embodied_kgco2e=args.embodied_kgco2e,
+        args.hardware, args.count, args.hours, args.start, args.zone, basis=args.basis, **device_job_inputs(args)
     )
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return 0
+        return _write_json(result)
     window = result.window
     text = render_table(result.estimate)
     header = (
@@ -180,6 +156,11 @@ def run_at(args) -> int:
             f"(this start: {_fmt(result.estimate.operational_kgco2e)} kgCO2e)"
         )
     sys.stdout.write(header + "\n\n" + text)
+    return 0
+
+
+def _write_json(result) -> int:
+    sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     return 0
 
 
@@ -197,16 +178,11 @@ def jobs_are_mixed(args) -> bool:
     return bool(args.jobs) and Path(args.jobs).is_file() and is_mixed(args.jobs)
 
 
-def run_mixed_jobs(args, print_bad_rows) -> int:
+def run_mixed_jobs(args) -> int:
     from pipelines.cli import UsageError
+    from pipelines.commands.estimate import report_jobs_written
     from pipelines.mixed_jobs import estimate_mixed_jobs_file
 
     if not args.out:
         raise UsageError("--jobs needs --out FILE (.parquet or .csv)")
-    result = estimate_mixed_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid)
-    if result.bad_row_count:
-        print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
-        print_bad_rows(result.bad_row_count, result.bad_rows)
-    print(f"wrote {result.rows_written} row(s) to {args.out}", file=sys.stderr)
-    print(args.out)
-    return 0
+    return report_jobs_written(estimate_mixed_jobs_file(args.jobs, args.out, skip_invalid=args.skip_invalid), args.out)

@@ -234,18 +234,7 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
             r["utilization_is_default"],
             f"{CITED_DEFAULT}: TDP as average power (an upper bound)",
         )
-    if r["pue_is_default"]:
-        yield Input(
-            "pue",
-            r["pue"],
-            "ratio",
-            "default",
-            f"datacenter_pue_default: {r['pue_entity']}, {r['pue_year']}",
-            r["pue_source_id"],
-            r["pue_source_vintage"],
-        )
-    else:
-        yield Input("pue", r["pue"], "ratio", "given", "given")
+    yield pue_input(r, f"{r['pue_entity']}, {r['pue_year']}")
     if not intensity_given or zone is not None:
         where = "given" if zone is None or zone == r["zone_id"] else f"given as '{zone}'"
         yield (
@@ -258,20 +247,8 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
             if r["year_is_default"]
             else Input("year", r["year"], "year", "given", "given")
         )
-    if r["intensity_is_default"]:
-        carried = " (carried forward)" if r["intensity_is_carried_forward"] else ""
-        yield Input(
-            "intensity",
-            r["gco2e_per_kwh"],
-            "gCO2e/kWh",
-            "default",
-            f"grid_carbon_intensity_preferred: {r['zone_id']} {r['year']}, {r['intensity_basis']}, "
-            f"data year {r['intensity_data_year']}{carried}",
-            r["intensity_source_id"],
-            r["intensity_source_vintage"],
-        )
-    else:
-        yield Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "given", "given")
+    carried = " (carried forward)" if r["intensity_is_default"] and r["intensity_is_carried_forward"] else ""
+    yield intensity_input(r, carried)
     yield _given_or_assumed(
         "lifetime_years",
         r["lifetime_years"],
@@ -299,6 +276,37 @@ def _inputs(r: dict, match, hardware: str, zone: str | None, intensity_given: bo
             "default",
             f"no embodied figure for {r['canonical_model']}: embodied emissions not computed",
         )
+
+
+def pue_input(r: dict, default_from: str) -> Input:
+    """The PUE input of a footprint row: given, or datacenter_pue_default's (`default_from` says which row)."""
+    if not r["pue_is_default"]:
+        return Input("pue", r["pue"], "ratio", "given", "given")
+    return Input(
+        "pue",
+        r["pue"],
+        "ratio",
+        "default",
+        f"datacenter_pue_default: {default_from}",
+        r["pue_source_id"],
+        r["pue_source_vintage"],
+    )
+
+
+def intensity_input(r: dict, data_year_note: str = "") -> Input:
+    """The grid-intensity input of a footprint row: given, or grid_carbon_intensity_preferred's."""
+    if not r["intensity_is_default"]:
+        return Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "given", "given")
+    return Input(
+        "intensity",
+        r["gco2e_per_kwh"],
+        "gCO2e/kWh",
+        "default",
+        f"grid_carbon_intensity_preferred: {r['zone_id']} {r['year']}, {r['intensity_basis']}, "
+        f"data year {r['intensity_data_year']}{data_year_note}",
+        r["intensity_source_id"],
+        r["intensity_source_vintage"],
+    )
 
 
 def _given_or_assumed(name: str, value, unit: str, is_default: bool, assumption: str) -> Input:

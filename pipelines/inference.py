@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 
-from pipelines.footprint import Input, InvalidInputError, connect
+from pipelines.footprint import Input, InvalidInputError, connect, intensity_input, pue_input
 from pipelines.zones import resolve_zone, zone_index
 
 SQL_FILE = "50_inference.sql"
@@ -366,19 +366,7 @@ def _inputs(r: dict, match: ModelMatch, zone: str | None):
         r["factor_source_id"],
         r["factor_source_vintage"],
     )
-    yield (
-        Input(
-            "pue",
-            r["pue"],
-            "ratio",
-            "default",
-            f"datacenter_pue_default: {r['pue_source']}",
-            r["pue_source_id"],
-            r["pue_source_vintage"],
-        )
-        if r["pue_is_default"]
-        else Input("pue", r["pue"], "ratio", "given", "given")
-    )
+    yield pue_input(r, r["pue_source"])
     if r["intensity_is_default"]:
         where = (
             "world average (no zone given)"
@@ -386,18 +374,7 @@ def _inputs(r: dict, match: ModelMatch, zone: str | None):
             else (f"given as '{zone}'" if zone and zone != r["zone_id"] else "given")
         )
         yield Input("zone", r["zone_id"], "zone id", "default" if r["zone_is_default"] else "given", where)
-        yield Input(
-            "intensity",
-            r["gco2e_per_kwh"],
-            "gCO2e/kWh",
-            "default",
-            f"grid_carbon_intensity_preferred: {r['zone_id']} {r['year']}, {r['intensity_basis']}, "
-            f"data year {r['intensity_data_year']}",
-            r["intensity_source_id"],
-            r["intensity_source_vintage"],
-        )
-    else:
-        yield Input("intensity", r["gco2e_per_kwh"], "gCO2e/kWh", "given", "given")
+    yield intensity_input(r)
     if r["embodied_kgco2e_per_device"] is not None:
         yield Input(
             "embodied_kgco2e_per_device",

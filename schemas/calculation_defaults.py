@@ -36,12 +36,13 @@ class CalculationDefaults(Cited):
         description="Calculation that takes the default: estimate (footprint of jobs), fleet "
         "(accelerator fleet), or all.",
     )
-    value_low = column(
-        float, nullable=True, unit=None, description="Low end of the cited range, where one is cited (unit in `unit`)."
-    )
-    value_central = column(float, unit=None, description="The default itself (unit in `unit`).")
-    value_high = column(
-        float, nullable=True, unit=None, description="High end of the cited range, where one is cited (unit in `unit`)."
+    value = fields.range_of(
+        float,
+        nullable=("low", "high"),
+        unit=None,
+        low="Low end of the cited range, where one is cited (unit in `unit`).",
+        central="The default itself (unit in `unit`).",
+        high="High end of the cited range, where one is cited (unit in `unit`).",
     )
     unit = column(
         str,

@@ -384,13 +384,13 @@ class AcceleratorSalesAssumptions(Cited):
     )
     first_year = column(int, ge=2000, le=2100, description="First calendar year the input applies to.")
     last_year = column(int, ge=2000, le=2100, description="Last calendar year the input applies to.")
-    value_low = column(float, gt=0, description="Low value, in the unit the parameter's name ends with.")
-    value_central = column(
+    value = fields.range_of(
         float,
         gt=0,
-        description="Central value (the midpoint where the citation gives only a range; see citation_note).",
+        low="Low value, in the unit the parameter's name ends with.",
+        central="Central value (the midpoint where the citation gives only a range; see citation_note).",
+        high="High value.",
     )
-    value_high = column(float, gt=0, description="High value.")
     citation = fields.citation(locator=True, via_url=True)
     source_file = fields.SOURCE_FILE
 

@@ -37,7 +37,7 @@ class DatacenterElectricity(Cited):
     )
     zone_name = fields.ZONE_NAME
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=2000, le=2100, description="Year the figure describes (target year of a projection).")
+    year = fields.YEAR.but(ge=2000, description="Year the figure describes (target year of a projection).")
     quarter = column(
         pd.Int64Dtype, nullable=True, ge=1, le=4, description="Quarter (1-4) for quarterly series; empty for a year."
     )
@@ -59,26 +59,22 @@ class DatacenterElectricity(Cited):
         description="What is counted: 'data centres', or 'data centres, AI and "
         "cryptocurrencies' (IEA Electricity 2024).",
     )
-    electricity_twh_low = column(float, nullable=True, ge=0, description="Electricity, TWh: low end.")
-    electricity_twh_central = column(
+    electricity_twh = fields.range_of(
         float,
         nullable=True,
         ge=0,
-        description="Electricity, TWh: the value, or the base case of a range (empty where the publisher names none).",
+        low="Electricity, TWh: low end.",
+        central="Electricity, TWh: the value, or the base case of a range (empty where the publisher names none).",
+        high="Electricity, TWh: high end.",
     )
-    electricity_twh_high = column(float, nullable=True, ge=0, description="Electricity, TWh: high end.")
-    share_of_demand_pct_low = column(
-        float, nullable=True, ge=0, le=100, description="Share of the zone's electricity demand, percent: low end."
-    )
-    share_of_demand_pct_central = column(
+    share_of_demand_pct = fields.range_of(
         float,
         nullable=True,
         ge=0,
         le=100,
-        description="Share of the zone's electricity demand, percent: the value or base case.",
-    )
-    share_of_demand_pct_high = column(
-        float, nullable=True, ge=0, le=100, description="Share of the zone's electricity demand, percent: high end."
+        low="Share of the zone's electricity demand, percent: low end.",
+        central="Share of the zone's electricity demand, percent: the value or base case.",
+        high="Share of the zone's electricity demand, percent: high end.",
     )
     series = column(
         str, description="The series or report the row belongs to (e.g. 'CSO MEC02', 'IEA Electricity 2024')."

@@ -101,15 +101,13 @@ columns, each with a unit suffix.
 """,
 )
 class EwasteStatistics(Cited):
-    zone_id = column(
-        str,
-        str_length={"min_value": 2},
+    zone_id = fields.ZONE_ID.but(
         description="ISO 3166-1 alpha-3 for countries; WLD for the world; EU27 or AGG-<NAME> for other "
-        "regional aggregates (see zone_type).",
+        "regional aggregates (see zone_type)."
     )
-    zone_name = column(str, description="Zone name as the source gives it (World for WLD).")
+    zone_name = fields.ZONE_NAME.but(description="Zone name as the source gives it (World for WLD).")
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=1990, le=2100, description="Year the value describes (the target year for projections).")
+    year = fields.YEAR.but(description="Year the value describes (the target year for projections).")
     metric = column(
         str,
         isin=list(METRIC_UNITS),

@@ -3,8 +3,9 @@
 Columns that recur across tables (provenance, zones, years, citations) are defined here once;
 a table uses them as they are, or with a table-specific description or bound (`.but(...)`),
 never with another type or nullability. Columns of one table only are declared in its module
-with `column(...)`. A table lists its columns as class attributes of a `schemas.provenance`
-model, in published order.
+with `column(...)`, a quantity's low, central and high with one `range_of(...)` named by their
+stem. A table lists its columns as class attributes of a `schemas.provenance` model, in
+published order.
 
 The unit is structured (`"gCO2e/kWh"`, `"MWh"`, `"USD"`, `"fraction"`; None for text, codes,
 counts and ratios) and, unless given, is read from the name's suffix under the naming
@@ -113,6 +114,39 @@ class Columns:
     """Several columns that go together, listed in a table as one attribute and published in this order."""
 
     members: tuple[tuple[str, Column], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """A quantity's `<stem>_low`, `<stem>_central` and `<stem>_high`, listed in a table as one attribute named
+    by the stem."""
+
+    ends: tuple[tuple[str, Column], ...]
+
+    def members(self, stem: str) -> tuple[tuple[str, Column], ...]:
+        return tuple((f"{stem}_{end}", end_column) for end, end_column in self.ends)
+
+
+def range_of(
+    dtype,
+    *,
+    low: str,
+    central: str,
+    high: str,
+    nullable: bool | tuple[str, ...] = False,
+    unit: str | None = _FROM_NAME,
+    **options,
+) -> Range:
+    """Low, central and high of one type and checks, a description each; `nullable`: all three, or the ends
+    that may be empty ("high",)."""
+    may_be_empty = ("low", "central", "high") if nullable is True else nullable or ()
+    descriptions = {"low": low, "central": central, "high": high}
+    return Range(
+        tuple(
+            (end, column(dtype, description=text, nullable=end in may_be_empty, unit=unit, **options))
+            for end, text in descriptions.items()
+        )
+    )
 
 
 def column(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas import ranges
+from schemas import fields, ranges
 from schemas.fields import column
 from schemas.provenance import Provenance
 from schemas.registry import register
@@ -31,49 +31,42 @@ repeats cited figures), so rows are not additive across series.
 """,
 )
 class AcceleratorFleetFootprint(Provenance):
-    year = column(int, ge=1990, le=2100, description="Calendar year.")
+    year = fields.YEAR.but(description="Calendar year.")
     vendor = column(str, description="Vendor of the shipment series (all = several vendors together).")
     product_family = column(str, description="Products the shipment series covers.")
     shipments_recorded = column(
         bool, description="True when accelerator_shipments has a figure for this series and year."
     )
-    units_shipped_low = column(float, nullable=True, ge=0, description="Units shipped in the year, low estimate.")
-    units_shipped_central = column(
-        float, nullable=True, ge=0, description="Units shipped in the year, central estimate."
-    )
-    units_shipped_high = column(
-        float, nullable=True, ge=0, description="Units shipped in the year, high estimate; empty for a lower bound."
-    )
-    lifetime_years = column(int, ge=1, description="Parameter: years an accelerator serves before retirement.")
-    installed_base_low = column(
-        float,
-        ge=0,
-        description="Accelerators in service in the year (units), low: shipments of the last lifetime_years years.",
-    )
-    installed_base_central = column(float, ge=0, description="Accelerators in service (units), central.")
-    installed_base_high = column(
+    units_shipped = fields.range_of(
         float,
         nullable=True,
         ge=0,
-        description="Accelerators in service (units), high; empty when a cohort has only a lower bound.",
+        low="Units shipped in the year, low estimate.",
+        central="Units shipped in the year, central estimate.",
+        high="Units shipped in the year, high estimate; empty for a lower bound.",
+    )
+    lifetime_years = column(int, ge=1, description="Parameter: years an accelerator serves before retirement.")
+    installed_base = fields.range_of(
+        float,
+        nullable=("high",),
+        ge=0,
+        low="Accelerators in service in the year (units), low: shipments of the last lifetime_years years.",
+        central="Accelerators in service (units), central.",
+        high="Accelerators in service (units), high; empty when a cohort has only a lower bound.",
     )
     installed_base_complete = column(
         bool,
         description="True when every year of the lifetime window has recorded shipments; false means the "
         "installed base is a lower bound.",
     )
-    units_retired_low = column(
+    units_retired = fields.range_of(
         float,
         nullable=True,
         ge=0,
-        description="Accelerators retired in the year (units shipped lifetime_years "
+        low="Accelerators retired in the year (units shipped lifetime_years "
         "earlier), low; empty when that year has no recorded shipments.",
-    )
-    units_retired_central = column(
-        float, nullable=True, ge=0, description="Accelerators retired in the year (units), central."
-    )
-    units_retired_high = column(
-        float, nullable=True, ge=0, description="Accelerators retired in the year (units), high."
+        central="Accelerators retired in the year (units), central.",
+        high="Accelerators retired in the year (units), high.",
     )
     utilization_fraction = column(
         float, gt=0, le=1, description="Parameter: average power draw as a share of rated power (0-1)."
@@ -94,15 +87,14 @@ class AcceleratorFleetFootprint(Provenance):
         "power_w parameter, accelerator_specs_preferred, or the cited "
         "default of its reference accelerator.",
     )
-    energy_twh_low = column(
+    energy_twh = fields.range_of(
         float,
         nullable=True,
         ge=0,
-        description="Electricity of the installed base in the year incl. "
-        "data-centre overhead (PUE), terawatt-hours, low.",
+        low="Electricity of the installed base in the year incl. data-centre overhead (PUE), terawatt-hours, low.",
+        central="Electricity, TWh, central.",
+        high="Electricity, TWh, high.",
     )
-    energy_twh_central = column(float, nullable=True, ge=0, description="Electricity, TWh, central.")
-    energy_twh_high = column(float, nullable=True, ge=0, description="Electricity, TWh, high.")
     grid_zone_id = column(str, isin=["WLD"], description="Grid zone of the intensity: WLD (world average).")
     intensity_gco2e_per_kwh = column(
         float,
@@ -115,13 +107,14 @@ class AcceleratorFleetFootprint(Provenance):
     intensity_is_carried_forward = column(
         pd.BooleanDtype, nullable=True, description="True when a later year's row reuses the latest intensity."
     )
-    emissions_mtco2e_low = column(
-        float, nullable=True, ge=0, description="Operational emissions, megatonnes CO2e, low (energy x intensity)."
+    emissions_mtco2e = fields.range_of(
+        float,
+        nullable=True,
+        ge=0,
+        low="Operational emissions, megatonnes CO2e, low (energy x intensity).",
+        central="Operational emissions, Mt CO2e, central.",
+        high="Operational emissions, Mt CO2e, high.",
     )
-    emissions_mtco2e_central = column(
-        float, nullable=True, ge=0, description="Operational emissions, Mt CO2e, central."
-    )
-    emissions_mtco2e_high = column(float, nullable=True, ge=0, description="Operational emissions, Mt CO2e, high.")
     mass_kg_per_unit = column(
         float,
         nullable=True,
@@ -135,13 +128,14 @@ class AcceleratorFleetFootprint(Provenance):
         "parameter, accelerator_specs_preferred, or the "
         "cited default of the reference accelerator.",
     )
-    retired_mass_t_low = column(
-        float, nullable=True, ge=0, description="Mass of accelerators retired in the year, tonnes, low."
+    retired_mass_t = fields.range_of(
+        float,
+        nullable=True,
+        ge=0,
+        low="Mass of accelerators retired in the year, tonnes, low.",
+        central="Mass retired in the year, tonnes, central.",
+        high="Mass retired in the year, tonnes, high.",
     )
-    retired_mass_t_central = column(
-        float, nullable=True, ge=0, description="Mass retired in the year, tonnes, central."
-    )
-    retired_mass_t_high = column(float, nullable=True, ge=0, description="Mass retired in the year, tonnes, high.")
     includes_forecast = column(
         bool, description="True when a shipment figure behind the row is a forecast, not a reported number."
     )

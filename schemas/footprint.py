@@ -37,10 +37,8 @@ class DatacenterPue(Cited):
         description="Whose PUE it is: the survey or estimate behind an industry "
         "average, or the provider and which of its data centres.",
     )
-    year = column(
-        int,
+    year = fields.YEAR.but(
         ge=2000,
-        le=2100,
         description="Year the PUE describes (for Green Algorithms rows: the year its "
         "cited source states or was published).",
     )
@@ -89,10 +87,8 @@ name lists several accelerator types: hardware is never imputed).
 class AiTrainingRuns(Cited):
     model = column(str, description="Model or run name as the publication gives it.")
     organization = column(str, nullable=True, description="Organisation that trained the model.")
-    year = column(
-        int,
+    year = fields.YEAR.but(
         ge=1950,
-        le=2100,
         description="Year of training (end of the stated training period, else the release or publication year).",
     )
     hardware = column(str, nullable=True, description="Accelerator as the publication names it.")
@@ -201,7 +197,7 @@ reason. Ranges: low <= central <= high; they differ only where the utilisation i
 class TrainingFootprintEstimates(Provenance):
     model = column(str, description="Run name, as in ai_training_runs.")
     organization = column(str, nullable=True, description="Organisation that trained the model.")
-    year = column(int, ge=1950, le=2100, description="Year of training, as in ai_training_runs.")
+    year = fields.YEAR.but(ge=1950, description="Year of training, as in ai_training_runs.")
     run_key = column(str, nullable=True, description="Cross-source run key, as in ai_training_runs.")
     hardware = column(str, nullable=True, description="Accelerator as the publication names it.")
     canonical_model = column(
@@ -213,16 +209,16 @@ class TrainingFootprintEstimates(Provenance):
         isin=["reported_hardware_hours", "training_compute", "source_power_draw"],
         description="How the run was estimated (see the table description); empty when it could not be.",
     )
-    device_hours_low = column(float, nullable=True, gt=0, description="Accelerator-hours, low, hours.")
-    device_hours_central = column(
+    device_hours = fields.range_of(
         float,
         nullable=True,
         gt=0,
-        description="Accelerator-hours used: reported GPU-hours, else device "
+        low="Accelerator-hours, low, hours.",
+        central="Accelerator-hours used: reported GPU-hours, else device "
         "count x training hours, else from training compute, "
         "hours.",
+        high="Accelerator-hours, high, hours.",
     )
-    device_hours_high = column(float, nullable=True, gt=0, description="Accelerator-hours, high, hours.")
     training_compute_flop = column(float, nullable=True, gt=0, description="Training compute, FLOP.")
     peak_tflops = column(
         float,
@@ -231,14 +227,14 @@ class TrainingFootprintEstimates(Provenance):
         description="Peak throughput of the accelerator used by training_compute "
         "(16-bit tensor, else 32-bit), teraFLOP/s.",
     )
-    utilization_fraction_low = column(
-        float, nullable=True, gt=0, le=1, description="Lowest utilisation (MFU) assumed, fraction."
-    )
-    utilization_fraction_central = column(
-        float, nullable=True, gt=0, le=1, description="Central utilisation (MFU), fraction."
-    )
-    utilization_fraction_high = column(
-        float, nullable=True, gt=0, le=1, description="Highest utilisation (MFU) assumed, fraction."
+    utilization_fraction = fields.range_of(
+        float,
+        nullable=True,
+        gt=0,
+        le=1,
+        low="Lowest utilisation (MFU) assumed, fraction.",
+        central="Central utilisation (MFU), fraction.",
+        high="Highest utilisation (MFU) assumed, fraction.",
     )
     utilization_basis = column(str, nullable=True, description="Where the utilisation came from.")
     tdp_w = column(float, nullable=True, gt=0, description="TDP of the accelerator (the power used), watts.")
@@ -273,31 +269,29 @@ class TrainingFootprintEstimates(Provenance):
     )
     embodied_source_id = column(str, nullable=True, description="Source of the embodied emissions.")
     embodied_source_vintage = column(str, nullable=True, description="Vintage (YYYY-MM-DD) of the embodied source.")
-    estimated_energy_mwh_low = column(float, nullable=True, ge=0, description="Estimated energy, low, MWh.")
-    estimated_energy_mwh_central = column(
+    estimated_energy_mwh = fields.range_of(
         float,
         nullable=True,
         ge=0,
-        description="device_hours x tdp_w x pue / 1e6 (or cluster power x hours / 1e6), MWh.",
+        low="Estimated energy, low, MWh.",
+        central="device_hours x tdp_w x pue / 1e6 (or cluster power x hours / 1e6), MWh.",
+        high="Estimated energy, high, MWh.",
     )
-    estimated_energy_mwh_high = column(float, nullable=True, ge=0, description="Estimated energy, high, MWh.")
-    estimated_operational_tco2e_low = column(
-        float, nullable=True, ge=0, description="Operational emissions, low, tonnes CO2e."
+    estimated_operational_tco2e = fields.range_of(
+        float,
+        nullable=True,
+        ge=0,
+        low="Operational emissions, low, tonnes CO2e.",
+        central="Estimated energy x grid intensity, tonnes CO2e.",
+        high="Operational emissions, high, tonnes CO2e.",
     )
-    estimated_operational_tco2e_central = column(
-        float, nullable=True, ge=0, description="Estimated energy x grid intensity, tonnes CO2e."
-    )
-    estimated_operational_tco2e_high = column(
-        float, nullable=True, ge=0, description="Operational emissions, high, tonnes CO2e."
-    )
-    estimated_embodied_tco2e_low = column(
-        float, nullable=True, ge=0, description="Embodied emissions, low, tonnes CO2e."
-    )
-    estimated_embodied_tco2e_central = column(
-        float, nullable=True, ge=0, description="device_hours x embodied per device / (4 x 8760 h), tonnes CO2e."
-    )
-    estimated_embodied_tco2e_high = column(
-        float, nullable=True, ge=0, description="Embodied emissions, high, tonnes CO2e."
+    estimated_embodied_tco2e = fields.range_of(
+        float,
+        nullable=True,
+        ge=0,
+        low="Embodied emissions, low, tonnes CO2e.",
+        central="device_hours x embodied per device / (4 x 8760 h), tonnes CO2e.",
+        high="Embodied emissions, high, tonnes CO2e.",
     )
     source_power_draw_energy_mwh = column(
         float,

@@ -105,14 +105,13 @@ energy. Zones the dataset lists with 0 (no data) are left out.
 """,
 )
 class GridMarginalEmissionFactors(Provenance):
-    zone_id = column(
-        str,
+    zone_id = fields.ZONE_ID.but(
         str_length={"min_value": 3},
         description="ISO 3166-1 alpha-3 for countries and territories; <alpha-3>-<ISO 3166-2 code> for "
         "islands that are subdivisions (ESP-CN Canary Islands, PRT-20 Azores, PRT-30 Madeira); "
         "EU27 and AGG-<NAME> for groups (AGG-CHANNEL-ISLANDS).",
     )
-    zone_name = column(str, description="Country, territory or island name as the source gives it.")
+    zone_name = fields.ZONE_NAME.but(description="Country, territory or island name as the source gives it.")
     zone_type = fields.zone_type("country", "subregion", "aggregate")
     margin = column(
         str,
@@ -127,7 +126,7 @@ class GridMarginalEmissionFactors(Provenance):
         "intermittent_energy (solar, wind, tidal), energy_efficiency, electricity_consumption; "
         "operating_margin for the operating-margin rows, which apply to every type.",
     )
-    year = column(int, ge=1990, le=2100, description="Year the dataset describes (2021 for v3.1).")
+    year = fields.YEAR.but(description="Year the dataset describes (2021 for v3.1).")
     gco2_per_kwh = column(
         float, gt=0, lt=2500, description="Marginal grid emission factor, grams of CO2 (not CO2e) per kWh."
     )
@@ -168,7 +167,7 @@ class CloudRegions(Provenance):
         description="ISO 3166-1 alpha-3 of the region's country where the source states or implies it "
         "(a country code or name, or Google's `us-` region prefix); empty otherwise.",
     )
-    year = column(int, ge=1990, le=2100, description="Data year the figures describe.")
+    year = fields.YEAR.but(description="Data year the figures describe.")
     grid_gco2e_per_kwh = column(
         float,
         nullable=True,
@@ -219,16 +218,15 @@ regions.
 """,
 )
 class GridIntensityHalfhourly(Provenance):
-    zone_id = column(
-        str,
+    zone_id = fields.ZONE_ID.but(
         str_length={"min_value": 3},
         description="GBR for Great Britain as the national endpoint reports it (the API's scope excludes "
         "Northern Ireland); GBR-ENG, GBR-SCT, GBR-WLS for England, Scotland and Wales (ISO "
         "3166-2); GBR-<SHORTNAME> for the 14 distribution-network regions (GBR-NORTH-SCOTLAND, "
         "GBR-LONDON ...); GBR-GB for the regional endpoint's own Great Britain total.",
     )
-    zone_name = column(
-        str, description="Region name as the API gives it (shortname); 'Great Britain' for the national endpoint."
+    zone_name = fields.ZONE_NAME.but(
+        description="Region name as the API gives it (shortname); 'Great Britain' for the national endpoint."
     )
     period_start_utc = column(
         pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="Start of the half-hour, UTC."

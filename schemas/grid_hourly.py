@@ -34,13 +34,11 @@ IN-WE is Western India, JP-TK is Tokyo) and name their country in `country_zone_
 """,
 )
 class GridIntensityHourly(Provenance):
-    zone_id = column(
-        str,
-        str_length={"min_value": 2},
+    zone_id = fields.ZONE_ID.but(
         description="ISO 3166-1 alpha-3 where the zone is the whole country (DEU, FRA, POL, SGP); "
         "`<alpha-3>-<ISO 3166-2>` for states (AUS-NSW); otherwise the Electricity Maps zone key "
         "(GB, IN-WE, JP-TK, US-CAL-CISO, US-MIDA-PJM, US-TEX-ERCO, US-NY-NYIS). Open Grid Emissions' "
-        "balancing authorities take the Electricity Maps key of the same area (CISO -> US-CAL-CISO).",
+        "balancing authorities take the Electricity Maps key of the same area (CISO -> US-CAL-CISO)."
     )
     zone_name = fields.ZONE_NAME
     zone_type = fields.zone_type("country", "subregion")
@@ -53,13 +51,10 @@ class GridIntensityHourly(Provenance):
     hour_start_utc = column(
         pd.DatetimeTZDtype, dtype_kwargs={"unit": "us", "tz": "UTC"}, description="Start of the hour, UTC."
     )
-    year = column(
-        int,
-        ge=1990,
-        le=2100,
+    year = fields.YEAR.but(
         description="The source's data year the hour belongs to. Open Grid Emissions publishes local-time "
         "years, so its 2021 starts at local midnight (08:00 UTC on 1 January for CISO) and its "
-        "last hours fall on 1 January 2022 UTC; Electricity Maps' years are UTC years.",
+        "last hours fall on 1 January 2022 UTC; Electricity Maps' years are UTC years."
     )
     direct_gco2e_per_kwh = column(
         float,
@@ -126,16 +121,15 @@ consumption as in grid_intensity_hourly. Ember's own methodology counts lifecycl
 """,
 )
 class GridIntensityMonthly(Provenance):
-    zone_id = column(
-        str,
+    zone_id = fields.ZONE_ID.but(
         str_length={"min_value": 3},
         description="ISO 3166-1 alpha-3 for countries; USA-<state> (ISO 3166-2) for US states, the District "
         "of Columbia (USA-DC) and Puerto Rico (USA-PR); WLD, EU27 or AGG-<NAME> for aggregates, "
         "as in grid_carbon_intensity.",
     )
-    zone_name = column(str, description="Country, region or state name as the source gives it.")
+    zone_name = fields.ZONE_NAME.but(description="Country, region or state name as the source gives it.")
     zone_type = fields.zone_type("country", "subregion", "aggregate")
-    year = column(int, ge=1990, le=2100, description="Calendar year of the month.")
+    year = fields.YEAR.but(description="Calendar year of the month.")
     month = column(int, ge=1, le=12, description="Calendar month, 1-12 (dimensionless).")
     gco2e_per_kwh = column(
         float,
@@ -166,14 +160,13 @@ as data centres' part of national electricity use.
 """,
 )
 class ElectricityDemandYearly(Provenance):
-    zone_id = column(
-        str,
+    zone_id = fields.ZONE_ID.but(
         str_length={"min_value": 3},
         description="ISO 3166-1 alpha-3 for countries; WLD, EU27 or AGG-<NAME> for aggregates, as in "
         "grid_carbon_intensity.",
     )
-    zone_name = column(str, description="Country or region name as the source gives it.")
+    zone_name = fields.ZONE_NAME.but(description="Country or region name as the source gives it.")
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(int, ge=1990, le=2100, description="Calendar year.")
+    year = fields.YEAR.but(description="Calendar year.")
     demand_twh = column(float, ge=0, description="Electricity demand in the year, terawatt-hours.")
     source_file = fields.SOURCE_FILE

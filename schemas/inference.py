@@ -160,9 +160,14 @@ class InferenceOverheadFactors(Cited):
     factor_id = column(str, str_matches=r"^[a-z0-9_]+$", description="Id of the factor.")
     from_scope = column(str, isin=list(MEASUREMENT_SCOPES), description="Scope the factor scales from.")
     to_scope = column(str, isin=list(MEASUREMENT_SCOPES), description="Scope the factor scales to.")
-    factor_low = column(float, ge=1, le=5, description="Low multiplier (dimensionless).")
-    factor_central = column(float, ge=1, le=5, description="Central multiplier (dimensionless).")
-    factor_high = column(float, ge=1, le=5, description="High multiplier (dimensionless).")
+    factor = fields.range_of(
+        float,
+        ge=1,
+        le=5,
+        low="Low multiplier (dimensionless).",
+        central="Central multiplier (dimensionless).",
+        high="High multiplier (dimensionless).",
+    )
     description = column(str, description="What the factor covers and how each bound was derived.")
     citation = fields.citation(locator=True, via_url=True)
     source_file = fields.SOURCE_FILE

@@ -49,12 +49,10 @@ class MineralProduction(Provenance):
         description="ISO 3166-1 alpha-3 for countries; WLD for USGS's world total (rounded); "
         "AGG-OTHER-COUNTRIES for USGS's 'Other countries'.",
     )
-    zone_name = column(str, description="Country name as USGS gives it, footnote marks removed.")
+    zone_name = fields.ZONE_NAME.but(description="Country name as USGS gives it, footnote marks removed.")
     zone_type = fields.zone_type("country", "aggregate")
-    year = column(
-        int,
+    year = fields.YEAR.but(
         ge=1900,
-        le=2100,
         description="Year of the figure; reserves and capacity: the release's latest "
         "production year (2023 for MCS2024).",
     )

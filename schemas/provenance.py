@@ -1,6 +1,6 @@
 """The base of every published table's model: provenance columns, strictness, and `Column`s.
 
-A table's model lists `schemas.fields.Column`s (and `Columns` groups such as the citation) as
+A table's model lists `schemas.fields.Column`s (and `Columns` groups such as the citation, `Range`s) as
 class attributes; `Provenance` turns each into the pandera field and annotation it stands for,
 in the order written, after the provenance columns every published row carries. Every table is
 strict (no column the model does not list) and coerced; its unique key is its primary key
@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas import fields
-from schemas.fields import Column, Columns
+from schemas.fields import Column, Columns, Range
 
 
 class _Columns(pa.DataFrameModel):
@@ -24,6 +24,9 @@ class _Columns(pa.DataFrameModel):
                 columns[name] = value
             elif isinstance(value, Columns):
                 columns.update(value.members)
+                delattr(cls, name)
+            elif isinstance(value, Range):
+                columns.update(value.members(name))
                 delattr(cls, name)
         if columns:
             cls.__annotations__ = {

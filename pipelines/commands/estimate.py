@@ -31,6 +31,12 @@ _JOB_FLAGS = (
     "start",
     "basis",
 )
+_DEVICE_JOB_INPUTS = ("year", "pue", "power_w", "intensity", "utilization", "lifetime_years", "embodied_kgco2e")
+
+
+def device_job_inputs(args) -> dict:
+    """The flags an accelerator-hours job passes on as they are, by keyword."""
+    return {name: getattr(args, name) for name in _DEVICE_JOB_INPUTS}
 
 
 def register(subparsers) -> None:
@@ -191,7 +197,7 @@ def run(args) -> int:
             and estimate_modes.jobs_are_mixed(args)
             and not [n for n in _JOB_FLAGS if getattr(args, n) is not None]
         ):
-            return estimate_modes.run_mixed_jobs(args, _print_bad_rows)
+            return estimate_modes.run_mixed_jobs(args)
         return _run_jobs(args) if args.jobs else _run_one(args)
     except InvalidJobsError as exc:
         _print_bad_rows(exc.bad_row_count, exc.bad_rows)
@@ -244,19 +250,7 @@ def _run_one(args) -> int:
     missing = [f"--{name}" for name in ("hardware", "count", "hours") if getattr(args, name) is None]
     if missing:
         raise UsageError(f"missing {', '.join(missing)} (or give --jobs FILE --out FILE)")
-    result = estimate(
-        args.hardware,
-        args.count,
-        args.hours,
-        zone=args.zone,
-        year=args.year,
-        pue=args.pue,
-        power_w=args.power_w,
-        intensity=args.intensity,
-        utilization=args.utilization,
-        lifetime_years=args.lifetime_years,
-        embodied_kgco2e=args.embodied_kgco2e,
-    )
+    result = estimate(args.hardware, args.count, args.hours, zone=args.zone, **device_job_inputs(args))
     used = _dataset()
     chosen = next((i.value for i in result.inputs if i.name == "hardware"), None)
     ambiguity = variant_note(args.hardware, chosen) if chosen else None
@@ -410,11 +404,16 @@ def _run_jobs(args) -> int:
         )
     for why, rows in result.left_out.items():
         print(f"left out {rows} row(s): {why}", file=sys.stderr)
+    return report_jobs_written(result, args.out, f" using {_dataset()['label']}")
+
+
+def report_jobs_written(result, out: str, dataset_note: str = "") -> int:
+    """The skipped rows and the count written on stderr, the output's path on stdout."""
     if result.bad_row_count:
         print(f"skipped {result.bad_row_count} invalid row(s):", file=sys.stderr)
         _print_bad_rows(result.bad_row_count, result.bad_rows)
-    print(f"wrote {result.rows_written} row(s) to {args.out} using {_dataset()['label']}", file=sys.stderr)
-    print(args.out)
+    print(f"wrote {result.rows_written} row(s) to {out}{dataset_note}", file=sys.stderr)
+    print(out)
     return 0
 
 
@@ -449,14 +448,7 @@ def render_table(result) -> str:
     ]
     parts += [
         "",
-        _text_table(
-            ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
-            [
-                (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
-                for i in result.inputs
-            ],
-            right={1},
-        ),
+        inputs_table(result.inputs),
     ]
     if result.equivalences:
         parts += [
@@ -478,6 +470,17 @@ def render_table(result) -> str:
     if result.notes:
         parts += ["", *(f"note: {note}" for note in result.notes)]
     return "\n".join(parts) + "\n"
+
+
+def inputs_table(inputs) -> str:
+    return _text_table(
+        ["input", "value", "unit", "origin", "source", "source_id", "vintage"],
+        [
+            (i.name, _input_value(i.value), i.unit, i.origin, i.source, i.source_id or "-", i.source_vintage or "-")
+            for i in inputs
+        ],
+        right={1},
+    )
 
 
 def _text_table(header: list[str], rows: list[tuple], right: set[int]) -> str:
